@@ -1,0 +1,105 @@
+"""`bulletin check`: the gate CI runs on every pull request (a library call the CLI wraps)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from bulletin import git
+from bulletin.model import Config, Finding, Item, Severity
+from bulletin.read import read_item
+from bulletin.rules import Context, Location, run_checks
+
+SUBMISSIONS = "submissions"
+ATTACHMENT_SUFFIXES = {".jpg", ".jpeg", ".png"}
+_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,80}\.md$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    checked: int
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def shown_path(config: Config, path: Path) -> str:
+    """Paths are shown relative to the desk (as they appear in the pull request)."""
+    try:
+        return path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def locate(config: Config, path: Path) -> tuple[Location | None, str | None]:
+    """The item's place under submissions/, or a message when it is misplaced."""
+    rel = shown_path(config, path)
+    parts = PurePosixPath(rel).parts
+    if not parts or parts[0] != SUBMISSIONS:
+        return None, None
+    if len(parts) != 4:
+        return None, f"信息应放在 submissions/<单位代号>/<年份>/文件名.md，现在是 {rel}"
+    _, unit_id, year, name = parts
+    if config.unit(unit_id) is None:
+        return None, f"文件夹 submissions/{unit_id}/ 不是名册中的单位代号：请放到本单位的文件夹"
+    if not _YEAR.match(year):
+        return None, f"年份文件夹“{year}”应为四位年份，如 submissions/{unit_id}/2026/"
+    if not _NAME.match(name):
+        return None, f"文件名“{name}”只能用字母、数字、连字符和下划线，以 .md 结尾，如 1128-01.md"
+    return Location(unit_id, year, name[: -len(".md")]), None
+
+
+def check_file(config: Config, path: Path, received_at: dt.datetime) -> list[Finding]:
+    shown = shown_path(config, path)
+    location, misplaced = locate(config, path)
+    findings: list[Finding] = []
+    if misplaced:
+        findings.append(Finding(shown, None, "file-location", Severity.ERROR, misplaced))
+    item, problems = read_item(path, shown, config.limits.file_max_bytes)
+    findings.extend(problems)
+    if item.front_matter_ok:
+        findings.extend(run_checks(item, Context(config, received_at, location)))
+    return findings
+
+
+def check_paths(config: Config, paths: list[Path], received_at: dt.datetime) -> CheckResult:
+    findings: list[Finding] = []
+    for path in paths:
+        findings.extend(check_file(config, path, received_at))
+    return CheckResult(sorted(findings, key=_order), len(paths))
+
+
+def _order(f: Finding) -> tuple[str, int, int, str]:
+    return (f.path, f.line or 0, 0 if f.severity is Severity.ERROR else 1, f.rule)
+
+
+def check_changes(config: Config, base: str | None, received_at: dt.datetime) -> CheckResult:
+    """Check what the branch adds or changes under submissions/ (deleted files are not items)."""
+    items: list[Path] = []
+    findings: list[Finding] = []
+    for path in git.changed_files(config.root, base):
+        rel = shown_path(config, path)
+        if not rel.startswith(SUBMISSIONS + "/") or not path.is_file():
+            continue
+        if path.suffix.lower() == ".md":
+            items.append(path)
+        elif path.suffix.lower() not in ATTACHMENT_SUFFIXES:
+            findings.append(
+                Finding(rel, None, "file-location", Severity.ERROR,
+                        "submissions/ 下只提交 .md 信息文件和正文引用的 JPG、PNG 图片：请删去此文件")
+            )
+    result = check_paths(config, items, received_at)
+    result.findings = sorted(findings + result.findings, key=_order)
+    result.checked += len(findings)
+    return result
+
+
+def item_of(config: Config, path: Path) -> Item:
+    """Read one item for other commands (fix, new); reading problems are ignored here."""
+    item, _ = read_item(path, shown_path(config, path), config.limits.file_max_bytes)
+    return item

@@ -1,0 +1,251 @@
+"""The `bulletin` command: a thin shell over the library, every message in Chinese."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from bulletin import __version__, report
+from bulletin.errors import BulletinError, UsageError
+from bulletin.model import Config
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix="用法：")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese headings and errors that exit 2 with one clear line."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        translated = (
+            message.replace("the following arguments are required", "缺少参数")
+            .replace("unrecognized arguments", "不认识的参数")
+            .replace("invalid choice", "无效的选项")
+            .replace("choose from", "可选")
+            .replace("expected one argument", "需要一个值")
+            .replace("argument ", "参数 ")
+        )
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"bulletin：{translated}（运行 bulletin {self.prog.split()[-1]} -h 查看帮助）\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="bulletin",
+        description="党委信息工作报送台：检查报送的信息，生成模板，自动改正格式。",
+        epilog="示例：\n  bulletin new --unit xiushui          生成一条新信息的模板\n"
+        "  bulletin check                       检查本分支新增或修改的信息\n"
+        "  bulletin fix submissions/xiushui/2026/1128-01.md   自动改正标点、编码等\n",
+    )
+    parser.add_argument("--version", action="version", version=f"bulletin {__version__}", help="显示版本号并退出")
+    parser.add_argument("--desk", metavar="目录", type=Path, help="报送台根目录（含 bulletin.yml），默认从当前目录向上查找")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("check", help="检查信息（CI 在每个合并请求上运行）",
+                       description="检查信息的格式、标点、篇幅、密级和时限。不给文件时，检查本分支相对主分支新增或修改的信息。\n"
+                       "退出码：0 无错误（可有警告），1 有错误，2 用法或配置有误。")
+    p.add_argument("paths", nargs="*", metavar="文件", type=Path, help="要检查的信息文件（可放在任何位置）")
+    p.add_argument("--base", metavar="分支", help="与哪个分支比较（默认 main，其次 origin/main）")
+    p.add_argument("--format", choices=sorted(report.PRINTERS), default="text",
+                   help="输出格式：text 供人阅读（默认），json 供程序读取，github 在合并请求的改动上显示")
+    p.add_argument("--received-at", metavar="时间",
+                   help="信息处收到的时间（CI 传入合并请求的创建时间），决定是否迟报；默认为当前时间。提交记录的时间不作数")
+    p.add_argument("--summary", metavar="文件", type=Path, help="另把中文摘要（Markdown）追加到此文件，如 $GITHUB_STEP_SUMMARY")
+
+    p = sub.add_parser("fix", help="自动改正标点、数字、编码和键名",
+                       description="自动改正：半角标点改全角、全角数字字母改半角、删去多余空格、GBK 转 UTF-8、英文键名改中文键名。\n"
+                       "只改这些，文字内容不变；先写临时文件再替换，失败时原文件不动。")
+    p.add_argument("paths", nargs="+", metavar="文件", type=Path, help="要改正的信息文件")
+    p.add_argument("--dry-run", action="store_true", help="只显示会做的修改，不写文件")
+
+    p = sub.add_parser("new", help="生成一条新信息的模板",
+                       description="在 submissions/<单位>/<年份>/ 下生成一条新信息，带中文填写说明。\n"
+                       "在终端中运行时，未用选项给出的内容会逐项询问。")
+    p.add_argument("--unit", metavar="单位", help="报送单位的代号、名称或别名（必填）")
+    p.add_argument("--title", metavar="标题", help="标题")
+    p.add_argument("--kind", metavar="类别", help="政策性 / 突发性 / 苗头性 / 倾向性 / 普遍性（默认普遍性）")
+    p.add_argument("--urgency", metavar="紧急程度", help="特急 / 加急 / 平件（默认平件）")
+    p.add_argument("--classification", metavar="密级", help="公开 / 内部 / 秘密 / 机密（默认内部）")
+    p.add_argument("--secrecy-term", metavar="保密期限", help="如 1年、6个月（秘密、机密必填）")
+    p.add_argument("--occurred-at", metavar="时间", help="发生时间，如 2026-11-28 08:30（突发性、特急必填）")
+    p.add_argument("--informant", metavar="姓名", help="信息员（默认为名册中本单位第一位信息员）")
+    p.add_argument("--approver", metavar="姓名", help="签发人（默认为本单位分管领导）")
+    p.add_argument("--recipients", metavar="对象", help="报送对象，用顿号或逗号分隔，如 市委、市政府")
+    p.add_argument("--topics", metavar="主题", help="主题，用顿号或逗号分隔")
+    p.add_argument("--follows", metavar="编号", help="续报时所续首报的编号")
+    p.add_argument("--no-input", action="store_true", help="不询问，只用选项和默认值")
+
+    p = sub.add_parser("rules", help="列出全部检查规则",
+                       description="列出全部检查规则：编号、级别和说明。")
+    p.add_argument("--format", choices=["text", "md"], default="text", help="text（默认）或 md（《信息写作与报送规范》页面）")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    from bulletin.config import find_root, load_config
+
+    if args.desk:
+        root = args.desk
+        if not (root / "bulletin.yml").is_file():
+            raise UsageError(f"{root} 下没有 bulletin.yml：--desk 应指向报送台根目录")
+    else:
+        found = find_root(Path.cwd())
+        if found is None:
+            raise UsageError("当前目录及上级目录中找不到 bulletin.yml：请在报送台中运行，或用 --desk 指定报送台目录")
+        root = found
+    return load_config(root.resolve())
+
+
+def _received_at(value: str | None, config: Config) -> dt.datetime:
+    from bulletin.timing import TimeFormatError, now, parse_time
+
+    if not value:
+        return now()
+    try:
+        return parse_time(value, config.timezone)
+    except TimeFormatError as exc:
+        raise UsageError(f"--received-at：{exc}") from exc
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bulletin.check import check_changes, check_paths
+
+    config = _config(args)
+    received = _received_at(args.received_at, config)
+    if args.paths:
+        missing = [p for p in args.paths if not p.is_file()]
+        if missing:
+            raise UsageError("找不到文件：" + "、".join(str(p) for p in missing))
+        result = check_paths(config, list(args.paths), received)
+    else:
+        result = check_changes(config, args.base, received)
+    print(report.PRINTERS[args.format](result.findings, result.checked))
+    if args.summary:
+        try:
+            with args.summary.open("a", encoding="utf-8") as handle:
+                handle.write(report.summary(result.findings, result.checked))
+        except OSError as exc:
+            raise UsageError(f"无法写入摘要文件 {args.summary}：{exc.strerror}") from exc
+    return EXIT_FINDINGS if result.has_errors else EXIT_OK
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from bulletin.check import shown_path
+    from bulletin.fix import FixRefused, fix_file
+
+    config = _config(args)
+    status = EXIT_OK
+    for path in args.paths:
+        shown = shown_path(config, path)
+        if not path.is_file():
+            print(f"{shown}：找不到文件", file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        try:
+            result = fix_file(path, shown, write=not args.dry_run)
+        except FixRefused as exc:
+            print(str(exc), file=sys.stderr)
+            status = max(status, EXIT_FINDINGS)
+            continue
+        if not result.changes:
+            print(f"{shown}：无需修改")
+            continue
+        verb = "将修改" if args.dry_run else "已修改"
+        print(f"{shown}：{verb}——" + "；".join(result.changes))
+        if result.diff:
+            print(result.diff, end="" if result.diff.endswith("\n") else "\n")
+    return status
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from bulletin.new import Draft, create, interactive
+    from bulletin.rules.header import as_list
+    from bulletin.timing import now
+
+    config = _config(args)
+    tty = sys.stdin.isatty() and not args.no_input
+    unit_ref = args.unit
+    if not unit_ref and tty:
+        unit_ref = input("报送单位（代号、名称或别名）：").strip()
+    if not unit_ref:
+        raise UsageError("请用 --unit 指明报送单位，如 --unit xiushui")
+    unit = config.unit_by_ref(unit_ref)
+    if unit is None:
+        raise UsageError(f"报送单位“{unit_ref}”不在信息网络名册（network.yml）中")
+    draft = Draft(
+        unit=unit, title=args.title, informant=args.informant, approver=args.approver,
+        kind=args.kind or "普遍性", urgency=args.urgency or "平件",
+        classification=args.classification or "内部", secrecy_term=args.secrecy_term,
+        occurred_at=args.occurred_at,
+        recipients=tuple(as_list(args.recipients) or ()) if args.recipients else (),
+        topics=tuple(as_list(args.topics) or ()) if args.topics else (),
+        follows=args.follows,
+    )
+    if tty:
+        def ask(prompt: str, default: str | None) -> str:
+            shown = f"{prompt}［{default}］：" if default else f"{prompt}："
+            return input(shown).strip() or (default or "")
+
+        draft = interactive(config, unit, draft, ask)
+    path = create(config, draft, now())
+    rel = path.relative_to(config.root).as_posix()
+    print(f"已生成 {rel}：请把“【待填写……】”换成实际内容，写好后运行 bulletin check {rel}")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from bulletin.guide import rules_markdown, rules_text
+
+    print(rules_markdown() if args.format == "md" else rules_text())
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "fix": cmd_fix, "new": cmd_new, "rules": cmd_rules}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        pass
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BulletinError as exc:
+        print(f"bulletin：{exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("bulletin：已中断，文件未改动", file=sys.stderr)
+        return 130
+    except EOFError:
+        print("bulletin：输入已结束，未生成文件", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug of ours: one clear line, the details only on request
+        if os.environ.get("BULLETIN_DEBUG"):
+            raise
+        print(
+            f"bulletin：内部错误（{type(exc).__name__}: {exc}）。文件未改动。"
+            "请把命令和这条信息报告给管理员；设置环境变量 BULLETIN_DEBUG=1 可看到详细信息",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE

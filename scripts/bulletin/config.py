@@ -1,0 +1,183 @@
+"""bulletin.yml + the registry -> a validated Config, loaded once per command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bulletin.errors import ConfigError
+from bulletin.model import Config, Deadlines, Editor, Informant, Limits, Publication, Unit
+from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml
+from bulletin.timing import TimeFormatError, parse_duration
+
+CONFIG_NAME = "bulletin.yml"
+UNIT_TYPES = ("县区", "市直部门", "乡镇街道", "特约信息员")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def find_root(start: Path) -> Path | None:
+    """The desk is the nearest folder upwards that holds bulletin.yml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    raw = _load_mapping(path)
+    registry_name = _text(raw, "registry", path, default="network.yml")
+    registry = _load_mapping(root / registry_name)
+    try:
+        tz = ZoneInfo(_text(raw, "timezone", path, default="Asia/Shanghai"))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{path}：timezone 不是有效的时区名（应为 Asia/Shanghai）") from exc
+    recipients = tuple(_text_list(raw, "recipients", path, default=["市委", "市政府"]))
+    emergency = _text(raw, "emergency_recipient", path, default="市委")
+    if emergency not in recipients:
+        raise ConfigError(f"{path}：emergency_recipient“{emergency}”不在 recipients 中")
+    return Config(
+        root=root,
+        office=_text(raw, "office", path),
+        desk=_text(raw, "desk", path, default=_text(raw, "office", path)),
+        timezone=tz,
+        recipients=recipients,
+        emergency_recipient=emergency,
+        deadlines=_deadlines(raw.get("deadlines") or {}, path),
+        limits=_limits(raw.get("limits") or {}, path),
+        publications=_publications(raw.get("publications") or [], path),
+        topics=tuple(_text_list(raw, "topics", path, default=[])),
+        units=_units(registry.get("units"), root / registry_name),
+        editors=tuple(
+            Editor(name=_text(e, "name", root / registry_name), account=_text(e, "account", root / registry_name))
+            for e in _mapping_list(registry.get("editors") or [], "editors", root / registry_name)
+        ),
+    )
+
+
+def _load_mapping(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ConfigError(f"找不到配置文件 {path}：请在报送台根目录运行，或用 --desk 指定") from exc
+    except OSError as exc:
+        raise ConfigError(f"无法读取 {path}：{exc.strerror}") from exc
+    try:
+        value, _ = load_yaml(decode(data).text)
+    except DecodeProblem as exc:
+        raise ConfigError(f"{path}：{exc.message}") from exc
+    except YamlProblem as exc:
+        where = f"第{exc.line + 1}行：" if exc.line is not None else ""
+        raise ConfigError(f"{path}：{where}{exc.message}") from exc
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}：内容应为“键: 值”的映射")
+    return value
+
+
+def _text(raw: dict[str, Any], key: str, path: Path, default: str | None = None) -> str:
+    value = raw.get(key, default)
+    if value is None:
+        raise ConfigError(f"{path}：缺少必填项 {key}")
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise ConfigError(f"{path}：{key} 应为文字")
+    return str(value).strip()
+
+
+def _text_list(raw: dict[str, Any], key: str, path: Path, default: list[str]) -> list[str]:
+    value = raw.get(key, default)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}：{key} 应为文字列表，如 [市委, 市政府]")
+    return [v.strip() for v in value]
+
+
+def _mapping_list(value: Any, key: str, path: Path) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{path}：{key} 应为列表，每项是“键: 值”的映射")
+    return value
+
+
+def _deadlines(raw: Any, path: Path) -> Deadlines:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}：deadlines 应为映射")
+    result: dict[str, dict[str, Any]] = {}
+    for group in ("by_urgency", "by_kind"):
+        entries = raw.get(group) or {}
+        if not isinstance(entries, dict):
+            raise ConfigError(f"{path}：deadlines.{group} 应为映射，如 特急: 2小时")
+        try:
+            result[group] = {str(k): parse_duration(v) for k, v in entries.items()}
+        except TimeFormatError as exc:
+            raise ConfigError(f"{path}：deadlines.{group}：{exc}") from exc
+    return Deadlines(by_urgency=result["by_urgency"], by_kind=result["by_kind"])
+
+
+def _limits(raw: Any, path: Path) -> Limits:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}：limits 应为映射")
+    values: dict[str, int] = {}
+    for name in ("title_max_chars", "body_warn_chars", "body_max_chars", "file_max_bytes"):
+        if name in raw:
+            value = raw[name]
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{path}：limits.{name} 应为正整数")
+            values[name] = value
+    return Limits(**values)
+
+
+def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
+    pubs = []
+    for entry in _mapping_list(raw, "publications", path):
+        pub_id = _text(entry, "id", path)
+        if not _ID.match(pub_id):
+            raise ConfigError(f"{path}：刊物 id“{pub_id}”只能含小写字母、数字和连字符")
+        pubs.append(
+            Publication(
+                id=pub_id,
+                name=_text(entry, "name", path),
+                cadence=_text(entry, "cadence", path, default=""),
+                audience=_text(entry, "audience", path, default=""),
+            )
+        )
+    return tuple(pubs)
+
+
+def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
+    if raw is None:
+        raise ConfigError(f"{path}：缺少 units（报送单位名册）")
+    units: list[Unit] = []
+    names: dict[str, str] = {}
+    for entry in _mapping_list(raw, "units", path):
+        unit_id = _text(entry, "id", path)
+        if not _ID.match(unit_id):
+            raise ConfigError(f"{path}：单位 id“{unit_id}”只能含小写字母、数字和连字符（用作文件夹名）")
+        where = f"{path}：单位 {unit_id}"
+        unit_type = _text(entry, "type", path)
+        if unit_type not in UNIT_TYPES:
+            raise ConfigError(f"{where} 的 type“{unit_type}”无效，应为 {' / '.join(UNIT_TYPES)}")
+        aliases = _text_list(entry, "aliases", path, default=[])
+        informants = tuple(
+            Informant(name=_text(i, "name", path), account=_text(i, "account", path))
+            for i in _mapping_list(entry.get("informants") or [], f"单位 {unit_id} 的 informants", path)
+        )
+        unit = Unit(
+            id=unit_id,
+            name=_text(entry, "name", path),
+            type=unit_type,
+            aliases=tuple(aliases),
+            parent=entry.get("parent") or None,
+            leader=entry.get("leader") or None,
+            informants=informants,
+        )
+        for ref in (unit.id, unit.name, *unit.aliases):
+            if ref in names:
+                raise ConfigError(f"{where}：“{ref}”已被单位 {names[ref]} 使用，名称和别名不能重复")
+            names[ref] = unit.id
+        units.append(unit)
+    ids = {u.id for u in units}
+    for unit in units:
+        if unit.type == "乡镇街道" and unit.parent not in ids:
+            raise ConfigError(f"{path}：乡镇街道 {unit.id} 的 parent 应为所属县区的 id")
+    return tuple(units)

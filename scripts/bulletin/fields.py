@@ -1,0 +1,55 @@
+"""The item's front-matter keys: canonical Chinese names, English aliases, expected shapes.
+
+This table is the single source for reading, fixing (alias -> canonical), the skeleton
+written by `bulletin new` and the documentation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = ("政策性", "突发性", "苗头性", "倾向性", "普遍性")
+URGENCIES = ("特急", "加急", "平件")
+CLASSIFICATIONS = ("公开", "内部", "秘密", "机密")
+TOP_SECRET = "绝密"
+CLASSIFIED = ("秘密", "机密")  # need a 保密期限
+EMERGENCY_KIND = "突发性"
+EMERGENCY_URGENCY = "特急"
+# 保密期限上限（年），《保守国家秘密法》：绝密不超过30年，机密不超过20年，秘密不超过10年
+MAX_TERM_YEARS = {"秘密": 10, "机密": 20}
+PLACEHOLDER = "【待填写"  # marks what `bulletin new` leaves for the informant to write
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # canonical, Chinese
+    alias: str  # English alias accepted on input
+    shape: str  # "text" | "list" | "time" | "ref"
+    required: bool
+    help: str  # Chinese, shown in docs and in the skeleton's comments
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("标题", "title", "text", True, "一句话写明核心事实，不超过40字，末尾不加句号"),
+    Field("报送单位", "unit", "text", True, "本单位在名册中的代号、名称或别名，须与所在文件夹一致"),
+    Field("信息员", "informant", "text", True, "执笔的信息员姓名"),
+    Field("签发人", "approver", "text", True, "签发本条信息的单位领导"),
+    Field("类别", "kind", "text", True, "政策性 / 突发性 / 苗头性 / 倾向性 / 普遍性"),
+    Field("紧急程度", "urgency", "text", True, "特急 / 加急 / 平件"),
+    Field("密级", "classification", "text", True, "公开 / 内部 / 秘密 / 机密（绝密信息严禁录入本系统）"),
+    Field("保密期限", "secrecy_term", "text", False, "密级为秘密、机密时必填，如 6个月、1年"),
+    Field("发生时间", "occurred_at", "time", False, "突发性或特急信息必填，如 2026-11-28 08:30"),
+    Field("报送对象", "recipients", "list", True, "市委、市政府，可都写；紧急信息必须报市委"),
+    Field("主题", "topics", "list", False, "从配置的中心工作主题中选择"),
+    Field("约稿", "request", "ref", False, "所响应的约稿编号"),
+    Field("续报", "follows", "ref", False, "所续报的首报信息编号，如 xiushui/2026/1112-01"),
+    Field("截止时间", "deadline", "time", False, "约稿或领导要求的明确截止时间"),
+)
+
+BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+BY_ALIAS: dict[str, Field] = {f.alias: f for f in FIELDS}
+
+
+def canonical(key: str) -> Field | None:
+    """The field a written key stands for, by canonical name or alias (aliases ignore case)."""
+    return BY_KEY.get(key) or BY_ALIAS.get(key.strip().lower())

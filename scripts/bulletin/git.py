@@ -1,0 +1,58 @@
+"""Every git call of the desk, in one place (GitPython)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import git
+
+from bulletin.errors import UsageError
+
+
+def open_repo(root: Path) -> git.Repo:
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise UsageError(f"{root} 不是 git 仓库：不给出文件时，检查的是本分支相对主分支的改动，须在仓库中运行") from exc
+
+
+def resolve_base(repo: git.Repo, base: str | None) -> str:
+    """The branch to compare with: as given, else main, else origin/main."""
+    candidates = [base] if base else ["main", "origin/main", "master", "origin/master"]
+    for name in candidates:
+        try:
+            repo.commit(name)
+            return name
+        except (git.BadName, ValueError, git.GitCommandError):
+            continue
+    if base:
+        raise UsageError(f"找不到要比较的分支“{base}”：请先 git fetch，或用 --base 指定已有的分支")
+    raise UsageError("找不到主分支（main）：请用 --base 指定要比较的分支")
+
+
+def changed_files(root: Path, base: str | None) -> list[Path]:
+    """Files the branch adds or changes against `base`, plus uncommitted and untracked ones."""
+    repo = open_repo(root)
+    top = Path(repo.working_tree_dir or root)
+    ref = resolve_base(repo, base)
+    names: set[str] = set()
+    try:
+        merge_base = repo.merge_base(ref, "HEAD") if repo.head.is_valid() else []
+    except git.GitCommandError:
+        merge_base = []
+    if merge_base:
+        out = repo.git.diff("--name-only", "--diff-filter=ACMR", "-z", merge_base[0].hexsha, "HEAD")
+        names.update(n for n in out.split("\0") if n)
+    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all")
+    entries = out.split("\0")
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        if len(entry) > 3:
+            status, name = entry[:2], entry[3:]
+            if "R" in status or "C" in status:
+                i += 1  # the next entry is the source of a rename
+            if "D" not in status:
+                names.add(name)
+        i += 1
+    return sorted(top / name for name in names)

@@ -1,0 +1,61 @@
+"""The rules as a guide for informants (《信息写作与报送规范》), generated from the registry."""
+
+from __future__ import annotations
+
+from bulletin import fields
+from bulletin.rules import FAMILIES, RULES
+
+
+def rules_text() -> str:
+    lines = []
+    for rule in RULES.values():
+        fix = "，可自动改正" if rule.fixable else ""
+        lines.append(f"{rule.id:<20} {rule.severity.label}{fix}  {rule.name}：{rule.summary}")
+    return "\n".join(lines)
+
+
+def _block(text: str) -> str:
+    return "```text\n" + text + "\n```"
+
+
+def fields_markdown() -> str:
+    rows = ["| 键 | 英文别名 | 是否必填 | 填写要求 |", "|---|---|---|---|"]
+    for f in fields.FIELDS:
+        rows.append(f"| {f.key} | {f.alias} | {'必填' if f.required else '视情况'} | {f.help} |")
+    return "\n".join(rows)
+
+
+def rules_markdown() -> str:
+    out = [
+        "# 信息写作与报送规范",
+        "",
+        "本页由报送台的检查规则自动生成，与 CI 的检查完全一致。每条规则有固定编号，检查结果中方括号里的就是它。"
+        "“错误”须改正后才能报送；“警告”不影响报送，但请尽量改正。",
+        "",
+        "## 头部信息的各项",
+        "",
+        fields_markdown(),
+        "",
+    ]
+    for family, title in FAMILIES.items():
+        rules = [r for r in RULES.values() if r.family == family]
+        if not rules:
+            continue
+        out += [f"## {title}", ""]
+        for rule in rules:
+            fix = "；可运行 `bulletin fix` 自动改正" if rule.fixable else ""
+            out += [
+                f"### {rule.name}（`{rule.id}`）",
+                "",
+                f"**{rule.severity.label}**{fix}。{rule.summary}",
+                "",
+                "错误示例：",
+                "",
+                _block(rule.wrong),
+                "",
+                "正确示例：",
+                "",
+                _block(rule.right),
+                "",
+            ]
+    return "\n".join(out)

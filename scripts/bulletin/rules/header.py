@@ -1,0 +1,151 @@
+"""Front-matter rules: required keys, types, enumerations, unit, informant, recipients, topics."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bulletin import fields
+from bulletin.model import Item
+from bulletin.model import Severity as S
+from bulletin.rules import Context, check, define
+
+define("missing-field", "缺少必填项", S.ERROR, "fields", "标题、报送单位、信息员、签发人、类别、紧急程度、密级、报送对象必须填写。",
+       "标题: 修水县推进重点项目\n报送单位: xiushui", "标题: 修水县推进重点项目\n报送单位: xiushui\n信息员: 李明\n签发人: 王强\n类别: 普遍性\n紧急程度: 平件\n密级: 内部\n报送对象: [市委, 市政府]")
+define("field-type", "填写形式", S.ERROR, "fields", "每项的写法须符合要求：文字项写一行文字，报送对象、主题写成列表。",
+       "标题:\n  - 修水县推进重点项目", "标题: 修水县推进重点项目")
+define("invalid-value", "取值无效", S.ERROR, "fields", "类别、紧急程度、密级只能取规定的值。",
+       "类别: 经验类\n紧急程度: 紧急", "类别: 普遍性\n紧急程度: 加急")
+define("unit-unknown", "报送单位不在名册", S.ERROR, "fields", "报送单位须是信息网络名册中的单位（代号、名称或别名）。",
+       "报送单位: 修水县政府办", "报送单位: 修水县委办公室")
+define("unit-folder", "报送单位与文件夹不符", S.ERROR, "fields", "报送单位须与文件所在的 submissions/<单位代号>/ 文件夹一致，不能替其他单位报送。",
+       "（文件在 submissions/wuning/ 下）\n报送单位: 修水县", "（文件在 submissions/xiushui/ 下）\n报送单位: 修水县")
+define("informant-unknown", "信息员未登记", S.WARNING, "fields", "信息员应是名册中本单位登记的信息员；新信息员请联系信息处登记。",
+       "信息员: 张三（未登记）", "信息员: 李明")
+define("recipients", "报送对象", S.ERROR, "fields", "报送对象只能是市委、市政府；突发性或特急信息必须报市委，不能只报市政府。",
+       "类别: 突发性\n报送对象: [市政府]", "类别: 突发性\n报送对象: [市委, 市政府]")
+define("topic-unknown", "主题不在目录", S.WARNING, "fields", "主题应从配置的中心工作目录中选择。",
+       "主题: [招商]", "主题: [招商引资]")
+define("bad-reference", "编号写法", S.ERROR, "fields", "约稿、续报写编号：续报写所续信息的编号（单位代号/年份/文件名），约稿写约稿编号。",
+       "续报: 昨天那条", "续报: xiushui/2026/1112-01")
+define("follows-missing", "续报对象不存在", S.WARNING, "fields", "续报所指的首报信息应已在报送台中（先报首报，再报续报）。",
+       "续报: xiushui/2026/1199-01", "续报: xiushui/2026/1112-01")
+
+_REF = re.compile(r"^[a-z0-9][a-z0-9-]*/\d{4}/[0-9A-Za-z][0-9A-Za-z_-]*$")
+_REQUEST = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_/-]{0,80}$")
+_SPLIT = re.compile(r"[、，,；;\s]+")
+
+
+def as_text(value: Any) -> str | None:
+    """A scalar written as text, or None when it is not a scalar."""
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        return None
+    return str(value).strip()
+
+
+def as_list(value: Any) -> list[str] | None:
+    """A list of texts; a single text with 、 or commas is accepted as a list."""
+    if isinstance(value, str):
+        return [v for v in _SPLIT.split(value.strip()) if v]
+    if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return None
+
+
+def text_field(item: Item, key: str) -> str | None:
+    return as_text(item.fields.get(key))
+
+
+def is_emergency(item: Item) -> bool:
+    return text_field(item, "类别") == fields.EMERGENCY_KIND or text_field(item, "紧急程度") == fields.EMERGENCY_URGENCY
+
+
+@check
+def required_and_types(item: Item, ctx: Context) -> None:
+    for f in fields.FIELDS:
+        if f.key not in item.fields or item.fields[f.key] in (None, "", []):
+            if f.required:
+                ctx.emit("missing-field", None, f"缺少“{f.key}”（{f.help}）：请在头部信息中加上“{f.key}: ……”")
+            elif f.key in item.fields:
+                ctx.emit("field-type", item.lines[f.key], f"“{f.key}”没有填写内容：请填写，或删去这一行")
+            continue
+        value = item.fields[f.key]
+        ok = as_list(value) is not None if f.shape == "list" else as_text(value) is not None
+        if ok and f.shape != "list" and "\n" in str(value).strip():
+            ok = False
+        if not ok:
+            shape = "列表，如 [市委, 市政府]" if f.shape == "list" else "一行文字"
+            ctx.emit("field-type", item.lines[f.key], f"“{f.key}”应写成{shape}")
+
+
+@check
+def enumerations(item: Item, ctx: Context) -> None:
+    for key, allowed in (("类别", fields.KINDS), ("紧急程度", fields.URGENCIES)):
+        value = text_field(item, key)
+        if value and value not in allowed:
+            ctx.emit("invalid-value", item.lines[key], f"{key}“{value}”无效：只能是 {' / '.join(allowed)}")
+
+
+@check
+def unit(item: Item, ctx: Context) -> None:
+    ref = text_field(item, "报送单位")
+    if not ref:
+        return
+    unit = ctx.config.unit_by_ref(ref)
+    line = item.lines["报送单位"]
+    if unit is None:
+        ctx.emit("unit-unknown", line, f"报送单位“{ref}”不在信息网络名册中：请写本单位的代号、名称或别名（见 network.yml）")
+        return
+    if ctx.location and ctx.location.unit_id != unit.id:
+        folder = ctx.config.unit(ctx.location.unit_id)
+        folder_name = folder.name if folder else ctx.location.unit_id
+        ctx.emit(
+            "unit-folder", line,
+            f"报送单位“{ref}”（{unit.name}）与文件夹 submissions/{ctx.location.unit_id}/（{folder_name}）不一致："
+            "只能报送本单位的信息，请把文件放到本单位的文件夹，或改正报送单位",
+        )
+    informant = text_field(item, "信息员")
+    if informant and informant not in {i.name for i in unit.informants}:
+        known = "、".join(i.name for i in unit.informants) or "（尚未登记信息员）"
+        ctx.emit(
+            "informant-unknown", item.lines["信息员"],
+            f"信息员“{informant}”未在{unit.name}的名册中登记（已登记：{known}）：请联系信息处登记",
+        )
+
+
+@check
+def recipients(item: Item, ctx: Context) -> None:
+    values = as_list(item.fields.get("报送对象"))
+    if not values:
+        return
+    line = item.lines["报送对象"]
+    allowed = ctx.config.recipients
+    for value in values:
+        if value not in allowed:
+            ctx.emit("recipients", line, f"报送对象“{value}”无效：只能是 {'、'.join(allowed)}")
+    must = ctx.config.emergency_recipient
+    if is_emergency(item) and must not in values:
+        ctx.emit("recipients", line, f"突发性、特急信息必须报送{must}，不能只报{'、'.join(values)}：请在报送对象中加上“{must}”")
+
+
+@check
+def topics(item: Item, ctx: Context) -> None:
+    values = as_list(item.fields.get("主题")) or []
+    for value in values:
+        if value not in ctx.config.topics:
+            ctx.emit("topic-unknown", item.lines["主题"], f"主题“{value}”不在中心工作目录中（可选：{'、'.join(ctx.config.topics)}）")
+
+
+@check
+def references(item: Item, ctx: Context) -> None:
+    follows = text_field(item, "续报")
+    if follows:
+        if not _REF.match(follows):
+            ctx.emit("bad-reference", item.lines["续报"], f"续报“{follows}”的写法不对：应写首报的编号，如 xiushui/2026/1112-01")
+        elif not (ctx.config.root / "submissions" / f"{follows}.md").is_file():
+            ctx.emit("follows-missing", item.lines["续报"], f"续报所指的首报 submissions/{follows}.md 不存在：请核对编号")
+        elif ctx.location and follows == ctx.location.item_id:
+            ctx.emit("bad-reference", item.lines["续报"], "续报不能指向自己：请写首报的编号")
+    request = text_field(item, "约稿")
+    if request and not _REQUEST.match(request):
+        ctx.emit("bad-reference", item.lines["约稿"], f"约稿编号“{request}”的写法不对：请照抄约稿通知上的编号，如 2026-11-03")

@@ -1,0 +1,113 @@
+"""Times, durations and time limits (pure functions, every datetime zone-aware)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+_CN_TIME = re.compile(
+    r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+    r"(?:\s*(?P<H>\d{1,2})(?:时|点)(?:(?P<M>\d{1,2})分)?(?:(?P<S>\d{1,2})秒)?)?$"
+)
+_PLAIN_TIME = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(分钟|分|小时|时|天|日|h|m|min|d)\s*$", re.IGNORECASE)
+_DURATION_UNITS = {
+    "分钟": 60, "分": 60, "m": 60, "min": 60,
+    "小时": 3600, "时": 3600, "h": 3600,
+    "天": 86400, "日": 86400, "d": 86400,
+}
+_TERM = re.compile(r"^\s*(\d+)\s*(年|个月|月)\s*$")
+
+
+class TimeFormatError(ValueError):
+    """A time or duration that cannot be read; the message says what is accepted."""
+
+
+TIME_FORMATS_HELP = "2026-11-28 08:30、2026-11-28T08:30:00+08:00 或 2026年11月28日8时30分"
+
+
+def parse_time(value: object, tz: dt.tzinfo = BEIJING) -> dt.datetime:
+    """Read an event time or deadline. Times without an offset are taken in `tz` (Beijing)."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+    if not isinstance(value, str):
+        raise TimeFormatError(f"时间应写成文字，如 {TIME_FORMATS_HELP}")
+    text = value.strip()
+    for pattern in (_PLAIN_TIME, _CN_TIME):
+        m = pattern.match(text)
+        if m:
+            try:
+                return dt.datetime(
+                    int(m["y"]), int(m["m"]), int(m["d"]),
+                    int(m["H"] or 0), int(m["M"] or 0), int(m["S"] or 0), tzinfo=tz,
+                )
+            except ValueError as exc:
+                raise TimeFormatError(f"“{text}”不是有效的日期时间") from exc
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise TimeFormatError(f"无法识别时间“{text}”，请写成 {TIME_FORMATS_HELP}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def parse_duration(value: object) -> dt.timedelta:
+    """Read a limit such as 2小时, 30分钟, 1天 (also 2h, 30m)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.timedelta(minutes=value)
+    m = _DURATION.match(str(value))
+    if not m:
+        raise TimeFormatError(f"无法识别时长“{value}”，请写成 2小时、30分钟 或 1天")
+    return dt.timedelta(seconds=float(m[1]) * _DURATION_UNITS[m[2].lower()])
+
+
+def parse_term(value: object) -> tuple[int, str]:
+    """Read a secrecy term (保密期限) such as 1年 or 6个月: (number, "年" | "月")."""
+    m = _TERM.match(str(value))
+    if not m:
+        raise TimeFormatError(f"无法识别保密期限“{value}”，请写成 1年 或 6个月")
+    return int(m[1]), "年" if m[2] == "年" else "月"
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    """A delay in plain Chinese: 3小时15分钟, 2天1小时, 40分钟."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days}天")
+    if hours:
+        parts.append(f"{hours}小时")
+    if mins or not parts:
+        parts.append(f"{mins}分钟")
+    return "".join(parts)
+
+
+def format_time(moment: dt.datetime, tz: dt.tzinfo = BEIJING) -> str:
+    """A moment as a Beijing-time string in government style: 2026年11月28日08:30."""
+    local = moment.astimezone(tz)
+    return f"{local.year}年{local.month}月{local.day}日{local:%H:%M}"
+
+
+def due_time(
+    occurred_at: dt.datetime | None,
+    limits: list[dt.timedelta],
+    explicit: dt.datetime | None,
+) -> dt.datetime | None:
+    """The earliest deadline that applies: each limit after the event, and any explicit deadline."""
+    candidates = [occurred_at + limit for limit in limits] if occurred_at else []
+    if explicit is not None:
+        candidates.append(explicit)
+    return min(candidates) if candidates else None
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(tz=BEIJING)

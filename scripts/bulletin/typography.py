@@ -1,0 +1,189 @@
+"""Chinese typography per GB/T 15834 (punctuation) and GB/T 15835 (numbers). Pure functions.
+
+autocorrect-py does most of the mechanics (with its spacing rules switched off: government
+style puts no spaces between Chinese and Latin text); `_complete` covers what it misses
+(; ( ) , after % or a digit, spaces already there). Findings are derived by comparing each
+line with its corrected form, so detection and `bulletin fix` can never disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import autocorrect_py
+
+_AUTOCORRECT_RULES = {
+    # government style: no spaces between Chinese and Latin text, digits, brackets, code
+    "space-word": 0, "space-punctuation": 0, "space-bracket": 0, "space-backticks": 0,
+    "space-dash": 0, "space-dollar": 0,
+    # keep: fullwidth (half-width punctuation inside Chinese), halfwidth-word (full-width
+    # letters and digits), no-space-fullwidth (spaces around full-width punctuation)
+    "halfwidth-punctuation": 0,
+    "spellcheck": 0,
+}
+_configured = False
+
+
+def _configure() -> None:
+    global _configured
+    if not _configured:
+        autocorrect_py.load_config(json.dumps({"rules": _AUTOCORRECT_RULES}))
+        _configured = True
+
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+FW_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’—…·"
+_CN = f"[{HAN}{FW_PUNCT}]"
+_HAN = f"[{HAN}]"
+_LOST = re.compile(rf"(?<=\d)\?(?=\d)|(?<={_HAN})\?(?={_HAN})|\ufffd")
+_PLACEHOLDER = "\ue000"  # keeps a lost '?' away from the converters
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_PUNCT_BEFORE = re.compile(rf"(?<={_CN})\s*([,;:!?])")
+_PUNCT_AFTER = re.compile(rf"([,;:!?])(?=\s*{_HAN})")
+_PERIOD = re.compile(rf"(?<={_HAN})\.(?![\w.])")
+_PARENS = re.compile(r"\(([^()\n]*)\)")
+_SPACE_AFTER_CN = re.compile(rf"(?<={_CN})[ \t\u3000]+(?=\S)")
+_SPACE_BEFORE_CN = re.compile(rf"(?<=\S)[ \t\u3000]+(?={_CN})")
+_FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+# spans that must not change: inline code, link targets, autolinks, bare URLs
+_PROTECTED = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]*>|https?://[^\s)）]+")
+
+
+@dataclass(frozen=True)
+class TypoProblem:
+    line: int  # 1-based within the text given
+    rule: str  # halfwidth-punct | fullwidth-char | stray-space | lost-char
+    message: str
+
+
+def is_chinese_context(text: str) -> bool:
+    return re.search(_HAN, text) is not None
+
+
+def _complete(segment: str, spaces: bool) -> str:
+    """What autocorrect misses, applied to text outside protected spans."""
+    segment = _PUNCT_BEFORE.sub(lambda m: _HALF_TO_FULL[m[1]], segment)
+    segment = _PUNCT_AFTER.sub(lambda m: _HALF_TO_FULL[m[1]], segment)
+    segment = _PERIOD.sub("。", segment)
+
+    def paren(m: re.Match[str]) -> str:
+        start, end = m.start(), m.end()
+        before = segment[start - 1] if start else ""
+        after = segment[end] if end < len(segment) else ""
+        if re.search(_CN, m[1] + before + after):
+            return f"（{m[1]}）"
+        return m[0]
+
+    segment = _PARENS.sub(paren, segment)
+    if spaces:
+        segment = _SPACE_AFTER_CN.sub("", segment)
+        segment = _SPACE_BEFORE_CN.sub("", segment)
+    return segment
+
+
+def _map_unprotected(line: str, func) -> str:  # type: ignore[no-untyped-def]
+    out, last = [], 0
+    for m in _PROTECTED.finditer(line):
+        out.append(func(line[last : m.start()]))
+        out.append(m[0])
+        last = m.end()
+    out.append(func(line[last:]))
+    return "".join(out)
+
+
+def correct_line(line: str, spaces: bool = True) -> str:
+    """The corrected form of one line of Chinese text (Markdown inline syntax preserved)."""
+    _configure()
+    if not is_chinese_context(line) and not _FULLWIDTH_ALNUM.search(line):
+        return line
+    guarded = _LOST.sub(_PLACEHOLDER, line)
+    stripped = guarded.rstrip(" ")
+    trailing = guarded[len(stripped):]  # Markdown hard breaks stay
+    leading = len(stripped) - len(stripped.lstrip(" \t\u3000"))
+    head, core = stripped[:leading], stripped[leading:]
+    fixed = autocorrect_py.format_for(core, "md") if core else core
+    if "\n" in fixed:  # never let the library change the line structure
+        fixed = core
+    fixed = _map_unprotected(fixed, lambda s: _complete(s, spaces))
+    if not spaces:  # keep the spaces as written (titles allow one between two parts)
+        fixed = fixed if _spaces(fixed) == _spaces(core) else _restore_spaces(core, fixed)
+    return (head + fixed + trailing).replace(_PLACEHOLDER, "?")
+
+
+def _spaces(text: str) -> int:
+    return sum(1 for ch in text if ch in " \t\u3000")
+
+
+def _restore_spaces(original: str, fixed: str) -> str:
+    """Re-insert spaces the library removed, where the original had them."""
+    out = []
+    matcher = difflib.SequenceMatcher(a=original, b=fixed, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "delete" and not original[a0:a1].strip():
+            out.append(original[a0:a1])
+        else:
+            out.append(fixed[b0:b1])
+    return "".join(out)
+
+
+def correct_body(body: str) -> str:
+    """The corrected Markdown body: prose lines corrected, fenced code left alone."""
+    return "\n".join(correct_line(line) if prose else line for line, prose in _prose_lines(body))
+
+
+def _prose_lines(body: str) -> Iterator[tuple[str, bool]]:
+    fence: str | None = None
+    for line in body.split("\n"):
+        stripped = line.lstrip()
+        marker = stripped[:3]
+        if fence is None and marker in ("```", "~~~"):
+            fence = marker
+            yield line, False
+        elif fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            yield line, False
+        else:
+            yield line, True
+
+
+def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
+    """Every typography problem in `text`, one per change the corrector would make."""
+    found: list[TypoProblem] = []
+    for number, (line, prose) in enumerate(_prose_lines(text), start=1):
+        if not prose:
+            continue
+        for m in _LOST.finditer(line):
+            found.append(
+                TypoProblem(
+                    number, "lost-char",
+                    f"“{_context(line, m.start(), m.end())}”中的“{m[0]}”像是编码转换时丢失的字"
+                    "（如“11·26”变成“11?26”）：请对照原稿改回原字",
+                )
+            )
+        fixed = correct_line(line, spaces)
+        if fixed == line:
+            continue
+        matcher = difflib.SequenceMatcher(a=line, b=fixed, autojunk=False)
+        for op, a0, a1, b0, b1 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            old, new = line[a0:a1], fixed[b0:b1]
+            where = _context(line, a0, a1)
+            if _FULLWIDTH_ALNUM.search(old):
+                rule, msg = "fullwidth-char", f"“{where}”中的全角数字或字母“{old}”应为半角“{new}”"
+            elif not old.strip():
+                rule, msg = "stray-space", f"“{where}”中有多余的空格：汉字与数字、字母、标点之间不加空格"
+            else:
+                rule = "halfwidth-punct"
+                msg = f"“{where}”中的半角标点“{old.strip()}”应为全角“{new.strip()}”"
+            found.append(TypoProblem(number, rule, msg + "（可运行 bulletin fix 自动改正）"))
+    return found
+
+
+def _context(line: str, start: int, end: int, width: int = 6) -> str:
+    return line[max(0, start - width) : end + width].strip()
