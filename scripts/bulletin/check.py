@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,15 +31,15 @@ class CheckResult:
 
 def shown_path(config: Config, path: Path) -> str:
     """Paths are shown relative to the desk (as they appear in the pull request)."""
+    absolute = Path(os.path.abspath(path))  # no symlink resolution: cheap, and shows what the user named
     try:
-        return path.resolve().relative_to(config.root.resolve()).as_posix()
+        return absolute.relative_to(config.root).as_posix()
     except ValueError:
         return str(path)
 
 
-def locate(config: Config, path: Path) -> tuple[Location | None, str | None]:
-    """The item's place under submissions/, or a message when it is misplaced."""
-    rel = shown_path(config, path)
+def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
+    """The item's place under submissions/ (from its desk-relative path), or why it is misplaced."""
     parts = PurePosixPath(rel).parts
     if not parts or parts[0] != SUBMISSIONS:
         return None, None
@@ -56,7 +57,7 @@ def locate(config: Config, path: Path) -> tuple[Location | None, str | None]:
 
 def check_file(config: Config, path: Path, received_at: dt.datetime) -> list[Finding]:
     shown = shown_path(config, path)
-    location, misplaced = locate(config, path)
+    location, misplaced = locate(config, shown)
     findings: list[Finding] = []
     if misplaced:
         findings.append(Finding(shown, None, "file-location", Severity.ERROR, misplaced))

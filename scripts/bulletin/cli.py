@@ -18,14 +18,14 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="用法：")
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse with Chinese headings and errors that exit 2 with one clear line."""
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
@@ -63,7 +63,7 @@ def _parser() -> _Parser:
     p = sub.add_parser("check", help="检查信息（CI 在每个合并请求上运行）",
                        description="检查信息的格式、标点、篇幅、密级和时限。不给文件时，检查本分支相对主分支新增或修改的信息。\n"
                        "退出码：0 无错误（可有警告），1 有错误，2 用法或配置有误。")
-    p.add_argument("paths", nargs="*", metavar="文件", type=Path, help="要检查的信息文件（可放在任何位置）")
+    p.add_argument("paths", nargs="*", metavar="文件", type=Path, help="要检查的信息文件或文件夹（文件夹即其中全部 .md 文件；可放在任何位置）")
     p.add_argument("--base", metavar="分支", help="与哪个分支比较（默认 main，其次 origin/main）")
     p.add_argument("--format", choices=sorted(report.PRINTERS), default="text",
                    help="输出格式：text 供人阅读（默认），json 供程序读取，github 在合并请求的改动上显示")
@@ -132,10 +132,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = _config(args)
     received = _received_at(args.received_at, config)
     if args.paths:
-        missing = [p for p in args.paths if not p.is_file()]
+        missing = [p for p in args.paths if not p.exists()]
         if missing:
             raise UsageError("找不到文件：" + "、".join(str(p) for p in missing))
-        result = check_paths(config, list(args.paths), received)
+        files = [f for p in args.paths for f in (sorted(p.rglob("*.md")) if p.is_dir() else [p])]
+        result = check_paths(config, files, received)
     else:
         result = check_changes(config, args.base, received)
     print(report.PRINTERS[args.format](result.findings, result.checked))

@@ -27,6 +27,7 @@ def find_root(start: Path) -> Path | None:
 
 
 def load_config(root: Path) -> Config:
+    root = root.resolve()
     path = root / CONFIG_NAME
     raw = _load_mapping(path)
     registry_name = _text(raw, "registry", path, default="network.yml")

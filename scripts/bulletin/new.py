@@ -10,10 +10,9 @@ from pathlib import Path
 
 from bulletin import fields
 from bulletin.errors import UsageError
+from bulletin.fields import PLACEHOLDER
 from bulletin.model import Config, Unit
 from bulletin.timing import TimeFormatError, parse_time
-
-from bulletin.fields import PLACEHOLDER
 
 
 @dataclass
@@ -35,7 +34,7 @@ class Draft:
 def _yaml_text(value: str) -> str:
     """A value safe to write after 'key: ' (quoted when YAML would misread it)."""
     specials = ":#{}[],&*!|>'\"%@`"
-    if value and value == value.strip() and not any(c in value for c in specials) and not value[0] in "-?":
+    if value and value == value.strip() and not any(c in value for c in specials) and value[0] not in "-?":
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -59,7 +58,10 @@ def render(draft: Draft, config: Config) -> str:
         else "# 发生时间: 2026-11-28 08:30   # 突发性或特急信息必填，北京时间"
     )
     follows_line = f"续报: {d.follows}          # 所续报的首报编号" if d.follows else "# 续报: xiushui/2026/1112-01   # 续报时写首报的编号"
-    topics = ", ".join(d.topics)
+    topic_hint = f"可选：{'、'.join(config.topics[:6])}等"
+    topics_line = (
+        f"主题: [{', '.join(d.topics)}]          # {topic_hint}" if d.topics else f"# 主题: [项目建设]          # {topic_hint}"
+    )
     title = _yaml_text(d.title) if d.title else f"{PLACEHOLDER}：一句话写明核心事实，不超过{config.limits.title_max_chars}字，末尾不加句号】"
     return f"""---
 # 信息头部：# 之后是说明，可以保留。填写规范见《信息写作与报送规范》。
@@ -73,7 +75,7 @@ def render(draft: Draft, config: Config) -> str:
 {term_line}
 {occurred_line}
 报送对象: [{', '.join(recipients)}]      # 突发性、特急信息必须报{config.emergency_recipient}
-主题: [{topics}]                      # 可选：{'、'.join(config.topics[:6])}等
+{topics_line}
 {follows_line}
 ---
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import autocorrect_py
@@ -31,7 +31,8 @@ _configured = False
 def _configure() -> None:
     global _configured
     if not _configured:
-        autocorrect_py.load_config(json.dumps({"rules": _AUTOCORRECT_RULES}))
+        # load_config exists at run time but is missing from the package's type stubs
+        autocorrect_py.load_config(json.dumps({"rules": _AUTOCORRECT_RULES}))  # type: ignore[attr-defined]
         _configured = True
 
 
@@ -85,7 +86,7 @@ def _complete(segment: str, spaces: bool) -> str:
     return segment
 
 
-def _map_unprotected(line: str, func) -> str:  # type: ignore[no-untyped-def]
+def _map_unprotected(line: str, func: Callable[[str], str]) -> str:
     out, last = [], 0
     for m in _PROTECTED.finditer(line):
         out.append(func(line[last : m.start()]))

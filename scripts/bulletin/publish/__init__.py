@@ -1,0 +1,1 @@
+"""Publishing: the mkdocs plugin (site pages generated from the desk)."""
