@@ -6,10 +6,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# command -> Debian package that provides it
-SYSTEM_COMMANDS := git:git node:nodejs npm:npm
+# command -> Debian package that provides it (site needs the first list, test both)
+SITE_COMMANDS := git:git
+TEST_COMMANDS := node:nodejs npm:npm
 
-.PHONY: site test lint typecheck unit bench clean sysdeps
+.PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test
 
 site: $(VENV)/.installed
 	$(BIN)/mkdocs build --strict --clean
@@ -29,11 +30,13 @@ unit: $(VENV)/.installed node_modules/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/check_bench.py
 
-sysdeps:
-	@missing=""; for pair in $(SYSTEM_COMMANDS); do \
+# install what is missing: as root with apt-get, otherwise say what to install
+define install_missing
+	@missing=""; for pair in $(1); do \
 	  cmd=$${pair%%:*}; pkg=$${pair##*:}; \
 	  command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "安装系统软件：$$missing"; \
@@ -44,6 +47,13 @@ sysdeps:
 	    exit 1; \
 	  fi; \
 	fi
+endef
+
+sysdeps:
+	$(call install_missing,$(SITE_COMMANDS))
+
+sysdeps-test:
+	$(call install_missing,$(TEST_COMMANDS))
 
 $(VENV)/.installed: pyproject.toml | sysdeps
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更新版本（当前：$$($(PYTHON) --version)）"; exit 1; }
@@ -52,7 +62,7 @@ $(VENV)/.installed: pyproject.toml | sysdeps
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-node_modules/.installed: package.json package-lock.json | sysdeps
+node_modules/.installed: package.json package-lock.json | sysdeps-test
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

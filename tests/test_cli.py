@@ -226,7 +226,7 @@ def test_outside_a_desk_the_error_says_where_to_run(tmp_path: Path) -> None:
 
 def test_broken_configuration_names_the_file_and_line(desk: Path) -> None:
     (desk / "bulletin.yml").write_text("office: 中共九江市委办公室\ndeadlines: [\n", encoding="utf-8")
-    done = run_cli("check", cwd=desk)
+    done = run_cli("check", "submissions/xiushui/2026/1103-01.md", cwd=desk)
     assert done.returncode == 2
     assert "bulletin.yml" in done.stderr and "第" in done.stderr
     no_traceback(done)
@@ -234,6 +234,28 @@ def test_broken_configuration_names_the_file_and_line(desk: Path) -> None:
 
 def test_broken_registry_is_a_clear_error(desk: Path) -> None:
     (desk / "network.yml").write_text("units:\n  - id: 修水\n    name: 修水县\n    type: 县区\n", encoding="utf-8")
-    done = run_cli("check", cwd=desk)
+    done = run_cli("check", "submissions/xiushui/2026/1103-01.md", cwd=desk)
     assert done.returncode == 2 and "network.yml" in done.stderr and "只能含小写字母" in done.stderr
+    no_traceback(done)
+
+
+def test_a_pull_request_is_judged_by_the_rules_of_main_not_its_own(desk: Path) -> None:
+    add_on_branch(desk, "submissions/chaisang/2026/1128-01.md", emergency("2026-11-28 08:30"), branch="unit/chaisang")
+    config = desk / "bulletin.yml"
+    relaxed = config.read_text(encoding="utf-8").replace("特急: 2小时", "特急: 100小时").replace("突发性: 2小时", "突发性: 100小时")
+    config.write_text(relaxed, encoding="utf-8")
+    git(desk, "commit", "-q", "-am", "Relax the limit")
+    done = run_cli("check", "--format", "json", "--received-at", "2026-11-28 11:00", cwd=desk)
+    assert [f["rule"] for f in json.loads(done.stdout)["findings"]] == ["late"]
+    # an explicit file check uses the desk as it stands (the relaxed limit)
+    done = run_cli("check", "--format", "json", "--received-at", "2026-11-28 11:00",
+                   "submissions/chaisang/2026/1128-01.md", cwd=desk)
+    assert json.loads(done.stdout)["findings"] == []
+
+
+def test_a_misspelt_time_limit_is_a_configuration_error(desk: Path) -> None:
+    config = desk / "bulletin.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("特急: 2小时", "特级: 2小时"), encoding="utf-8")
+    done = run_cli("check", "submissions/chaisang/2026/1109-01.md", cwd=desk)
+    assert done.returncode == 2 and "“特级”无效" in done.stderr
     no_traceback(done)

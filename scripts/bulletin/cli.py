@@ -19,7 +19,11 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix="用法：")
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+    def format_help(self) -> str:
+        # argparse ends section headings with a half-width colon
+        return super().format_help().replace("参数:\n", "参数：\n").replace("选项:\n", "选项：\n")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,8 +104,8 @@ def _parser() -> _Parser:
     return parser
 
 
-def _config(args: argparse.Namespace) -> Config:
-    from bulletin.config import find_root, load_config
+def _root(args: argparse.Namespace) -> Path:
+    from bulletin.config import find_root
 
     if args.desk:
         root = args.desk
@@ -112,7 +116,13 @@ def _config(args: argparse.Namespace) -> Config:
         if found is None:
             raise UsageError("当前目录及上级目录中找不到 bulletin.yml：请在报送台中运行，或用 --desk 指定报送台目录")
         root = found
-    return load_config(root.resolve())
+    return root.resolve()
+
+
+def _config(args: argparse.Namespace) -> Config:
+    from bulletin.config import load_config
+
+    return load_config(_root(args))
 
 
 def _received_at(value: str | None, config: Config) -> dt.datetime:
@@ -129,16 +139,26 @@ def _received_at(value: str | None, config: Config) -> dt.datetime:
 def cmd_check(args: argparse.Namespace) -> int:
     from bulletin.check import check_changes, check_paths
 
-    config = _config(args)
-    received = _received_at(args.received_at, config)
     if args.paths:
+        config = _config(args)
         missing = [p for p in args.paths if not p.exists()]
         if missing:
             raise UsageError("找不到文件：" + "、".join(str(p) for p in missing))
         files = [f for p in args.paths for f in (sorted(p.rglob("*.md")) if p.is_dir() else [p])]
-        result = check_paths(config, files, received)
+        result = check_paths(config, files, _received_at(args.received_at, config))
     else:
-        result = check_changes(config, args.base, received)
+        from bulletin import git
+        from bulletin.config import CONFIG_NAME, load_config
+
+        root = _root(args)
+        ref, read = git.file_reader(root, args.base)
+        try:
+            read(CONFIG_NAME)
+        except FileNotFoundError:  # the desk is being set up on this branch: nothing older to trust
+            config = load_config(root)
+        else:
+            config = load_config(root, read, source=f"{ref}:")
+        result = check_changes(config, ref, _received_at(args.received_at, config))
     print(report.PRINTERS[args.format](result.findings, result.checked))
     if args.summary:
         try:

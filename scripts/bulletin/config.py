@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bulletin import fields
 from bulletin.errors import ConfigError
 from bulletin.model import Config, Deadlines, Editor, Informant, Limits, Publication, Unit
 from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml
@@ -26,12 +28,22 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def load_config(root: Path) -> Config:
+Reader = Callable[[str], bytes]  # desk-relative name -> contents (raises FileNotFoundError)
+
+
+def load_config(root: Path, reader: Reader | None = None, source: str = "") -> Config:
+    """Load the desk's configuration; `reader` reads it from elsewhere than the work tree.
+
+    `bulletin check` on a branch reads the configuration of the branch it is compared with,
+    so a pull request cannot relax the rules it is judged by (e.g. lengthen a time limit).
+    """
     root = root.resolve()
-    path = root / CONFIG_NAME
-    raw = _load_mapping(path)
+    read = reader or (lambda name: (root / name).read_bytes())
+    path = Path(source + CONFIG_NAME) if source else root / CONFIG_NAME
+    raw = _load_mapping(path, read, CONFIG_NAME)
     registry_name = _text(raw, "registry", path, default="network.yml")
-    registry = _load_mapping(root / registry_name)
+    registry_path = Path(source + registry_name) if source else root / registry_name
+    registry = _load_mapping(registry_path, read, registry_name)
     try:
         tz = ZoneInfo(_text(raw, "timezone", path, default="Asia/Shanghai"))
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -51,17 +63,17 @@ def load_config(root: Path) -> Config:
         limits=_limits(raw.get("limits") or {}, path),
         publications=_publications(raw.get("publications") or [], path),
         topics=tuple(_text_list(raw, "topics", path, default=[])),
-        units=_units(registry.get("units"), root / registry_name),
+        units=_units(registry.get("units"), registry_path),
         editors=tuple(
-            Editor(name=_text(e, "name", root / registry_name), account=_text(e, "account", root / registry_name))
-            for e in _mapping_list(registry.get("editors") or [], "editors", root / registry_name)
+            Editor(name=_text(e, "name", registry_path), account=_text(e, "account", registry_path))
+            for e in _mapping_list(registry.get("editors") or [], "editors", registry_path)
         ),
     )
 
 
-def _load_mapping(path: Path) -> dict[str, Any]:
+def _load_mapping(path: Path, read: Reader, name: str) -> dict[str, Any]:
     try:
-        data = path.read_bytes()
+        data = read(name)
     except FileNotFoundError as exc:
         raise ConfigError(f"找不到配置文件 {path}：请在报送台根目录运行，或用 --desk 指定") from exc
     except OSError as exc:
@@ -108,6 +120,10 @@ def _deadlines(raw: Any, path: Path) -> Deadlines:
         entries = raw.get(group) or {}
         if not isinstance(entries, dict):
             raise ConfigError(f"{path}：deadlines.{group} 应为映射，如 特急: 2小时")
+        allowed = fields.URGENCIES if group == "by_urgency" else fields.KINDS
+        for key in entries:
+            if key not in allowed:
+                raise ConfigError(f"{path}：deadlines.{group} 中的“{key}”无效，只能是 {' / '.join(allowed)}")
         try:
             result[group] = {str(k): parse_duration(v) for k, v in entries.items()}
         except TimeFormatError as exc:

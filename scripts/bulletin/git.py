@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import git
@@ -56,3 +57,21 @@ def changed_files(root: Path, base: str | None) -> list[Path]:
                 names.add(name)
         i += 1
     return sorted(top / name for name in names)
+
+
+def file_reader(root: Path, ref: str | None) -> tuple[str, Callable[[str], bytes]]:
+    """(the resolved ref, a reader of desk files as they are at that ref)."""
+    repo = open_repo(root)
+    resolved = resolve_base(repo, ref)
+    tree = repo.commit(resolved).tree
+    prefix = Path(root).resolve().relative_to(Path(repo.working_tree_dir or root).resolve()).as_posix()
+
+    def read(name: str) -> bytes:
+        rel = name if prefix in ("", ".") else f"{prefix}/{name}"
+        try:
+            blob = tree / rel
+        except KeyError as exc:
+            raise FileNotFoundError(rel) from exc
+        return bytes(blob.data_stream.read())
+
+    return resolved, read
