@@ -36,7 +36,9 @@ def timed(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
 def run(args: list[str], cwd: Path) -> None:
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
     if done.returncode not in (0,):
-        raise SystemExit(f"命令失败（{done.returncode}）：{' '.join(args[:3])}…\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"命令失败（{done.returncode}）：{' '.join(args[:3])}…\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
 
 
 def yaml_floor(paths: list[Path]) -> None:

@@ -23,8 +23,14 @@ def make_desk(target: Path, with_submissions: bool = True) -> Path:
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    full_env = {**os.environ, "GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org",
-                "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.org", **(env or {})}
+    full_env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "测试",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "测试",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        **(env or {}),
+    }
     done = subprocess.run(["git", *args], cwd=cwd, env=full_env, check=True, capture_output=True, text=True)
     return done.stdout
 

@@ -152,8 +152,20 @@ def test_new_writes_a_skeleton_in_the_units_folder_that_must_be_filled(desk: Pat
 
 
 def test_new_from_flags_fills_an_emergency_and_never_overwrites(desk: Path) -> None:
-    args = ["new", "--unit", "chaisang", "--title", "柴桑区一企业仓库发生火灾", "--kind", "突发性",
-            "--urgency", "特急", "--occurred-at", "2026-11-28 08:30", "--no-input"]
+    args = [
+        "new",
+        "--unit",
+        "chaisang",
+        "--title",
+        "柴桑区一企业仓库发生火灾",
+        "--kind",
+        "突发性",
+        "--urgency",
+        "特急",
+        "--occurred-at",
+        "2026-11-28 08:30",
+        "--no-input",
+    ]
     first = run_cli(*args, cwd=desk)
     second = run_cli(*args, cwd=desk)
     assert first.returncode == second.returncode == 0
@@ -242,14 +254,25 @@ def test_broken_registry_is_a_clear_error(desk: Path) -> None:
 def test_a_pull_request_is_judged_by_the_rules_of_main_not_its_own(desk: Path) -> None:
     add_on_branch(desk, "submissions/chaisang/2026/1128-01.md", emergency("2026-11-28 08:30"), branch="unit/chaisang")
     config = desk / "bulletin.yml"
-    relaxed = config.read_text(encoding="utf-8").replace("特急: 2小时", "特急: 100小时").replace("突发性: 2小时", "突发性: 100小时")
+    relaxed = (
+        config.read_text(encoding="utf-8")
+        .replace("特急: 2小时", "特急: 100小时")
+        .replace("突发性: 2小时", "突发性: 100小时")
+    )
     config.write_text(relaxed, encoding="utf-8")
     git(desk, "commit", "-q", "-am", "Relax the limit")
     done = run_cli("check", "--format", "json", "--received-at", "2026-11-28 11:00", cwd=desk)
     assert [f["rule"] for f in json.loads(done.stdout)["findings"]] == ["late"]
     # an explicit file check uses the desk as it stands (the relaxed limit)
-    done = run_cli("check", "--format", "json", "--received-at", "2026-11-28 11:00",
-                   "submissions/chaisang/2026/1128-01.md", cwd=desk)
+    done = run_cli(
+        "check",
+        "--format",
+        "json",
+        "--received-at",
+        "2026-11-28 11:00",
+        "submissions/chaisang/2026/1128-01.md",
+        cwd=desk,
+    )
     assert json.loads(done.stdout)["findings"] == []
 
 

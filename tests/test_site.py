@@ -15,7 +15,9 @@ from bulletin.rules import RULES
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 # attributes that make a browser fetch something (a plain <a href> is only a link)
-_LOADS = re.compile(r"<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=[\"']([^\"']+)|<link\b[^>]*\bhref=[\"']([^\"']+)")
+_LOADS = re.compile(
+    r"<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=[\"']([^\"']+)|<link\b[^>]*\bhref=[\"']([^\"']+)"
+)
 _CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]+)")
 _IMPORT = re.compile(r"@import\s+[\"']([^\"']+)")
 
@@ -24,7 +26,11 @@ _IMPORT = re.compile(r"@import\s+[\"']([^\"']+)")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     done = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--site-dir", str(out)], cwd=REPO, capture_output=True, text=True, timeout=300
+        [str(MKDOCS), "build", "--strict", "--site-dir", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return out
@@ -44,8 +50,13 @@ def test_rules_guide_is_generated_with_every_rule_and_examples(site: Path) -> No
 
 
 def test_guide_pages_are_built(site: Path) -> None:
-    for page in ("index.html", "guide/unit/index.html", "guide/editor/index.html",
-                 "guide/reader/index.html", "guide/admin/index.html"):
+    for page in (
+        "index.html",
+        "guide/unit/index.html",
+        "guide/editor/index.html",
+        "guide/reader/index.html",
+        "guide/admin/index.html",
+    ):
         assert (site / page).is_file(), page
     assert '<html lang="zh"' in (site / "index.html").read_text(encoding="utf-8")
 

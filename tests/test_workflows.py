@@ -62,8 +62,7 @@ def _check_jsonschema() -> str:
     found = shutil.which("check-jsonschema")
     if found is None:
         pytest.fail(
-            "找不到 check-jsonschema（应与当前 Python 在同一目录）。"
-            "请先运行 make test，或 pip install -e '.[dev]'。",
+            "找不到 check-jsonschema（应与当前 Python 在同一目录）。请先运行 make test，或 pip install -e '.[dev]'。",
             pytrace=False,
         )
     return found
@@ -361,9 +360,7 @@ def test_user_facing_names_are_chinese(path: Path) -> None:
     for job_id, job in wf["jobs"].items():
         assert CJK.search(job.get("name", "")), f"{path.name} 作业 {job_id}：名称应为中文"
         for i, step in enumerate(job.get("steps", [])):
-            assert CJK.search(step.get("name", "")), (
-                f"{path.name} 作业 {job_id} 第 {i + 1} 步：步骤名称应为中文"
-            )
+            assert CJK.search(step.get("name", "")), f"{path.name} 作业 {job_id} 第 {i + 1} 步：步骤名称应为中文"
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -372,9 +369,7 @@ def test_actions_pinned_and_forge_notes(path: Path) -> None:
     wf = yaml.safe_load(text)
     for step in steps(wf):
         if "uses" in step:
-            assert re.fullmatch(r"[\w.-]+/[\w./-]+@v\d+", uses(step)), (
-                f"{path.name}：{uses(step)} 应固定主版本"
-            )
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@v\d+", uses(step)), f"{path.name}：{uses(step)} 应固定主版本"
     head = text.split("\nname:", 1)[0]
     assert "Gitea" in head and "Forgejo" in head, f"{path.name}：文件开头应说明在 Gitea/Forgejo 上的差异"
 

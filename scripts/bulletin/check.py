@@ -91,8 +91,13 @@ def check_changes(config: Config, base: str | None, received_at: dt.datetime) ->
             items.append(path)
         elif path.suffix.lower() not in ATTACHMENT_SUFFIXES:
             findings.append(
-                Finding(rel, None, "file-location", Severity.ERROR,
-                        "submissions/ 下只提交 .md 信息文件和正文引用的 JPG、PNG 图片：请删去此文件")
+                Finding(
+                    rel,
+                    None,
+                    "file-location",
+                    Severity.ERROR,
+                    "submissions/ 下只提交 .md 信息文件和正文引用的 JPG、PNG 图片：请删去此文件",
+                )
             )
     result = check_paths(config, items, received_at)
     result.findings = sorted(findings + result.findings, key=_order)

@@ -60,30 +60,56 @@ def _parser() -> _Parser:
         "  bulletin fix submissions/xiushui/2026/1128-01.md   自动改正标点、编码等\n",
     )
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}", help="显示版本号并退出")
-    parser.add_argument("--desk", metavar="目录", type=Path, help="报送台根目录（含 bulletin.yml），默认从当前目录向上查找")
+    parser.add_argument(
+        "--desk", metavar="目录", type=Path, help="报送台根目录（含 bulletin.yml），默认从当前目录向上查找"
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("check", help="检查信息（CI 在每个合并请求上运行）",
-                       description="检查信息的格式、标点、篇幅、密级和时限。不给文件时，检查本分支相对主分支新增或修改的信息。\n"
-                       "退出码：0 无错误（可有警告），1 有错误，2 用法或配置有误。")
-    p.add_argument("paths", nargs="*", metavar="文件", type=Path, help="要检查的信息文件或文件夹（文件夹即其中全部 .md 文件；可放在任何位置）")
+    p = sub.add_parser(
+        "check",
+        help="检查信息（CI 在每个合并请求上运行）",
+        description="检查信息的格式、标点、篇幅、密级和时限。不给文件时，检查本分支相对主分支新增或修改的信息。\n"
+        "退出码：0 无错误（可有警告），1 有错误，2 用法或配置有误。",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="文件",
+        type=Path,
+        help="要检查的信息文件或文件夹（文件夹即其中全部 .md 文件；可放在任何位置）",
+    )
     p.add_argument("--base", metavar="分支", help="与哪个分支比较（默认 main，其次 origin/main）")
-    p.add_argument("--format", choices=sorted(report.PRINTERS), default="text",
-                   help="输出格式：text 供人阅读（默认），json 供程序读取，github 在合并请求的改动上显示")
-    p.add_argument("--received-at", metavar="时间",
-                   help="信息处收到的时间（CI 传入合并请求的创建时间），决定是否迟报；默认为当前时间。提交记录的时间不作数")
-    p.add_argument("--summary", metavar="文件", type=Path, help="另把中文摘要（Markdown）追加到此文件，如 $GITHUB_STEP_SUMMARY")
+    p.add_argument(
+        "--format",
+        choices=sorted(report.PRINTERS),
+        default="text",
+        help="输出格式：text 供人阅读（默认），json 供程序读取，github 在合并请求的改动上显示",
+    )
+    p.add_argument(
+        "--received-at",
+        metavar="时间",
+        help="信息处收到的时间（CI 传入合并请求的创建时间），决定是否迟报；默认为当前时间。提交记录的时间不作数",
+    )
+    p.add_argument(
+        "--summary", metavar="文件", type=Path, help="另把中文摘要（Markdown）追加到此文件，如 $GITHUB_STEP_SUMMARY"
+    )
 
-    p = sub.add_parser("fix", help="自动改正标点、数字、编码和键名",
-                       description="自动改正：半角标点改全角、全角数字字母改半角、删去多余空格、GBK 转 UTF-8、英文键名改中文键名。\n"
-                       "只改这些，文字内容不变；先写临时文件再替换，失败时原文件不动。")
+    p = sub.add_parser(
+        "fix",
+        help="自动改正标点、数字、编码和键名",
+        description="自动改正：半角标点改全角、全角数字字母改半角、删去多余空格、GBK 转 UTF-8、英文键名改中文键名。\n"
+        "只改这些，文字内容不变；先写临时文件再替换，失败时原文件不动。",
+    )
     p.add_argument("paths", nargs="+", metavar="文件", type=Path, help="要改正的信息文件")
     p.add_argument("--dry-run", action="store_true", help="只显示会做的修改，不写文件")
 
-    p = sub.add_parser("new", help="生成一条新信息的模板",
-                       description="在 submissions/<单位>/<年份>/ 下生成一条新信息，带中文填写说明。\n"
-                       "在终端中运行时，未用选项给出的内容会逐项询问。")
+    p = sub.add_parser(
+        "new",
+        help="生成一条新信息的模板",
+        description="在 submissions/<单位>/<年份>/ 下生成一条新信息，带中文填写说明。\n"
+        "在终端中运行时，未用选项给出的内容会逐项询问。",
+    )
     p.add_argument("--unit", metavar="单位", help="报送单位的代号、名称或别名（必填）")
     p.add_argument("--title", metavar="标题", help="标题")
     p.add_argument("--kind", metavar="类别", help="政策性 / 突发性 / 苗头性 / 倾向性 / 普遍性（默认普遍性）")
@@ -98,9 +124,10 @@ def _parser() -> _Parser:
     p.add_argument("--follows", metavar="编号", help="续报时所续首报的编号")
     p.add_argument("--no-input", action="store_true", help="不询问，只用选项和默认值")
 
-    p = sub.add_parser("rules", help="列出全部检查规则",
-                       description="列出全部检查规则：编号、级别和说明。")
-    p.add_argument("--format", choices=["text", "md"], default="text", help="text（默认）或 md（《信息写作与报送规范》页面）")
+    p = sub.add_parser("rules", help="列出全部检查规则", description="列出全部检查规则：编号、级别和说明。")
+    p.add_argument(
+        "--format", choices=["text", "md"], default="text", help="text（默认）或 md（《信息写作与报送规范》页面）"
+    )
     return parser
 
 
@@ -213,15 +240,21 @@ def cmd_new(args: argparse.Namespace) -> int:
     if unit is None:
         raise UsageError(f"报送单位“{unit_ref}”不在信息网络名册（network.yml）中")
     draft = Draft(
-        unit=unit, title=args.title, informant=args.informant, approver=args.approver,
-        kind=args.kind or "普遍性", urgency=args.urgency or "平件",
-        classification=args.classification or "内部", secrecy_term=args.secrecy_term,
+        unit=unit,
+        title=args.title,
+        informant=args.informant,
+        approver=args.approver,
+        kind=args.kind or "普遍性",
+        urgency=args.urgency or "平件",
+        classification=args.classification or "内部",
+        secrecy_term=args.secrecy_term,
         occurred_at=args.occurred_at,
         recipients=tuple(as_list(args.recipients) or ()) if args.recipients else (),
         topics=tuple(as_list(args.topics) or ()) if args.topics else (),
         follows=args.follows,
     )
     if tty:
+
         def ask(prompt: str, default: str | None) -> str:
             shown = f"{prompt}［{default}］：" if default else f"{prompt}："
             return input(shown).strip() or (default or "")

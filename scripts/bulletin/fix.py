@@ -43,13 +43,17 @@ def fix_file(path: Path, shown: str, write: bool = True) -> FixResult:
     try:
         decoded = decode(data)
     except DecodeProblem as exc:
-        if exc.rule != "encoding" or b"\x00" in data[:8192]:
+        source = "UTF-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "GBK"
+        if exc.rule != "encoding" or (source == "GBK" and b"\x00" in data[:8192]):
             raise FixRefused(f"{shown}：{exc.message}，无法自动修正") from exc
         try:
-            decoded = decode(data.decode("gb18030").encode("utf-8"))
+            text = data.decode("utf-16") if source == "UTF-16" else data.decode("gb18030")
+            decoded = decode(text.encode("utf-8"))
         except (UnicodeDecodeError, DecodeProblem) as exc2:
-            raise FixRefused(f"{shown}：文件既不是 UTF-8 也不是 GBK 编码，无法自动转换，请在编辑器中另存为 UTF-8") from exc2
-        changes.append("编码由 GBK 转为 UTF-8")
+            raise FixRefused(
+                f"{shown}：文件既不是 UTF-8 也不是 GBK 编码，无法自动转换，请在编辑器中另存为 UTF-8"
+            ) from exc2
+        changes.append(f"编码由 {source} 转为 UTF-8")
     if decoded.had_bom:
         changes.append("去掉 UTF-8 的 BOM 标记")
     original = decoded.text
@@ -72,8 +76,10 @@ def fix_file(path: Path, shown: str, write: bool = True) -> FixResult:
     _verify(original, text, shown)
     diff = "".join(
         difflib.unified_diff(
-            original.splitlines(keepends=True), text.splitlines(keepends=True),
-            fromfile=f"{shown}（原文）", tofile=f"{shown}（修正后）",
+            original.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"{shown}（原文）",
+            tofile=f"{shown}（修正后）",
         )
     )
     out = text.replace("\n", "\r\n") if decoded.had_crlf else text

@@ -57,24 +57,34 @@ def render(draft: Draft, config: Config) -> str:
         if emergency
         else "# 发生时间: 2026-11-28 08:30   # 突发性或特急信息必填，北京时间"
     )
-    follows_line = f"续报: {d.follows}          # 所续报的首报编号" if d.follows else "# 续报: xiushui/2026/1112-01   # 续报时写首报的编号"
+    follows_line = (
+        f"续报: {d.follows}          # 所续报的首报编号"
+        if d.follows
+        else "# 续报: xiushui/2026/1112-01   # 续报时写首报的编号"
+    )
     topic_hint = f"可选：{'、'.join(config.topics[:6])}等"
     topics_line = (
-        f"主题: [{', '.join(d.topics)}]          # {topic_hint}" if d.topics else f"# 主题: [项目建设]          # {topic_hint}"
+        f"主题: [{', '.join(d.topics)}]          # {topic_hint}"
+        if d.topics
+        else f"# 主题: [项目建设]          # {topic_hint}"
     )
-    title = _yaml_text(d.title) if d.title else f"{PLACEHOLDER}：一句话写明核心事实，不超过{config.limits.title_max_chars}字，末尾不加句号】"
+    title = (
+        _yaml_text(d.title)
+        if d.title
+        else f"{PLACEHOLDER}：一句话写明核心事实，不超过{config.limits.title_max_chars}字，末尾不加句号】"
+    )
     return f"""---
 # 信息头部：# 之后是说明，可以保留。填写规范见《信息写作与报送规范》。
 标题: {title}
 报送单位: {d.unit.id}              # {d.unit.name}；只能报送本单位的信息
 信息员: {_yaml_text(informant)}                # 执笔的信息员
 签发人: {_yaml_text(approver)}                # 签发本条信息的单位领导
-类别: {d.kind}                # {' / '.join(fields.KINDS)}
-紧急程度: {d.urgency}              # {' / '.join(fields.URGENCIES)}
-密级: {d.classification}                  # {' / '.join(fields.CLASSIFICATIONS)}（绝密信息严禁录入本系统）
+类别: {d.kind}                # {" / ".join(fields.KINDS)}
+紧急程度: {d.urgency}              # {" / ".join(fields.URGENCIES)}
+密级: {d.classification}                  # {" / ".join(fields.CLASSIFICATIONS)}（绝密信息严禁录入本系统）
 {term_line}
 {occurred_line}
-报送对象: [{', '.join(recipients)}]      # 突发性、特急信息必须报{config.emergency_recipient}
+报送对象: [{", ".join(recipients)}]      # 突发性、特急信息必须报{config.emergency_recipient}
 {topics_line}
 {follows_line}
 ---
@@ -132,7 +142,9 @@ def interactive(config: Config, unit: Unit, draft: Draft, ask: Ask) -> Draft:
     draft.title = draft.title or ask("标题（一句话写明核心事实）", None) or None
     draft.kind = ask(f"类别（{' / '.join(fields.KINDS)}）", draft.kind) or draft.kind
     draft.urgency = ask(f"紧急程度（{' / '.join(fields.URGENCIES)}）", draft.urgency) or draft.urgency
-    draft.classification = ask(f"密级（{' / '.join(fields.CLASSIFICATIONS)}）", draft.classification) or draft.classification
+    draft.classification = (
+        ask(f"密级（{' / '.join(fields.CLASSIFICATIONS)}）", draft.classification) or draft.classification
+    )
     if draft.classification in fields.CLASSIFIED and not draft.secrecy_term:
         draft.secrecy_term = ask("保密期限（如 1年、6个月）", "1年")
     if (draft.kind == fields.EMERGENCY_KIND or draft.urgency == fields.EMERGENCY_URGENCY) and not draft.occurred_at:

@@ -20,8 +20,12 @@ FRONT_MATTER_MAX_BYTES = 64 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _SAFE_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
 
@@ -75,7 +79,7 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     problem = (exc.problem or "").strip()
     if "could not determine a constructor" in problem or "tag" in problem:
         return "不允许使用 YAML 标签（以 ! 开头的写法），请只写普通文字"
-    if "found character '\\t'" in problem:
+    if "found character '\\t'" in problem or "tab character" in problem:  # PyYAML / libyaml wording
         return "YAML 中不能用制表符（Tab）缩进，请改用空格"
     if "mapping values are not allowed" in problem:
         return "这一行的冒号用法不对：值里含有“: ”时请给整个值加引号"
@@ -100,9 +104,8 @@ def _vet(root: yaml.Node) -> None:
         if depth > 20 or count > 10_000:
             raise YamlProblem("YAML 内容过深或过多，信息的头部只需简单的“键: 值”", node.start_mark.line)
         if node.tag not in _SAFE_TAGS:
-            raise YamlProblem(
-                f"不允许使用 YAML 标签“{node.tag}”，请只写普通文字", node.start_mark.line
-            )
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise YamlProblem(f"不允许使用 YAML 标签“{shown}”，请只写普通文字", node.start_mark.line)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.append((key, depth + 1))
@@ -129,6 +132,8 @@ def decode(data: bytes) -> Decoded:
     """UTF-8 (BOM and CRLF accepted); a GBK file or a binary file is a clear problem."""
     if not data.strip():
         raise DecodeProblem("empty", "文件是空的：请按模板填写头部信息和正文（可用 bulletin new 生成）")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DecodeProblem("encoding", "文件是 UTF-16 编码（记事本的“Unicode”）：须为 UTF-8，请在编辑器中另存为 UTF-8")
     if b"\x00" in data[:8192]:
         raise DecodeProblem("encoding", "这是二进制文件，不是文本：信息须为 UTF-8 编码的 Markdown 文本文件")
     had_bom = data.startswith(b"\xef\xbb\xbf")
@@ -177,7 +182,8 @@ def read_item(abspath: Path, shown: str, max_bytes: int) -> tuple[Item, list[Fin
         size = abspath.stat().st_size
         if size > max_bytes:
             return problem(
-                "file-size", None,
+                "file-size",
+                None,
                 f"文件过大（{size // 1024} KB，上限 {max_bytes // 1024} KB）：一条信息只写一件事，请精简或拆分",
             )
         data = abspath.read_bytes()
@@ -204,7 +210,9 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
             return problem("front-matter", 1, "头部信息没有结束：请在头部最后加一行 ---")
         item.body = item.text
         return problem(
-            "front-matter", 1, "缺少头部信息：文件应以 --- 开头，写明标题、报送单位等，再以 --- 结束（可用 bulletin new 生成模板）"
+            "front-matter",
+            1,
+            "缺少头部信息：文件应以 --- 开头，写明标题、报送单位等，再以 --- 结束（可用 bulletin new 生成模板）",
         )
     fm_text, fm_line, item.body, item.body_line = parts
     if len(fm_text.encode("utf-8")) > FRONT_MATTER_MAX_BYTES:
@@ -216,7 +224,8 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
         return problem("front-matter", line, exc.message)
     if not isinstance(data_obj, dict) or not isinstance(node, yaml.MappingNode):
         return problem(
-            "front-matter", fm_line,
+            "front-matter",
+            fm_line,
             "头部信息应为“键: 值”的列表（如“标题: ……”），现在不是",
         )
     for key_node, value_node in node.value:
@@ -229,14 +238,16 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
         if field is None:
             hint = _suggest(written)
             problem(
-                "unknown-key", line,
+                "unknown-key",
+                line,
                 f"不认识的键“{written}”{hint}：可用的键见《信息写作与报送规范》，多余的内容请删除",
             )
             continue
         if field.key in item.fields:
             first = item.lines[field.key]
             problem(
-                "duplicate-key", line,
+                "duplicate-key",
+                line,
                 f"“{written}”与第{first}行的“{item.key_spellings[field.key]}”重复（{field.key}/{field.alias}"
                 "是同一项）：请只保留一个",
             )

@@ -18,9 +18,16 @@ _PLAIN_TIME = re.compile(
 )
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(分钟|分|小时|时|天|日|h|m|min|d)\s*$", re.IGNORECASE)
 _DURATION_UNITS = {
-    "分钟": 60, "分": 60, "m": 60, "min": 60,
-    "小时": 3600, "时": 3600, "h": 3600,
-    "天": 86400, "日": 86400, "d": 86400,
+    "分钟": 60,
+    "分": 60,
+    "m": 60,
+    "min": 60,
+    "小时": 3600,
+    "时": 3600,
+    "h": 3600,
+    "天": 86400,
+    "日": 86400,
+    "d": 86400,
 }
 _TERM = re.compile(r"^\s*(\d+)\s*(年|个月|月)\s*$")
 
@@ -32,11 +39,16 @@ class TimeFormatError(ValueError):
 TIME_FORMATS_HELP = "2026-11-28 08:30、2026-11-28T08:30:00+08:00 或 2026年11月28日8时30分"
 
 
-def parse_time(value: object, tz: dt.tzinfo = BEIJING) -> dt.datetime:
-    """Read an event time or deadline. Times without an offset are taken in `tz` (Beijing)."""
+def parse_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = False) -> dt.datetime:
+    """Read an event time or deadline. Times without an offset are taken in `tz` (Beijing).
+
+    With `require_clock`, a bare date is refused: an event's time limit is counted in hours.
+    """
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, dt.date):
+        if require_clock:
+            raise TimeFormatError(f"须写到几时几分，如 {TIME_FORMATS_HELP}")
         return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
     if not isinstance(value, str):
         raise TimeFormatError(f"时间应写成文字，如 {TIME_FORMATS_HELP}")
@@ -44,10 +56,17 @@ def parse_time(value: object, tz: dt.tzinfo = BEIJING) -> dt.datetime:
     for pattern in (_PLAIN_TIME, _CN_TIME):
         m = pattern.match(text)
         if m:
+            if require_clock and m["H"] is None:
+                raise TimeFormatError(f"“{text}”只有日期，须写到几时几分，如 {TIME_FORMATS_HELP}")
             try:
                 return dt.datetime(
-                    int(m["y"]), int(m["m"]), int(m["d"]),
-                    int(m["H"] or 0), int(m["M"] or 0), int(m["S"] or 0), tzinfo=tz,
+                    int(m["y"]),
+                    int(m["m"]),
+                    int(m["d"]),
+                    int(m["H"] or 0),
+                    int(m["M"] or 0),
+                    int(m["S"] or 0),
+                    tzinfo=tz,
                 )
             except ValueError as exc:
                 raise TimeFormatError(f"“{text}”不是有效的日期时间") from exc

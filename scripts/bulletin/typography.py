@@ -18,8 +18,12 @@ import autocorrect_py
 
 _AUTOCORRECT_RULES = {
     # government style: no spaces between Chinese and Latin text, digits, brackets, code
-    "space-word": 0, "space-punctuation": 0, "space-bracket": 0, "space-backticks": 0,
-    "space-dash": 0, "space-dollar": 0,
+    "space-word": 0,
+    "space-punctuation": 0,
+    "space-bracket": 0,
+    "space-backticks": 0,
+    "space-dash": 0,
+    "space-dollar": 0,
     # keep: fullwidth (half-width punctuation inside Chinese), halfwidth-word (full-width
     # letters and digits), no-space-fullwidth (spaces around full-width punctuation)
     "halfwidth-punctuation": 0,
@@ -43,13 +47,18 @@ _HAN = f"[{HAN}]"
 _LOST = re.compile(rf"(?<=\d)\?(?=\d)|(?<={_HAN})\?(?={_HAN})|\ufffd")
 _PLACEHOLDER = "\ue000"  # keeps a lost '?' away from the converters
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
-_PUNCT_BEFORE = re.compile(rf"(?<={_CN})\s*([,;:!?])")
-_PUNCT_AFTER = re.compile(rf"([,;:!?])(?=\s*{_HAN})")
-_PERIOD = re.compile(rf"(?<={_HAN})\.(?![\w.])")
+_TO_FULL = str.maketrans(_HALF_TO_FULL)
+_PUNCT_BEFORE = re.compile(rf"(?<={_CN})\s*([,;:!?]+)")  # a run at once: 一:? -> 一：？ in one pass
+_PUNCT_AFTER = re.compile(rf"([,;:!?]+)(?=\s*{_HAN})")
+_PERIOD = re.compile(rf"(?<=[{HAN}）”’》」』】])\.(?![\w.])")
+_FW_NUMBER_PUNCT = re.compile(r"(?<=\d)．(?=\d)|(?<=\d)％")  # 12．5％ -> 12.5% (GB/T 15835)
 _PARENS = re.compile(r"\(([^()\n]*)\)")
 _SPACE_AFTER_CN = re.compile(rf"(?<={_CN})[ \t\u3000]+(?=\S)")
 _SPACE_BEFORE_CN = re.compile(rf"(?<=\S)[ \t\u3000]+(?={_CN})")
 _FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+_FULLWIDTH_NUMERIC = re.compile(r"[０-９Ａ-Ｚａ-ｚ．％]")
+# Markdown block markers at the start of a line (quote, heading, list item) keep their space
+_BLOCK_MARKER = re.compile(r"^[ \t\u3000]*(?:>[ \t]*)*(?:(?:#{1,6}|[-*+]|\d{1,9}[.)])[ \t]+)?")
 # spans that must not change: inline code, link targets, autolinks, bare URLs
 _PROTECTED = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]*>|https?://[^\s)）]+")
 
@@ -67,9 +76,8 @@ def is_chinese_context(text: str) -> bool:
 
 def _complete(segment: str, spaces: bool) -> str:
     """What autocorrect misses, applied to text outside protected spans."""
-    segment = _PUNCT_BEFORE.sub(lambda m: _HALF_TO_FULL[m[1]], segment)
-    segment = _PUNCT_AFTER.sub(lambda m: _HALF_TO_FULL[m[1]], segment)
-    segment = _PERIOD.sub("。", segment)
+    segment = _PUNCT_BEFORE.sub(lambda m: m[1].translate(_TO_FULL), segment)
+    segment = _PUNCT_AFTER.sub(lambda m: m[1].translate(_TO_FULL), segment)
 
     def paren(m: re.Match[str]) -> str:
         start, end = m.start(), m.end()
@@ -80,10 +88,12 @@ def _complete(segment: str, spaces: bool) -> str:
         return m[0]
 
     segment = _PARENS.sub(paren, segment)
+    segment = _PERIOD.sub("。", segment)  # after the parentheses: 会议（视频）. -> 会议（视频）。
     if spaces:
         segment = _SPACE_AFTER_CN.sub("", segment)
         segment = _SPACE_BEFORE_CN.sub("", segment)
-    return segment
+    # last, once removed spaces have brought digits together: 0 ．5 -> 0．5 -> 0.5
+    return _FW_NUMBER_PUNCT.sub(lambda m: "." if m[0] == "．" else "%", segment)
 
 
 def _map_unprotected(line: str, func: Callable[[str], str]) -> str:
@@ -96,6 +106,9 @@ def _map_unprotected(line: str, func: Callable[[str], str]) -> str:
     return "".join(out)
 
 
+_MAX_PASSES = 8
+
+
 def correct_line(line: str, spaces: bool = True) -> str:
     """The corrected form of one line of Chinese text (Markdown inline syntax preserved)."""
     _configure()
@@ -103,16 +116,26 @@ def correct_line(line: str, spaces: bool = True) -> str:
         return line
     guarded = _LOST.sub(_PLACEHOLDER, line)
     stripped = guarded.rstrip(" ")
-    trailing = guarded[len(stripped):]  # Markdown hard breaks stay
-    leading = len(stripped) - len(stripped.lstrip(" \t\u3000"))
+    trailing = guarded[len(stripped) :]  # Markdown hard breaks stay
+    marker = _BLOCK_MARKER.match(stripped)
+    leading = marker.end() if marker else 0
     head, core = stripped[:leading], stripped[leading:]
-    fixed = autocorrect_py.format_for(core, "md") if core else core
-    if "\n" in fixed:  # never let the library change the line structure
-        fixed = core
-    fixed = _map_unprotected(fixed, lambda s: _complete(s, spaces))
+    fixed = core
+    for _ in range(_MAX_PASSES):  # one change can enable another: repeat until nothing changes
+        done = _correct_once(fixed, spaces)
+        if done == fixed:
+            break
+        fixed = done
     if not spaces:  # keep the spaces as written (titles allow one between two parts)
         fixed = fixed if _spaces(fixed) == _spaces(core) else _restore_spaces(core, fixed)
     return (head + fixed + trailing).replace(_PLACEHOLDER, "?")
+
+
+def _correct_once(core: str, spaces: bool) -> str:
+    fixed = autocorrect_py.format_for(core, "md") if core else core
+    if "\n" in fixed:  # never let the library change the line structure
+        fixed = core
+    return _map_unprotected(fixed, lambda s: _complete(s, spaces))
 
 
 def _spaces(text: str) -> int:
@@ -161,7 +184,8 @@ def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
         for m in _LOST.finditer(line):
             found.append(
                 TypoProblem(
-                    number, "lost-char",
+                    number,
+                    "lost-char",
                     f"“{_context(line, m.start(), m.end())}”中的“{m[0]}”像是编码转换时丢失的字"
                     "（如“11·26”变成“11?26”）：请对照原稿改回原字",
                 )
@@ -175,8 +199,8 @@ def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
                 continue
             old, new = line[a0:a1], fixed[b0:b1]
             where = _context(line, a0, a1)
-            if _FULLWIDTH_ALNUM.search(old):
-                rule, msg = "fullwidth-char", f"“{where}”中的全角数字或字母“{old}”应为半角“{new}”"
+            if _FULLWIDTH_NUMERIC.search(old):
+                rule, msg = "fullwidth-char", f"“{where}”中的全角数字、字母或符号“{old}”应为半角“{new}”"
             elif not old.strip():
                 rule, msg = "stray-space", f"“{where}”中有多余的空格：汉字与数字、字母、标点之间不加空格"
             else:

@@ -40,8 +40,14 @@ FAMILIES = {
 
 
 def define(
-    rule_id: str, name: str, severity: Severity, family: str, summary: str,
-    wrong: str, right: str, fixable: bool = False,
+    rule_id: str,
+    name: str,
+    severity: Severity,
+    family: str,
+    summary: str,
+    wrong: str,
+    right: str,
+    fixable: bool = False,
 ) -> None:
     if rule_id in RULES:
         raise ValueError(f"rule {rule_id} defined twice")

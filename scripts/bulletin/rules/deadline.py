@@ -15,22 +15,50 @@ from bulletin.rules import Context, check, define
 from bulletin.rules.header import is_emergency, text_field
 from bulletin.timing import TimeFormatError, due_time, format_duration, format_time, parse_time
 
-define("time-format", "时间写法", S.ERROR, "deadline", "发生时间、截止时间写成 2026-11-28 08:30、带时区的 ISO 8601 或 2026年11月28日8时30分；不写时区即北京时间。",
-       "发生时间: 昨天上午", "发生时间: 2026-11-27 09:40")
-define("occurred-at", "缺少发生时间", S.ERROR, "deadline", "突发性信息和特急信息必须写发生时间，它决定报送时限。",
-       "类别: 突发性\n紧急程度: 特急", "类别: 突发性\n紧急程度: 特急\n发生时间: 2026-11-27 09:40")
-define("event-after-receipt", "发生时间晚于收到时间", S.ERROR, "deadline", "发生时间不能晚于信息处收到信息的时间，请核对日期和钟点。",
-       "发生时间: 2026-12-27 09:40（实际是11月）", "发生时间: 2026-11-27 09:40")
-define("late", "迟报", S.WARNING, "deadline", "有时限的信息（特急：事件发生后2小时内，可配置）晚于时限收到即为迟报，记录在案并通报；迟报也要报，不能不报。",
-       "发生时间 09:40，11:55 才报送", "发生时间 09:40，11:30 前报送")
+define(
+    "time-format",
+    "时间写法",
+    S.ERROR,
+    "deadline",
+    "发生时间、截止时间写成 2026-11-28 08:30、带时区的 ISO 8601 或 2026年11月28日8时30分；不写时区即北京时间。",
+    "发生时间: 昨天上午",
+    "发生时间: 2026-11-27 09:40",
+)
+define(
+    "occurred-at",
+    "缺少发生时间",
+    S.ERROR,
+    "deadline",
+    "突发性信息和特急信息必须写发生时间，它决定报送时限。",
+    "类别: 突发性\n紧急程度: 特急",
+    "类别: 突发性\n紧急程度: 特急\n发生时间: 2026-11-27 09:40",
+)
+define(
+    "event-after-receipt",
+    "发生时间晚于收到时间",
+    S.ERROR,
+    "deadline",
+    "发生时间不能晚于信息处收到信息的时间，请核对日期和钟点。",
+    "发生时间: 2026-12-27 09:40（实际是11月）",
+    "发生时间: 2026-11-27 09:40",
+)
+define(
+    "late",
+    "迟报",
+    S.WARNING,
+    "deadline",
+    "有时限的信息（特急：事件发生后2小时内，可配置）晚于时限收到即为迟报，记录在案并通报；迟报也要报，不能不报。",
+    "发生时间 09:40，11:55 才报送",
+    "发生时间 09:40，11:30 前报送",
+)
 
 
-def _time(item: Item, ctx: Context, key: str) -> dt.datetime | None:
+def _time(item: Item, ctx: Context, key: str, require_clock: bool = False) -> dt.datetime | None:
     value = item.fields.get(key)
     if value in (None, ""):
         return None
     try:
-        return parse_time(value, ctx.config.timezone)
+        return parse_time(value, ctx.config.timezone, require_clock)
     except TimeFormatError as exc:
         ctx.emit("time-format", item.lines[key], f"{key}：{exc}")
         return None
@@ -49,16 +77,22 @@ def limits_for(item: Item, ctx: Context) -> list[tuple[str, dt.timedelta]]:
 
 @check
 def deadline(item: Item, ctx: Context) -> None:
-    occurred = _time(item, ctx, "发生时间")
+    emergency = is_emergency(item)
+    occurred = _time(item, ctx, "发生时间", require_clock=emergency)
     explicit = _time(item, ctx, "截止时间")
-    if "发生时间" not in item.fields or item.fields["发生时间"] in (None, ""):
-        if is_emergency(item):
-            reason = fields.EMERGENCY_KIND if text_field(item, "类别") == fields.EMERGENCY_KIND else fields.EMERGENCY_URGENCY
-            ctx.emit("occurred-at", None, f"{reason}信息必须写发生时间（它决定报送时限）：请加上“发生时间: 2026-11-28 08:30”")
+    if emergency and item.fields.get("发生时间") in (None, ""):
+        by_kind = text_field(item, "类别") == fields.EMERGENCY_KIND
+        reason = fields.EMERGENCY_KIND if by_kind else fields.EMERGENCY_URGENCY
+        ctx.emit(
+            "occurred-at",
+            item.lines.get("类别" if by_kind else "紧急程度"),
+            f"{reason}信息必须写发生时间（它决定报送时限）：请加上“发生时间: 2026-11-28 08:30”",
+        )
     received = ctx.received_at
     if occurred and occurred > received:
         ctx.emit(
-            "event-after-receipt", item.lines["发生时间"],
+            "event-after-receipt",
+            item.lines["发生时间"],
             f"发生时间{format_time(occurred)}晚于收到时间{format_time(received)}：请核对日期和钟点",
         )
         return
@@ -69,11 +103,10 @@ def deadline(item: Item, ctx: Context) -> None:
         return
     delay = format_duration(received - due)
     if explicit is not None and due == explicit:
-        why = f"截止时间为{format_time(due)}"
+        why, line = f"截止时间为{format_time(due)}", item.lines.get("截止时间")
     else:
+        assert occurred is not None  # a limit after the event applies only when it is known
         label, limit = min(limits, key=lambda pair: pair[1])
-        why = f"事件发生于{format_time(occurred)}（{label}须在{format_duration(limit)}内报送，即{format_time(due)}前）"  # type: ignore[arg-type]
-    ctx.emit(
-        "late", item.lines.get("发生时间") or item.lines.get("截止时间"),
-        f"迟报：{why}，实际收到于{format_time(received)}，迟报{delay}。此事将记录在案并通报",
-    )
+        why = f"事件发生于{format_time(occurred)}（{label}须在{format_duration(limit)}内报送，即{format_time(due)}前）"
+        line = item.lines.get("发生时间")
+    ctx.emit("late", line, f"迟报：{why}，实际收到于{format_time(received)}，迟报{delay}。此事将记录在案并通报")

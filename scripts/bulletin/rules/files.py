@@ -7,23 +7,79 @@ from bulletin.model import Item
 from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
 
-define("encoding", "文件编码", S.ERROR, "file", "信息文件须为 UTF-8 编码的文本（带 BOM 或 Windows 换行也可以）；GBK 文件请用 bulletin fix 转换。",
-       "用记事本以 ANSI（GBK）编码保存的 1128-01.md", "以 UTF-8 编码保存的 1128-01.md")
-define("empty", "空文件", S.ERROR, "file", "文件不能为空，应包含头部信息和正文。",
-       "（空文件）", "---\n标题: ……\n---\n\n正文……")
-define("file-size", "文件过大", S.ERROR, "file", "单个信息文件不得超过配置的大小上限（默认 256 KB）。",
-       "粘贴了整份工作报告和图片数据的 2 MB 文件", "只写一件事、二三百字的信息")
-define("front-matter", "头部信息", S.ERROR, "file", "文件以 --- 开头和结束的头部信息（YAML）写明各项，格式须正确；不允许 YAML 标签、锚点和别名。",
-       "标题 修水县推进重点项目\n报送单位: xiushui", "---\n标题: 修水县推进重点项目\n报送单位: xiushui\n---")
-define("unknown-key", "未知的键", S.ERROR, "file", "头部信息只能使用规定的键（中文或对应的英文别名），写错的键不会被悄悄忽略。",
-       "标提: 修水县推进重点项目", "标题: 修水县推进重点项目")
-define("duplicate-key", "重复的键", S.ERROR, "file", "同一项只能写一次；中文键和它的英文别名算同一项。",
-       "标题: 修水县推进重点项目\ntitle: 修水县推进项目", "标题: 修水县推进重点项目")
-define("file-location", "存放位置", S.ERROR, "file", "信息须存放在 submissions/<单位代号>/<年份>/ 下，文件名只用字母、数字、连字符，以 .md 结尾。",
-       "submissions/修水县/修水信息.md", "submissions/xiushui/2026/1128-01.md")
+define(
+    "encoding",
+    "文件编码",
+    S.ERROR,
+    "file",
+    "信息文件须为 UTF-8 编码的文本（带 BOM 或 Windows 换行也可以）；GBK 文件请用 bulletin fix 转换。",
+    "用记事本以 ANSI（GBK）编码保存的 1128-01.md",
+    "以 UTF-8 编码保存的 1128-01.md",
+)
+define(
+    "empty",
+    "空文件",
+    S.ERROR,
+    "file",
+    "文件不能为空，应包含头部信息和正文。",
+    "（空文件）",
+    "---\n标题: ……\n---\n\n正文……",
+)
+define(
+    "file-size",
+    "文件过大",
+    S.ERROR,
+    "file",
+    "单个信息文件不得超过配置的大小上限（默认 256 KB）。",
+    "粘贴了整份工作报告和图片数据的 2 MB 文件",
+    "只写一件事、二三百字的信息",
+)
+define(
+    "front-matter",
+    "头部信息",
+    S.ERROR,
+    "file",
+    "文件以 --- 开头和结束的头部信息（YAML）写明各项，格式须正确；不允许 YAML 标签、锚点和别名。",
+    "标题 修水县推进重点项目\n报送单位: xiushui",
+    "---\n标题: 修水县推进重点项目\n报送单位: xiushui\n---",
+)
+define(
+    "unknown-key",
+    "未知的键",
+    S.ERROR,
+    "file",
+    "头部信息只能使用规定的键（中文或对应的英文别名），写错的键不会被悄悄忽略。",
+    "标提: 修水县推进重点项目",
+    "标题: 修水县推进重点项目",
+)
+define(
+    "duplicate-key",
+    "重复的键",
+    S.ERROR,
+    "file",
+    "同一项只能写一次；中文键和它的英文别名算同一项。",
+    "标题: 修水县推进重点项目\ntitle: 修水县推进项目",
+    "标题: 修水县推进重点项目",
+)
+define(
+    "file-location",
+    "存放位置",
+    S.ERROR,
+    "file",
+    "信息须存放在 submissions/<单位代号>/<年份>/ 下，文件名只用字母、数字、连字符，以 .md 结尾。",
+    "submissions/修水县/修水信息.md",
+    "submissions/xiushui/2026/1128-01.md",
+)
 
-define("placeholder", "模板未填写", S.ERROR, "file", "用 bulletin new 生成的模板中“【待填写……】”的地方都要换成实际内容。",
-       "标题: 【待填写：一句话写明核心事实】", "标题: 修水县“三个一批”推动重点项目提速增效")
+define(
+    "placeholder",
+    "模板未填写",
+    S.ERROR,
+    "file",
+    "用 bulletin new 生成的模板中“【待填写……】”的地方都要换成实际内容。",
+    "标题: 【待填写：一句话写明核心事实】",
+    "标题: 修水县“三个一批”推动重点项目提速增效",
+)
 
 
 @check

@@ -10,26 +10,96 @@ from bulletin.model import Item
 from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
 
-define("missing-field", "缺少必填项", S.ERROR, "fields", "标题、报送单位、信息员、签发人、类别、紧急程度、密级、报送对象必须填写。",
-       "标题: 修水县推进重点项目\n报送单位: xiushui", "标题: 修水县推进重点项目\n报送单位: xiushui\n信息员: 李明\n签发人: 王强\n类别: 普遍性\n紧急程度: 平件\n密级: 内部\n报送对象: [市委, 市政府]")
-define("field-type", "填写形式", S.ERROR, "fields", "每项的写法须符合要求：文字项写一行文字，报送对象、主题写成列表。",
-       "标题:\n  - 修水县推进重点项目", "标题: 修水县推进重点项目")
-define("invalid-value", "取值无效", S.ERROR, "fields", "类别、紧急程度、密级只能取规定的值。",
-       "类别: 经验类\n紧急程度: 紧急", "类别: 普遍性\n紧急程度: 加急")
-define("unit-unknown", "报送单位不在名册", S.ERROR, "fields", "报送单位须是信息网络名册中的单位（代号、名称或别名）。",
-       "报送单位: 修水县政府办", "报送单位: 修水县委办公室")
-define("unit-folder", "报送单位与文件夹不符", S.ERROR, "fields", "报送单位须与文件所在的 submissions/<单位代号>/ 文件夹一致，不能替其他单位报送。",
-       "（文件在 submissions/wuning/ 下）\n报送单位: 修水县", "（文件在 submissions/xiushui/ 下）\n报送单位: 修水县")
-define("informant-unknown", "信息员未登记", S.WARNING, "fields", "信息员应是名册中本单位登记的信息员；新信息员请联系信息处登记。",
-       "信息员: 张三（未登记）", "信息员: 李明")
-define("recipients", "报送对象", S.ERROR, "fields", "报送对象只能是市委、市政府；突发性或特急信息必须报市委，不能只报市政府。",
-       "类别: 突发性\n报送对象: [市政府]", "类别: 突发性\n报送对象: [市委, 市政府]")
-define("topic-unknown", "主题不在目录", S.WARNING, "fields", "主题应从配置的中心工作目录中选择。",
-       "主题: [招商]", "主题: [招商引资]")
-define("bad-reference", "编号写法", S.ERROR, "fields", "约稿、续报写编号：续报写所续信息的编号（单位代号/年份/文件名），约稿写约稿编号。",
-       "续报: 昨天那条", "续报: xiushui/2026/1112-01")
-define("follows-missing", "续报对象不存在", S.WARNING, "fields", "续报所指的首报信息应已在报送台中（先报首报，再报续报）。",
-       "续报: xiushui/2026/1199-01", "续报: xiushui/2026/1112-01")
+define(
+    "missing-field",
+    "缺少必填项",
+    S.ERROR,
+    "fields",
+    "标题、报送单位、信息员、签发人、类别、紧急程度、密级、报送对象必须填写。",
+    "标题: 修水县推进重点项目\n报送单位: xiushui",
+    "标题: 修水县推进重点项目\n报送单位: xiushui\n信息员: 李明\n签发人: 王强\n类别: 普遍性\n紧急程度: 平件\n密级: 内部\n报送对象: [市委, 市政府]",
+)
+define(
+    "field-type",
+    "填写形式",
+    S.ERROR,
+    "fields",
+    "每项的写法须符合要求：文字项写一行文字，报送对象、主题写成列表。",
+    "标题:\n  - 修水县推进重点项目",
+    "标题: 修水县推进重点项目",
+)
+define(
+    "invalid-value",
+    "取值无效",
+    S.ERROR,
+    "fields",
+    "类别、紧急程度、密级只能取规定的值。",
+    "类别: 经验类\n紧急程度: 紧急",
+    "类别: 普遍性\n紧急程度: 加急",
+)
+define(
+    "unit-unknown",
+    "报送单位不在名册",
+    S.ERROR,
+    "fields",
+    "报送单位须是信息网络名册中的单位（代号、名称或别名）。",
+    "报送单位: 修水县政府办",
+    "报送单位: 修水县委办公室",
+)
+define(
+    "unit-folder",
+    "报送单位与文件夹不符",
+    S.ERROR,
+    "fields",
+    "报送单位须与文件所在的 submissions/<单位代号>/ 文件夹一致，不能替其他单位报送。",
+    "（文件在 submissions/wuning/ 下）\n报送单位: 修水县",
+    "（文件在 submissions/xiushui/ 下）\n报送单位: 修水县",
+)
+define(
+    "informant-unknown",
+    "信息员未登记",
+    S.WARNING,
+    "fields",
+    "信息员应是名册中本单位登记的信息员；新信息员请联系信息处登记。",
+    "信息员: 张三（未登记）",
+    "信息员: 李明",
+)
+define(
+    "recipients",
+    "报送对象",
+    S.ERROR,
+    "fields",
+    "报送对象只能是市委、市政府；突发性或特急信息必须报市委，不能只报市政府。",
+    "类别: 突发性\n报送对象: [市政府]",
+    "类别: 突发性\n报送对象: [市委, 市政府]",
+)
+define(
+    "topic-unknown",
+    "主题不在目录",
+    S.WARNING,
+    "fields",
+    "主题应从配置的中心工作目录中选择。",
+    "主题: [招商]",
+    "主题: [招商引资]",
+)
+define(
+    "bad-reference",
+    "编号写法",
+    S.ERROR,
+    "fields",
+    "约稿、续报写编号：续报写所续信息的编号（单位代号/年份/文件名），约稿写约稿编号。",
+    "续报: 昨天那条",
+    "续报: xiushui/2026/1112-01",
+)
+define(
+    "follows-missing",
+    "续报对象不存在",
+    S.WARNING,
+    "fields",
+    "续报所指的首报信息应已在报送台中（先报首报，再报续报）。",
+    "续报: xiushui/2026/1199-01",
+    "续报: xiushui/2026/1112-01",
+)
 
 _REF = re.compile(r"^[a-z0-9][a-z0-9-]*/\d{4}/[0-9A-Za-z][0-9A-Za-z_-]*$")
 _REQUEST = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_/-]{0,80}$")
@@ -94,13 +164,16 @@ def unit(item: Item, ctx: Context) -> None:
     unit = ctx.config.unit_by_ref(ref)
     line = item.lines["报送单位"]
     if unit is None:
-        ctx.emit("unit-unknown", line, f"报送单位“{ref}”不在信息网络名册中：请写本单位的代号、名称或别名（见 network.yml）")
+        ctx.emit(
+            "unit-unknown", line, f"报送单位“{ref}”不在信息网络名册中：请写本单位的代号、名称或别名（见 network.yml）"
+        )
         return
     if ctx.location and ctx.location.unit_id != unit.id:
         folder = ctx.config.unit(ctx.location.unit_id)
         folder_name = folder.name if folder else ctx.location.unit_id
         ctx.emit(
-            "unit-folder", line,
+            "unit-folder",
+            line,
             f"报送单位“{ref}”（{unit.name}）与文件夹 submissions/{ctx.location.unit_id}/（{folder_name}）不一致："
             "只能报送本单位的信息，请把文件放到本单位的文件夹，或改正报送单位",
         )
@@ -108,7 +181,8 @@ def unit(item: Item, ctx: Context) -> None:
     if informant and informant not in {i.name for i in unit.informants}:
         known = "、".join(i.name for i in unit.informants) or "（尚未登记信息员）"
         ctx.emit(
-            "informant-unknown", item.lines["信息员"],
+            "informant-unknown",
+            item.lines["信息员"],
             f"信息员“{informant}”未在{unit.name}的名册中登记（已登记：{known}）：请联系信息处登记",
         )
 
@@ -125,7 +199,11 @@ def recipients(item: Item, ctx: Context) -> None:
             ctx.emit("recipients", line, f"报送对象“{value}”无效：只能是 {'、'.join(allowed)}")
     must = ctx.config.emergency_recipient
     if is_emergency(item) and must not in values:
-        ctx.emit("recipients", line, f"突发性、特急信息必须报送{must}，不能只报{'、'.join(values)}：请在报送对象中加上“{must}”")
+        ctx.emit(
+            "recipients",
+            line,
+            f"突发性、特急信息必须报送{must}，不能只报{'、'.join(values)}：请在报送对象中加上“{must}”",
+        )
 
 
 @check
@@ -133,7 +211,11 @@ def topics(item: Item, ctx: Context) -> None:
     values = as_list(item.fields.get("主题")) or []
     for value in values:
         if value not in ctx.config.topics:
-            ctx.emit("topic-unknown", item.lines["主题"], f"主题“{value}”不在中心工作目录中（可选：{'、'.join(ctx.config.topics)}）")
+            ctx.emit(
+                "topic-unknown",
+                item.lines["主题"],
+                f"主题“{value}”不在中心工作目录中（可选：{'、'.join(ctx.config.topics)}）",
+            )
 
 
 @check
@@ -141,11 +223,19 @@ def references(item: Item, ctx: Context) -> None:
     follows = text_field(item, "续报")
     if follows:
         if not _REF.match(follows):
-            ctx.emit("bad-reference", item.lines["续报"], f"续报“{follows}”的写法不对：应写首报的编号，如 xiushui/2026/1112-01")
+            ctx.emit(
+                "bad-reference",
+                item.lines["续报"],
+                f"续报“{follows}”的写法不对：应写首报的编号，如 xiushui/2026/1112-01",
+            )
         elif not (ctx.config.root / "submissions" / f"{follows}.md").is_file():
-            ctx.emit("follows-missing", item.lines["续报"], f"续报所指的首报 submissions/{follows}.md 不存在：请核对编号")
+            ctx.emit(
+                "follows-missing", item.lines["续报"], f"续报所指的首报 submissions/{follows}.md 不存在：请核对编号"
+            )
         elif ctx.location and follows == ctx.location.item_id:
             ctx.emit("bad-reference", item.lines["续报"], "续报不能指向自己：请写首报的编号")
     request = text_field(item, "约稿")
     if request and not _REQUEST.match(request):
-        ctx.emit("bad-reference", item.lines["约稿"], f"约稿编号“{request}”的写法不对：请照抄约稿通知上的编号，如 2026-11-03")
+        ctx.emit(
+            "bad-reference", item.lines["约稿"], f"约稿编号“{request}”的写法不对：请照抄约稿通知上的编号，如 2026-11-03"
+        )

@@ -11,36 +11,66 @@ from bulletin.rules import Context, check, define
 from bulletin.rules.header import text_field
 from bulletin.timing import TimeFormatError, parse_term
 
-define("top-secret", "绝密信息", S.ERROR, "secrecy", "绝密信息严禁通过联网的报送台报送，一律走机要渠道。",
-       "密级: 绝密", "（绝密信息不录入本系统，按保密规定通过机要渠道报送）")
-define("classification", "密级", S.ERROR, "secrecy", "密级只能是公开、内部、秘密、机密；也可写成“秘密★1年”的标志形式。",
-       "密级: 保密", "密级: 秘密\n保密期限: 1年")
-define("secrecy-term", "保密期限", S.ERROR, "secrecy", "秘密、机密信息须写保密期限（一年及以上以年计，不足一年以月计），秘密不超过10年、机密不超过20年；公开、内部信息不写保密期限。",
-       "密级: 机密", "密级: 机密\n保密期限: 5年")
+define(
+    "top-secret",
+    "绝密信息",
+    S.ERROR,
+    "secrecy",
+    "绝密信息严禁通过联网的报送台报送，一律走机要渠道。",
+    "密级: 绝密",
+    "（绝密信息不录入本系统，按保密规定通过机要渠道报送）",
+)
+define(
+    "classification",
+    "密级",
+    S.ERROR,
+    "secrecy",
+    "密级只能是公开、内部、秘密、机密；也可写成“秘密★1年”的标志形式。",
+    "密级: 保密",
+    "密级: 秘密\n保密期限: 1年",
+)
+define(
+    "secrecy-term",
+    "保密期限",
+    S.ERROR,
+    "secrecy",
+    "秘密、机密信息须写保密期限（一年及以上以年计，不足一年以月计），秘密不超过10年、机密不超过20年；公开、内部信息不写保密期限。",
+    "密级: 机密",
+    "密级: 机密\n保密期限: 5年",
+)
 
 _STAR = re.compile(r"^(绝密|机密|秘密)\s*[★*]\s*(.+)$")
 
 
-def classification_of(item: Item) -> tuple[str | None, str | None]:
-    """(密级, 保密期限) as written, accepting the mark form 秘密★1年."""
+def classification_of(item: Item) -> tuple[str | None, str | None, str | None]:
+    """(密级, 保密期限, conflict) as written, accepting the mark form 秘密★1年."""
     level = text_field(item, "密级")
     term = text_field(item, "保密期限")
     if level:
         m = _STAR.match(level)
         if m:
-            return m[1], term or m[2].strip()
-    return level, term
+            marked = m[2].strip()
+            conflict = marked if term and term != marked else None
+            return m[1], term or marked, conflict
+    return level, term, None
 
 
 @check
 def secrecy(item: Item, ctx: Context) -> None:
-    level, term = classification_of(item)
+    level, term, conflict = classification_of(item)
     if not level:
         return
     line = item.lines.get("密级")
+    if conflict:
+        ctx.emit(
+            "secrecy-term",
+            item.lines.get("保密期限", line),
+            f"密级标志中的期限“{conflict}”与保密期限“{term}”不一致：请只写一处，或改为一致",
+        )
     if level == fields.TOP_SECRET:
         ctx.emit(
-            "top-secret", line,
+            "top-secret",
+            line,
             "绝密信息严禁通过联网系统报送：请立即关闭此次报送（合并请求），联系信息处删除记录，并按保密规定通过机要渠道报送",
         )
         return
@@ -53,7 +83,11 @@ def secrecy(item: Item, ctx: Context) -> None:
             ctx.emit("secrecy-term", term_line, f"密级为{level}的信息不写保密期限：请删去“保密期限”，或核实密级")
         return
     if not term:
-        ctx.emit("secrecy-term", line, f"{level}信息须写保密期限：请加上“保密期限: 1年”之类（{level}最长{fields.MAX_TERM_YEARS[level]}年）")
+        ctx.emit(
+            "secrecy-term",
+            line,
+            f"{level}信息须写保密期限：请加上“保密期限: 1年”之类（{level}最长{fields.MAX_TERM_YEARS[level]}年）",
+        )
         return
     try:
         number, unit = parse_term(term)
@@ -66,4 +100,10 @@ def secrecy(item: Item, ctx: Context) -> None:
     elif years > fields.MAX_TERM_YEARS[level]:
         ctx.emit("secrecy-term", term_line, f"{level}的保密期限不超过{fields.MAX_TERM_YEARS[level]}年，现为“{term}”")
     elif unit == "月" and number >= 12:
-        ctx.emit("secrecy-term", term_line, f"保密期限一年及以上以年计：“{term}”请写成“{number // 12}年”" if number % 12 == 0 else f"保密期限一年及以上以年计，请改写“{term}”")
+        ctx.emit(
+            "secrecy-term",
+            term_line,
+            f"保密期限一年及以上以年计：“{term}”请写成“{number // 12}年”"
+            if number % 12 == 0
+            else f"保密期限一年及以上以年计，请改写“{term}”",
+        )

@@ -8,11 +8,24 @@ from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
 from bulletin.rules.header import text_field
 
-define("title-length", "标题过长", S.ERROR, "title", "标题一句话写明核心事实，默认不超过40字（可配置）。",
-       "标题: 关于我县在推进重点项目建设工作中坚持“三个一批”工作机制有效推动重点项目建设提速增效的情况报告",
-       "标题: 修水县“三个一批”推动重点项目提速增效")
-define("title-format", "标题格式", S.ERROR, "title", "标题只写一行，末尾不加句号等标点；两部分之间可用一个空格分隔，不用多个空格或全角空格。",
-       "标题: 永修县集中签约项目22个  总投资86亿元。", "标题: 永修县集中签约项目22个 总投资86亿元")
+define(
+    "title-length",
+    "标题过长",
+    S.ERROR,
+    "title",
+    "标题一句话写明核心事实，默认不超过40字（可配置）。",
+    "标题: 关于我县在推进重点项目建设工作中坚持“三个一批”工作机制有效推动重点项目建设提速增效的情况报告",
+    "标题: 修水县“三个一批”推动重点项目提速增效",
+)
+define(
+    "title-format",
+    "标题格式",
+    S.ERROR,
+    "title",
+    "标题只写一行，末尾不加句号等标点；两部分之间可用一个空格分隔，不用多个空格或全角空格。",
+    "标题: 永修县集中签约项目22个  总投资86亿元。",
+    "标题: 永修县集中签约项目22个 总投资86亿元",
+)
 
 _END_PUNCT = "。.，,；;：:、"
 

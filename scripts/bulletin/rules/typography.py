@@ -7,14 +7,45 @@ from bulletin.model import Item
 from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
 
-define("halfwidth-punct", "半角标点", S.ERROR, "typography", "中文里用全角标点（，。；：！？（））；半角标点只用于外文和数字之间（如 3.5）。",
-       "今天,全市召开会议(视频).", "今天，全市召开会议（视频）。", fixable=True)
-define("fullwidth-char", "全角数字字母", S.ERROR, "typography", "阿拉伯数字和外文字母一律用半角（GB/T 15835）。",
-       "增长１２．５％，ＧＤＰ", "增长12.5%，GDP", fixable=True)
-define("stray-space", "多余空格", S.WARNING, "typography", "公文中汉字与数字、外文字母、标点之间不加空格。",
-       "全年 签约 22 个 项目", "全年签约22个项目", fixable=True)
-define("lost-char", "丢失的字", S.ERROR, "typography", "两个数字或两个汉字之间的“?”或“�”，多是编码转换时丢失的字（如“11·26”变成“11?26”），须对照原稿改回。",
-       "“11?26”九江地震", "“11·26”九江地震")
+define(
+    "halfwidth-punct",
+    "半角标点",
+    S.ERROR,
+    "typography",
+    "中文里用全角标点（，。；：！？（））；半角标点只用于外文和数字之间（如 3.5）。",
+    "今天,全市召开会议(视频).",
+    "今天，全市召开会议（视频）。",
+    fixable=True,
+)
+define(
+    "fullwidth-char",
+    "全角数字字母",
+    S.ERROR,
+    "typography",
+    "阿拉伯数字和外文字母一律用半角（GB/T 15835）。",
+    "增长１２．５％，ＧＤＰ",
+    "增长12.5%，GDP",
+    fixable=True,
+)
+define(
+    "stray-space",
+    "多余空格",
+    S.WARNING,
+    "typography",
+    "公文中汉字与数字、外文字母、标点之间不加空格。",
+    "全年 签约 22 个 项目",
+    "全年签约22个项目",
+    fixable=True,
+)
+define(
+    "lost-char",
+    "丢失的字",
+    S.ERROR,
+    "typography",
+    "两个数字或两个汉字之间的“?”或“�”，多是编码转换时丢失的字（如“11·26”变成“11?26”），须对照原稿改回。",
+    "“11?26”九江地震",
+    "“11·26”九江地震",
+)
 
 
 @check
