@@ -282,3 +282,37 @@ def test_a_misspelt_time_limit_is_a_configuration_error(desk: Path) -> None:
     done = run_cli("check", "submissions/chaisang/2026/1109-01.md", cwd=desk)
     assert done.returncode == 2 and "“特级”无效" in done.stderr
     no_traceback(done)
+
+
+def test_new_asks_in_chinese_at_a_terminal(desk: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import time
+
+    from desk_helpers import BULLETIN
+
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [str(BULLETIN), "new", "--unit", "chaisang"], cwd=desk, stdin=terminal, stdout=terminal, stderr=terminal
+    )
+    os.close(terminal)
+    answers = ["柴桑区一企业仓库发生火灾", "突发性", "特急", "内部", "2026-11-28 08:30"]
+    seen = b""
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        seen += chunk
+        if chunk.rstrip().endswith("：".encode()) and answers:
+            os.write(controller, (answers.pop(0) + "\n").encode())
+    proc.wait(timeout=10)
+    os.close(controller)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert "标题（一句话写明核心事实）" in text and "紧急程度（特急 / 加急 / 平件）［平件］" in text
+    created = (desk / "submissions/chaisang/2026/1128-01.md").read_text(encoding="utf-8")
+    assert "标题: 柴桑区一企业仓库发生火灾" in created
+    assert "类别: 突发性" in created and "紧急程度: 特急" in created and "发生时间: 2026-11-28 08:30" in created

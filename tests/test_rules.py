@@ -1243,3 +1243,9 @@ def test_utf16_file_is_named_as_utf16_and_fix_converts_it(demo_config: Config, m
 def test_refused_tag_is_shown_as_written(check_text: CheckText) -> None:
     [finding] = only(check_text(item_text(标题="!!python/name:os.system")), "front-matter")
     assert "!!python/name:os.system" in finding.message
+
+
+def test_inline_html_and_links_are_reported_on_their_own_line_within_a_paragraph(check_text: CheckText) -> None:
+    text = item_text("第一行正文。\n第二行有<font color=red>网页代码</font>。\n第三行见[报道](https://example.com/a)。")
+    assert {f.line for f in only(check_text(text), "raw-html")} == {line_of(text, "第二行")}
+    assert [f.line for f in only(check_text(text), "external-link")] == [line_of(text, "第三行")]

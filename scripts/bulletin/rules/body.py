@@ -134,6 +134,8 @@ def html_and_links(item: Item, ctx: Context) -> None:
             continue
         line = _line(item, token)
         for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):  # children carry no line map: count the breaks
+                line += 1
             if child.type == "html_inline":
                 ctx.emit("raw-html", line, f"正文中有网页代码“{child.content[:30]}”：请删去，只写文字")
             target = (
