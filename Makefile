@@ -8,7 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # command -> Debian package that provides it (site needs the first list, test both)
 SITE_COMMANDS := git:git
-TEST_COMMANDS := node:nodejs npm:npm
+TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils
+# fonts for the PDFs (Debian packages), checked by file
+FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai
 
 .PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test
 

@@ -150,12 +150,30 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
         pub_id = _text(entry, "id", path)
         if not _ID.match(pub_id):
             raise ConfigError(f"{path}：刊物 id“{pub_id}”只能含小写字母、数字和连字符")
+        where = f"刊物 {pub_id}"
+        level = _text(entry, "max_classification", path, default="内部")
+        if level not in fields.CLASSIFICATIONS:
+            raise ConfigError(
+                f"{path}：{where} 的 max_classification“{level}”无效，只能是 {' / '.join(fields.CLASSIFICATIONS)}"
+            )
+        raw_dist = entry.get("distribution") or {}
+        if not isinstance(raw_dist, dict) or not set(raw_dist) <= {"报", "送", "发"}:
+            raise ConfigError(f"{path}：{where} 的 distribution 只能有“报”“送”“发”三项，每项是列表")
+        distribution = {
+            k: tuple(_text_list(raw_dist, k, path, default=[])) for k in ("报", "送", "发") if k in raw_dist
+        }
+        copies = entry.get("copies", 0)
+        if not isinstance(copies, int) or isinstance(copies, bool) or copies < 0:
+            raise ConfigError(f"{path}：{where} 的 copies 应为非负整数")
         pubs.append(
             Publication(
                 id=pub_id,
                 name=_text(entry, "name", path),
                 cadence=_text(entry, "cadence", path, default=""),
                 audience=_text(entry, "audience", path, default=""),
+                max_classification=level,
+                distribution=distribution,
+                copies=copies,
             )
         )
     return tuple(pubs)

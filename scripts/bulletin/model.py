@@ -69,6 +69,9 @@ class Publication:
     name: str
     cadence: str = ""
     audience: str = ""
+    max_classification: str = "内部"  # the highest 密级 this publication may carry
+    distribution: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 报 / 送 / 发
+    copies: int = 0  # 共印N份
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,12 @@ class Config:
                 return unit
         return None
 
+    def publication(self, pub_id: str) -> Publication | None:
+        for pub in self.publications:
+            if pub_id in (pub.id, pub.name):
+                return pub
+        return None
+
     def unit(self, unit_id: str) -> Unit | None:
         for unit in self.units:
             if unit.id == unit_id:
@@ -142,3 +151,46 @@ class Item:
 
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)
+
+
+@dataclass
+class IssueItem:
+    """One item of an issue: its edited title and text, and the submissions it credits."""
+
+    title: str
+    text: str  # Markdown, as edited by the editors
+    sources: tuple[str, ...]  # submission ids, e.g. xiushui/2026/1103-01; several = a 综合 item
+    line: int  # where its heading stands in the issue file
+    column: str | None = None  # 栏目
+    note: str | None = None  # 编者按 for this item
+    classification: str = "公开"  # the highest 密级 of its sources (set when sources are known)
+    urgency: str = "平件"
+
+
+@dataclass
+class Issue:
+    """One issue (期) of a publication, as read from issues/<publication>/<year>/<number>.md."""
+
+    path: str
+    publication: str  # publication id
+    year: int
+    number: int  # 期号, per year
+    total_number: int | None  # 总期号
+    date: dt.date
+    editor: str  # 责任编辑
+    approver: str  # 签发
+    classification: str  # 密级
+    secrecy_term: str | None
+    urgency: str | None
+    supplement: bool  # 增刊, numbered on its own
+    distribution: dict[str, tuple[str, ...]]
+    copies: int
+    revision: int = 1  # 修订: corrections are new revisions
+    revision_note: str | None = None
+    note: str | None = None  # 编者按 of the whole issue
+    items: list[IssueItem] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        kind = "zk" if self.supplement else ""
+        return f"{self.publication}/{self.year}/{kind}{self.number:03d}"

@@ -1,0 +1,210 @@
+"""Editors' work: draft the next issue from accepted submissions, and check issues.
+
+Accepted (采用入库) means: the submission is on the main branch (its pull request was merged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from itertools import pairwise
+from pathlib import Path
+
+from bulletin import fields
+from bulletin.errors import UsageError
+from bulletin.fix import atomic_write
+from bulletin.issue import (
+    LEVELS,
+    IssueProblems,
+    issue_files,
+    issue_path,
+    level_rank,
+    read_issue,
+    render_issue,
+)
+from bulletin.model import Config, Finding, Issue, IssueItem, Item, Severity
+from bulletin.read import read_item
+from bulletin.rules.header import text_field
+from bulletin.rules.secrecy import classification_of
+
+SUBMISSIONS = "submissions"
+
+
+def submission_path(root: Path, item_id: str) -> Path:
+    return root / SUBMISSIONS / f"{item_id}.md"
+
+
+def load_submission(config: Config, item_id: str) -> Item | None:
+    path = submission_path(config.root, item_id)
+    if not path.is_file():
+        return None
+    item, _ = read_item(path, f"{SUBMISSIONS}/{item_id}.md", config.limits.file_max_bytes)
+    return item if item.front_matter_ok else None
+
+
+def item_level(item: Item) -> str:
+    level, _, _ = classification_of(item)
+    return level if level in LEVELS else "机密"  # unreadable: assume the worst
+
+
+def load_issues(config: Config) -> tuple[list[Issue], list[Finding]]:
+    issues, findings = [], []
+    for path in issue_files(config.root):
+        shown = path.relative_to(config.root).as_posix()
+        try:
+            issues.append(read_issue(path, shown))
+        except IssueProblems as exc:
+            findings.extend(exc.findings)
+    return issues, findings
+
+
+def draft(config: Config, pub_id: str, sources: list[str], today: dt.date, supplement: bool = False) -> Issue:
+    pub = config.publication(pub_id)
+    if pub is None:
+        raise UsageError(
+            f"没有刊物“{pub_id}”：可用的刊物为 {'、'.join(f'{p.id}（{p.name}）' for p in config.publications)}"
+        )
+    issues, _ = load_issues(config)
+    same = [i for i in issues if i.publication == pub.id]
+    this_year = [i.number for i in same if i.year == today.year and i.supplement == supplement]
+    totals = [i.total_number for i in same if i.total_number and not i.supplement]
+    items: list[IssueItem] = []
+    for source in sources:
+        item = load_submission(config, source)
+        if item is None:
+            raise UsageError(f"找不到已采用的信息 {source}：应为 submissions/ 下的编号，如 xiushui/2026/1103-01")
+        level = item_level(item)
+        if level_rank(level) > level_rank(pub.max_classification):
+            raise UsageError(f"信息 {source} 密级为{level}，《{pub.name}》最高只能刊载{pub.max_classification}信息")
+        items.append(
+            IssueItem(
+                title=text_field(item, "标题") or source,
+                text=item.body.strip(),
+                sources=(source,),
+                line=0,
+                classification=level,
+                urgency=text_field(item, "紧急程度") or "平件",
+            )
+        )
+    level = max((i.classification for i in items), key=level_rank, default="内部")
+    level = max(level, "内部", key=level_rank)
+    editor = config.editors[0].name if config.editors else f"{fields.PLACEHOLDER}：责任编辑】"
+    return Issue(
+        path="",
+        publication=pub.id,
+        year=today.year,
+        number=max(this_year, default=0) + 1,
+        total_number=None if supplement else (max(totals) + 1 if totals else 1),
+        date=today,
+        editor=editor,
+        approver=f"{fields.PLACEHOLDER}：签发领导】",
+        classification=level,
+        secrecy_term="1年" if level in fields.CLASSIFIED else None,
+        urgency="特急" if any(i.urgency == "特急" for i in items) else None,
+        supplement=supplement,
+        distribution=dict(pub.distribution),
+        copies=pub.copies,
+        items=items,
+    )
+
+
+def write_draft(config: Config, issue: Issue) -> Path:
+    path = issue_path(config.root, issue.publication, issue.year, issue.number, issue.supplement)
+    if path.exists():
+        raise UsageError(f"{path.relative_to(config.root)} 已存在，不覆盖")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, render_issue(issue, config).encode("utf-8"))
+    return path
+
+
+Accepted = Callable[[str], bool]  # is this submission id on the main branch?
+
+
+def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
+    """Every issue of the desk: sources accepted, numbering, secrecy."""
+    issues, findings = load_issues(config)
+
+    def emit(issue: Issue, line: int | None, rule: str, message: str) -> None:
+        findings.append(Finding(issue.path, line, rule, Severity.ERROR, message))
+
+    for issue in issues:
+        for number, line in enumerate((config.root / issue.path).read_text(encoding="utf-8").split("\n"), start=1):
+            if fields.PLACEHOLDER in line:
+                emit(issue, number, "issue-format", f"“{fields.PLACEHOLDER}……】”还没有换成实际内容：请填写")
+        pub = config.publication(issue.publication)
+        if pub is None:
+            emit(issue, None, "issue-format", f"刊物“{issue.publication}”不在配置中")
+            continue
+        if not issue.path.startswith(f"issues/{pub.id}/{issue.year}/"):
+            emit(issue, None, "issue-number", f"应放在 issues/{pub.id}/{issue.year}/ 下（按刊物和日期的年份）")
+        if issue.classification in fields.CLASSIFIED and not issue.secrecy_term:
+            emit(issue, None, "issue-secrecy", f"密级为{issue.classification}的刊物须写保密期限")
+        highest = "公开"
+        for item in issue.items:
+            for source in item.sources:
+                sub = load_submission(config, source)
+                if sub is None:
+                    emit(issue, item.line, "issue-source", f"来源 {source} 不存在：请核对信息编号")
+                    continue
+                if not accepted(source):
+                    emit(issue, item.line, "issue-source", f"来源 {source} 尚未采用入库（其合并请求未合并到主分支）")
+                level = item_level(sub)
+                item.classification = max(item.classification, level, key=level_rank)
+            highest = max(highest, item.classification, key=level_rank)
+            if level_rank(item.classification) > level_rank(pub.max_classification):
+                emit(
+                    issue,
+                    item.line,
+                    "issue-secrecy",
+                    f"条目“{item.title}”密级为{item.classification}，《{pub.name}》最高只能刊载{pub.max_classification}信息",
+                )
+        if level_rank(issue.classification) < level_rank(highest):
+            emit(
+                issue,
+                None,
+                "issue-secrecy",
+                f"本期密级{issue.classification}低于所刊信息的最高密级{highest}：请把密级改为{highest}",
+            )
+    findings.extend(_numbering(config, issues))
+    return sorted(findings, key=lambda f: (f.path, f.line or 0))
+
+
+def _numbering(config: Config, issues: list[Issue]) -> list[Finding]:
+    findings: list[Finding] = []
+    groups: dict[tuple[str, int, bool], list[Issue]] = {}
+    for issue in issues:
+        groups.setdefault((issue.publication, issue.year, issue.supplement), []).append(issue)
+    for (pub, year, supplement), group in sorted(groups.items()):
+        numbers = sorted(i.number for i in group)
+        expected = list(range(1, len(numbers) + 1))
+        if numbers != expected:
+            missing = sorted(set(expected) - set(numbers))
+            kind = "增刊" if supplement else "期号"
+            gap = f"，缺第{'、'.join(map(str, missing))}期" if missing else "，有重复"
+            findings.append(
+                Finding(
+                    group[0].path,
+                    None,
+                    "issue-number",
+                    Severity.ERROR,
+                    f"{pub} {year}年的{kind}应从1起连续编号，现有{numbers}{gap}",
+                )
+            )
+    by_pub: dict[str, list[Issue]] = {}
+    for issue in issues:
+        if not issue.supplement and issue.total_number is not None:
+            by_pub.setdefault(issue.publication, []).append(issue)
+    for group in by_pub.values():
+        group.sort(key=lambda i: (i.year, i.number))
+        for before, after in pairwise(group):
+            if after.total_number != (before.total_number or 0) + 1:
+                findings.append(
+                    Finding(
+                        after.path,
+                        None,
+                        "issue-number",
+                        Severity.ERROR,
+                        f"总期号应为{(before.total_number or 0) + 1}（上一期 {before.path} 为{before.total_number}），现为{after.total_number}",
+                    )
+                )
+    return findings
