@@ -27,7 +27,7 @@ def verdict(findings: Sequence[Finding], checked: int) -> str:
         return f"{head}，全部符合要求"
     if not errors:
         return f"{head}：{warnings}个警告，没有错误（警告不影响报送，请酌情修改）"
-    return f"{head}：{errors}个错误，{warnings}个警告。有错误的信息须改正后才能报送"
+    return f"{head}：{errors}个错误，{warnings}个警告。有错误的须改正后才能通过检查"
 
 
 def text(findings: Sequence[Finding], checked: int) -> str:
