@@ -16,6 +16,7 @@ from bulletin.fix import atomic_write
 from bulletin.issue import (
     LEVELS,
     IssueProblems,
+    is_issue_file,
     issue_files,
     issue_path,
     level_rank,
@@ -207,4 +208,52 @@ def _numbering(config: Config, issues: list[Issue]) -> list[Finding]:
                         f"总期号应为{(before.total_number or 0) + 1}（上一期 {before.path} 为{before.total_number}），现为{after.total_number}",
                     )
                 )
+    return findings
+
+
+def check_published(config: Config, read_base: Callable[[str], bytes], base_issue_paths: list[str]) -> list[Finding]:
+    """A published issue (on main) is immutable: a change must be a correction, a new revision.
+
+    A correction raises 修订 by one and says what it corrects in 修订说明; the masthead
+    (publication, year, number) stays. Deleting a published issue is refused.
+    """
+    from bulletin.issue import parse_issue
+
+    findings: list[Finding] = []
+    for rel in base_issue_paths:
+        if rel.count("/") != 3 or not is_issue_file(rel.rsplit("/", 1)[1]):
+            continue
+        path = config.root / rel
+        if not path.is_file():
+            findings.append(
+                Finding(rel, None, "issue-published", Severity.ERROR, "已发布的刊物不能删除：如需撤回，请发更正")
+            )
+            continue
+        old_text = read_base(rel).decode("utf-8", "replace")
+        new_text = path.read_text(encoding="utf-8")
+        if old_text == new_text:
+            continue
+        try:
+            old = parse_issue(old_text, rel, path.name)
+            new = parse_issue(new_text, rel, path.name)
+        except IssueProblems:
+            continue  # reported by check_issues
+        if new.revision != old.revision + 1 or not new.revision_note:
+            findings.append(
+                Finding(
+                    rel,
+                    None,
+                    "issue-published",
+                    Severity.ERROR,
+                    f"本期已发布（第{old.revision}版），不能直接修改：更正请把“修订”改为{old.revision + 1}，"
+                    "并在“修订说明”中写明更正了什么",
+                )
+            )
+        elif (new.publication, new.year, new.number, new.supplement) != (
+            old.publication,
+            old.year,
+            old.number,
+            old.supplement,
+        ):
+            findings.append(Finding(rel, None, "issue-published", Severity.ERROR, "更正不能改变刊物、年份和期号"))
     return findings

@@ -317,10 +317,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
         return EXIT_OK
     from bulletin import git
 
-    try:
-        _, read = git.file_reader(config.root, args.base)
-    except UsageError:
-        raise
+    ref, read = git.file_reader(config.root, args.base)
 
     def accepted(item_id: str) -> bool:
         try:
@@ -330,6 +327,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
         return True
 
     findings = assemble.check_issues(config, accepted)
+    findings += assemble.check_published(config, read, git.paths_at(config.root, ref, "issues"))
     checked = len(assemble.load_issues(config)[0])
     print(report.PRINTERS[args.format](findings, checked))
     return EXIT_FINDINGS if findings else EXIT_OK

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
@@ -75,3 +77,42 @@ def file_reader(root: Path, ref: str | None) -> tuple[str, Callable[[str], bytes
         return bytes(blob.data_stream.read())
 
     return resolved, read
+
+
+def paths_at(root: Path, ref: str, folder: str) -> list[str]:
+    """Desk-relative paths of the files under `folder` at `ref`."""
+    repo = open_repo(root)
+    out = repo.git.ls_tree("-r", "--name-only", "-z", ref, "--", folder)
+    return sorted(n for n in out.split("\0") if n)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One committed version of a file: who changed it, when, and the text."""
+
+    commit: str
+    author: str
+    date: dt.datetime
+    text: str
+
+
+def history(root: Path, rel: str) -> list[Version]:
+    """Every committed version of a desk file, oldest first."""
+    repo = open_repo(root)
+    if not repo.head.is_valid():
+        return []
+    versions = []
+    for commit in repo.iter_commits(paths=rel, reverse=True):
+        try:
+            blob = commit.tree / rel
+        except KeyError:
+            continue
+        versions.append(
+            Version(
+                commit.hexsha,
+                commit.author.name or "",
+                commit.authored_datetime,
+                blob.data_stream.read().decode("utf-8", "replace"),
+            )
+        )
+    return versions

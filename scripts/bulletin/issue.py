@@ -230,6 +230,10 @@ def _parse_body(issue: Issue, body: str, body_line: int, r: _Reader) -> None:
         r.problem(body_line, "本期没有条目：每条以“## 标题”开头，下一行写“来源：信息编号”")
 
 
+def is_issue_file(name: str) -> bool:
+    return _FILE.match(name) is not None
+
+
 def issue_files(root: Path) -> list[Path]:
     folder = root / ISSUES
     return sorted(p for p in folder.glob("*/*/*.md") if _FILE.match(p.name)) if folder.is_dir() else []
@@ -268,6 +272,8 @@ def render_issue(issue: Issue, config: Config) -> str:
         if key in issue.distribution:
             lines.append(f"{key}: {quoted(issue.distribution[key])}")
     lines.append(f"印数: {issue.copies}")
+    if issue.revision > 1:
+        lines += [f"修订: {issue.revision}", f"修订说明: {issue.revision_note or ''}"]
     lines += ["---", ""]
     if issue.note:
         lines += [f"> 编者按：{issue.note}", ""]
