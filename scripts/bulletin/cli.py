@@ -145,6 +145,13 @@ def _parser() -> _Parser:
     q.add_argument("--base", metavar="分支", help="以哪个分支上的信息为已采用（默认 main，其次 origin/main）")
     q.add_argument("--format", choices=sorted(report.PRINTERS), default="text", help="输出格式：text、json 或 github")
 
+    p = sub.add_parser(
+        "build", help="构建站点和各期 PDF",
+        description="构建内网站点和各期 PDF（只重排有改动的各期）。先构建到临时目录，成功后再替换原站点：中断或失败时原站点不动。",
+    )
+    p.add_argument("--site-dir", metavar="目录", type=Path, help="输出目录（默认 site/）")
+    p.add_argument("--year", metavar="年份", type=int, help="只构建这一年卷（按年份分版本发布时用）")
+
     p = sub.add_parser("rules", help="列出全部检查规则", description="列出全部检查规则：编号、级别和说明。")
     p.add_argument(
         "--format", choices=["text", "md"], default="text", help="text（默认）或 md（《信息写作与报送规范》页面）"
@@ -333,7 +340,19 @@ def cmd_issue(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "fix": cmd_fix, "new": cmd_new, "issue": cmd_issue, "rules": cmd_rules}
+def cmd_build(args: argparse.Namespace) -> int:
+    import logging
+
+    from bulletin.build import build_site
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    root = _root(args)
+    target = build_site(root, args.site_dir, args.year)
+    print(f"已构建：{target}")
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "fix": cmd_fix, "new": cmd_new, "issue": cmd_issue, "rules": cmd_rules}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
