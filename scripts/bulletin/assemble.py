@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
@@ -257,3 +258,66 @@ def check_published(config: Config, read_base: Callable[[str], bytes], base_issu
         ):
             findings.append(Finding(rel, None, "issue-published", Severity.ERROR, "更正不能改变刊物、年份和期号"))
     return findings
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision (版) of a published issue, as git recorded it."""
+
+    number: int
+    author: str  # who committed it
+    date: dt.datetime
+    note: str | None  # 修订说明
+    issue: Issue
+
+
+def issue_revisions(config: Config, issue: Issue) -> list[Revision]:
+    """Every revision of an issue, oldest first, each as its last committed version.
+
+    Returns [] outside a git repository or for an issue not yet committed.
+    """
+    from bulletin import git
+    from bulletin.errors import UsageError
+    from bulletin.issue import parse_issue
+
+    try:
+        versions = git.history(config.root, issue.path)
+    except UsageError:
+        return []
+    by_number: dict[int, Revision] = {}
+    for version in versions:
+        try:
+            parsed = parse_issue(version.text, issue.path, Path(issue.path).name)
+        except IssueProblems:
+            continue
+        first = by_number.get(parsed.revision)
+        by_number[parsed.revision] = Revision(
+            parsed.revision,
+            first.author if first else version.author,
+            first.date if first else version.date,
+            parsed.revision_note,
+            parsed,
+        )
+    return [by_number[n] for n in sorted(by_number)]
+
+
+def revision_changes(old: Issue, new: Issue) -> list[tuple[str, list[str], list[str]]]:
+    """What a correction changed: (item title, lines removed, lines added) per changed item."""
+    import difflib
+
+    changes = []
+    old_items = {i.title: i for i in old.items}
+    for item in new.items:
+        before = old_items.pop(item.title, None)
+        old_lines = before.text.split("\n") if before else []
+        new_lines = item.text.split("\n")
+        if old_lines == new_lines:
+            continue
+        removed, added = [], []
+        for op, a0, a1, b0, b1 in difflib.SequenceMatcher(a=old_lines, b=new_lines).get_opcodes():
+            if op != "equal":
+                removed += [line for line in old_lines[a0:a1] if line.strip()]
+                added += [line for line in new_lines[b0:b1] if line.strip()]
+        changes.append((item.title, removed, added))
+    changes += [(title, [i for i in item.text.split("\n") if i.strip()], []) for title, item in old_items.items()]
+    return changes
