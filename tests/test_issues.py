@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from desk_helpers import ITEM, git, init_repo, make_desk, run_cli
 
 
@@ -161,3 +162,13 @@ def test_a_broken_issue_file_is_a_clear_error(desk: Path) -> None:
     assert code == 1
     messages = " ".join(str(f["message"]) for f in findings)
     assert "缺少“日期”" in messages and "缺少“签发”" in messages
+
+
+def test_an_issue_is_kept_secret_at_least_as_long_as_its_items(desk: Path) -> None:
+    assert run_cli("issue", "new", "neican", "xinfang/2026/1121-01", "--date", "2026-11-24", cwd=desk).returncode == 0
+    _fill(desk)
+    path = desk / "issues/neican/2026/001.md"
+    assert "保密期限: 5年" in path.read_text(encoding="utf-8")  # the item's term, not a default
+    path.write_text(path.read_text(encoding="utf-8").replace("保密期限: 5年", "保密期限: 1年"), encoding="utf-8")
+    code, findings = issue_check(desk)
+    assert code == 1 and any("长于本期的保密期限1年" in str(f["message"]) for f in findings)

@@ -1,16 +1,25 @@
-"""The site: a real `mkdocs build --strict`, offline-safe, with the rules guide generated."""
+"""The site: a real `mkdocs build --strict`, offline-safe, with the rules guide and the desk's pages generated."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bulletin.assemble import load_issues, load_submission
+from bulletin.config import UNIT_TYPES, load_config
+from bulletin.model import Config, Issue
+from bulletin.publish.pages import md, pdf_href
 from bulletin.rules import RULES
+from bulletin.rules.header import as_list, text_field
+from bulletin.rules.secrecy import classification_of
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -22,18 +31,73 @@ _CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]+)")
 _IMPORT = re.compile(r"@import\s+[\"']([^\"']+)")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    done = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--site-dir", str(out)],
-        cwd=REPO,
+_HREF = re.compile(r"<a\b[^>]*\bhref=\"([^\"]+)\"")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def build(desk: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--config-file", str(desk / "mkdocs.yml"), "--site-dir", str(out)],
+        cwd=desk,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    done = build(REPO, out)
     assert done.returncode == 0, done.stderr[-3000:]
     return out
+
+
+@pytest.fixture(scope="module")
+def desk() -> Config:
+    return load_config(REPO)
+
+
+@pytest.fixture(scope="module")
+def issues(desk: Config) -> list[Issue]:
+    issues, findings = load_issues(desk)
+    assert findings == []
+    assert issues, "the demo desk should have issues"
+    return issues
+
+
+def copy_desk(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in ("mkdocs.yml", "bulletin.yml", "network.yml"):
+        shutil.copy(REPO / name, target / name)
+    for name in ("docs", "submissions", "issues"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+def page(site: Path, url: str) -> str:
+    path = site / url / "index.html" if not url.endswith(".html") else site / url
+    assert path.is_file(), url
+    return path.read_text(encoding="utf-8")
+
+
+def text_of(markup: str) -> str:
+    return html.unescape(_TAG.sub("", markup))
+
+
+def resolve(site: Path, page_url: str, href: str) -> Path:
+    """The file a relative link of the page at page_url (a folder URL) leads to."""
+    target = (site / page_url / href.split("#", 1)[0]).resolve()
+    return target / "index.html" if target.is_dir() else target
+
+
+def links(site: Path, page_url: str, markup: str) -> set[Path]:
+    return {resolve(site, page_url, href) for href in _HREF.findall(markup) if not href.startswith(("http", "#"))}
+
+
+def primary_sidebar(markup: str) -> str:
+    start = markup.index("md-sidebar--primary")
+    return markup[start : markup.index("md-sidebar--secondary", start)]
 
 
 def _external(url: str) -> bool:
@@ -87,3 +151,249 @@ def test_search_index_segments_chinese_words(site: Path) -> None:
     # jieba segments Chinese with zero-width spaces, so a word such as 迟报 is findable on its own
     assert "\u200b" in text
     assert re.search("\u200b迟报|迟报\u200b", text)
+
+
+# ---------- the desk's pages ----------
+
+
+def test_issue_pages_show_masthead_items_marks_credits_and_distribution(
+    site: Path, desk: Config, issues: list[Issue]
+) -> None:
+    for issue in issues:
+        url = f"publications/{issue.id}/"
+        markup = page(site, url)
+        words = text_of(markup)
+        pub = desk.publication(issue.publication)
+        assert pub is not None
+        assert pub.name in words and desk.office in words
+        total = f"（总第{issue.total_number}期）" if issue.total_number else ""
+        assert f"{issue.year}年第{issue.number}期{total}" in words
+        assert f"{issue.date.year}年{issue.date.month}月{issue.date.day}日" in words
+        assert f"<span>{issue.classification}" in markup  # 密级 at the top
+        for item in issue.items:
+            assert item.title in words
+            for paragraph in item.text.split("\n\n"):
+                assert paragraph.strip() in words, (issue.id, paragraph[:20])
+        copies = issue.copies or pub.copies
+        assert f"共印{copies}份" in words
+        for key, names in (issue.distribution or pub.distribution).items():
+            assert f"{key}：{'，'.join(names)}" in words
+
+
+def test_classified_and_urgent_items_carry_their_marks_above_them(
+    site: Path, desk: Config, issues: list[Issue]
+) -> None:
+    seen = 0
+    for issue in issues:
+        markup = page(site, f"publications/{issue.id}/")
+        for item in issue.items:
+            subs = [load_submission(desk, s) for s in item.sources]
+            levels = [classification_of(s) for s in subs if s is not None]
+            urgencies = {text_field(s, "紧急程度") for s in subs if s is not None}
+            marks = [f"{level}★{term}" for level, term, _ in levels if level in ("秘密", "机密")]
+            marks += [u for u in ("特急", "加急") if u in urgencies][:1]
+            heading = markup.rindex("<h2", 0, markup.index(f">{html.escape(item.title, quote=False)}</h2>"))
+            tail = markup[:heading].rstrip()
+            above = tail[tail.rindex("<p") :]  # the paragraph just above the title
+            if marks:
+                seen += 1
+                assert above.startswith('<p class="bulletin-marks">'), (issue.id, item.title)
+                assert [f"<span>{mark}</span>" for mark in marks] == re.findall(r"<span>[^<]*</span>", above)
+            else:
+                assert "bulletin-marks" not in above, (issue.id, item.title)
+    assert seen, "the demo should have a classified or urgent item"
+    neican = page(site, "publications/neican/2026/002/")
+    masthead = neican[neican.index('<div class="bulletin-masthead">') :]
+    assert '<p class="bulletin-marks"><span>机密★' in masthead[: masthead.index("</div>")]  # 机密 at the top
+
+
+def test_credits_link_to_unit_pages_and_composite_items_credit_every_unit(
+    site: Path, desk: Config, issues: list[Issue]
+) -> None:
+    composite = 0
+    for issue in issues:
+        url = f"publications/{issue.id}/"
+        markup = page(site, url)
+        targets = links(site, url, markup)
+        for item in issue.items:
+            units = {source.split("/")[0] for source in item.sources}
+            composite += len(units) > 1
+            for unit_id in units:
+                assert (site / "units" / unit_id / "index.html").resolve() in targets, (issue.id, unit_id)
+    assert composite, "the demo should have a composite (综合) item"
+
+
+def test_issue_page_links_its_pdf_relative_to_the_page(site: Path, issues: list[Issue]) -> None:
+    for issue in issues:
+        url = f"publications/{issue.id}/"
+        hrefs = [h for h in _HREF.findall(page(site, url)) if h.endswith(".pdf")]
+        assert len(hrefs) == 1 and not hrefs[0].startswith(("/", "http"))
+        assert resolve(site, url, hrefs[0]) == (site / "pdf" / f"{issue.id}.pdf").resolve()
+
+
+def test_unit_pages_list_submissions_and_where_they_were_adopted(site: Path, desk: Config, issues: list[Issue]) -> None:
+    adopted: dict[str, set[str]] = {}
+    for issue in issues:
+        for item in issue.items:
+            for source in item.sources:
+                adopted.setdefault(source, set()).add(issue.id)
+    pending = 0
+    for path in sorted((REPO / "submissions").glob("*/*/*.md")):
+        sub_id = path.relative_to(REPO / "submissions").with_suffix("").as_posix()
+        item = load_submission(desk, sub_id)
+        assert item is not None
+        unit_id = sub_id.split("/")[0]
+        url = f"units/{unit_id}/"
+        markup = page(site, url)
+        title = text_field(item, "标题")
+        assert title is not None
+        row = next(r for r in markup.split("<tr>") if html.escape(title, quote=False) in r)
+        assert text_field(item, "类别") in row and text_field(item, "紧急程度") in row
+        assert sub_id.split("/")[2][:2] + "-" + sub_id.split("/")[2][2:4] in row  # the date, e.g. 11-03
+        row_links = links(site, url, row)
+        for issue_id in adopted.get(sub_id, ()):
+            assert (site / "publications" / issue_id / "index.html").resolve() in row_links, (sub_id, issue_id)
+        if sub_id not in adopted:
+            pending += 1
+            assert "待编" in row
+    assert pending, "the demo should have submissions not yet in any issue"
+    town = page(site, "units/xiushui-yining/")
+    assert "上级单位" in town and (site / "units/xiushui/index.html").resolve() in links(
+        site, "units/xiushui-yining/", town
+    )
+
+
+def test_units_index_groups_units_by_type(site: Path, desk: Config) -> None:
+    markup = page(site, "units/")
+    positions = [markup.index(f">{unit_type}</h2>") for unit_type in UNIT_TYPES]
+    assert positions == sorted(positions)
+    targets = links(site, "units/", markup)
+    for unit in desk.units:
+        assert (site / "units" / unit.id / "index.html").resolve() in targets
+        section = markup[: markup.index(f">{unit.name}</a>")].rsplit("</h2>", 1)[0].rsplit(">", 1)[1]
+        assert section == unit.type, unit.id
+
+
+def test_topic_pages_list_the_submissions_with_each_topic(site: Path, desk: Config) -> None:
+    index = page(site, "topics/")
+    for number, topic in enumerate(desk.topics, start=1):
+        assert f">{topic}</a>" in index
+        markup = page(site, f"topics/{number}/")
+        assert f">{topic}</h1>" in markup
+        for path in (REPO / "submissions").glob("*/*/*.md"):
+            sub_id = path.relative_to(REPO / "submissions").with_suffix("").as_posix()
+            item = load_submission(desk, sub_id)
+            assert item is not None
+            title = html.escape(text_field(item, "标题") or "", quote=False)
+            assert (title in markup) == (topic in (as_list(item.fields.get("主题")) or [])), (topic, sub_id)
+
+
+def test_archives_list_every_issue_with_number_date_total_and_titles(
+    site: Path, desk: Config, issues: list[Issue]
+) -> None:
+    latest: dict[str, Issue] = {}
+    for issue in issues:
+        if issue.publication not in latest or (issue.date, issue.number) > (
+            latest[issue.publication].date,
+            latest[issue.publication].number,
+        ):
+            latest[issue.publication] = issue
+        for url in (f"publications/{issue.publication}/", f"publications/{issue.publication}/{issue.year}/"):
+            markup = page(site, url)
+            assert (site / "publications" / issue.id / "index.html").resolve() in links(site, url, markup)
+            entry = markup[markup.index(f'{issue.id.rsplit("/", 1)[1]}/">') :]
+            entry = entry[: entry.index("</ul>")]
+            words = text_of(entry)
+            assert f"第{issue.number}期" in words and f"{issue.date.month}月{issue.date.day}日" in words
+            if issue.total_number:
+                assert f"总第{issue.total_number}期" in words
+            for item in issue.items:
+                assert item.title in words
+    overview = page(site, "publications/")
+    for pub_id, issue in latest.items():
+        assert (site / "publications" / issue.id / "index.html").resolve() in links(site, "publications/", overview)
+        for item in issue.items:
+            assert item.title in text_of(overview)
+        assert (site / "publications" / pub_id / "index.html").resolve() in links(site, "publications/", overview)
+    assert (site / "publications/index.html").resolve() in links(site, "", page(site, ""))
+
+
+def test_search_index_holds_the_text_of_every_item(site: Path, issues: list[Issue]) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    by_page: dict[str, str] = {}
+    for doc in index["docs"]:
+        by_page.setdefault(doc["location"].split("#", 1)[0], "")
+        by_page[doc["location"].split("#", 1)[0]] += text_of(doc["text"].replace("\u200b", ""))
+    for issue in issues:
+        words = by_page[f"publications/{issue.id}/"]
+        for item in issue.items:
+            for paragraph in item.text.split("\n\n"):
+                assert paragraph.strip() in words, (issue.id, paragraph[:20])
+
+
+def test_no_sidebar_lists_the_issues(site: Path, issues: list[Issue]) -> None:
+    issue_pages = {(site / "publications" / issue.id / "index.html").resolve() for issue in issues}
+    assert len(issue_pages) > 3
+    pages = list(site.rglob("index.html"))
+    assert len(pages) > len(issue_pages)
+    for path in pages:
+        url = path.parent.relative_to(site).as_posix()
+        url = "" if url == "." else url + "/"
+        sidebar = primary_sidebar(path.read_text(encoding="utf-8"))
+        assert (site / "publications/index.html").resolve() in links(site, url, sidebar), url  # the nav is there
+        listed = links(site, url, sidebar) & issue_pages
+        assert not listed, (url, sorted(str(p) for p in listed))
+
+
+def test_a_broken_issue_file_stops_the_build_with_the_file_and_line(tmp_path: Path) -> None:
+    desk = copy_desk(tmp_path / "desk")
+    target = desk / "issues/huiyao/2026/002.md"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("日期: 2026-11-13", "日期: 11月13日"), encoding="utf-8")
+    line = next(n for n, ln in enumerate(text.split("\n"), start=1) if ln.startswith("日期:"))
+    done = build(desk, tmp_path / "site")
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert f"issues/huiyao/2026/002.md 第{line}行" in done.stderr and "日期" in done.stderr
+    assert "站点未能构建" in done.stderr
+
+
+def test_an_issue_citing_a_missing_submission_stops_the_build(tmp_path: Path) -> None:
+    desk = copy_desk(tmp_path / "desk")
+    target = desk / "issues/huiyao/2026/002.md"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("来源：xunyang/2026/1110-01", "来源：xunyang/2026/1199-01"), encoding="utf-8")
+    line = next(n for n, ln in enumerate(text.split("\n"), start=1) if ln == "来源：xunyang/2026/1110-01") - 2
+    done = build(desk, tmp_path / "site")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert f"issues/huiyao/2026/002.md 第{line}行" in done.stderr and "xunyang/2026/1199-01" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "党建+网格",
+        "**加粗**与_斜体_",
+        "[链接](http://x)",
+        "<script>alert(1)</script>",
+        "A|B",
+        "# 标题",
+        "a\\b & c",
+        "`代码`",
+    ],
+)
+def test_titles_and_names_are_shown_as_written_never_as_markup(text: str) -> None:
+    import markdown
+
+    rendered = markdown.markdown(f"| {md(text)} |\n|---|\n| {md(text)} |", extensions=["tables"])
+    cells = re.findall(r"<t[hd]>(.*?)</t[hd]>", rendered)
+    assert [html.unescape(c) for c in cells] == [text, text]
+    # the tables extension (on in mkdocs.yml) is what makes a backslash before | an escape
+    heading = markdown.markdown(f"## {md(text)}", extensions=["tables"])
+    assert html.unescape(_TAG.sub("", heading)) == text
+
+
+def test_pdf_link_is_relative_to_where_the_page_lands() -> None:
+    issue = Issue("", "huiyao", 2026, 3, None, dt.date(2026, 11, 27), "", "", "内部", None, None, True, {}, 0)
+    assert pdf_href(issue, use_directory_urls=True) == "../../../../pdf/huiyao/2026/zk003.pdf"
+    assert pdf_href(issue, use_directory_urls=False) == "../../../pdf/huiyao/2026/zk003.pdf"

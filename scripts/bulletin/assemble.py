@@ -44,6 +44,24 @@ def load_submission(config: Config, item_id: str) -> Item | None:
     return item if item.front_matter_ok else None
 
 
+def term_months(term: str | None) -> int:
+    """A secrecy term in months (0 when absent or unreadable)."""
+    from bulletin.timing import TimeFormatError, parse_term
+
+    if not term:
+        return 0
+    try:
+        number, unit = parse_term(term)
+    except TimeFormatError:
+        return 0
+    return number * 12 if unit == "年" else number
+
+
+def item_term(item: Item) -> str | None:
+    _, term, _ = classification_of(item)
+    return term
+
+
 def item_level(item: Item) -> str:
     level, _, _ = classification_of(item)
     return level if level in LEVELS else "机密"  # unreadable: assume the worst
@@ -71,6 +89,7 @@ def draft(config: Config, pub_id: str, sources: list[str], today: dt.date, suppl
     this_year = [i.number for i in same if i.year == today.year and i.supplement == supplement]
     totals = [i.total_number for i in same if i.total_number and not i.supplement]
     items: list[IssueItem] = []
+    terms: list[str] = []
     for source in sources:
         item = load_submission(config, source)
         if item is None:
@@ -78,6 +97,8 @@ def draft(config: Config, pub_id: str, sources: list[str], today: dt.date, suppl
         level = item_level(item)
         if level_rank(level) > level_rank(pub.max_classification):
             raise UsageError(f"信息 {source} 密级为{level}，《{pub.name}》最高只能刊载{pub.max_classification}信息")
+        if term := item_term(item):
+            terms.append(term)
         items.append(
             IssueItem(
                 title=text_field(item, "标题") or source,
@@ -101,7 +122,7 @@ def draft(config: Config, pub_id: str, sources: list[str], today: dt.date, suppl
         editor=editor,
         approver=f"{fields.PLACEHOLDER}：签发领导】",
         classification=level,
-        secrecy_term="1年" if level in fields.CLASSIFIED else None,
+        secrecy_term=(max(terms, key=term_months) if terms else "1年") if level in fields.CLASSIFIED else None,
         urgency="特急" if any(i.urgency == "特急" for i in items) else None,
         supplement=supplement,
         distribution=dict(pub.distribution),
@@ -152,6 +173,14 @@ def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
                     emit(issue, item.line, "issue-source", f"来源 {source} 尚未采用入库（其合并请求未合并到主分支）")
                 level = item_level(sub)
                 item.classification = max(item.classification, level, key=level_rank)
+                term = item_term(sub)
+                if level in fields.CLASSIFIED and term_months(term) > term_months(issue.secrecy_term):
+                    emit(
+                        issue,
+                        item.line,
+                        "issue-secrecy",
+                        f"来源 {source} 的保密期限为{term}，长于本期的保密期限{issue.secrecy_term or '（未写）'}：请把本期保密期限改为{term}",
+                    )
             highest = max(highest, item.classification, key=level_rank)
             if level_rank(item.classification) > level_rank(pub.max_classification):
                 emit(

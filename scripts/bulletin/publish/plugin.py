@@ -1,18 +1,41 @@
 """The desk's mkdocs plugin: pages generated from the desk itself, so `mkdocs build` just works.
 
-For now it generates 信息写作与报送规范 (rules.md) from the rule registry, so the guide
-informants read is always the rules CI applies.
+It generates 信息写作与报送规范 (rules.md) from the rule registry, so the guide informants
+read is always the rules CI applies; and the pages of the publications, their issues, the
+reporting units and the topics from issues/, submissions/ and the configuration (see pages.py).
+The desk is the folder of mkdocs.yml, which holds bulletin.yml.
+
+A broken issue file stops the build with a Chinese message naming the file and the line
+(a PluginError, which mkdocs prints as one error, without a traceback).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
 
+from bulletin import fields
+from bulletin.assemble import SUBMISSIONS, item_level, load_issues, load_submission
+from bulletin.config import CONFIG_NAME, load_config
+from bulletin.errors import ConfigError
 from bulletin.guide import rules_markdown
+from bulletin.issue import ISSUES
+from bulletin.model import Config, Finding, Issue, Severity
+from bulletin.publish.pages import Desk, Submission, generate
+from bulletin.rules.header import as_list, text_field
+from bulletin.rules.secrecy import classification_of
+
+log = get_plugin_logger(__name__)
+_DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 
 
 class BulletinConfig(base.Config):
@@ -23,4 +46,102 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(self.config.rules_page) is None:
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
+        desk = load_desk(desk_root(config))
+        for page in generate(desk, config.use_directory_urls):
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请删除或改名这个文件")
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         return files
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """`mkdocs serve` rebuilds when an issue, a submission or the configuration changes."""
+        root = desk_root(config)
+        for name in (ISSUES, SUBMISSIONS, CONFIG_NAME, "network.yml"):
+            if (root / name).exists():
+                server.watch(str(root / name))
+        return server
+
+
+def desk_root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path or ".").resolve().parent
+
+
+def load_desk(root: Path) -> Desk:
+    """Configuration, issues and submissions, checked enough that every page can be made."""
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        raise PluginError(f"报送台配置有误，站点未能构建：{exc}") from exc
+    issues, findings = load_issues(config)
+    if findings:
+        raise PluginError(_problems("刊物文件有误", findings))
+    submissions = load_submissions(config)
+    problems = [f for issue in issues for f in _issue_problems(config, issue, submissions)]
+    if problems:
+        raise PluginError(_problems("刊物文件有误", problems))
+    return Desk.build(config, issues, submissions)
+
+
+def _problems(what: str, findings: list[Finding]) -> str:
+    lines = [f"  {f.path}" + (f" 第{f.line}行" if f.line else "") + f"：{f.message}" for f in findings]
+    return f"{what}，站点未能构建：\n" + "\n".join(lines) + "\n请改正后重新构建（可先运行 bulletin issue check）。"
+
+
+def _issue_problems(config: Config, issue: Issue, submissions: dict[str, Submission]) -> list[Finding]:
+    """What would make a wrong page: an unknown publication, a missing source, text left to fill in."""
+    out: list[Finding] = []
+
+    def problem(line: int | None, message: str) -> None:
+        out.append(Finding(issue.path, line, "issue-format", Severity.ERROR, message))
+
+    if config.publication(issue.publication) is None:
+        names = "、".join(p.id for p in config.publications)
+        problem(None, f"刊物“{issue.publication}”不在配置中：可用的刊物为 {names}")
+    for item in issue.items:
+        for source in item.sources:
+            if source not in submissions:
+                problem(item.line, f"来源 {source} 不存在或无法读取：请核对信息编号（submissions/ 下的路径，不含 .md）")
+        if fields.PLACEHOLDER in item.title or fields.PLACEHOLDER in item.text:
+            problem(item.line, f"条目“{item.title}”中还有“{fields.PLACEHOLDER}……】”没有换成实际内容")
+    return out
+
+
+def load_submissions(config: Config) -> dict[str, Submission]:
+    """Every submission under submissions/<unit>/<year>/; an unreadable one is a warning (fails --strict)."""
+    folder = config.root / SUBMISSIONS
+    out: dict[str, Submission] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*/*/*.md")):
+        rel = path.relative_to(folder).with_suffix("").as_posix()
+        item = load_submission(config, rel)
+        if item is None:
+            log.warning(f"{SUBMISSIONS}/{rel}.md 无法读取或头部信息有误，未列入站点：请运行 bulletin check 查看")
+            continue
+        unit_id, year, stem = rel.split("/")
+        _, term, _ = classification_of(item)
+        out[rel] = Submission(
+            id=rel,
+            unit=unit_id,
+            title=text_field(item, "标题") or rel,
+            date=_date_of(year, stem),
+            kind=text_field(item, "类别") or "",
+            urgency=text_field(item, "紧急程度") or "",
+            classification=item_level(item),
+            secrecy_term=term,
+            topics=tuple(as_list(item.fields.get("主题")) or ()),
+        )
+    return out
+
+
+def _date_of(year: str, stem: str) -> dt.date | None:
+    """A submission's date from its file name, 1103-01 in 2026/ (as `bulletin new` names it)."""
+    m = _DATED.match(stem)
+    if not m or not year.isdigit():
+        return None
+    try:
+        return dt.date(int(year), int(m["month"]), int(m["day"]))
+    except ValueError:
+        return None

@@ -1,0 +1,526 @@
+"""Site pages as Markdown, from model objects: no I/O here.
+
+Page sources (ASCII, so URLs need no escaping); with `use_directory_urls` each becomes a folder:
+
+    publications/index.md                    各期刊物: the latest issue of each publication
+    publications/<pub>/index.md              a publication's archive: years, their issues, item titles
+    publications/<pub>/<year>/index.md       one year of a publication
+    publications/<pub>/<year>/<NNN>.md       one issue (a supplement: zkNNN.md), as issue.id
+    units/index.md, units/<unit-id>.md       报送单位, grouped by type; one unit and its submissions
+    topics/index.md, topics/<n>.md           主题; n is the topic's place (1-based) in bulletin.yml
+
+Every list is built in one pass over the issues and submissions, so the work stays linear.
+Links between generated pages are Markdown links to the .md sources, which mkdocs checks;
+only the link to an issue's PDF (built after the site, into site/pdf/) is raw HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bulletin.config import UNIT_TYPES
+from bulletin.issue import level_rank
+from bulletin.model import Config, Issue, IssueItem, Publication, Unit
+
+URGENCY_RANK = {"平件": 0, "加急": 1, "特急": 2}
+CLASSIFIED = ("秘密", "机密")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+!|{}])")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the site shows of a submission (信息): never its text, which reaches readers through issues."""
+
+    id: str  # xiushui/2026/1103-01
+    unit: str  # the unit id (its folder)
+    title: str
+    date: dt.date | None  # from the file name (MMDD-NN) and the year folder
+    kind: str
+    urgency: str
+    classification: str
+    secrecy_term: str | None = None
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Adoption:
+    issue: Issue
+    item: IssueItem
+
+
+@dataclass(frozen=True)
+class Page:
+    src_uri: str
+    content: str
+    in_nav: bool = False
+
+
+@dataclass
+class Desk:
+    """Everything the pages are made from, with the indexes built once."""
+
+    config: Config
+    issues: list[Issue]
+    submissions: dict[str, Submission]
+    adoptions: dict[str, list[Adoption]] = field(default_factory=dict)  # submission id -> where it was adopted
+    by_publication: dict[str, dict[int, list[Issue]]] = field(default_factory=dict)  # newest first
+
+    @classmethod
+    def build(cls, config: Config, issues: list[Issue], submissions: dict[str, Submission]) -> Desk:
+        desk = cls(config, issues, dict(sorted(submissions.items())))
+        for issue in issues:
+            desk.by_publication.setdefault(issue.publication, {}).setdefault(issue.year, []).append(issue)
+            for item in issue.items:
+                for source in dict.fromkeys(item.sources):
+                    desk.adoptions.setdefault(source, []).append(Adoption(issue, item))
+        for years in desk.by_publication.values():
+            for group in years.values():
+                group.sort(key=_issue_order, reverse=True)
+        for adoptions in desk.adoptions.values():
+            adoptions.sort(key=lambda a: (a.issue.date, a.issue.publication, a.issue.number))
+        return desk
+
+
+def _issue_order(issue: Issue) -> tuple[dt.date, bool, int]:
+    return issue.date, not issue.supplement, issue.number
+
+
+# ---------- paths and links ----------
+
+
+def issue_src(issue: Issue) -> str:
+    return f"publications/{issue.id}.md"
+
+
+def publication_src(pub_id: str) -> str:
+    return f"publications/{pub_id}/index.md"
+
+
+def year_src(pub_id: str, year: int) -> str:
+    return f"publications/{pub_id}/{year}/index.md"
+
+
+def unit_src(unit_id: str) -> str:
+    return f"units/{unit_id}.md"
+
+
+def topic_src(number: int) -> str:
+    return f"topics/{number}.md"
+
+
+def pdf_path(issue: Issue) -> str:
+    """Where the issue's PDF lands in the built site (written by the PDF step, after mkdocs)."""
+    return f"pdf/{issue.id}.pdf"
+
+
+def page_dir(src_uri: str, use_directory_urls: bool) -> str:
+    """The folder of the page's URL in the built site (what a relative href is resolved against)."""
+    stem, _ = posixpath.splitext(src_uri)
+    if use_directory_urls and posixpath.basename(stem) not in ("index", "README"):
+        return stem
+    return posixpath.dirname(src_uri)
+
+
+def pdf_href(issue: Issue, use_directory_urls: bool) -> str:
+    """The PDF's URL relative to the issue page: works wherever the site is served from."""
+    start = page_dir(issue_src(issue), use_directory_urls) or "."
+    return posixpath.relpath(pdf_path(issue), start)
+
+
+def _rel(from_src: str, to_src: str) -> str:
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+def md(text: str) -> str:
+    """Plain text for inline Markdown: nothing in a title or a name becomes markup."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _link(text: str, from_src: str, to_src: str) -> str:
+    return f"[{md(text)}]({_rel(from_src, to_src)})"
+
+
+def _front_matter(title: str) -> list[str]:
+    # a JSON string is a valid YAML scalar: quotes, colons and # in a title stay text
+    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "---", ""]
+
+
+# ---------- wording ----------
+
+
+def cn_date(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def number_line(issue: Issue) -> str:
+    """2026年第1期（总第1期）; a supplement: 2026年增刊第1期."""
+    if issue.supplement:
+        return f"{issue.year}年增刊第{issue.number}期"
+    total = f"（总第{issue.total_number}期）" if issue.total_number else ""
+    return f"{issue.year}年第{issue.number}期{total}"
+
+
+def short_number(issue: Issue) -> str:
+    return f"增刊第{issue.number}期" if issue.supplement else f"第{issue.number}期"
+
+
+def publication_name(config: Config, pub_id: str) -> str:
+    pub = config.publication(pub_id)
+    return pub.name if pub else pub_id
+
+
+def issue_name(config: Config, issue: Issue) -> str:
+    """《九江信息（汇要）》2026年第1期."""
+    suffix = f"增刊第{issue.number}期" if issue.supplement else f"第{issue.number}期"
+    return f"《{publication_name(config, issue.publication)}》{issue.year}年{suffix}"
+
+
+def mark(level: str, term: str | None) -> str:
+    """秘密★1年, as printed top left; 内部 and 公开 as they are."""
+    return f"{level}★{term}" if level in CLASSIFIED and term else level
+
+
+def item_marks(desk: Desk, item: IssueItem) -> tuple[str, str | None, str]:
+    """(密级, 保密期限, 紧急程度) of an item: the highest among its sources."""
+    level, term, urgency = item.classification, None, item.urgency
+    for source in item.sources:
+        sub = desk.submissions.get(source)
+        if sub is None:
+            continue
+        if level_rank(sub.classification) > level_rank(level):
+            level, term = sub.classification, sub.secrecy_term
+        elif sub.classification == level and term is None:
+            term = sub.secrecy_term
+        if URGENCY_RANK.get(sub.urgency, 0) > URGENCY_RANK.get(urgency, 0):
+            urgency = sub.urgency
+    return level, term, urgency
+
+
+def issue_marks(desk: Desk, issue: Issue) -> tuple[str, str | None]:
+    """(密级, 保密期限) of the issue: as declared, never below what it carries."""
+    level, term = issue.classification, issue.secrecy_term
+    for item in issue.items:
+        item_level, item_term, _ = item_marks(desk, item)
+        if level_rank(item_level) > level_rank(level):
+            level, term = item_level, term or item_term
+    return level, term
+
+
+def _units_of(item: IssueItem) -> list[str]:
+    return list(dict.fromkeys(source.split("/", 1)[0] for source in item.sources))
+
+
+def _credits(desk: Desk, item: IssueItem, from_src: str) -> str:
+    names = []
+    for unit_id in _units_of(item):
+        unit = desk.config.unit(unit_id)
+        names.append(_link(unit.name, from_src, unit_src(unit.id)) if unit else md(unit_id))
+    return "、".join(names)
+
+
+def _adoption_links(desk: Desk, sub_id: str, from_src: str) -> str:
+    adoptions = desk.adoptions.get(sub_id, [])
+    if not adoptions:
+        return "待编"
+    issues = {a.issue.id: a.issue for a in adoptions}  # a 综合 item may credit two submissions of one unit
+    return "、".join(_link(issue_name(desk.config, i), from_src, issue_src(i)) for i in issues.values())
+
+
+def _quote(label: str, text: str) -> list[str]:
+    lines = text.strip().split("\n")
+    out = [f"> **{label}：**{lines[0]}"]
+    out += [f"> {line}" if line.strip() else ">" for line in lines[1:]]
+    return [*out, ""]
+
+
+# ---------- issue page ----------
+
+
+def issue_page(desk: Desk, issue: Issue, pdf: str) -> str:
+    """One issue as readers see it: masthead, editor's note, items in reading order, distribution."""
+    config = desk.config
+    src = issue_src(issue)
+    pub = config.publication(issue.publication)
+    name = pub.name if pub else issue.publication
+    level, term = issue_marks(desk, issue)
+    marks = [mark(level, term)] + ([issue.urgency] if issue.urgency and issue.urgency != "平件" else [])
+    out = _front_matter(f"{name} {number_line(issue)}")
+    out += [
+        '<div class="bulletin-masthead">',
+        '<p class="bulletin-marks">' + "".join(f"<span>{_h(m)}</span>" for m in marks) + "</p>",
+        f'<h1 class="bulletin-name">{_h(name)}</h1>',
+        f'<p class="bulletin-number">{_h(number_line(issue))}</p>',
+        f'<p class="bulletin-imprint"><span>{_h(config.office)}</span><span>{_h(cn_date(issue.date))}</span></p>',
+        "</div>",
+        "",
+        f'<p class="bulletin-pdf"><a href="{_h(pdf)}">下载本期PDF（公文版式）</a>　本期共{len(issue.items)}条</p>',
+        "",
+    ]
+    if issue.revision > 1:
+        note = f"：{issue.revision_note}" if issue.revision_note else ""
+        out += [f'!!! note "第{issue.revision}版"', "", f"    本期已更正，现为第{issue.revision}版{md(note)}", ""]
+    if issue.note:
+        out += _quote("编者按", issue.note)
+    column: str | None = None
+    for item in issue.items:
+        if item.column and item.column != column:
+            out += [f'<p class="bulletin-column">【{_h(item.column)}】</p>', ""]
+        column = item.column
+        item_level, item_term, item_urgency = item_marks(desk, item)
+        shown = [mark(item_level, item_term)] if item_level in CLASSIFIED else []
+        shown += [item_urgency] if item_urgency in ("特急", "加急") else []
+        if shown:
+            out += ['<p class="bulletin-marks">' + "".join(f"<span>{_h(m)}</span>" for m in shown) + "</p>", ""]
+        out += [f"## {md(item.title)}", ""]
+        if item.note:
+            out += _quote("编者按", item.note)
+        out += [item.text.strip(), ""]
+        out += [f"**来源：**{_credits(desk, item, src)}", ""]
+    out += _distribution(issue, pub)
+    archive = _link(f"{name}各期", src, publication_src(issue.publication))
+    out += ["", f"返回{archive}"]
+    return "\n".join(out) + "\n"
+
+
+def _distribution(issue: Issue, pub: Publication | None) -> list[str]:
+    """报尾: 报 / 送 / 发 and 共印N份, the issue's own or else the publication's."""
+    dist = issue.distribution or (dict(pub.distribution) if pub else {})
+    copies = issue.copies or (pub.copies if pub else 0)
+    rows = [f"<p>{key}：{_h('，'.join(dist[key]))}</p>" for key in ("报", "送", "发") if dist.get(key)]
+    if copies:
+        rows.append(f'<p class="bulletin-copies">（共印{copies}份）</p>')
+    return ['<div class="bulletin-footer">', *rows, "</div>", ""] if rows else []
+
+
+# ---------- publications ----------
+
+
+def _issue_entry(issue: Issue, from_src: str) -> list[str]:
+    total = f"（总第{issue.total_number}期）" if issue.total_number and not issue.supplement else ""
+    revised = f"，第{issue.revision}版" if issue.revision > 1 else ""
+    head = f"- {_link(short_number(issue), from_src, issue_src(issue))}{total}　{cn_date(issue.date)}{revised}"
+    return [head] + [f"    - {md(item.title)}" for item in issue.items]
+
+
+def _latest(issues: dict[int, list[Issue]]) -> Issue | None:
+    every = [i for group in issues.values() for i in group]
+    return max(every, key=_issue_order) if every else None
+
+
+def publications_index(desk: Desk) -> str:
+    src = "publications/index.md"
+    out = ["# 各期刊物", "", "各刊物的最新一期；往期见各刊物的目录。", ""]
+    for pub in desk.config.publications:
+        years = desk.by_publication.get(pub.id, {})
+        out += [f"## {md(pub.name)}", ""]
+        facts = [f for f in (pub.cadence, f"读者：{pub.audience}" if pub.audience else "") if f]
+        if facts:
+            out += ["；".join(md(f) for f in facts), ""]
+        latest = _latest(years)
+        if latest is None:
+            out += ["尚未出刊。", ""]
+            continue
+        count = sum(len(group) for group in years.values())
+        out += [
+            f"最新一期：{_link(number_line(latest), src, issue_src(latest))}，{cn_date(latest.date)}",
+            "",
+            *[f"- {md(item.title)}" for item in latest.items],
+            "",
+            f"{_link(f'全部{count}期', src, publication_src(pub.id))}",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def publication_archive(desk: Desk, pub: Publication) -> str:
+    src = publication_src(pub.id)
+    years = desk.by_publication.get(pub.id, {})
+    out = [*_front_matter(f"{pub.name} 各期目录"), f"# {md(pub.name)}", ""]
+    facts = [f for f in (pub.cadence, f"读者：{pub.audience}" if pub.audience else "") if f]
+    if facts:
+        out += ["；".join(md(f) for f in facts), ""]
+    if not years:
+        out += ["尚未出刊。", ""]
+    for year in sorted(years, reverse=True):
+        out += [
+            f"## {year}年",
+            "",
+            f"本年共{len(years[year])}期，{_link(f'{year}年目录', src, year_src(pub.id, year))}。",
+            "",
+        ]
+        for issue in years[year]:
+            out += _issue_entry(issue, src)
+        out.append("")
+    out += [_link("返回各期刊物", src, "publications/index.md"), ""]
+    return "\n".join(out)
+
+
+def publication_year(desk: Desk, pub: Publication, year: int) -> str:
+    src = year_src(pub.id, year)
+    issues = desk.by_publication.get(pub.id, {}).get(year, [])
+    out = [*_front_matter(f"{pub.name} {year}年"), f"# {md(pub.name)} {year}年", ""]
+    out += [f"本年共{len(issues)}期。", ""]
+    for issue in issues:
+        out += _issue_entry(issue, src)
+    out += ["", _link(f"{pub.name}全部各期", src, publication_src(pub.id)), ""]
+    return "\n".join(out)
+
+
+# ---------- units ----------
+
+
+def _cell(text: str) -> str:
+    return md(text) if text else "—"
+
+
+def _submission_table(desk: Desk, subs: list[Submission], from_src: str, with_unit: bool) -> list[str]:
+    if not subs:
+        return ["暂无。", ""]
+    head = ["日期", "标题", *(["报送单位"] if with_unit else []), "类别", "紧急程度", "密级", "采用情况"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for sub in sorted(subs, key=lambda s: (s.date or dt.date.min, s.id), reverse=True):
+        row = [sub.date.isoformat() if sub.date else "—", _cell(sub.title)]
+        if with_unit:
+            unit = desk.config.unit(sub.unit)
+            row.append(_link(unit.name, from_src, unit_src(unit.id)) if unit else md(sub.unit))
+        row += [
+            _cell(sub.kind),
+            _cell(sub.urgency),
+            _cell(mark(sub.classification, sub.secrecy_term)),
+            _adoption_links(desk, sub.id, from_src),
+        ]
+        out.append("| " + " | ".join(row) + " |")
+    return [*out, ""]
+
+
+def _by_unit(desk: Desk) -> dict[str, list[Submission]]:
+    out: dict[str, list[Submission]] = {}
+    for sub in desk.submissions.values():
+        out.setdefault(sub.unit, []).append(sub)
+    return out
+
+
+def _adopted(desk: Desk, subs: list[Submission]) -> int:
+    return sum(1 for s in subs if s.id in desk.adoptions)
+
+
+def unit_page(desk: Desk, unit: Unit, subs: list[Submission], children: list[Unit]) -> str:
+    src = unit_src(unit.id)
+    parent = desk.config.unit(unit.parent) if unit.parent else None
+    rows = [("类型", md(unit.type))]
+    if parent:
+        rows.append(("上级单位", _link(parent.name, src, unit_src(parent.id))))
+    if children:
+        rows.append(("下属单位", "、".join(_link(c.name, src, unit_src(c.id)) for c in children)))
+    if unit.leader:
+        rows.append(("分管领导", md(unit.leader)))
+    informants = "、".join(md(i.name) for i in unit.informants) or "尚未落实信息员"
+    rows.append(("信息员", informants))
+    rows.append(("报送 / 采用", f"{len(subs)}条 / {_adopted(desk, subs)}条"))
+    out = [*_front_matter(unit.name), f"# {md(unit.name)}", "", "| 项目 | 内容 |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in rows]
+    out += ["", "## 报送的信息", "", "“待编”为已采用入库、尚未编入刊物的信息。", ""]
+    out += _submission_table(desk, subs, src, with_unit=False)
+    out += [_link("返回报送单位", src, "units/index.md"), ""]
+    return "\n".join(out)
+
+
+def units_index(desk: Desk) -> str:
+    src = "units/index.md"
+    by_unit = _by_unit(desk)
+    out = ["# 报送单位", "", "全市信息报送网络的各单位，按类型排列。点击单位名称查看其报送和采用情况。", ""]
+    for unit_type in UNIT_TYPES:
+        units = [u for u in desk.config.units if u.type == unit_type]
+        if not units:
+            continue
+        towns = unit_type == "乡镇街道"  # the only units with a parent
+        head = ["单位", *(["上级单位"] if towns else []), "信息员", "报送", "采用"]
+        out += [f"## {unit_type}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for unit in units:
+            subs = by_unit.get(unit.id, [])
+            parent = desk.config.unit(unit.parent) if unit.parent else None
+            row = [_link(unit.name, src, unit_src(unit.id))]
+            if towns:
+                row.append(_link(parent.name, src, unit_src(parent.id)) if parent else "—")
+            row += [
+                "、".join(md(i.name) for i in unit.informants) or "尚未落实",
+                str(len(subs)),
+                str(_adopted(desk, subs)),
+            ]
+            out.append("| " + " | ".join(row) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+# ---------- topics ----------
+
+
+def _by_topic(desk: Desk) -> dict[str, list[Submission]]:
+    out: dict[str, list[Submission]] = {}
+    for sub in desk.submissions.values():
+        for topic in dict.fromkeys(sub.topics):
+            out.setdefault(topic, []).append(sub)
+    return out
+
+
+def topic_page(desk: Desk, number: int, topic: str, subs: list[Submission]) -> str:
+    src = topic_src(number)
+    out = [*_front_matter(f"主题：{topic}"), f"# {md(topic)}", "", f"标注这一主题的信息共{len(subs)}条。", ""]
+    out += _submission_table(desk, subs, src, with_unit=True)
+    out += [_link("返回主题", src, "topics/index.md"), ""]
+    return "\n".join(out)
+
+
+def topics_index(desk: Desk, by_topic: dict[str, list[Submission]]) -> str:
+    src = "topics/index.md"
+    out = ["# 主题", "", "全市中心工作主题（见 bulletin.yml 的 topics），及标注各主题的信息。", ""]
+    out += ["| 主题 | 信息 | 采用 |", "|---|---|---|"]
+    for number, topic in enumerate(desk.config.topics, start=1):
+        subs = by_topic.get(topic, [])
+        out.append(f"| {_link(topic, src, topic_src(number))} | {len(subs)} | {_adopted(desk, subs)} |")
+    out.append("")
+    others = sorted(t for t in by_topic if t not in desk.config.topics)
+    if others:
+        out += ["## 目录外的主题", "", "以下主题不在配置的主题目录中（报送时会给出警告）。", ""]
+        for topic in others:
+            out += [f"### {md(topic)}", ""]
+            out += _submission_table(desk, by_topic[topic], src, with_unit=True)
+    return "\n".join(out)
+
+
+# ---------- all pages ----------
+
+
+def generate(desk: Desk, use_directory_urls: bool = True) -> Iterator[Page]:
+    """Every generated page; the three section indexes are the ones in the nav."""
+    config = desk.config
+    yield Page("publications/index.md", publications_index(desk), in_nav=True)
+    for pub in config.publications:
+        yield Page(publication_src(pub.id), publication_archive(desk, pub))
+        for year in desk.by_publication.get(pub.id, {}):
+            yield Page(year_src(pub.id, year), publication_year(desk, pub, year))
+    for issue in desk.issues:
+        yield Page(issue_src(issue), issue_page(desk, issue, pdf_href(issue, use_directory_urls)))
+    by_unit = _by_unit(desk)
+    children: dict[str, list[Unit]] = {}
+    for unit in config.units:
+        if unit.parent:
+            children.setdefault(unit.parent, []).append(unit)
+    yield Page("units/index.md", units_index(desk), in_nav=True)
+    for unit in config.units:
+        yield Page(unit_src(unit.id), unit_page(desk, unit, by_unit.get(unit.id, []), children.get(unit.id, [])))
+    by_topic = _by_topic(desk)
+    yield Page("topics/index.md", topics_index(desk, by_topic), in_nav=True)
+    for number, topic in enumerate(config.topics, start=1):
+        yield Page(topic_src(number), topic_page(desk, number, topic, by_topic.get(topic, [])))

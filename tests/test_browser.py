@@ -1,0 +1,133 @@
+"""The built site in a real browser (Debian's chromium through playwright), with the network cut off.
+
+Every request that leaves 127.0.0.1 is aborted and recorded: the site must work without them.
+With BULLETIN_SCREENSHOTS=1 the test also saves docs/images/site-issue.png (for the README).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+SCREENSHOT = REPO / "docs" / "images" / "site-issue.png"
+ISSUE = "huiyao/2026/001"  # the demo issue the test reads
+WORD = "蚕桑"  # a word of one item's text in that issue, and nowhere else on the site
+LOCAL = {"127.0.0.1", "localhost"}
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("没有找到 chromium：请运行 make test（Makefile 会安装 chromium 等测试所需的系统软件）")
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    done = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "--site-dir", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def test_word_is_in_one_item_only() -> None:
+    """The search test's premise: the word stands in the demo issue's text and in no other page source."""
+    issue_files = [p for p in (REPO / "issues").rglob("*.md") if WORD in p.read_text(encoding="utf-8")]
+    assert issue_files == [REPO / "issues" / f"{ISSUE}.md"], "换一个只在一期刊物中出现的词"
+    assert not [p for p in (REPO / "docs").rglob("*.md") if WORD in p.read_text(encoding="utf-8")]
+
+
+def test_site_works_offline_in_a_browser(chromium: str, server: str) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    outside: list[str] = []
+
+    def guard(route: Route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL:
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            context.route("**/*", guard)
+            page = context.new_page()
+
+            page.goto(f"{server}/", wait_until="networkidle")
+            assert "信息报送台" in page.title()
+            assert page.get_by_role("link", name="各期刊物").first.is_visible()
+
+            page.goto(f"{server}/publications/{ISSUE}/", wait_until="networkidle")
+            masthead = page.locator(".bulletin-masthead")
+            assert "九江信息（汇要）" in masthead.inner_text()
+            assert "2026年第1期（总第1期）" in masthead.inner_text()
+            assert WORD in page.locator("article").inner_text()
+            if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
+                SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOT))
+
+            page.goto(f"{server}/", wait_until="networkidle")
+            box = page.locator("input.md-search__input")
+            box.click()
+            box.fill(WORD)
+            box.press("End")  # the theme searches on keyup; fill() alone types no key
+            results = page.locator(".md-search-result__item a")
+            results.first.wait_for(timeout=15_000)
+            hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+            assert any(re.search(rf"/publications/{ISSUE}/([?#]|$)", h) for h in hrefs), hrefs
+            assert all(f"/publications/{ISSUE}/" in h for h in hrefs), hrefs  # found there and only there
+        finally:
+            browser.close()
+    assert outside == [], f"站点向外部发出了请求：{outside}"
