@@ -11,13 +11,18 @@ SITE_COMMANDS := git:git
 TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils
 # fonts for the PDFs (Debian packages), checked by file
 FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai
+# 仿宋 (FandolFang) is only packaged inside TeX Live: download the package, extract this one file, install nothing
+FONT_DIR := .fonts
+FANDOL := $(FONT_DIR)/FandolFang-Regular.otf
+FANDOL_PACKAGE := texlive-lang-chinese
+FANDOL_IN_PACKAGE := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 
-.PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test
+.PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test fonts sysdeps-fonts
 
-site: $(VENV)/.installed
+site: $(VENV)/.installed fonts
 	$(BIN)/mkdocs build --strict --clean
 
-test: $(VENV)/.installed node_modules/.installed lint typecheck unit
+test: $(VENV)/.installed node_modules/.installed fonts lint typecheck unit
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check scripts tests bench
@@ -33,10 +38,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/check_bench.py
 
 # install what is missing: as root with apt-get, otherwise say what to install
+# $(1): thing:package pairs; $(2): how to test a thing (default: a command on PATH; `test -e` for files)
 define install_missing
 	@missing=""; for pair in $(1); do \
-	  cmd=$${pair%%:*}; pkg=$${pair##*:}; \
-	  command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	  thing=$${pair%%:*}; pkg=$${pair##*:}; \
+	  $(or $(2),command -v) "$$thing" >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
@@ -56,6 +62,26 @@ sysdeps:
 
 sysdeps-test:
 	$(call install_missing,$(TEST_COMMANDS))
+
+# fonts for the PDFs: Debian font packages, and FandolFang extracted into .fonts/ (no root needed for that)
+fonts: sysdeps-fonts $(FANDOL)
+
+sysdeps-fonts:
+	$(call install_missing,$(FONT_PACKAGES),test -e)
+
+$(FANDOL):
+	@command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 || { \
+	  echo "提取仿宋字体需要 apt-get 和 dpkg-deb（Debian 或 Ubuntu）；也可以手动把 FandolFang-Regular.otf 放进 $(FONT_DIR)/"; exit 1; }
+	@rm -rf $(FONT_DIR)/.download && mkdir -p $(FONT_DIR)/.download
+	@echo "下载 $(FANDOL_PACKAGE)（约 50 MB），只提取其中的 FandolFang 仿宋字体到 $(FONT_DIR)/，不安装 TeX"
+	@cd $(FONT_DIR)/.download && { apt-get download -qq -o APT::Sandbox::User=root $(FANDOL_PACKAGE) 2>/dev/null || { \
+	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get download -qq -o APT::Sandbox::User=root $(FANDOL_PACKAGE); }; } || { \
+	  rm -rf $(FONT_DIR)/.download; \
+	  echo "下载 $(FANDOL_PACKAGE) 失败：请检查软件源（必要时以 root 运行 apt-get update）后重试"; exit 1; }
+	@dpkg-deb -x $(FONT_DIR)/.download/$(FANDOL_PACKAGE)_*.deb $(FONT_DIR)/.download/tree
+	@cp $(FONT_DIR)/.download/tree/$(FANDOL_IN_PACKAGE)/FandolFang-*.otf $(FONT_DIR)/
+	@rm -rf $(FONT_DIR)/.download
+	@echo "已提取：$$(ls $(FONT_DIR)/FandolFang-*.otf | tr '\n' ' ')"
 
 $(VENV)/.installed: pyproject.toml | sysdeps
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更新版本（当前：$$($(PYTHON) --version)）"; exit 1; }

@@ -1,0 +1,779 @@
+"""PDF of an issue (期): item Markdown -> pandoc -> Typst markup -> the `typst` compiler. No TeX.
+
+Why this route (measured on the desk's machine, an 8-item issue): pandoc with xelatex and ctex
+takes about 3 s an issue and needs ~670 MB of TeX; HTML with WeasyPrint about 19 s; the `typst`
+package from PyPI 0.6 s in a new process and about 0.1 s with a compiler kept warm and a font
+folder holding only the needed faces. `bench/pdf_bench.py` measures it again.
+
+The layout (GB/T 9704-2012 page, body and page numbers; the bulletin masthead; the 报尾) lives in
+`templates/bulletin.typ`; item texts go through `templates/items.lua` inside one pandoc run per
+batch. Every character is checked against the fonts' character maps before compiling, because
+Typst draws a character that no font has as an empty box without a warning.
+
+    build_pdf(issue, config, out_path)            one issue (rebuilt only when something changed)
+    PdfBuilder(config, cache_dir).build_many(...)  many issues, in parallel, fonts checked once
+
+Parallel builds use threads by default: the typst binding releases the GIL while it compiles, so
+one compiler per thread uses every core, and there is no process start-up (spawned workers take
+~0.9 s to start on this machine: slower than compiling 30 issues on two threads).
+`parallel="processes"` gives a pool of spawned worker processes instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import bisect
+import concurrent.futures as cf
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+import typst
+
+from bulletin import fields
+from bulletin.assemble import item_level, load_issues, load_submission
+from bulletin.errors import BulletinError
+from bulletin.fix import atomic_write
+from bulletin.issue import LEVELS, level_rank
+from bulletin.model import Config, Issue, IssueItem, Publication
+from bulletin.rules.header import text_field
+from bulletin.rules.secrecy import classification_of
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CHECKOUT = Path(__file__).resolve().parents[3]  # the repository, when running from a checkout
+TEMPLATE = TEMPLATES / "bulletin.typ"
+ITEMS_FILTER = TEMPLATES / "items.lua"
+
+# pandoc's Markdown with everything off that could turn an informant's text into code:
+# `@name` (citations), `$100` (math), HTML/TeX/raw blocks; no heading ids, no figures, and no
+# metadata blocks (a `---` block or a leading `%` line would silently vanish from the text).
+PANDOC_FORMAT = "markdown" + "".join(
+    f"-{ext}"
+    for ext in (
+        "citations",
+        "tex_math_dollars",
+        "raw_html",
+        "raw_tex",
+        "raw_attribute",
+        "auto_identifiers",
+        "implicit_figures",
+        "yaml_metadata_block",
+        "pandoc_title_block",
+    )
+)
+# an item with any of these is read by pandoc on its own: fences, footnotes, link definitions,
+# example lists and definition lists can reach beyond the item's end
+_ALONE = re.compile(r"```|~~~|:::|\[\^|\]:|\(@|^ {0,3}[:~]", re.MULTILINE)
+
+RED = "#E60012"  # 报头红（C0 M100 Y100 K0 的常用屏幕值）
+INTERNAL_MARK = "内部资料　注意保存"
+URGENT = ("特急", "加急")  # shown; 平件 is not
+_NAME_SUFFIX = re.compile(r"^(?P<main>.+?)(?P<suffix>（[^（）]+）)$")
+# characters the template itself prints
+_FIXED = {"song": "—0123456789 ", "hei": "编者按：【】★", "body": "（）、，。报送发共印份：0123456789"}
+# what Typst makes of some ASCII in markup (smart quotes, dashes, no-break space)
+_DERIVED = {'"': "“”", "'": "‘’", "-": "–—", "~": "\u00a0"}
+
+
+class PdfError(BulletinError):
+    """An issue could not be typeset; the message says which and why, in Chinese."""
+
+
+class FontMissing(PdfError):
+    """A face of the font stack is not installed."""
+
+
+class GlyphMissing(PdfError):
+    """The issue has a character that no face of its font stack can draw."""
+
+
+# ---------------------------------------------------------------- fonts
+
+
+@dataclass(frozen=True)
+class Face:
+    key: str
+    family: str  # as Typst (and the font's name table) calls it
+    files: tuple[str, ...]  # file names to look for, first found wins
+    label: str  # what it is used for, in Chinese
+    install: str  # how to get it, in Chinese
+
+
+_NOTO = "以 root 运行 make fonts，或执行 apt-get install fonts-noto-cjk"
+FACES: tuple[Face, ...] = (
+    Face(
+        "fang",
+        "FandolFang R",
+        ("FandolFang-Regular.otf",),
+        "仿宋（正文）",
+        "运行 make fonts（从 Debian 软件包 texlive-lang-chinese 中只提取这一个字体文件到 .fonts/，不安装 TeX）",
+    ),
+    Face(
+        "song", "Noto Serif CJK SC", ("NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular.otf"), "宋体（补字）", _NOTO
+    ),
+    Face(
+        "song-bold",
+        "Noto Serif CJK SC",
+        ("NotoSerifCJK-Bold.ttc", "NotoSerifCJKsc-Bold.otf"),
+        "小标宋（刊名、标题）",
+        _NOTO,
+    ),
+    Face("hei", "Noto Sans CJK SC", ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf"), "黑体", _NOTO),
+    Face(
+        "kai",
+        "LXGW WenKai",
+        ("LXGWWenKai-Regular.ttf",),
+        "楷体",
+        "以 root 运行 make fonts，或执行 apt-get install fonts-lxgw-wenkai",
+    ),
+)
+_FACE = {face.key: face for face in FACES}
+
+# What the template is told for each role: the main face first, the simplified-Chinese face last
+# (left to itself, Typst's automatic fallback picked a Japanese face).
+STACKS: dict[str, tuple[str, ...]] = {
+    "body": ("fang", "song"),
+    "song": ("song",),
+    "title": ("song-bold",),
+    "hei": ("hei", "song"),
+    "kai": ("kai", "song"),
+}
+_ROLE_LABEL = {"body": "仿宋", "song": "宋体", "title": "小标宋", "hei": "黑体", "kai": "楷体"}
+
+# characters that draw nothing and need no glyph
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef]"
+)
+
+
+def font_dirs(config: Config) -> list[Path]:
+    """Where faces are looked for, in order: $BULLETIN_FONT_DIRS, the desk's and the checkout's
+    .fonts/ (where `make fonts` puts FandolFang), then the usual font folders."""
+    dirs = [Path(p) for p in os.environ.get("BULLETIN_FONT_DIRS", "").split(os.pathsep) if p]
+    dirs += [config.root / ".fonts", CHECKOUT / ".fonts"]
+    dirs += [Path.home() / ".local/share/fonts", Path.home() / ".fonts", Path("/usr/local/share/fonts")]
+    dirs.append(Path("/usr/share/fonts"))
+    seen: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in seen:
+            seen.append(d.resolve())
+    return seen
+
+
+def find_faces(config: Config) -> dict[str, Path]:
+    """The file of every face; all missing faces in one FontMissing."""
+    wanted = {name for face in FACES for name in face.files}
+    found: dict[str, Path] = {}
+    for folder in font_dirs(config):
+        for dirpath, _, names in os.walk(folder, followlinks=True):
+            for name in wanted.intersection(names):
+                found.setdefault(name, Path(dirpath) / name)
+    faces: dict[str, Path] = {}
+    missing: list[str] = []
+    for face in FACES:
+        path = next((found[n] for n in face.files if n in found), None)
+        if path is None:
+            missing.append(f"  {face.label}：{face.files[0]}（字族 {face.family}）。安装：{face.install}")
+        else:
+            faces[face.key] = path
+    if missing:
+        raise FontMissing("生成 PDF 所需的字体没有找到：\n" + "\n".join(missing))
+    return faces
+
+
+class Coverage:
+    """The characters a face has, as sorted code point ranges (cached on disk as JSON)."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        self.starts = [a for a, _ in ranges]
+        self.ends = [b for _, b in ranges]
+
+    def __contains__(self, cp: object) -> bool:
+        if not isinstance(cp, int):
+            return False
+        i = bisect.bisect_right(self.starts, cp) - 1
+        return i >= 0 and cp <= self.ends[i]
+
+    @classmethod
+    def of(cls, path: Path, family: str, cache: Path) -> Coverage:
+        stat = path.stat()
+        key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{family}".encode()).hexdigest()[:16]
+        cached = cache / f"{path.stem}-{key}.json"
+        try:
+            return cls([(int(a), int(b)) for a, b in json.loads(cached.read_text(encoding="utf-8"))])
+        except (OSError, ValueError):
+            pass
+        ranges = _cmap_ranges(path, family)
+        cache.mkdir(parents=True, exist_ok=True)
+        atomic_write(cached, json.dumps(ranges).encode("utf-8"))
+        return cls(ranges)
+
+
+def _cmap_ranges(path: Path, family: str) -> list[tuple[int, int]]:
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.ttCollection import TTCollection
+
+    def names(font: TTFont) -> set[str]:
+        table = font["name"]
+        return {str(rec.toUnicode()) for rec in table.names if rec.nameID in (1, 16)}
+
+    try:
+        if path.suffix.lower() in (".ttc", ".otc"):
+            fonts = TTCollection(str(path), lazy=True).fonts
+            font = next((f for f in fonts if family in names(f)), None)
+            if font is None:
+                raise FontMissing(f"字体文件 {path} 中没有字族 {family}")
+        else:
+            font = TTFont(str(path), lazy=True)
+        codepoints = sorted(font.getBestCmap())
+    except FontMissing:
+        raise
+    except Exception as exc:  # fontTools raises many kinds on a damaged file
+        raise FontMissing(f"字体文件 {path} 无法读取：{exc}") from None
+    ranges: list[tuple[int, int]] = []
+    for cp in codepoints:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return ranges
+
+
+def _font_folder(faces: dict[str, Path], folder: Path) -> Path:
+    """A folder with only the needed faces (links): Typst scans it in milliseconds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {path.name: path.resolve() for path in faces.values()}
+    for entry in folder.iterdir():
+        if entry.name not in wanted or not entry.is_symlink() or entry.resolve() != wanted[entry.name]:
+            entry.unlink()
+    for name, target in wanted.items():
+        link = folder / name
+        if not link.exists():
+            try:
+                link.symlink_to(target)
+            except OSError:  # no symlinks here: copy
+                link.write_bytes(target.read_bytes())
+    return folder
+
+
+# ---------------------------------------------------------------- what an issue puts on paper
+
+
+def date_text(day: dt.date) -> str:
+    """GB/T 15835 style: 2026年11月6日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def number_line(issue: Issue) -> str:
+    if issue.supplement:
+        return f"增刊第{issue.number}期"
+    total = f"（总第{issue.total_number}期）" if issue.total_number else ""
+    return f"{issue.year}年第{issue.number}期{total}"
+
+
+def secrecy_mark(level: str, term: str | None) -> str | None:
+    """密级★期限 as printed top left; 内部 is printed as 内部资料　注意保存; 公开 prints nothing."""
+    if level in fields.CLASSIFIED:
+        return f"{level}★{term}" if term else level
+    if level == "内部":
+        return INTERNAL_MARK
+    return None
+
+
+def _units(config: Config, issue: Issue, item: IssueItem) -> str:
+    names: list[str] = []
+    for source in item.sources:
+        unit_id = source.split("/")[0]
+        unit = config.unit(unit_id)
+        if unit is None:
+            raise PdfError(f"{issue.path}：条目“{item.title}”的来源 {source} 中的单位“{unit_id}”不在信息网络名册中")
+        if unit.name not in names:
+            names.append(unit.name)
+    return "、".join(names)
+
+
+def _item_marks(config: Config, item: IssueItem) -> list[str]:
+    """密级 and 紧急程度 of an item when above 内部 / 平件, from the item and its submissions."""
+    level, term, urgency = item.classification, None, item.urgency
+    for source in item.sources:
+        sub = load_submission(config, source)
+        if sub is None:
+            continue
+        sub_level = item_level(sub)
+        if level_rank(sub_level) > level_rank(level):
+            level, term = sub_level, classification_of(sub)[1]
+        elif sub_level == level and term is None:
+            term = classification_of(sub)[1]
+        sub_urgency = text_field(sub, "紧急程度")
+        if sub_urgency in URGENT and (urgency not in URGENT or URGENT.index(sub_urgency) < URGENT.index(urgency)):
+            urgency = sub_urgency
+    marks = []
+    if level in fields.CLASSIFIED and level in LEVELS:
+        marks.append(f"{level}★{term}" if term else level)
+    if urgency in URGENT:
+        marks.append(urgency)
+    return marks
+
+
+def _distribution(issue: Issue, pub: Publication) -> list[tuple[str, str]]:
+    source = issue.distribution or pub.distribution
+    rows = []
+    for key in ("报", "送", "发"):
+        names = [n.strip().rstrip("。；;，,") for n in source.get(key, ()) if n.strip()]
+        if names:
+            rows.append((key, "，".join(names) + "。"))
+    return rows
+
+
+@dataclass
+class _Job:
+    """One issue on its way to paper: the template's data, the texts for pandoc, the hash."""
+
+    issue: Issue
+    out: Path
+    data: dict[str, Any]
+    texts: list[tuple[str, str]]  # (Markdown, credit) per item
+    digest: str = ""
+    timestamp: int = 0
+
+
+def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
+    pub = config.publication(issue.publication)
+    if pub is None:
+        raise PdfError(f"{issue.path}：刊物“{issue.publication}”不在配置（bulletin.yml 的 publications）中")
+    m = _NAME_SUFFIX.match(pub.name)
+    marks = [mark for mark in (secrecy_mark(issue.classification, issue.secrecy_term),) if mark]
+    if issue.urgency in URGENT:
+        marks.append(issue.urgency)
+    items, texts = [], []
+    for item in issue.items:
+        items.append(
+            {
+                "title": item.title,
+                "column": item.column,
+                "note": item.note,
+                "marks": _item_marks(config, item),
+            }
+        )
+        texts.append((item.text, _units(config, issue, item)))
+    copies = issue.copies or pub.copies
+    data: dict[str, Any] = {
+        "title": f"{pub.name} {number_line(issue)}",
+        "fonts": {role: list(dict.fromkeys(_FACE[k].family for k in keys)) for role, keys in STACKS.items()},
+        "red": RED,
+        "marks": marks,
+        "name": m["main"] if m else pub.name,
+        "name_suffix": m["suffix"] if m else None,
+        "number_line": number_line(issue),
+        "office": config.office,
+        "date": date_text(issue.date),
+        "note": issue.note,
+        "items": items,
+        "distribution": _distribution(issue, pub),
+        "copies": f"（共印{copies}份）" if copies > 0 else None,
+    }
+    noon = dt.datetime.combine(issue.date, dt.time(12), tzinfo=config.timezone)
+    return _Job(issue, out, data, texts, timestamp=int(noon.timestamp()))
+
+
+def _to_typst(texts: Sequence[tuple[str, str]]) -> list[str]:
+    """Every item text to Typst markup in a single pandoc run (one process for a whole batch)."""
+    if not texts:
+        return []
+    token = f"BULLETINSPLIT{uuid.uuid4().hex.upper()}"
+    request = {
+        "format": PANDOC_FORMAT,
+        "token": token,
+        "items": [{"text": t, "credit": c, "alone": bool(_ALONE.search(t))} for t, c in texts],
+    }
+    with tempfile.TemporaryDirectory(prefix="bulletin-pandoc-") as tmp:
+        path = Path(tmp) / "items.json"
+        path.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+        try:
+            out = pypandoc.convert_text(
+                "",
+                "typst",
+                format="markdown",
+                extra_args=["--metadata", f"bulletin-input={path}"],
+                filters=[str(ITEMS_FILTER)],
+                verify_format=False,  # else pypandoc runs pandoc twice more to list its formats
+            )
+        except (RuntimeError, OSError) as exc:
+            raise PdfError(f"pandoc 转换正文失败：{exc}") from None
+    bodies = re.split(rf"^// {token}\n", out, flags=re.MULTILINE)
+    if len(bodies) != len(texts):
+        raise PdfError(f"pandoc 返回的条目数（{len(bodies)}）与送去的（{len(texts)}）不一致")
+    return [b.strip() + "\n" for b in bodies]
+
+
+# ---------------------------------------------------------------- compiling
+
+
+def _make_compiler(font_folder: str) -> typst.Compiler:
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[font_folder])
+    return typst.Compiler(input=str(TEMPLATE), root=str(TEMPLATES), font_paths=fonts)
+
+
+def _compile(compiler: typst.Compiler, data_json: str, timestamp: int, out: str, shown: str) -> list[str]:
+    """Compile one issue and write the PDF atomically; returns Typst's remaining warnings."""
+    try:
+        pdf, warnings = compiler.compile_with_warnings(
+            format="pdf", sys_inputs={"data": data_json}, timestamp=timestamp
+        )
+    except typst.TypstError as exc:
+        raise PdfError(f"{shown}：排版失败：{exc.message}") from None
+    messages = [str(w.message) for w in warnings]
+    unknown = [m for m in messages if "unknown font family" in m]
+    if unknown:
+        raise FontMissing(f"{shown}：排版时找不到字体（{'；'.join(unknown)}）：请运行 make fonts")
+    if not isinstance(pdf, bytes):
+        raise PdfError(f"{shown}：排版没有得到 PDF")
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, pdf)
+    return messages
+
+
+_WORKER: typst.Compiler | None = None
+
+
+def _worker_init(font_folder: str) -> None:
+    global _WORKER
+    _WORKER = _make_compiler(font_folder)
+
+
+def _worker_compile(data_json: str, timestamp: int, out: str, shown: str) -> tuple[list[str], float]:
+    assert _WORKER is not None
+    start = time.perf_counter()
+    warnings = _compile(_WORKER, data_json, timestamp, out, shown)
+    return warnings, time.perf_counter() - start
+
+
+# ---------------------------------------------------------------- the builder
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    issue: str  # issue id, e.g. huiyao/2026/001
+    path: Path
+    built: bool  # False: the PDF was up to date and left alone
+    seconds: float = 0.0  # compile time (0 when not built)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _Record:
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class PdfBuilder:
+    """Builds issues' PDFs and keeps what is worth keeping between them: the font files and
+    their character maps (checked once), warm Typst compilers and a pool of workers.
+
+    A PDF is rebuilt only when what goes into it changed: the issue (its text, titles, masthead
+    facts), the names of the units it credits, the template, the filter or this module, or the
+    fonts. The content hash is recorded in `cache_dir/records/`.
+    """
+
+    config: Config
+    cache_dir: Path | None = None
+    workers: int | None = None  # default: the available cores
+    # "threads": typst releases the GIL while compiling, so threads (one compiler each) use all
+    # cores without starting processes; "processes": a pool of spawned worker processes
+    parallel: str = "threads"
+    _faces: dict[str, Path] = field(default_factory=dict, init=False, repr=False)
+    _coverage: dict[str, Coverage] = field(default_factory=dict, init=False, repr=False)
+    _folder: Path | None = field(default=None, init=False, repr=False)
+    _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
+    _pool: cf.Executor | None = field(default=None, init=False, repr=False)
+    _static: str = field(default="", init=False, repr=False)
+    _lacking: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.cache_dir is None:
+            self.cache_dir = self.config.root / "build" / "pdf-cache"
+        self.cache_dir = Path(self.cache_dir)
+        if self.parallel not in ("threads", "processes"):
+            raise PdfError(f"parallel 只能是 threads 或 processes，现为“{self.parallel}”")
+
+    # -- state kept between builds
+
+    @property
+    def cache(self) -> Path:
+        assert self.cache_dir is not None
+        return self.cache_dir
+
+    def fonts(self) -> Path:
+        """Find the faces, read their character maps and make the font folder (once)."""
+        if self._folder is None:
+            faces = find_faces(self.config)
+            coverage = {key: Coverage.of(path, _FACE[key].family, self.cache / "cmaps") for key, path in faces.items()}
+            self._folder = _font_folder(faces, self.cache / "fonts")
+            families = set(typst.Fonts(False, False, [str(self._folder)]).families())
+            lost = [f"{face.label}（{face.family}）" for face in FACES if face.family not in families]
+            if lost:
+                raise FontMissing(f"字体文件可以读取，但排版程序认不出：{'、'.join(lost)}")
+            self._faces, self._coverage = faces, coverage
+        return self._folder
+
+    def _static_hash(self) -> str:
+        if not self._static:
+            h = hashlib.sha256(b"bulletin-pdf-1")
+            for path in (TEMPLATE, ITEMS_FILTER, Path(__file__)):
+                h.update(path.read_bytes())
+            for key in sorted(self._faces):
+                stat = self._faces[key].stat()
+                h.update(f"{key}:{self._faces[key].name}:{stat.st_size}".encode())
+            h.update(f"typst {_version('typst')} pandoc {pypandoc.get_pandoc_version()}".encode())
+            self._static = h.hexdigest()
+        return self._static
+
+    def _digest(self, job: _Job) -> str:
+        h = hashlib.sha256(self._static_hash().encode())
+        h.update(json.dumps([job.data, job.texts, job.timestamp], ensure_ascii=False, sort_keys=True).encode())
+        return h.hexdigest()
+
+    def _record_path(self, out: Path) -> Path:
+        key = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:20]
+        return self.cache / "records" / f"{key}.json"
+
+    def recorded_hash(self, out: Path) -> str | None:
+        """The content hash the PDF at `out` was built from, if it is still that PDF."""
+        try:
+            record = _Record(**json.loads(self._record_path(out).read_text(encoding="utf-8")))
+            stat = out.stat()
+        except (OSError, ValueError, TypeError):
+            return None
+        if stat.st_size != record.size or stat.st_mtime_ns != record.mtime_ns:
+            return None  # replaced or touched by someone else
+        return record.digest
+
+    def _record(self, out: Path, digest: str) -> None:
+        stat = out.stat()
+        path = self._record_path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(_Record(digest, stat.st_size, stat.st_mtime_ns).__dict__).encode())
+
+    # -- checking
+
+    def _check_glyphs(self, job: _Job, bodies: Sequence[str]) -> None:
+        """Every character the issue prints must be in its role's font stack (GlyphMissing)."""
+        self.fonts()
+        issue, data = job.issue, job.data
+        places: list[tuple[str, str, tuple[str, ...]]] = [
+            ("报头", data["name"] + (data["name_suffix"] or ""), ("title",)),
+            ("报头", " ".join([data["number_line"], data["office"], data["date"], _FIXED["song"]]), ("song",)),
+            ("报头", " ".join([*data["marks"], _FIXED["hei"]]), ("hei",)),
+            ("报尾", " ".join([*(a + b for a, b in data["distribution"]), data["copies"] or ""]), ("body",)),
+            ("刊物", _FIXED["body"], ("body",)),
+        ]
+        if data["note"]:
+            places.append(("编者按", data["note"], ("kai",)))
+        for item, body in zip(data["items"], bodies, strict=True):
+            where = f"条目“{item['title']}”"
+            places.append((where, item["title"], ("title",)))
+            places.append((where, " ".join([*item["marks"], item["column"] or ""]), ("hei",)))
+            if item["note"]:
+                places.append((where + "的编者按", item["note"], ("kai",)))
+            derived = "".join(v for k, v in _DERIVED.items() if k in body)
+            places.append((where, body + derived, ("body", "hei", "kai")))
+        problems: list[str] = []
+        for where, text, roles in places:
+            for ch in dict.fromkeys(text):
+                if ch.isspace() or _INVISIBLE.match(ch):
+                    continue
+                lacking = self._lacking.get((ch, roles))
+                if lacking is None:
+                    lacking = tuple(r for r in roles if not any(ord(ch) in self._coverage[k] for k in STACKS[r]))
+                    self._lacking[ch, roles] = lacking
+                if not lacking:
+                    continue
+                cp = f"U+{ord(ch):04X}"
+                shown = f"“{ch}”（{cp}）" if _printable(ch) else f"{cp}（不可见或未分配的字符）"
+                which = (
+                    "所有字体中都没有"
+                    if len(lacking) == len(roles)
+                    else f"{'、'.join(_ROLE_LABEL[r] for r in lacking)}字体中没有"
+                )
+                problems.append(f"{issue.path}：{where}中的字符{shown}{which}，印出来会是空白方框")
+        if problems:
+            raise GlyphMissing(
+                "\n".join(problems) + "\n请改用规范汉字或常用写法；确需此字的，请管理员补充含有该字的字体后重试。"
+            )
+
+    # -- building
+
+    def build(self, issue: Issue, out_path: Path, force: bool = False) -> BuildResult:
+        return self.build_many([(issue, Path(out_path))], force=force)[0]
+
+    def build_many(self, jobs: Iterable[tuple[Issue, Path]], force: bool = False) -> list[BuildResult]:
+        """Build every (issue, PDF path) whose inputs changed; in parallel when there are several.
+
+        Issues that cannot be built do not stop the others: their messages come together in one
+        PdfError at the end (the PDFs that could be built are written and recorded).
+        """
+        self.fonts()
+        results: dict[int, BuildResult] = {}
+        errors: list[PdfError] = []
+        pending: list[tuple[int, _Job]] = []
+        for n, (issue, out) in enumerate(jobs):
+            try:
+                job = _prepare(self.config, issue, Path(out))
+            except PdfError as exc:
+                errors.append(exc)
+                continue
+            job.digest = self._digest(job)
+            if not force and self.recorded_hash(job.out) == job.digest:
+                results[n] = BuildResult(issue.id, job.out, built=False)
+            else:
+                pending.append((n, job))
+        bodies = _to_typst([t for _, job in pending for t in job.texts])
+        ready: list[tuple[int, _Job, str]] = []
+        at = 0
+        for n, job in pending:
+            mine = bodies[at : at + len(job.texts)]
+            at += len(job.texts)
+            try:
+                self._check_glyphs(job, mine)
+            except PdfError as exc:
+                errors.append(exc)
+                continue
+            for item, body in zip(job.data["items"], mine, strict=True):
+                item["body"] = body
+            ready.append((n, job, json.dumps(job.data, ensure_ascii=False)))
+        for n, job, outcome in self._run(ready):
+            if isinstance(outcome, BaseException):
+                errors.append(outcome if isinstance(outcome, PdfError) else PdfError(f"{job.issue.path}：{outcome}"))
+                continue
+            warnings, seconds = outcome
+            self._record(job.out, job.digest)
+            results[n] = BuildResult(job.issue.id, job.out, True, seconds, tuple(warnings))
+        if errors:
+            kinds = {type(e) for e in errors}
+            kind = kinds.pop() if len(kinds) == 1 else PdfError
+            raise kind("\n".join(str(e) for e in errors))
+        return [results[n] for n in sorted(results)]
+
+    def _run(self, ready: list[tuple[int, _Job, str]]) -> Iterator[tuple[int, _Job, Any]]:
+        workers = min(self.workers or _cores(), len(ready))
+        if workers < 2:
+            for n, job, data_json in ready:
+                yield n, job, self._compile_here(job, data_json)
+            return
+        pool = self._executor(workers)
+        futures: dict[cf.Future[Any], tuple[int, _Job]]
+        if isinstance(pool, cf.ProcessPoolExecutor):
+            futures = {
+                pool.submit(_worker_compile, data_json, job.timestamp, str(job.out), job.issue.path): (n, job)
+                for n, job, data_json in ready
+            }
+        else:
+            futures = {pool.submit(self._compile_here, job, data_json): (n, job) for n, job, data_json in ready}
+        for future in cf.as_completed(futures):
+            n, job = futures[future]
+            try:
+                yield n, job, future.result()
+            except Exception as exc:
+                yield n, job, exc
+
+    def _compile_here(self, job: _Job, data_json: str) -> tuple[list[str], float] | PdfError:
+        """Compile in this process, with this thread's own compiler (kept warm)."""
+        compiler: typst.Compiler | None = getattr(self._local, "compiler", None)
+        if compiler is None:
+            compiler = self._local.compiler = _make_compiler(str(self.fonts()))
+        start = time.perf_counter()
+        try:
+            warnings = _compile(compiler, data_json, job.timestamp, str(job.out), job.issue.path)
+        except PdfError as exc:
+            return exc
+        return warnings, time.perf_counter() - start
+
+    def _executor(self, workers: int) -> cf.Executor:
+        if self._pool is None:
+            if self.parallel == "processes":
+                # spawn, not fork: the parent may hold compilers with running threads
+                self._pool = cf.ProcessPoolExecutor(
+                    workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_init,
+                    initargs=(str(self.fonts()),),
+                )
+            else:
+                self._pool = cf.ThreadPoolExecutor(workers, thread_name_prefix="bulletin-pdf")
+            atexit.register(self.close)
+        return self._pool
+
+    def build_desk(self, out_dir: Path, force: bool = False) -> list[BuildResult]:
+        """Every issue of the desk to out_dir/<publication>/<year>/<NNN>.pdf."""
+        issues, findings = load_issues(self.config)
+        if findings:
+            raise PdfError(
+                "刊物文件有错误，先改正再生成 PDF：\n" + "\n".join(f"{f.path}：{f.message}" for f in findings)
+            )
+        return self.build_many([(issue, pdf_path(out_dir, issue)) for issue in issues], force=force)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> PdfBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+def _printable(ch: str) -> bool:
+    return ch.isprintable() and unicodedata.category(ch) not in ("Co", "Cn", "Cs")
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def pdf_path(out_dir: Path, issue: Issue) -> Path:
+    """Where an issue's PDF goes: <out_dir>/huiyao/2026/001.pdf (增刊 zk001.pdf)."""
+    return Path(out_dir) / f"{issue.id}.pdf"
+
+
+_BUILDERS: dict[tuple[Path, Path | None], PdfBuilder] = {}
+
+
+def build_pdf(issue: Issue, config: Config, out_path: Path, force: bool = False) -> Path:
+    """One issue's PDF at out_path, rebuilt only when something that goes into it changed.
+
+    Keeps one PdfBuilder per desk for the life of the process (fonts checked once, compiler warm).
+    """
+    key = (config.root.resolve(), None)
+    builder = _BUILDERS.get(key)
+    if builder is None or builder.config is not config:
+        builder = _BUILDERS[key] = PdfBuilder(config)
+    return builder.build(issue, Path(out_path), force=force).path
