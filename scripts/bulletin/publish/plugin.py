@@ -12,6 +12,7 @@ A broken issue file stops the build with a Chinese message naming the file and t
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,16 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         return server
 
 
+def volume_year() -> int | None:
+    """The year volume to build, from BULLETIN_YEAR (set by `bulletin build --year` and for mike)."""
+    value = os.environ.get("BULLETIN_YEAR", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) != 4:
+        raise PluginError(f"环境变量 BULLETIN_YEAR“{value}”应为四位年份，如 2026")
+    return int(value)
+
+
 def desk_root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path or ".").resolve().parent
 
@@ -78,6 +89,11 @@ def load_desk(root: Path) -> Desk:
     if findings:
         raise PluginError(_problems("刊物文件有误", findings))
     submissions = load_submissions(config)
+    year = volume_year()
+    if year is not None:  # one year volume (年卷): a year's build does not rebuild the past
+        issues = [i for i in issues if i.year == year]
+        credited = {s for i in issues for item in i.items for s in item.sources}
+        submissions = {k: v for k, v in submissions.items() if k.split("/")[1] == str(year) or k in credited}
     problems = [f for issue in issues for f in _issue_problems(config, issue, submissions)]
     if problems:
         raise PluginError(_problems("刊物文件有误", problems))
