@@ -20,7 +20,7 @@ FANDOL_IN_PACKAGE := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 .PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test fonts sysdeps-fonts
 
 site: $(VENV)/.installed fonts
-	$(BIN)/mkdocs build --strict --clean
+	$(BIN)/bulletin build
 
 test: $(VENV)/.installed node_modules/.installed fonts lint typecheck unit
 

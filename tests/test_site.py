@@ -227,8 +227,22 @@ def test_issue_page_links_its_pdf_relative_to_the_page(site: Path, issues: list[
     for issue in issues:
         url = f"publications/{issue.id}/"
         hrefs = [h for h in _HREF.findall(page(site, url)) if h.endswith(".pdf")]
-        assert len(hrefs) == 1 and not hrefs[0].startswith(("/", "http"))
+        # the current PDF first, then one for each earlier revision of a corrected issue
+        assert len(hrefs) == issue.revision and not any(h.startswith(("/", "http")) for h in hrefs)
         assert resolve(site, url, hrefs[0]) == (site / "pdf" / f"{issue.id}.pdf").resolve()
+        for revision, href in enumerate(hrefs[1:], start=1):
+            assert resolve(site, url, href) == (site / "pdf" / f"{issue.id}-r{revision}.pdf").resolve()
+        for href in hrefs:
+            assert resolve(site, url, href).is_file(), href
+
+
+def test_a_corrected_issue_shows_what_changed_when_and_by_whom(site: Path) -> None:
+    html = page(site, "publications/huiyao/2026/001/")
+    record = html[html.index("更正记录") :]
+    assert "第2版" in record and "赵敏提交" in record and "2026年11月28日" in record
+    assert "<del>" in record and "180万人次" in record.split("<ins>")[0]
+    assert "150万人次" in record.split("<ins>")[1]
+    assert "下载第1版PDF（更正前）" in record
 
 
 def test_unit_pages_list_submissions_and_where_they_were_adopted(site: Path, desk: Config, issues: list[Issue]) -> None:

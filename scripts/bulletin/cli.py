@@ -146,7 +146,8 @@ def _parser() -> _Parser:
     q.add_argument("--format", choices=sorted(report.PRINTERS), default="text", help="输出格式：text、json 或 github")
 
     p = sub.add_parser(
-        "build", help="构建站点和各期 PDF",
+        "build",
+        help="构建站点和各期 PDF",
         description="构建内网站点和各期 PDF（只重排有改动的各期）。先构建到临时目录，成功后再替换原站点：中断或失败时原站点不动。",
     )
     p.add_argument("--site-dir", metavar="目录", type=Path, help="输出目录（默认 site/）")
@@ -352,7 +353,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "fix": cmd_fix, "new": cmd_new, "issue": cmd_issue, "rules": cmd_rules}
+COMMANDS = {
+    "build": cmd_build,
+    "check": cmd_check,
+    "fix": cmd_fix,
+    "new": cmd_new,
+    "issue": cmd_issue,
+    "rules": cmd_rules,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

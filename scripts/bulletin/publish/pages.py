@@ -23,10 +23,13 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from bulletin.assemble import Revision, revision_changes
 from bulletin.config import UNIT_TYPES
 from bulletin.issue import level_rank
 from bulletin.model import Config, Issue, IssueItem, Publication, Unit
+from bulletin.timing import BEIJING
 
 URGENCY_RANK = {"平件": 0, "加急": 1, "特急": 2}
 CLASSIFIED = ("秘密", "机密")
@@ -69,6 +72,7 @@ class Desk:
     issues: list[Issue]
     submissions: dict[str, Submission]
     adoptions: dict[str, list[Adoption]] = field(default_factory=dict)  # submission id -> where it was adopted
+    revisions: dict[str, list[Revision]] = field(default_factory=dict)  # issue id -> its revisions, oldest first
     by_publication: dict[str, dict[int, list[Issue]]] = field(default_factory=dict)  # newest first
 
     @classmethod
@@ -114,9 +118,11 @@ def topic_src(number: int) -> str:
     return f"topics/{number}.md"
 
 
-def pdf_path(issue: Issue) -> str:
-    """Where the issue's PDF lands in the built site (written by the PDF step, after mkdocs)."""
-    return f"pdf/{issue.id}.pdf"
+def pdf_path(issue: Issue, revision: int | None = None) -> str:
+    """Where the issue's PDF lands in the built site (written by the PDF step, after mkdocs);
+    an earlier revision of a corrected issue keeps its own PDF, <NNN>-r1.pdf."""
+    suffix = f"-r{revision}" if revision is not None else ""
+    return f"pdf/{issue.id}{suffix}.pdf"
 
 
 def page_dir(src_uri: str, use_directory_urls: bool) -> str:
@@ -127,10 +133,10 @@ def page_dir(src_uri: str, use_directory_urls: bool) -> str:
     return posixpath.dirname(src_uri)
 
 
-def pdf_href(issue: Issue, use_directory_urls: bool) -> str:
+def pdf_href(issue: Issue, use_directory_urls: bool, revision: int | None = None) -> str:
     """The PDF's URL relative to the issue page: works wherever the site is served from."""
     start = page_dir(issue_src(issue), use_directory_urls) or "."
-    return posixpath.relpath(pdf_path(issue), start)
+    return posixpath.relpath(pdf_path(issue, revision), start)
 
 
 def _rel(from_src: str, to_src: str) -> str:
@@ -247,7 +253,7 @@ def _quote(label: str, text: str) -> list[str]:
 # ---------- issue page ----------
 
 
-def issue_page(desk: Desk, issue: Issue, pdf: str) -> str:
+def issue_page(desk: Desk, issue: Issue, pdf: str, use_directory_urls: bool = True) -> str:
     """One issue as readers see it: masthead, editor's note, items in reading order, distribution."""
     config = desk.config
     src = issue_src(issue)
@@ -288,9 +294,31 @@ def issue_page(desk: Desk, issue: Issue, pdf: str) -> str:
         out += [item.text.strip(), ""]
         out += [f"**来源：**{_credits(desk, item, src)}", ""]
     out += _distribution(issue, pub)
+    out += _corrections(desk, issue, use_directory_urls)
     archive = _link(f"{name}各期", src, publication_src(issue.publication))
     out += ["", f"返回{archive}"]
     return "\n".join(out) + "\n"
+
+
+def _corrections(desk: Desk, issue: Issue, use_directory_urls: bool) -> list[str]:
+    """更正记录: each revision after the first, when and by whom, what it changed, the earlier PDF."""
+    revisions = desk.revisions.get(issue.id, [])
+    if len(revisions) < 2:
+        return []
+    out = ["", "## 更正记录", ""]
+    for before, after in pairwise(revisions):
+        when = after.date.astimezone(BEIJING)
+        out += [
+            f"**第{after.number}版**（{cn_date(when.date())}{when:%H:%M}，{_h(after.author)}提交）：{md(after.note or '')}",
+            "",
+        ]
+        for title, removed, added in revision_changes(before.issue, after.issue):
+            out += [f"- {md(title)}"]
+            out += [f"    - 原文：<del>{_h(line)}</del>" for line in removed]
+            out += [f"    - 更正为：<ins>{_h(line)}</ins>" for line in added]
+        href = pdf_href(issue, use_directory_urls, before.number)
+        out += ["", f'<p><a href="{_h(href)}">下载第{before.number}版PDF（更正前）</a></p>', ""]
+    return out
 
 
 def _distribution(issue: Issue, pub: Publication | None) -> list[str]:
@@ -511,7 +539,7 @@ def generate(desk: Desk, use_directory_urls: bool = True) -> Iterator[Page]:
         for year in desk.by_publication.get(pub.id, {}):
             yield Page(year_src(pub.id, year), publication_year(desk, pub, year))
     for issue in desk.issues:
-        yield Page(issue_src(issue), issue_page(desk, issue, pdf_href(issue, use_directory_urls)))
+        yield Page(issue_src(issue), issue_page(desk, issue, pdf_href(issue, use_directory_urls), use_directory_urls))
     by_unit = _by_unit(desk)
     children: dict[str, list[Unit]] = {}
     for unit in config.units:

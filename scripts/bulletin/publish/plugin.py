@@ -25,9 +25,9 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from bulletin import fields
-from bulletin.assemble import SUBMISSIONS, item_level, load_issues, load_submission
+from bulletin.assemble import SUBMISSIONS, issue_revisions, item_level, load_issues, load_submission
 from bulletin.config import CONFIG_NAME, load_config
-from bulletin.errors import ConfigError
+from bulletin.errors import BulletinError, ConfigError
 from bulletin.guide import rules_markdown
 from bulletin.issue import ISSUES
 from bulletin.model import Config, Finding, Issue, Severity
@@ -41,13 +41,16 @@ _DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 
 class BulletinConfig(base.Config):
     rules_page = c.Type(str, default="rules.md")
+    pdf = c.Type(bool, default=True)  # build every issue's PDF into site/pdf/ after the pages
 
 
 class BulletinPlugin(BasePlugin[BulletinConfig]):
+    desk: Desk | None = None
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(self.config.rules_page) is None:
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
-        desk = load_desk(desk_root(config))
+        desk = self.desk = load_desk(desk_root(config))
         for page in generate(desk, config.use_directory_urls):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -55,6 +58,18 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Every issue's PDF (and each earlier revision's) into site/pdf/, rebuilt only when changed."""
+        if not self.config.pdf or self.desk is None:
+            return
+        from bulletin.publish.pdfsite import publish_pdfs
+
+        try:
+            built, kept = publish_pdfs(self.desk, Path(config.site_dir))
+        except BulletinError as exc:
+            raise PluginError(f"PDF 未能生成：{exc}") from exc
+        log.info(f"PDF：重排{built}份，沿用未改动的{kept}份")
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """`mkdocs serve` rebuilds when an issue, a submission or the configuration changes."""
@@ -97,7 +112,11 @@ def load_desk(root: Path) -> Desk:
     problems = [f for issue in issues for f in _issue_problems(config, issue, submissions)]
     if problems:
         raise PluginError(_problems("刊物文件有误", problems))
-    return Desk.build(config, issues, submissions)
+    desk = Desk.build(config, issues, submissions)
+    for issue in issues:
+        if issue.revision > 1:
+            desk.revisions[issue.id] = issue_revisions(config, issue)
+    return desk
 
 
 def _problems(what: str, findings: list[Finding]) -> str:
