@@ -94,9 +94,12 @@ def run(args: list[str]) -> None:
 
 
 def main() -> None:
+    global ISSUES
     parser = argparse.ArgumentParser(description="刊物 PDF 的基准测试")
     parser.add_argument("--repeat", type=int, default=3, help="每项重复次数，取中位数")
+    parser.add_argument("--issues", type=int, default=ISSUES, help=f"一次运行构建的期数（默认 {ISSUES}）")
     args = parser.parse_args()
+    ISSUES = args.issues
     from bulletin.issue import read_issue
 
     with tempfile.TemporaryDirectory() as tmp:

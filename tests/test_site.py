@@ -411,3 +411,13 @@ def test_pdf_link_is_relative_to_where_the_page_lands() -> None:
     issue = Issue("", "huiyao", 2026, 3, None, dt.date(2026, 11, 27), "", "", "内部", None, None, True, {}, 0)
     assert pdf_href(issue, use_directory_urls=True) == "../../../../pdf/huiyao/2026/zk003.pdf"
     assert pdf_href(issue, use_directory_urls=False) == "../../../pdf/huiyao/2026/zk003.pdf"
+
+
+def test_home_page_shows_the_latest_issue_of_each_publication(site: Path, desk: Config, issues: list[Issue]) -> None:
+    html = page(site, "")
+    assert "最新各期" in html and "<!-- 最新各期 -->" not in html
+    for pub in desk.publications:
+        latest = max((i for i in issues if i.publication == pub.id), key=lambda i: (i.date, i.number))
+        assert pub.name in html
+        assert f'href="publications/{latest.id}/"' in html, latest.id
+        assert latest.items[0].title.split(" ")[0] in html

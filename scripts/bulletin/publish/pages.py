@@ -346,12 +346,12 @@ def _latest(issues: dict[int, list[Issue]]) -> Issue | None:
     return max(every, key=_issue_order) if every else None
 
 
-def publications_index(desk: Desk) -> str:
-    src = "publications/index.md"
-    out = ["# 各期刊物", "", "各刊物的最新一期；往期见各刊物的目录。", ""]
+def latest_issues(desk: Desk, from_src: str, level: int = 2) -> list[str]:
+    """The latest issue of each publication with its item titles (the home page and 各期刊物)."""
+    out: list[str] = []
     for pub in desk.config.publications:
         years = desk.by_publication.get(pub.id, {})
-        out += [f"## {md(pub.name)}", ""]
+        out += [f"{'#' * level} {md(pub.name)}", ""]
         facts = [f for f in (pub.cadence, f"读者：{pub.audience}" if pub.audience else "") if f]
         if facts:
             out += ["；".join(md(f) for f in facts), ""]
@@ -361,14 +361,20 @@ def publications_index(desk: Desk) -> str:
             continue
         count = sum(len(group) for group in years.values())
         out += [
-            f"最新一期：{_link(number_line(latest), src, issue_src(latest))}，{cn_date(latest.date)}",
+            f"最新一期：{_link(number_line(latest), from_src, issue_src(latest))}，{cn_date(latest.date)}",
             "",
             *[f"- {md(item.title)}" for item in latest.items],
             "",
-            f"{_link(f'全部{count}期', src, publication_src(pub.id))}",
+            f"{_link(f'全部{count}期', from_src, publication_src(pub.id))}",
             "",
         ]
-    return "\n".join(out)
+    return out
+
+
+def publications_index(desk: Desk) -> str:
+    src = "publications/index.md"
+    out = ["# 各期刊物", "", "各刊物的最新一期；往期见各刊物的目录。", ""]
+    return "\n".join(out + latest_issues(desk, src))
 
 
 def publication_archive(desk: Desk, pub: Publication) -> str:

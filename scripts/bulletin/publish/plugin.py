@@ -31,11 +31,12 @@ from bulletin.errors import BulletinError, ConfigError
 from bulletin.guide import rules_markdown
 from bulletin.issue import ISSUES
 from bulletin.model import Config, Finding, Issue, Severity
-from bulletin.publish.pages import Desk, Submission, generate
+from bulletin.publish.pages import Desk, Submission, generate, latest_issues
 from bulletin.rules.header import as_list, text_field
 from bulletin.rules.secrecy import classification_of
 
 log = get_plugin_logger(__name__)
+LATEST_MARKER = "<!-- 最新各期 -->"
 _DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 
 
@@ -58,6 +59,13 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         return files
+
+    def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """A hand-written page may hold LATEST_MARKER: it becomes the latest issue of each publication."""
+        if LATEST_MARKER in markdown and self.desk is not None:
+            latest = "\n".join(latest_issues(self.desk, page.file.src_uri, level=3))
+            markdown = markdown.replace(LATEST_MARKER, latest)
+        return markdown
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Every issue's PDF (and each earlier revision's) into site/pdf/, rebuilt only when changed."""
