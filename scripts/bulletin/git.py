@@ -116,3 +116,22 @@ def history(root: Path, rel: str) -> list[Version]:
             )
         )
     return versions
+
+
+def landed(root: Path, ref: str, folder: str) -> dict[str, dt.datetime]:
+    """When each file under `folder` first landed on the branch `ref` (following its first
+    parents, so a merged pull request counts from its merge, whose date the unit does not set)."""
+    repo = open_repo(root)
+    if not repo.head.is_valid():
+        return {}
+    out = repo.git.log(
+        "--first-parent", "-m", "--diff-filter=A", "--name-only", "--format=%x00%cI", "--reverse", ref, "--", folder
+    )
+    found: dict[str, dt.datetime] = {}
+    when: dt.datetime | None = None
+    for line in out.splitlines():
+        if line.startswith("\0"):
+            when = dt.datetime.fromisoformat(line[1:])
+        elif line.strip() and when is not None:
+            found.setdefault(line.strip(), when)
+    return found

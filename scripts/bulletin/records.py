@@ -1,0 +1,129 @@
+"""Records editors add: leaders' written instructions (批示) and adoptions above (上级采用).
+
+One small file each, `records/<year>/<name>.md`, written by `bulletin record …`:
+
+    ---
+    类型: 批示             # 批示 / 上级采用
+    信息: xiushui/2026/1103-01     # the submission it concerns
+    日期: 2026-11-12
+    级别: 省               # 批示: 国家 / 省 / 市 / 市委办 / 县；上级采用: 省 / 国务院办公厅 / 中央办公厅
+    批示人: 某某            # 批示 only
+    刊物: 江西信息          # 上级采用 only: the upper body's publication
+    ---
+    批示内容（批示 only）
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.errors import UsageError
+from bulletin.fix import atomic_write
+from bulletin.model import Config, Finding, Severity
+from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, split_front_matter
+
+RECORDS = "records"
+INSTRUCTION, ADOPTION = "批示", "上级采用"
+INSTRUCTION_LEVELS = ("国家", "省", "市", "市委办", "县")
+ADOPTION_LEVELS = ("省", "国务院办公厅", "中央办公厅")
+
+
+@dataclass(frozen=True)
+class Record:
+    path: str
+    kind: str  # 批示 / 上级采用
+    item: str  # submission id
+    date: dt.date
+    level: str
+    by: str = ""  # 批示人
+    publication: str = ""  # 上级采用: where
+    text: str = ""  # 批示内容
+
+
+def load_records(config: Config) -> tuple[list[Record], list[Finding]]:
+    out: list[Record] = []
+    problems: list[Finding] = []
+    base = config.root / RECORDS
+    for path in sorted(base.glob("*/*.md")) if base.is_dir() else []:
+        shown = path.relative_to(config.root).as_posix()
+
+        def problem(message: str, shown: str = shown) -> None:
+            problems.append(Finding(shown, None, "record-format", Severity.ERROR, message))
+
+        try:
+            parts = split_front_matter(decode(path.read_bytes()).text)
+            if parts is None:
+                problem("缺少头部信息：应以 --- 开头和结束")
+                continue
+            raw, _ = load_yaml(parts[0])
+        except (OSError, DecodeProblem, YamlProblem) as exc:
+            problem(getattr(exc, "message", str(exc)))
+            continue
+        if not isinstance(raw, dict):
+            problem("头部信息应为“键: 值”的映射")
+            continue
+        kind = str(raw.get("类型", "")).strip()
+        level = str(raw.get("级别", "")).strip()
+        levels = INSTRUCTION_LEVELS if kind == INSTRUCTION else ADOPTION_LEVELS
+        if kind not in (INSTRUCTION, ADOPTION):
+            problem(f"类型“{kind}”无效：只能是 {INSTRUCTION} / {ADOPTION}")
+            continue
+        if level not in levels:
+            problem(f"级别“{level}”无效：{kind}的级别只能是 {' / '.join(levels)}")
+            continue
+        item = str(raw.get("信息", "")).strip()
+        if not (config.root / "submissions" / f"{item}.md").is_file():
+            problem(f"信息 {item or '（未写）'} 不存在：请写 submissions/ 下的信息编号")
+            continue
+        try:
+            date = dt.date.fromisoformat(str(raw.get("日期", "")).strip())
+        except ValueError:
+            problem(f"日期“{raw.get('日期')}”应写成 2026-11-28")
+            continue
+        out.append(
+            Record(
+                shown,
+                kind,
+                item,
+                date,
+                level,
+                str(raw.get("批示人") or ""),
+                str(raw.get("刊物") or ""),
+                parts[2].strip(),
+            )
+        )
+    return out, problems
+
+
+def write_record(config: Config, record: Record) -> Path:
+    """A new record file (never overwrites): records/<year>/<MMDD>-<kind>-<NN>.md."""
+    levels = INSTRUCTION_LEVELS if record.kind == INSTRUCTION else ADOPTION_LEVELS
+    if record.level not in levels:
+        raise UsageError(f"级别“{record.level}”无效：{record.kind}的级别只能是 {' / '.join(levels)}")
+    if not (config.root / "submissions" / f"{record.item}.md").is_file():
+        raise UsageError(f"信息 {record.item} 不存在：请写 submissions/ 下的信息编号，如 xiushui/2026/1103-01")
+    if record.kind == INSTRUCTION and not record.by:
+        raise UsageError("批示须写明批示人（--by）")
+    folder = config.root / RECORDS / str(record.date.year)
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = "ps" if record.kind == INSTRUCTION else "cy"
+    for n in range(1, 1000):
+        path = folder / f"{record.date:%m%d}-{tag}-{n:02d}.md"
+        if not path.exists():
+            break
+    lines = [
+        "---",
+        f"类型: {record.kind}",
+        f"信息: {record.item}",
+        f"日期: {record.date.isoformat()}",
+        f"级别: {record.level}",
+    ]
+    if record.by:
+        lines.append(f"批示人: {record.by}")
+    if record.publication:
+        lines.append(f"刊物: {record.publication}")
+    lines += ["---", "", record.text, ""]
+    atomic_write(path, "\n".join(lines).encode("utf-8"))
+    return path
