@@ -45,9 +45,11 @@ class _Parser(argparse.ArgumentParser):
             .replace("choose from", "可选")
             .replace("expected one argument", "需要一个值")
             .replace("argument ", "参数 ")
+            .replace(": ", "：")
         )
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"bulletin：{translated}（运行 bulletin {self.prog.split()[-1]} -h 查看帮助）\n")
+        command = " ".join(self.prog.split()[1:])
+        sys.stderr.write(f"bulletin：{translated}（运行 bulletin {command + ' ' if command else ''}-h 查看帮助）\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -152,6 +154,45 @@ def _parser() -> _Parser:
     )
     p.add_argument("--site-dir", metavar="目录", type=Path, help="输出目录（默认 site/）")
     p.add_argument("--year", metavar="年份", type=int, help="只构建这一年卷（按年份分版本发布时用）")
+
+    p = sub.add_parser(
+        "ledger",
+        help="信息台账：每条信息的接报、迟报、采用、上级采用和批示",
+        description="从提交历史、接报记录、刊物和登记的批示、上级采用推出每条信息的经历。同一历史总得出同样的台账。",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或 json")
+    p.add_argument("--ref", metavar="分支", default="HEAD", help="以哪个分支的历史为准（默认当前分支）")
+
+    p = sub.add_parser(
+        "stats",
+        help="各单位信息报送、采用、批示、迟报漏报和得分排名",
+        description="按考核办法（bulletin.yml 的 scoring）统计一个时段内各单位的报送、采用、上级采用、批示、迟报、漏报、瞒报和得分排名。",
+    )
+    p.add_argument("--period", metavar="时段", required=True, help="2026-11（月）、2026-Q4（季度）或 2026（年）")
+    p.add_argument("--format", choices=["text", "json", "md"], default="text", help="text（默认）、json 或 md")
+
+    p = sub.add_parser(
+        "record",
+        help="登记领导批示或上级采用（编辑使用）",
+        description="登记领导批示或上级采用，写成 records/ 下的一个小文件。",
+    )
+    record_sub = p.add_subparsers(dest="record_kind", metavar="类型", parser_class=_Parser)
+    record_sub.required = True
+    for name, help_text in (("instruction", "登记领导批示"), ("adoption", "登记上级采用")):
+        q = record_sub.add_parser(name, help=help_text, description=help_text + "。")
+        q.add_argument("--item", metavar="信息编号", required=True, help="如 xiushui/2026/1103-01")
+        q.add_argument(
+            "--level",
+            metavar="级别",
+            required=True,
+            help="批示：国家 / 省 / 市 / 市委办 / 县；上级采用：省 / 国务院办公厅 / 中央办公厅",
+        )
+        q.add_argument("--date", metavar="日期", required=True, help="如 2026-11-28")
+        if name == "instruction":
+            q.add_argument("--by", metavar="批示人", required=True, help="批示的领导")
+            q.add_argument("--text", metavar="内容", default="", help="批示内容")
+        else:
+            q.add_argument("--publication", metavar="刊物", default="", help="上级采用的刊物，如 江西信息")
 
     p = sub.add_parser("rules", help="列出全部检查规则", description="列出全部检查规则：编号、级别和说明。")
     p.add_argument(
@@ -353,7 +394,71 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from bulletin.ledger import build_ledger
+
+    ledger = build_ledger(_config(args), args.ref)
+    if args.format == "json":
+        print(ledger.to_json())
+        return EXIT_OK
+    from bulletin.timing import format_time
+
+    for life in ledger.lives:
+        received = format_time(life.received_at) if life.received_at else "无接报记录"
+        if life.received_by == "commit":
+            received += "（入库时间，无接报记录）"
+        late = f"，迟报{life.late_minutes}分钟" if life.late_minutes else ""
+        adopted = "、".join(a.issue + ("（综合）" if a.composite else "") for a in life.adoptions) or (
+            "待编" if life.accepted_at else "未采用"
+        )
+        extra = "".join(f"，{r.level}级采用" for r in life.upper) + "".join(
+            f"，{r.by}（{r.level}）批示" for r in life.instructions
+        )
+        print(f"{life.id}《{life.title}》：收到{received}{late}；采用：{adopted}{extra}")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from bulletin import scoring
+    from bulletin.ledger import build_ledger
+
+    config = _config(args)
+    period = scoring.parse_period(args.period)
+    ledger = build_ledger(config)
+    rows = scoring.stats(config, ledger, scoring.all_cases(config, ledger), period, scoring.load_table(config.root))
+    printer = {"text": scoring.stats_text, "json": scoring.stats_json, "md": scoring.stats_markdown}[args.format]
+    print(printer(period, rows))
+    return EXIT_OK
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from bulletin.records import ADOPTION, INSTRUCTION, Record, write_record
+
+    config = _config(args)
+    try:
+        day = dt.date.fromisoformat(args.date)
+    except ValueError as exc:
+        raise UsageError(f"--date“{args.date}”应写成 2026-11-28") from exc
+    kind = INSTRUCTION if args.record_kind == "instruction" else ADOPTION
+    record = Record(
+        "",
+        kind,
+        args.item,
+        day,
+        args.level,
+        getattr(args, "by", ""),
+        getattr(args, "publication", ""),
+        getattr(args, "text", ""),
+    )
+    path = write_record(config, record)
+    print(f"已登记 {path.relative_to(config.root).as_posix()}：{kind}，{args.item}")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "ledger": cmd_ledger,
+    "stats": cmd_stats,
+    "record": cmd_record,
     "build": cmd_build,
     "check": cmd_check,
     "fix": cmd_fix,
@@ -375,6 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BulletinError as exc:
         print(f"bulletin：{exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader stopped early (e.g. `| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("bulletin：已中断，文件未改动", file=sys.stderr)
         return 130

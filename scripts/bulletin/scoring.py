@@ -1,0 +1,223 @@
+"""Scores (考核) and statistics per unit over a period, from the ledger and the cases on record.
+
+The table is configuration (`scoring:` in bulletin.yml); the defaults follow a real county
+考核办法 (shared/DOMAIN.md): adoption by the city office 10 (a 综合 item 5 per unit), by the
+provincial office 20, the State Council office 30, the Central office 50; instructions by
+national leaders 50, provincial 40, city 30, city office leaders 20, county 10; deductions for
+迟报 100, 漏报 and 瞒报 200, 误报 50. An item scores at every level that adopts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bulletin.errors import ConfigError, UsageError
+from bulletin.ledger import Ledger
+from bulletin.model import Config
+from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml
+
+
+@dataclass(frozen=True)
+class Table:
+    adoption: dict[str, int] = field(default_factory=lambda: {"市": 10, "省": 20, "国务院办公厅": 30, "中央办公厅": 50})
+    composite: int = 5  # a 综合 item, per credited unit, at the city level
+    instruction: dict[str, int] = field(
+        default_factory=lambda: {"国家": 50, "省": 40, "市": 30, "市委办": 20, "县": 10}
+    )
+    deduction: dict[str, int] = field(default_factory=lambda: {"迟报": 100, "漏报": 200, "瞒报": 200, "误报": 50})
+
+
+def load_table(root: Path) -> Table:
+    """The `scoring:` section of bulletin.yml (missing keys keep their defaults)."""
+    try:
+        raw, _ = load_yaml(decode((root / "bulletin.yml").read_bytes()).text)
+    except (OSError, DecodeProblem, YamlProblem) as exc:
+        raise ConfigError(f"bulletin.yml：{getattr(exc, 'message', exc)}") from exc
+    section = (raw or {}).get("scoring") or {}
+    if not isinstance(section, dict):
+        raise ConfigError("bulletin.yml：scoring 应为映射")
+    table = Table()
+    values: dict[str, Any] = {}
+    for key in ("adoption", "instruction", "deduction"):
+        given = section.get(key)
+        if given is None:
+            continue
+        if not isinstance(given, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in given.values()
+        ):
+            raise ConfigError(f"bulletin.yml：scoring.{key} 应为“名称: 分值”的映射，分值为整数")
+        values[key] = {**getattr(table, key), **{str(k): v for k, v in given.items()}}
+    if "composite" in section:
+        if not isinstance(section["composite"], int) or isinstance(section["composite"], bool):
+            raise ConfigError("bulletin.yml：scoring.composite 应为整数")
+        values["composite"] = section["composite"]
+    return Table(**{**asdict(table), **values})
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: dt.date
+    end: dt.date  # exclusive
+
+    def __contains__(self, day: object) -> bool:
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        return isinstance(day, dt.date) and self.start <= day < self.end
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def parse_period(text: str) -> Period:
+    text = text.strip()
+    if m := _MONTH.match(text):
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise UsageError(f"时段“{text}”的月份无效")
+        end = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return Period(f"{year}年{month}月", dt.date(year, month, 1), end)
+    if m := _QUARTER.match(text):
+        year, q = int(m[1]), int(m[2])
+        end = dt.date(year + (q == 4), (q * 3) % 12 + 1, 1)
+        return Period(f"{year}年第{'一二三四'[q - 1]}季度", dt.date(year, q * 3 - 2, 1), end)
+    if m := _YEAR.match(text):
+        year = int(m[1])
+        return Period(f"{year}年", dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    raise UsageError(f"时段“{text}”无法识别：请写 2026-11（月）、2026-Q4（季度）或 2026（年）")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case on the record for a unit: 迟报 / 漏报 / 瞒报 / 误报, with its date and what it concerns."""
+
+    unit: str
+    kind: str
+    date: dt.datetime
+    what: str  # the item or event, in words
+    detail: str = ""  # e.g. the delay
+
+
+@dataclass
+class UnitStats:
+    unit: str
+    name: str
+    submitted: int = 0
+    adopted: int = 0  # submissions adopted at least once in the period
+    by_publication: dict[str, int] = field(default_factory=dict)
+    upper: dict[str, int] = field(default_factory=dict)  # adopted above, by level
+    instructions: dict[str, int] = field(default_factory=dict)  # by level
+    late: int = 0
+    missed: int = 0
+    concealed: int = 0
+    false: int = 0
+    score: int = 0
+    rank: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.adopted / self.submitted if self.submitted else 0.0
+
+
+def late_cases(ledger: Ledger, config: Config) -> list[Case]:
+    """Every 迟报 in the ledger, as a case."""
+    out = []
+    for life in ledger.lives:
+        if life.late_minutes and life.received_at is not None:
+            hours, minutes = divmod(life.late_minutes, 60)
+            delay = (f"{hours}小时" if hours else "") + (f"{minutes}分钟" if minutes or not hours else "")
+            out.append(Case(life.unit, "迟报", life.received_at, f"《{life.title}》", f"迟报{delay}"))
+    return out
+
+
+def stats(config: Config, ledger: Ledger, cases: list[Case], period: Period, table: Table) -> list[UnitStats]:
+    units = {u.id: UnitStats(u.id, u.name) for u in config.units}
+    pub_names = {p.id: p.name for p in config.publications}
+    for life in ledger.lives:
+        row = units.get(life.unit)
+        if row is None:
+            continue
+        if life.received_at is not None and life.received_at.astimezone(config.timezone).date() in period:
+            row.submitted += 1
+        adopted_here = False
+        for adoption in life.adoptions:
+            if adoption.date in period:
+                pub = pub_names.get(adoption.issue.split("/")[0], adoption.issue.split("/")[0])
+                row.by_publication[pub] = row.by_publication.get(pub, 0) + 1
+                row.score += table.composite if adoption.composite else table.adoption["市"]
+                adopted_here = True
+        for record in life.upper:
+            if record.date in period:
+                row.upper[record.level] = row.upper.get(record.level, 0) + 1
+                row.score += table.adoption.get(record.level, 0)
+                adopted_here = True
+        for record in life.instructions:
+            if record.date in period:
+                row.instructions[record.level] = row.instructions.get(record.level, 0) + 1
+                row.score += table.instruction.get(record.level, 0)
+        row.adopted += adopted_here
+    counters = {"迟报": "late", "漏报": "missed", "瞒报": "concealed", "误报": "false"}
+    for case in cases:
+        row = units.get(case.unit)
+        if row is None or case.date.astimezone(config.timezone).date() not in period:
+            continue
+        setattr(row, counters[case.kind], getattr(row, counters[case.kind]) + 1)
+        row.score -= table.deduction.get(case.kind, 0)
+    ordered = sorted(units.values(), key=lambda r: (-r.score, -r.adopted, r.unit))
+    rank = 0
+    previous: int | None = None
+    for position, row in enumerate(ordered, start=1):
+        if row.score != previous:
+            rank, previous = position, row.score
+        row.rank = rank
+    return ordered
+
+
+def stats_json(period: Period, rows: list[UnitStats]) -> str:
+    return json.dumps(
+        {"period": period.label, "units": [{**asdict(r), "rate": round(r.rate, 4)} for r in rows]},
+        ensure_ascii=False,
+        indent=1,
+    )
+
+
+def stats_markdown(period: Period, rows: list[UnitStats]) -> str:
+    out = [
+        f"{period.label}各单位信息报送和采用情况",
+        "",
+        "| 名次 | 单位 | 报送 | 采用 | 采用率 | 上级采用 | 批示 | 迟报 | 漏报 | 瞒报 | 得分 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r.rank} | {r.name} | {r.submitted} | {r.adopted} | {r.rate:.0%} | {sum(r.upper.values())} | "
+            f"{sum(r.instructions.values())} | {r.late} | {r.missed} | {r.concealed} | {r.score} |"
+        )
+    return "\n".join(out)
+
+
+def stats_text(period: Period, rows: list[UnitStats]) -> str:
+    out = [f"{period.label}各单位信息报送和采用情况（按得分排名）"]
+    for r in rows:
+        out.append(
+            f"{r.rank:>3}. {r.name}：报送{r.submitted}条，采用{r.adopted}条（{r.rate:.0%}），"
+            f"上级采用{sum(r.upper.values())}次，批示{sum(r.instructions.values())}次，"
+            f"迟报{r.late}、漏报{r.missed}、瞒报{r.concealed}，得分{r.score}"
+        )
+    return "\n".join(out)
+
+
+def all_cases(config: Config, ledger: Ledger) -> list[Case]:
+    """Every case on the record: 迟报 from the ledger, and 漏报 / 瞒报 / 误报 from the events registry."""
+    return late_cases(ledger, config) + event_cases(config, ledger)
+
+
+def event_cases(config: Config, ledger: Ledger) -> list[Case]:  # filled in from the events registry below
+    return []
