@@ -206,6 +206,14 @@ _INLINE_ORDINALS = item_text(
 _SCRIPT = item_text(BODY + "\n\n<script>alert('修水')</script>")
 _FONT = item_text("<font color=red>重要</font>情况：" + BODY)
 
+EVENT_FILE = "events/2026/1109-chaisang.md"
+EVENT_TEXT = (
+    "---\n事件: 柴桑区沙城工业园仓库火灾\n发生时间: 2026-11-09 14:20\n等级: 一般\n"
+    "责任单位: chaisang\n获知渠道: 市消防救援支队\n状态: 已终结\n---\n"
+)
+CALL_FILE = "calls/2026/1112-anquan.md"
+CALL_TEXT = "---\n主题: 今冬明春安全生产工作进展\n约稿单位: [xiushui, wuning]\n截止时间: 2026-11-20 17:00\n---\n"
+
 
 CASES: list[Case] = [
     # --- 文件与格式
@@ -309,6 +317,27 @@ CASES: list[Case] = [
         item_text(续报="xiushui/2026/1127-01"),
         Doc(item_text(续报="xiushui/2026/1127-01"), extra=FIRST_REPORT_FILE),
         line_of(item_text(续报="x"), "续报:"),
+    ),
+    case(
+        "invalid-value",
+        "event-grade",
+        emergency_text(事件等级="特大"),
+        emergency_text(事件等级="较大"),
+        line_of(emergency_text(事件等级="x"), "事件等级:"),
+    ),
+    case(
+        "event-missing",
+        "not-registered",
+        item_text(事件="2026/1199-chaisang"),
+        Doc(item_text(事件="2026/1109-chaisang"), extra=((EVENT_FILE, EVENT_TEXT.encode("utf-8")),)),
+        line_of(item_text(事件="x"), "事件:"),
+    ),
+    case(
+        "request-missing",
+        "not-registered",
+        Doc(item_text(约稿="2026/1199-anquan"), extra=((CALL_FILE, CALL_TEXT.encode("utf-8")),)),
+        Doc(item_text(约稿="2026/1112-anquan"), extra=((CALL_FILE, CALL_TEXT.encode("utf-8")),)),
+        line_of(item_text(约稿="x"), "约稿:"),
     ),
     # --- 密级与保密期限
     case("top-secret", "juemi", item_text(密级="绝密"), item_text(密级="内部"), line_of(item_text(), "密级:")),

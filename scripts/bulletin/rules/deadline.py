@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bulletin import fields
-from bulletin.model import Item
+from bulletin.model import Deadlines, Item
 from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
 from bulletin.rules.header import is_emergency, text_field
@@ -47,7 +47,7 @@ define(
     "迟报",
     S.WARNING,
     "deadline",
-    "有时限的信息（特急：事件发生后2小时内，可配置）晚于时限收到即为迟报，记录在案并通报；迟报也要报，不能不报。",
+    "有时限的信息（特急：事件发生后2小时内；按事件等级，重大以上30分钟、较大1小时；可配置）晚于时限收到即为迟报，记录在案并通报；迟报也要报，不能不报。",
     "发生时间 09:40，11:55 才报送",
     "发生时间 09:40，11:30 前报送",
 )
@@ -64,15 +64,24 @@ def _time(item: Item, ctx: Context, key: str, require_clock: bool = False) -> dt
         return None
 
 
-def limits_for(item: Item, ctx: Context) -> list[tuple[str, dt.timedelta]]:
-    deadlines = ctx.config.deadlines
+def item_limits(
+    deadlines: Deadlines, urgency: str | None, kind: str | None, grade: str | None
+) -> list[tuple[str, dt.timedelta]]:
+    """Every limit after the event that applies to an item, with its label (pure; the earliest counts)."""
     found: list[tuple[str, dt.timedelta]] = []
-    urgency, kind = text_field(item, "紧急程度"), text_field(item, "类别")
     if urgency in deadlines.by_urgency:
         found.append((f"{urgency}信息", deadlines.by_urgency[urgency]))
     if kind in deadlines.by_kind:
         found.append((f"{kind}信息", deadlines.by_kind[kind]))
+    if grade in deadlines.by_grade:
+        found.append((f"{grade}事件", deadlines.by_grade[grade]))
     return found
+
+
+def limits_for(item: Item, ctx: Context) -> list[tuple[str, dt.timedelta]]:
+    return item_limits(
+        ctx.config.deadlines, text_field(item, "紧急程度"), text_field(item, "类别"), text_field(item, "事件等级")
+    )
 
 
 @check

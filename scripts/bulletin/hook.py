@@ -1,0 +1,420 @@
+"""Receipts stamped on the server: git hooks for a self-hosted server, and `bulletin receipt`.
+
+`bulletin hook install BARE` writes two hooks into a bare repository:
+
+- pre-receive refuses to rewrite or delete `refs/heads/main` and refuses any client push to the
+  receipts ref (only the server writes receipts);
+- post-receive records a receipt (server clock, the pushing account) for every submission a push
+  adds, as a note on the pushed commit. Commit dates never enter: units can forge them.
+
+`bulletin receipt add` records receipts given explicitly (the pull-request workflow on a hosted
+forge, or an administrator repairing a record); `bulletin receipt list` prints them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shlex
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TextIO
+
+import git
+
+from bulletin.errors import UsageError
+from bulletin.receipts import NOTES_REF, Receipt, add_receipts, read_receipts
+from bulletin.timing import format_time, now
+
+MAIN_REF = "refs/heads/main"
+HOOKS = ("pre-receive", "post-receive")
+# environment variables naming the pushing account, first set wins:
+# GitLab, Gitea/Forgejo, HTTP servers (git-http-backend), ssh login
+PUSHER_VARIABLES = ("GL_USERNAME", "GITEA_PUSHER_NAME", "REMOTE_USER", "USER")
+# refs whose pushes bring submissions: branches, and the pull-request heads a forge keeps
+# (Gitea/Forgejo update refs/pull/<n>/head in the base repository for pull requests from forks)
+_RECEIVING_PREFIXES = ("refs/heads/",)
+_PULL_HEADS = (("refs/pull/", "/head"), ("refs/merge-requests/", "/head"))
+LOCK_NAME = "bulletin-receipts.lock"
+IDENTITY = ("bulletin 接报登记", "bulletin@localhost")
+
+
+# ---------------------------------------------------------------- paths
+
+
+def path_problem(rel: str) -> str | None:
+    """Why `rel` cannot carry a receipt, or None: it must be submissions/<unit>/<year>/<name>.md."""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in rel):
+        # a tab or newline would forge extra lines in the note
+        return "路径中含有制表符、换行等控制字符"
+    parts = PurePosixPath(rel).parts
+    if rel.startswith("/") or "\\" in rel or ".." in parts or "." in parts:
+        return "应是报送台内的相对路径，如 submissions/xiushui/2026/1128-01.md"
+    if len(parts) != 4 or parts[0] != "submissions" or not parts[3].endswith(".md") or parts[3] == ".md":
+        return "只有 submissions/<单位代号>/<年份>/<文件名>.md 形式的信息文件才登记接报"
+    return None
+
+
+# ---------------------------------------------------------------- writing receipts
+
+
+@contextlib.contextmanager
+def _receipts_lock(repo: git.Repo) -> Iterator[None]:
+    """One writer of the receipts ref at a time (`git notes` updates it without a compare-and-swap)."""
+    lock_path = Path(repo.git_dir) / LOCK_NAME
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _config_value(repo: git.Repo, key: str) -> str:
+    try:
+        return str(repo.git.config("--get", key)).strip()
+    except git.GitCommandError:
+        return ""
+
+
+@contextlib.contextmanager
+def _notes_identity(repo: git.Repo) -> Iterator[None]:
+    """A committer for the notes commit when the server or runner has none configured."""
+    env: dict[str, str] = {}
+    for role in ("AUTHOR", "COMMITTER"):
+        if not os.environ.get(f"GIT_{role}_NAME") and not _config_value(repo, "user.name"):
+            env[f"GIT_{role}_NAME"] = IDENTITY[0]
+        if not os.environ.get(f"GIT_{role}_EMAIL") and not _config_value(repo, "user.email"):
+            env[f"GIT_{role}_EMAIL"] = IDENTITY[1]
+    with repo.git.custom_environment(**env):
+        yield
+
+
+def receipts_of(repo: git.Repo) -> dict[str, Receipt]:
+    return read_receipts(Path(repo.git_dir))
+
+
+def record(repo: git.Repo, commit: str, wanted: Sequence[Receipt]) -> tuple[list[Receipt], dict[str, Receipt]]:
+    """Write the receipts of paths that have none yet, as a note on `commit`.
+
+    Returns (written, already receipted: path -> the existing receipt). Paths repeated in `wanted`
+    count once (the first).
+    """
+    with _receipts_lock(repo):
+        known = receipts_of(repo)
+        fresh: list[Receipt] = []
+        existing: dict[str, Receipt] = {}
+        seen: set[str] = set()
+        for receipt in wanted:
+            if receipt.path in seen:
+                continue
+            seen.add(receipt.path)
+            if receipt.path in known:
+                existing[receipt.path] = known[receipt.path]
+            else:
+                fresh.append(receipt)
+        if fresh:
+            with _notes_identity(repo):
+                add_receipts(repo, commit, fresh)
+    return fresh, existing
+
+
+# ---------------------------------------------------------------- install
+
+
+@dataclass(frozen=True)
+class Installed:
+    path: Path
+    status: str  # "written" | "unchanged" | "replaced"
+
+
+def hook_script(name: str, python: str | None = None) -> str:
+    interpreter = shlex.quote(python or sys.executable)
+    return (
+        "#!/bin/sh\n"
+        f"# 信息报送台：{'拒绝强制推送和删除主分支、拒绝客户端推送接报记录' if name == 'pre-receive' else '登记接报时间'}。\n"
+        "# 由 bulletin hook install 生成；重新安装会覆盖本文件。\n"
+        f"exec {interpreter} -I -m bulletin hook {name}\n"
+    )
+
+
+def _bare_repo(path: Path) -> git.Repo:
+    try:
+        repo = git.Repo(path)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise UsageError(f"{path} 不是 git 仓库：请给出服务器上仓库的目录（裸仓库，如 /srv/git/bulletin.git）") from exc
+    if not repo.bare:
+        raise UsageError(f"{path} 不是裸仓库：钩子要装在服务器上接收推送的裸仓库里，不是装在工作副本里")
+    return repo
+
+
+def install(bare: Path, force: bool = False, python: str | None = None) -> list[Installed]:
+    """Write the two hooks; on a Gitea/Forgejo layout (hooks/<name>.d/), add ours next to the forge's."""
+    repo = _bare_repo(bare)
+    hooks_dir = Path(repo.git.rev_parse("--git-path", "hooks"))
+    if not hooks_dir.is_absolute():  # git ran in the repository: relative to it
+        hooks_dir = Path(repo.git_dir) / hooks_dir
+    hooks_dir = hooks_dir.resolve()
+    targets = []
+    for name in HOOKS:
+        folder = hooks_dir / f"{name}.d"
+        targets.append((name, folder / "bulletin" if folder.is_dir() else hooks_dir / name))
+    conflicts = []
+    for name, target in targets:
+        if target.exists() and target.read_text(encoding="utf-8", errors="replace") != hook_script(name, python):
+            conflicts.append(target)
+    if conflicts and not force:
+        shown = "、".join(str(p) for p in conflicts)
+        raise UsageError(f"{shown} 已存在且内容不同，未改动任何文件。确认要替换时，加 --force 重新运行")
+    done = []
+    hooks_dir.mkdir(parents=True, exist_ok=True)
+    for name, target in targets:
+        text = hook_script(name, python)
+        if target.exists() and target.read_text(encoding="utf-8", errors="replace") == text:
+            status = "unchanged"
+        else:
+            status = "replaced" if target.exists() else "written"
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.chmod(0o755)
+            tmp.replace(target)
+        target.chmod(0o755)
+        done.append(Installed(target, status))
+    return done
+
+
+# ---------------------------------------------------------------- pre-receive
+
+
+@dataclass(frozen=True)
+class Update:
+    old: str
+    new: str
+    ref: str
+
+    @property
+    def created(self) -> bool:
+        return _is_zero(self.old)
+
+    @property
+    def deleted(self) -> bool:
+        return _is_zero(self.new)
+
+
+def _is_zero(oid: str) -> bool:
+    return set(oid) == {"0"}
+
+
+def parse_updates(text: str) -> list[Update]:
+    updates = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            updates.append(Update(*parts))
+    return updates
+
+
+def _open_here(env: Mapping[str, str]) -> git.Repo:
+    """The repository a hook runs in (git sets GIT_DIR; the working directory is the repository)."""
+    return git.Repo(Path(env.get("GIT_DIR", ".")).resolve())
+
+
+def _is_ancestor(repo: git.Repo, old: str, new: str) -> bool:
+    try:
+        repo.git.merge_base("--is-ancestor", old, new)
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def refusals(repo: git.Repo, updates: Sequence[Update]) -> list[str]:
+    """The Chinese reasons to refuse this push (empty: accept)."""
+    reasons = []
+    for up in updates:
+        if up.ref == NOTES_REF:
+            reasons.append(
+                f"拒绝推送 {NOTES_REF}：接报记录只能由服务器登记，不接受推送。"
+                f"取得接报记录请运行 git fetch origin {NOTES_REF}:{NOTES_REF}"
+            )
+        elif up.ref == MAIN_REF and up.deleted:
+            reasons.append("拒绝删除主分支 main：已合并的信息和刊物都在主分支上，不能删除")
+        elif up.ref == MAIN_REF and not up.created and not _is_ancestor(repo, up.old, up.new):
+            reasons.append(
+                f"拒绝强制推送主分支 main（{up.old[:7]} → {up.new[:7]} 会改写已有的历史）：主分支只能向前推进。"
+                "请先运行 git pull 取回最新的 main，在其上提交后再推送"
+            )
+    return reasons
+
+
+def pre_receive(stdin: TextIO, stderr: TextIO, env: Mapping[str, str] = os.environ) -> int:
+    updates = parse_updates(stdin.read())
+    reasons = refusals(_open_here(env), updates)
+    for reason in reasons:
+        stderr.write(f"信息报送台：{reason}\n")
+    return 1 if reasons else 0
+
+
+# ---------------------------------------------------------------- post-receive
+
+
+def pusher(env: Mapping[str, str]) -> str:
+    """The pushing account from the server's environment ("" when none is set)."""
+    for name in PUSHER_VARIABLES:
+        value = env.get(name, "").strip()
+        if value:
+            return "" if any(ord(ch) < 0x20 for ch in value) else value
+    return ""
+
+
+def _receiving(ref: str) -> bool:
+    if ref.startswith(_RECEIVING_PREFIXES):
+        return True
+    return any(ref.startswith(head) and ref.endswith(tail) for head, tail in _PULL_HEADS)
+
+
+def _names(output: str) -> list[str]:
+    return [name for name in output.split("\0") if name]
+
+
+def _ref_exists(repo: git.Repo, ref: str) -> bool:
+    try:
+        repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def added_paths(repo: git.Repo, up: Update) -> list[str]:
+    """Paths the update adds: against the old tip, or for a new ref against its fork point from main."""
+    if not up.created:
+        base: str | None = up.old
+    elif up.ref != MAIN_REF and _ref_exists(repo, MAIN_REF):
+        try:
+            base = str(repo.git.merge_base(MAIN_REF, up.new)).strip() or None
+        except git.GitCommandError:  # unrelated history: everything in it is new
+            base = None
+    else:
+        base = None
+    if base is None:
+        return _names(repo.git.ls_tree("-r", "--name-only", "-z", up.new))
+    return _names(repo.git.diff_tree("-r", "--no-renames", "--diff-filter=A", "--name-only", "-z", base, up.new))
+
+
+def _was_empty(repo: git.Repo, updates: Sequence[Update]) -> bool:
+    """Whether the repository had no refs before this push (the desk is being imported)."""
+    created = {up.ref for up in updates if up.created}
+    refs = [r for r in str(repo.git.for_each_ref("--format=%(refname)")).splitlines() if r]
+    return all(r in created for r in refs)
+
+
+def post_receive(stdin: TextIO, stdout: TextIO, env: Mapping[str, str] = os.environ) -> int:
+    """Record receipts; never fails the push (refs are already updated): problems become warnings."""
+    when = now().replace(microsecond=0)
+    account = pusher(env)
+    try:
+        updates = [u for u in parse_updates(stdin.read()) if _receiving(u.ref) and not u.deleted]
+        if not updates:
+            return 0
+        repo = _open_here(env)
+        if _was_empty(repo, updates):
+            stdout.write("信息报送台：仓库原为空，本次推送视为导入，不登记接报时间（已有信息的收到时间无从得知）。\n")
+            return 0
+        for up in updates:
+            _receive(repo, up, when, account, stdout)
+    except Exception as exc:  # a receipt problem must not look like a failed push
+        stdout.write(
+            f"信息报送台：警告：接报时间登记失败（{type(exc).__name__}: {exc}）。推送已成功；"
+            "请把这条信息告诉信息处，由管理员补登接报时间。\n"
+        )
+    return 0
+
+
+def _receive(repo: git.Repo, up: Update, when: dt.datetime, account: str, stdout: TextIO) -> None:
+    wanted = []
+    for rel in added_paths(repo, up):
+        if rel.startswith("submissions/") and rel.endswith(".md"):
+            problem = path_problem(rel)
+            if problem:
+                stdout.write(f"信息报送台：警告：{rel!r} 不登记接报：{problem}。\n")
+                continue
+            wanted.append(Receipt(rel, when, account, "hook"))
+    if not wanted:
+        return
+    written, _ = record(repo, up.new, wanted)
+    for receipt in written:
+        stdout.write(f"已接报 {receipt.path}：{format_time(receipt.received_at)}\n")
+
+
+# ---------------------------------------------------------------- bulletin receipt add / list
+
+
+def open_repo(start: Path) -> git.Repo:
+    try:
+        return git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise UsageError(f"{start} 不在 git 仓库中：接报记录保存在仓库的 {NOTES_REF} 中，请在仓库里运行") from exc
+
+
+def add(
+    repo: git.Repo, commit: str, received_at: dt.datetime, account: str, source: str, paths: Sequence[str]
+) -> tuple[list[Receipt], dict[str, Receipt]]:
+    """Validate everything first, then record the receipts of the paths that have none."""
+    problems = [f"“{p}”：{problem}" for p in paths if (problem := path_problem(p))]
+    if problems:
+        raise UsageError("以下路径不能登记，未登记任何接报：" + "；".join(problems))
+    if any(ord(ch) < 0x20 or ch == "\t" for ch in account):
+        raise UsageError("--account 中不能有制表符、换行等控制字符")
+    try:
+        sha = repo.commit(commit).hexsha
+    except (git.BadName, ValueError, git.GitCommandError) as exc:
+        raise UsageError(
+            f"找不到提交“{commit}”：接报记录挂在提交上，请先取回它（如 git fetch origin 该提交所在的引用）"
+        ) from exc
+    return record(repo, sha, [Receipt(p, received_at, account, source) for p in paths])
+
+
+def as_json(receipts: Mapping[str, Receipt]) -> str:
+    rows = [
+        {"path": r.path, "received_at": r.received_at.isoformat(), "account": r.account, "source": r.source}
+        for r in receipts.values()
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+SOURCE_NAMES = {"hook": "服务器钩子", "forge": "合并请求"}
+
+
+def as_text(receipts: Mapping[str, Receipt]) -> str:
+    if not receipts:
+        return f"没有接报记录（{NOTES_REF}）。从服务器取得：git fetch origin {NOTES_REF}:{NOTES_REF}"
+    lines = [
+        f"{r.path}\t{format_time(r.received_at)}\t{r.account or '（账号不明）'}\t{SOURCE_NAMES.get(r.source, r.source)}"
+        for r in receipts.values()
+    ]
+    lines.append(f"共{len(receipts)}条接报记录")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- what the CLI prints
+
+INSTALL_VERBS = {"written": "已安装", "replaced": "已替换", "unchanged": "未改动（已是最新）"}
+
+
+def install_report(done: Sequence[Installed]) -> str:
+    lines = [f"{INSTALL_VERBS[item.status]} {item.path}" for item in done]
+    lines.append(
+        f"钩子调用 {sys.executable}：升级或移动这个 Python 环境后，请重新运行 bulletin hook install。"
+        f"接报记录保存在仓库的 {NOTES_REF} 中"
+    )
+    return "\n".join(lines)
+
+
+def add_report(written: Sequence[Receipt], existing: Mapping[str, Receipt]) -> str:
+    lines = [f"已登记 {r.path}：{format_time(r.received_at)}（{r.account or '账号不明'}）" for r in written]
+    lines += [f"{path}：已于{format_time(r.received_at)}接报，不再登记" for path, r in existing.items()]
+    return "\n".join(lines)
