@@ -417,7 +417,10 @@ def test_home_page_shows_the_latest_issue_of_each_publication(site: Path, desk: 
     html = page(site, "")
     assert "最新各期" in html and "<!-- 最新各期 -->" not in html
     for pub in desk.publications:
-        latest = max((i for i in issues if i.publication == pub.id), key=lambda i: (i.date, i.number))
         assert pub.name in html
+        own = [i for i in issues if i.publication == pub.id]
+        if not own:
+            continue  # shown as 尚未出刊
+        latest = max(own, key=lambda i: (i.date, i.number))
         assert f'href="publications/{latest.id}/"' in html, latest.id
         assert latest.items[0].title.split(" ")[0] in html

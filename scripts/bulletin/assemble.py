@@ -164,6 +164,8 @@ def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
             emit(issue, None, "issue-secrecy", f"密级为{issue.classification}的刊物须写保密期限")
         highest = "公开"
         for item in issue.items:
+            if not item.sources and pub.kind != "通报":
+                emit(issue, item.line, "issue-source", f"条目“{item.title}”缺少“来源：”行（写所采用信息的编号）")
             for source in item.sources:
                 sub = load_submission(config, source)
                 if sub is None:

@@ -189,8 +189,6 @@ def _parse_body(issue: Issue, body: str, body_line: int, r: _Reader) -> None:
         nonlocal current
         if current is not None:
             current.text = "\n".join(buffer).strip()
-            if not current.sources:
-                r.problem(current.line, f"条目“{current.title}”缺少“来源：”行（写所采用信息的编号）", "issue-source")
             if not current.text:
                 r.problem(current.line, f"条目“{current.title}”没有正文")
             issue.items.append(current)
@@ -278,7 +276,9 @@ def render_issue(issue: Issue, config: Config) -> str:
     if issue.note:
         lines += [f"> 编者按：{issue.note}", ""]
     for item in issue.items:
-        lines += [f"## {item.title}", "", f"来源：{'、'.join(item.sources)}", ""]
+        lines += [f"## {item.title}", ""]
+        if item.sources:
+            lines += [f"来源：{'、'.join(item.sources)}", ""]
         if item.note:
             lines += [f"> 编者按：{item.note}", ""]
         lines += [item.text.strip(), ""]

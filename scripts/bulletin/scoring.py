@@ -126,17 +126,6 @@ class UnitStats:
         return self.adopted / self.submitted if self.submitted else 0.0
 
 
-def late_cases(ledger: Ledger, config: Config) -> list[Case]:
-    """Every 迟报 in the ledger, as a case."""
-    out = []
-    for life in ledger.lives:
-        if life.late_minutes and life.received_at is not None:
-            hours, minutes = divmod(life.late_minutes, 60)
-            delay = (f"{hours}小时" if hours else "") + (f"{minutes}分钟" if minutes or not hours else "")
-            out.append(Case(life.unit, "迟报", life.received_at, f"《{life.title}》", f"迟报{delay}"))
-    return out
-
-
 def stats(config: Config, ledger: Ledger, cases: list[Case], period: Period, table: Table) -> list[UnitStats]:
     units = {u.id: UnitStats(u.id, u.name) for u in config.units}
     pub_names = {p.id: p.name for p in config.publications}
@@ -214,10 +203,40 @@ def stats_text(period: Period, rows: list[UnitStats]) -> str:
     return "\n".join(out)
 
 
-def all_cases(config: Config, ledger: Ledger) -> list[Case]:
-    """Every case on the record: 迟报 from the ledger, and 漏报 / 瞒报 / 误报 from the events registry."""
-    return late_cases(ledger, config) + event_cases(config, ledger)
+def all_cases(config: Config, ledger: Ledger, now: dt.datetime | None = None) -> list[Case]:
+    """Every case on the record as of `now`: 迟报, 漏报, 瞒报 and 误报 from the events registry and
+    the emergencies' own limits (bulletin.overdue). A 迟报 counts only on a server-side receipt:
+    the git fallback time is not evidence against a unit."""
+    from bulletin import overdue
+    from bulletin.events import load_records
+    from bulletin.timing import format_duration
+    from bulletin.timing import now as clock
+
+    moment = now or clock()
+    subs = overdue.load_submitted(config)
+    receipts = overdue.receipt_times(config, subs)
+    out: list[Case] = []
+    for case in overdue.cases(config, load_records(config).events, subs, receipts, moment):
+        if case.kind not in ("迟报", "漏报", "瞒报", "误报"):
+            continue
+        if case.kind == "迟报" and case.source not in ("hook", "forge"):
+            continue
+        when = case.reported_at if case.kind == "迟报" and case.reported_at else case.due
+        if case.event is not None and case.kind in ("瞒报", "误报"):
+            when = case.event.occurred_at
+        detail = case.limit
+        if case.delay is not None and case.kind == "迟报":
+            detail = f"{case.limit}，迟报{format_duration(case.delay)}"
+        if case.reason:
+            detail = f"{detail}；{case.reason}" if detail else case.reason
+        out.append(Case(case.unit, case.kind, when, f"“{case.title}”", detail))
+    return sorted(out, key=lambda c: (c.date, c.unit, c.kind))
 
 
-def event_cases(config: Config, ledger: Ledger) -> list[Case]:  # filled in from the events registry below
-    return []
+def health_lines(config: Config, day: dt.date) -> list[str]:
+    """The network's gaps in plain sentences, for the notice (bulletin.health)."""
+    from bulletin import health, overdue
+
+    subs = overdue.load_submitted(config)
+    moment = dt.datetime.combine(day, dt.time(23, 59), tzinfo=config.timezone)
+    return [p.detail for p in health.network_health(config, subs, overdue.receipt_times(config, subs), moment)]
