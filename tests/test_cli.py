@@ -316,3 +316,33 @@ def test_new_asks_in_chinese_at_a_terminal(desk: Path) -> None:
     created = (desk / "submissions/chaisang/2026/1128-01.md").read_text(encoding="utf-8")
     assert "标题: 柴桑区一企业仓库发生火灾" in created
     assert "类别: 突发性" in created and "紧急程度: 特急" in created and "发生时间: 2026-11-28 08:30" in created
+
+
+def test_a_branch_cannot_rewrite_the_receipts(desk: Path) -> None:
+    rel = "submissions/xiushui/2026/1128-01.md"
+    add_on_branch(desk, rel, ITEM)
+    forged = desk / "receipts/imported.tsv"
+    forged.parent.mkdir(exist_ok=True)
+    forged.write_text(f"{rel}\t2026-11-01T08:00:00+08:00\txiushui-kuangxiaoping\timport\n", encoding="utf-8")
+    git(desk, "add", "-A")
+    git(desk, "commit", "-q", "-m", "Backdate my receipt")
+    done = run_cli("check", "--format", "json", cwd=desk)
+    assert done.returncode == 1
+    assert [f["rule"] for f in json.loads(done.stdout)["findings"]] == ["protected-file"]
+
+
+def test_a_server_receipt_outranks_an_imported_one(desk: Path) -> None:
+    import git as gitpython
+
+    from bulletin.receipts import Receipt, add_receipts, read_receipts
+
+    rel = "submissions/xiushui/2026/1103-01.md"
+    (desk / "receipts").mkdir(exist_ok=True)
+    (desk / "receipts/imported.tsv").write_text(f"{rel}\t2026-11-01T08:00:00+08:00\tx\timport\n", encoding="utf-8")
+    assert read_receipts(desk)[rel].source == "import"
+    import datetime as dt
+
+    stamped = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    add_receipts(gitpython.Repo(desk), "HEAD", [Receipt(rel, stamped, "xiushui-kuangxiaoping", "hook")])
+    receipt = read_receipts(desk)[rel]
+    assert (receipt.source, receipt.received_at) == ("hook", stamped)

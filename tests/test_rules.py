@@ -248,6 +248,13 @@ CASES: list[Case] = [
     case(
         "file-location", "bad-year-folder", Doc(item_text(), rel="submissions/xiushui/26/1128-01.md"), item_text(), None
     ),
+    case(
+        "protected-file",
+        "receipts-edited",
+        Doc("submissions/x.md\t2026-11-01T08:00:00+08:00\tx\timport\n", rel="receipts/imported.tsv"),
+        item_text(),
+        None,
+    ),
     case("placeholder", "template-left", item_text(标题="【待填写：一句话写明核心事实】"), item_text(), 2),
     # --- 头部信息
     case("missing-field", "no-approver", item_text(签发人=None), item_text(), None),

@@ -173,6 +173,10 @@ def test_issue_pages_show_masthead_items_marks_credits_and_distribution(
         for item in issue.items:
             assert item.title in words
             for paragraph in item.text.split("\n\n"):
+                if paragraph.lstrip().startswith("|"):  # a table (the notice's ranking): every cell shown
+                    cells = [c.strip() for row in paragraph.splitlines()[2:] for c in row.strip("|").split("|")]
+                    assert all(f">{cell}<" in markup for cell in cells if cell), issue.id
+                    continue
                 assert paragraph.strip() in words, (issue.id, paragraph[:20])
         copies = issue.copies or pub.copies
         assert f"共印{copies}份" in words
@@ -342,6 +346,10 @@ def test_search_index_holds_the_text_of_every_item(site: Path, issues: list[Issu
         words = by_page[f"publications/{issue.id}/"]
         for item in issue.items:
             for paragraph in item.text.split("\n\n"):
+                if paragraph.lstrip().startswith("|"):  # a table: its unit names are searchable
+                    names = [row.strip("|").split("|")[1].strip() for row in paragraph.splitlines()[2:]]
+                    assert all(name in words for name in names), issue.id
+                    continue
                 assert paragraph.strip() in words, (issue.id, paragraph[:20])
 
 
@@ -424,3 +432,12 @@ def test_home_page_shows_the_latest_issue_of_each_publication(site: Path, desk: 
         latest = max(own, key=lambda i: (i.date, i.number))
         assert f'href="publications/{latest.id}/"' in html, latest.id
         assert latest.items[0].title.split(" ")[0] in html
+
+
+def test_discipline_page_names_every_case_call_and_gap(site: Path) -> None:
+    html = page(site, "discipline/")
+    assert "报送纪律" in html
+    assert "漏报：都昌县" in html  # a 较大 event nobody reported
+    assert "瞒报：永修县" in html and "迟报：德安县" in html and "迟报30分钟" in html
+    assert "约稿" in html and "修水县未报送" in html
+    assert "彭泽县龙城镇尚未落实信息员" in html

@@ -15,6 +15,7 @@ from bulletin.receipts import Receipt, read_receipts
 from bulletin.rules import Context, Location, run_checks
 
 SUBMISSIONS = "submissions"
+PROTECTED = "receipts/"  # written by the server (and imported history): never through a unit's change
 ATTACHMENT_SUFFIXES = {".jpg", ".jpeg", ".png"}
 _NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,80}\.md$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -58,6 +59,9 @@ def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
 
 def check_file(config: Config, path: Path, received_at: dt.datetime) -> list[Finding]:
     shown = shown_path(config, path)
+    if shown.startswith(PROTECTED):
+        message = "接报记录只由服务器登记，合并请求不能改动：请撤销对此文件的修改（迁移历史记录须由管理员提交审核）"
+        return [Finding(shown, None, "protected-file", Severity.ERROR, message)]
     location, misplaced = locate(config, shown)
     findings: list[Finding] = []
     if misplaced:
@@ -91,6 +95,9 @@ def check_changes(config: Config, base: str | None, received_at: dt.datetime) ->
     findings: list[Finding] = []
     for path in git.changed_files(config.root, base):
         rel = shown_path(config, path)
+        if rel.startswith(PROTECTED):
+            items.append(path)  # check_file refuses it
+            continue
         if not rel.startswith(SUBMISSIONS + "/") or not path.is_file():
             continue
         if path.suffix.lower() == ".md":

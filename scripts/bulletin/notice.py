@@ -48,9 +48,8 @@ def _cases_text(config: Config, cases: list[Case]) -> str:
     names = {u.id: u.name for u in config.units}
     for case in sorted(cases, key=lambda c: (c.unit, c.date, c.kind)):
         detail = f"，{case.detail}" if case.detail else ""
-        lines.append(
-            f"{names.get(case.unit, case.unit)}：{case.kind}，{case.what}（{format_time(case.date)}）{detail}。"
-        )
+        when = {"迟报": "{}收到", "漏报": "应于{}前报送，未报"}.get(case.kind, "{}发生").format(format_time(case.date))
+        lines.append(f"{names.get(case.unit, case.unit)}：{case.kind}，{case.what}（{when}）{detail}。")
     return "\n\n".join(lines) + "\n\n请以上单位认真查找原因，落实整改，于5个工作日内将整改情况书面报市委办公室信息处。"
 
 
@@ -85,7 +84,7 @@ def build_notice(
         ("四、迟报、漏报、瞒报情况", _cases_text(config, in_period)),
     ]
     if health:
-        items.append(("五、信息网络管理", "\n\n".join(health)))
+        items.append(("五、信息网络管理", "\n\n".join(line.rstrip("。") + "。" for line in health)))
     items.append(
         (
             f"{'六' if health else '五'}、下一步要求",

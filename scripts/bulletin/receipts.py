@@ -21,6 +21,7 @@ import git
 from bulletin.timing import BEIJING
 
 NOTES_REF = "refs/notes/bulletin-receipts"
+IMPORTED = "receipts/imported.tsv"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,20 @@ def parse_note(text: str) -> list[Receipt]:
 
 
 def read_receipts(root: Path) -> dict[str, Receipt]:
-    """The receipt of every path that has one: the earliest, whatever order the notes come in."""
+    """The receipt of every path that has one: the earliest note, whatever order the notes come
+    in; else the imported receipt (receipts/imported.tsv)."""
+    found = _from_notes(root)
+    try:
+        imported = parse_note((root / IMPORTED).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        imported = []
+    for receipt in imported:
+        if receipt.path not in found:
+            found[receipt.path] = Receipt(receipt.path, receipt.received_at, receipt.account, "import")
+    return dict(sorted(found.items()))
+
+
+def _from_notes(root: Path) -> dict[str, Receipt]:
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):

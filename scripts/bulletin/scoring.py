@@ -219,7 +219,7 @@ def all_cases(config: Config, ledger: Ledger, now: dt.datetime | None = None) ->
     for case in overdue.cases(config, load_records(config).events, subs, receipts, moment):
         if case.kind not in ("迟报", "漏报", "瞒报", "误报"):
             continue
-        if case.kind == "迟报" and case.source not in ("hook", "forge"):
+        if case.kind == "迟报" and case.source not in ("hook", "forge", "import"):
             continue
         when = case.reported_at if case.kind == "迟报" and case.reported_at else case.due
         if case.event is not None and case.kind in ("瞒报", "误报"):

@@ -58,6 +58,10 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
                 raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请删除或改名这个文件")
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
+        from bulletin.publish.discipline import discipline_page
+        from bulletin.timing import now
+
+        files.append(File.generated(config, "discipline.md", content=discipline_page(desk.config, now())))
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:

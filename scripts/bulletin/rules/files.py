@@ -87,3 +87,14 @@ def placeholder(item: Item, ctx: Context) -> None:
     for number, line in enumerate(item.text.split("\n"), start=1):
         if PLACEHOLDER in line:
             ctx.emit("placeholder", number, f"模板中的“{PLACEHOLDER}……】”还没有换成实际内容：请填写")
+
+
+define(
+    "protected-file",
+    "受保护的文件",
+    S.ERROR,
+    "file",
+    "报送单位的合并请求不能改动接报记录（receipts/）：收到时间只由服务器登记；迁移历史记录由信息处管理员提交并经审核合并。",
+    "（合并请求中改动了 receipts/imported.tsv）",
+    "（合并请求只新增 submissions/ 下本单位的信息）",
+)
