@@ -84,6 +84,8 @@ def render(draft: Draft, config: Config) -> str:
 密级: {d.classification}                  # {" / ".join(fields.CLASSIFICATIONS)}（绝密信息严禁录入本系统）
 {term_line}
 {occurred_line}
+# 事件等级: 一般               # 突发事件的等级：特别重大 / 重大 / 较大 / 一般，决定报送时限
+# 事件: 2026/1109-chaisang      # 信息处已登记该事件时，写事件编号
 报送对象: [{", ".join(recipients)}]      # 突发性、特急信息必须报{config.emergency_recipient}
 {topics_line}
 {follows_line}
