@@ -228,6 +228,19 @@ def _parse_body(issue: Issue, body: str, body_line: int, r: _Reader) -> None:
         r.problem(body_line, "本期没有条目：每条以“## 标题”开头，下一行写“来源：信息编号”")
 
 
+def cn_date(day: dt.date) -> str:
+    """A date as printed (GB/T 15835): 2026年11月6日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def number_line(issue: Issue) -> str:
+    """The issue line under the masthead: 2026年第1期（总第1期）; a supplement: 2026年增刊第1期."""
+    if issue.supplement:
+        return f"{issue.year}年增刊第{issue.number}期"
+    total = f"（总第{issue.total_number}期）" if issue.total_number else ""
+    return f"{issue.year}年第{issue.number}期{total}"
+
+
 def is_issue_file(name: str) -> bool:
     return _FILE.match(name) is not None
 

@@ -27,7 +27,7 @@ from itertools import pairwise
 
 from bulletin.assemble import Revision, revision_changes
 from bulletin.config import UNIT_TYPES
-from bulletin.issue import level_rank
+from bulletin.issue import cn_date, level_rank, number_line
 from bulletin.model import Config, Issue, IssueItem, Publication, Unit
 from bulletin.timing import BEIJING
 
@@ -163,18 +163,6 @@ def _front_matter(title: str) -> list[str]:
 
 
 # ---------- wording ----------
-
-
-def cn_date(date: dt.date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
-def number_line(issue: Issue) -> str:
-    """2026年第1期（总第1期）; a supplement: 2026年增刊第1期."""
-    if issue.supplement:
-        return f"{issue.year}年增刊第{issue.number}期"
-    total = f"（总第{issue.total_number}期）" if issue.total_number else ""
-    return f"{issue.year}年第{issue.number}期{total}"
 
 
 def short_number(issue: Issue) -> str:

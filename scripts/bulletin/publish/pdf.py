@@ -48,7 +48,7 @@ from bulletin import fields
 from bulletin.assemble import item_level, load_issues, load_submission
 from bulletin.errors import BulletinError
 from bulletin.fix import atomic_write
-from bulletin.issue import LEVELS, level_rank
+from bulletin.issue import LEVELS, cn_date, level_rank, number_line
 from bulletin.model import Config, Issue, IssueItem, Publication
 from bulletin.rules.header import text_field
 from bulletin.rules.secrecy import classification_of
@@ -273,18 +273,6 @@ def _font_folder(faces: dict[str, Path], folder: Path) -> Path:
 # ---------------------------------------------------------------- what an issue puts on paper
 
 
-def date_text(day: dt.date) -> str:
-    """GB/T 15835 style: 2026年11月6日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def number_line(issue: Issue) -> str:
-    if issue.supplement:
-        return f"增刊第{issue.number}期"
-    total = f"（总第{issue.total_number}期）" if issue.total_number else ""
-    return f"{issue.year}年第{issue.number}期{total}"
-
-
 def secrecy_mark(level: str, term: str | None) -> str | None:
     """密级★期限 as printed top left; 内部 is printed as 内部资料　注意保存; 公开 prints nothing."""
     if level in fields.CLASSIFIED:
@@ -380,7 +368,7 @@ def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
         "name_suffix": m["suffix"] if m else None,
         "number_line": number_line(issue),
         "office": config.office,
-        "date": date_text(issue.date),
+        "date": cn_date(issue.date),
         "note": issue.note,
         "items": items,
         "distribution": _distribution(issue, pub),
