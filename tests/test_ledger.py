@@ -65,15 +65,17 @@ def item(desk: Path, unit: str, title: str, kind: str = "普遍性", urgency: st
     )
 
 
-def submit(desk: Path, rel: str, text: str, received: str, account: str) -> None:
-    """A unit's pull request: its branch, the forge's receipt, then the editor merges it."""
+def submit(desk: Path, rel: str, text: str, received: str, account: str, backdate: str = "", revise: str = "") -> None:
+    """A unit's pull request: its branch (commits possibly backdated by the unit), the forge's
+    receipt, a revision asked for in review (退改), then the editor merges it."""
     branch = "unit/" + rel.replace("/", "-")
     git(desk, "checkout", "-q", "-b", branch, "main")
     path = desk / "submissions" / f"{rel}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     git(desk, "add", "-A")
-    git(desk, "commit", "-q", "-m", f"Submit {rel}")
+    dates = {"GIT_AUTHOR_DATE": backdate, "GIT_COMMITTER_DATE": backdate} if backdate else None
+    git(desk, "commit", "-q", "-m", f"Submit {rel}", env=dates)
     head = git(desk, "rev-parse", "HEAD").strip()
     done = run_cli(
         "receipt",
@@ -88,6 +90,9 @@ def submit(desk: Path, rel: str, text: str, received: str, account: str) -> None
         cwd=desk,
     )
     assert done.returncode == 0, done.stderr
+    if revise:
+        path.write_text(text.replace(BODY, BODY + revise), encoding="utf-8")
+        git(desk, "commit", "-q", "-am", f"Revise {rel} as asked")
     git(desk, "checkout", "-q", "main")
     git(desk, "merge", "-q", "--no-ff", branch, "-m", f"Accept {rel}")
 
@@ -156,6 +161,7 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> Path:
         item(desk, "xiushui", "修水县推动重点项目提速增效"),
         "2026-11-03T10:00:00+08:00",
         "xiushui-kuangxiaoping",
+        revise="下一步将继续加大工作力度。",
     )
     submit(
         desk,
@@ -184,6 +190,7 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> Path:
         emergency(desk, "wuning", "武宁县石门楼镇发生山体滑坡", "2026-11-14 06:40", "2026/1114-landslide"),
         "2026-11-14T09:40:00+08:00",
         "wuning-a",
+        backdate="2026-11-14T07:00:00+08:00",
     )
     submit(
         desk,
@@ -267,7 +274,8 @@ def test_the_ledger_follows_each_item(month: Path) -> None:
     assert fire.received_by == "forge" and fire.late_minutes is None
     assert fire.due == dt.datetime(2026, 11, 9, 16, 20, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     assert [a.issue for a in fire.adoptions] == ["zhongyao/2026/001"]
-    assert lives["wuning/2026/1114-01"].late_minutes == 60
+    assert lives["wuning/2026/1114-01"].late_minutes == 60  # its commit claims 07:00: not evidence
+    assert lives["xiushui/2026/1103-01"].sent_back == 1 and lives["wuning/2026/1114-01"].sent_back == 0
     assert lives["hukou/2026/1118-01"].late_minutes == 22 * 60 + 45
     xiushui = lives["xiushui/2026/1103-01"]
     assert [(r.kind, r.level) for r in xiushui.upper] == [("上级采用", "省")]

@@ -490,6 +490,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         if life.received_by == "commit":
             received += "（入库时间，无接报记录）"
         late = f"，迟报{life.late_minutes}分钟" if life.late_minutes else ""
+        late += f"，退改{life.sent_back}次" if life.sent_back else ""
         adopted = "、".join(a.issue + ("（综合）" if a.composite else "") for a in life.adoptions) or (
             "待编" if life.accepted_at else "未采用"
         )

@@ -135,3 +135,21 @@ def landed(root: Path, ref: str, folder: str) -> dict[str, dt.datetime]:
         elif line.strip() and when is not None:
             found.setdefault(line.strip(), when)
     return found
+
+
+def revisions_before_landing(root: Path, ref: str, folder: str, landed_at: dict[str, dt.datetime]) -> dict[str, int]:
+    """How many times each file was changed on its way in, before it landed on `ref`: each
+    change after the first push answers a request for changes (退改)."""
+    repo = open_repo(root)
+    if not repo.head.is_valid():
+        return {}
+    out = repo.git.log("--diff-filter=M", "--name-only", "--format=%x00%H", ref, "--", folder)
+    counts: dict[str, int] = {}
+    commit: str | None = None
+    on_main = set(repo.git.rev_list("--first-parent", ref).split())
+    for line in out.splitlines():
+        if line.startswith("\0"):
+            commit = line[1:]
+        elif line.strip() and commit is not None and commit not in on_main and line.strip() in landed_at:
+            counts[line.strip()] = counts.get(line.strip(), 0) + 1
+    return counts

@@ -45,6 +45,7 @@ class Life:
     due: dt.datetime | None
     late_minutes: int | None  # 迟报 by so many minutes; None when on time or without a limit
     accepted_at: dt.datetime | None  # when it landed on main (merge): None = pending or not adopted
+    sent_back: int  # 退改: times the unit revised it on its branch before it was accepted
     adoptions: tuple[Adoption, ...] = ()
     upper: tuple[Record, ...] = ()  # 上级采用
     instructions: tuple[Record, ...] = ()  # 批示
@@ -72,6 +73,7 @@ class Sources:
     items: dict[str, Item]
     receipts: dict[str, Receipt]
     landed: dict[str, dt.datetime]  # path -> when it landed on main
+    revised: dict[str, int]  # path -> changes on its branch before it landed (退改)
     issues: list[Issue]
     records: list[Record]
 
@@ -88,9 +90,10 @@ def gather(config: Config, ref: str = "HEAD") -> Sources:
     records, _ = load_records(config)
     try:
         landed = gitio.landed(config.root, ref, SUBMISSIONS)
-    except Exception:
-        landed = {}
-    return Sources(items, read_receipts(config.root), landed, issues, records)
+        revised = gitio.revisions_before_landing(config.root, ref, SUBMISSIONS, landed)
+    except Exception:  # not a repository: nothing landed
+        landed, revised = {}, {}
+    return Sources(items, read_receipts(config.root), landed, revised, issues, records)
 
 
 def derive(config: Config, src: Sources) -> Ledger:
@@ -126,6 +129,7 @@ def derive(config: Config, src: Sources) -> Ledger:
                 due=due,
                 late_minutes=late,
                 accepted_at=landed,
+                sent_back=src.revised.get(path, 0),
                 adoptions=tuple(sorted(adoptions.get(item_id, []), key=lambda a: (a.date, a.issue))),
                 upper=tuple(upper.get(item_id, [])),
                 instructions=tuple(instructions.get(item_id, [])),
