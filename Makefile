@@ -36,6 +36,7 @@ unit: $(VENV)/.installed node_modules/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/check_bench.py
+	$(BIN)/python bench/ledger_bench.py
 
 # install what is missing: as root with apt-get, otherwise say what to install
 # $(1): thing:package pairs; $(2): how to test a thing (default: a command on PATH; `test -e` for files)

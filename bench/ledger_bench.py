@@ -16,7 +16,9 @@ Then measures, medians of `--repeat` runs in the same run (ratios against the ba
 
 The target is "under a second per thousand items": (ledger − baseline) / N × 1000 < 1 s. The
 ledger's JSON must be byte-identical from run to run (and equal to the in-process ledger).
-Writes nothing into the repository.
+`--per-item` makes one commit, hence one receipt note, per item (units pushing items one by one,
+as the hook stamps them): slower to set up, and the case where the number of notes grows with
+the items. `--profile` adds cProfile listings. Writes nothing into the repository.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,6 +233,7 @@ def _issues_and_records(desk: Desk, groups: dict[tuple[int, str], list[Path]], s
             used.update(ids)
             pool = [pair for pair in pool if pair not in picked]
             credited += [(i, date) for i in ids]
+            desk.adoptions += len(ids)
             head, body = picked[0][0].read_text(encoding="utf-8").split("---\n", 2)[1:]
             title = next(line[4:] for line in head.splitlines() if line.startswith("标题: "))
             if composite:
@@ -255,7 +257,6 @@ def _issues_and_records(desk: Desk, groups: dict[tuple[int, str], list[Path]], s
             "---\n\n" + "\n".join(entries),
             encoding="utf-8",
         )
-        desk.adoptions += sum(len(e.split("\n")[2].split("、")) for e in entries)
         _git(root, "add", "--", path.relative_to(root).as_posix())
         _git(root, "commit", "-q", "-m", f"汇要第{n}期", when=dt.datetime.combine(date, dt.time(17), BEIJING))
         desk.commits += 1
@@ -278,6 +279,9 @@ def verify(desk: Desk) -> str:
     problems = [f.message for f in issue_problems + record_problems]
     if problems or len(issues) != ISSUES or len(records) != desk.records:
         raise SystemExit("生成的刊物或登记有误：" + "；".join(problems[:5]))
+    done = subprocess.run([BULLETIN, "issue", "check"], cwd=desk.root, capture_output=True, text=True)
+    if done.returncode != 0:  # sources on main, numbers and 总期号 consecutive, secrecy
+        raise SystemExit(f"生成的刊物未通过 bulletin issue check：\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     ledger = build_ledger(config)
     lives = {life.id: life for life in ledger.lives}
     stamped = sum(life.received_by in ("hook", "forge") for life in ledger.lives)
@@ -306,7 +310,7 @@ def verify(desk: Desk) -> str:
         f"报送台：{desk.items} 条信息（紧急信息 {desk.emergencies} 条，台账判定迟报 {late} 条），"
         f"{desk.commits} 个提交（其中 {desk.merges} 次 --no-ff 合并，{len(desk.merged)} 条经合并入库，"
         f"{len(desk.sent_back)} 条合并前退改），"
-        f"{desk.receipts} 条接报记录（{desk.notes} 个 git note），{ISSUES} 期汇要采用 {desk.adoptions} 次，"
+        f"{desk.receipts} 条接报记录（{desk.notes} 个 git note），{ISSUES} 期汇要（通过 issue check）采用 {desk.adoptions} 次，"
         f"批示和上级采用 {desk.records} 件；搭建用时 {desk.seconds:.1f} 秒"
     )
 
@@ -339,10 +343,6 @@ def run_child(args: list[str], cwd: Path, out: Path | None = None) -> tuple[floa
         raise SystemExit(f"命令失败（{code}）：{' '.join(args[:3])}…\n{done.stderr[-2000:]}")
     seconds, rss, _ = parts
     return float(seconds), int(rss)
-
-
-def median_of(func: Callable[[int], float], repeat: int) -> float:
-    return statistics.median(func(k) for k in range(repeat))
 
 
 def profile(desk: Path, top: int) -> None:
@@ -412,10 +412,12 @@ def main() -> None:
             build_ledger(config)
             return time.perf_counter() - start
 
-        base = median_of(baseline, args.repeat)
-        ledger_t = median_of(ledger_cli, args.repeat)
-        stats_t = median_of(stats_cli, args.repeat)
-        inproc_t = median_of(in_process, args.repeat)
+        # interleaved rounds, so that a change of load on the machine touches every row alike
+        samples: dict[str, list[float]] = {"base": [], "ledger": [], "stats": [], "inproc": []}
+        for k in range(args.repeat):
+            for key, func in (("base", baseline), ("ledger", ledger_cli), ("stats", stats_cli), ("inproc", in_process)):
+                samples[key].append(func(k))
+        base, ledger_t, stats_t, inproc_t = (statistics.median(samples[key]) for key in samples)
 
         # determinism: every run of the ledger (at least two) gives the same bytes, and so does this process
         if len(outputs) < 2:
@@ -455,6 +457,11 @@ def main() -> None:
             f"峰值内存：台账进程 {max(ledger_rss) / 1024:.0f} MiB，基线进程 {max(baseline_rss) / 1024:.0f} MiB"
             "（ru_maxrss：进程及其调用的 git 子进程中最大者）。"
         )
+        if not args.per_item:
+            print(
+                f"提示：本报送台每个单位每月一个提交，共 {desk.notes} 个接报 note；"
+                "逐条推送时每条信息一个 note，可加 --per-item 测量（搭建较慢）。"
+            )
         if args.profile:
             profile(root, 20)
         if not identical:

@@ -78,7 +78,8 @@ def _from_notes(root: Path) -> dict[str, Receipt]:
     found: dict[str, Receipt] = {}
     for row in listing.splitlines():
         note_blob = row.split()[0]
-        text = repo.git.cat_file("-p", note_blob)
+        # one long-lived `git cat-file --batch` for all notes, not a process per note
+        text = repo.odb.stream(bytes.fromhex(note_blob)).read().decode("utf-8", "replace")
         for receipt in parse_note(text):
             known = found.get(receipt.path)
             if known is None or (receipt.received_at, receipt.source) < (known.received_at, known.source):
