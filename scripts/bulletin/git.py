@@ -120,20 +120,34 @@ def history(root: Path, rel: str) -> list[Version]:
 
 def landed(root: Path, ref: str, folder: str) -> dict[str, dt.datetime]:
     """When each file under `folder` first landed on the branch `ref` (following its first
-    parents, so a merged pull request counts from its merge, whose date the unit does not set)."""
+    parents, so a merged pull request counts from its merge, whose date the unit does not set).
+
+    Keys are paths relative to the desk (`root`), also when the desk is a folder of a larger repository.
+    """
     repo = open_repo(root)
     if not repo.head.is_valid():
         return {}
-    out = repo.git.log(
-        "--first-parent", "-m", "--diff-filter=A", "--name-only", "--format=%x00%cI", "--reverse", ref, "--", folder
+    top = Path(repo.working_tree_dir or root).resolve()
+    prefix = Path(root).resolve().relative_to(top).as_posix()
+    prefix = "" if prefix in ("", ".") else prefix + "/"
+    out = repo.git(c="core.quotepath=off").log(
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--diff-filter=A",
+        "--name-only",
+        "--format=%x00%cI",
+        "--reverse",
+        ref,
+        "--",
+        f"{prefix}{folder}",
     )
     found: dict[str, dt.datetime] = {}
     when: dt.datetime | None = None
     for line in out.splitlines():
         if line.startswith("\0"):
             when = dt.datetime.fromisoformat(line[1:])
-        elif line.strip() and when is not None:
-            found.setdefault(line.strip(), when)
+        elif line.strip().startswith(prefix) and when is not None:
+            found.setdefault(line.strip()[len(prefix) :], when)
     return found
 
 

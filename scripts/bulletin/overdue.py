@@ -194,46 +194,17 @@ def git_receipts(root: Path, paths: Iterable[str], ref: str | None = None) -> di
     import git
 
     from bulletin.errors import UsageError
-    from bulletin.git import open_repo, resolve_base
+    from bulletin.git import landed, open_repo, resolve_base
 
     wanted = set(paths)
     if not wanted:
         return {}
     try:
-        repo = open_repo(root)
-        branch = resolve_base(repo, ref)
-    except UsageError:
+        branch = resolve_base(open_repo(root), ref)
+        times = landed(root, branch, SUBMISSIONS)
+    except (UsageError, git.GitCommandError):
         return {}
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = Path(root).resolve().relative_to(top).as_posix()
-    prefix = "" if prefix in ("", ".") else prefix + "/"
-    try:
-        out = repo.git(c="core.quotepath=off").log(
-            branch,
-            "--first-parent",
-            "--diff-merges=first-parent",
-            "--reverse",
-            "--diff-filter=A",
-            "--name-only",
-            "--format=@@%cI",
-            "--",
-            f"{prefix}{SUBMISSIONS}",
-        )
-    except git.GitCommandError:
-        return {}
-    found: dict[str, Receipt] = {}
-    when: dt.datetime | None = None
-    for line in out.splitlines():
-        if line.startswith("@@"):
-            when = dt.datetime.fromisoformat(line[2:])
-            continue
-        rel = line.strip()
-        if not rel or when is None or not rel.startswith(prefix):
-            continue
-        rel = rel[len(prefix) :]
-        if rel in wanted and rel not in found:
-            found[rel] = Receipt(rel, when, "", "git")
-    return found
+    return {rel: Receipt(rel, when, "", "git") for rel, when in times.items() if rel in wanted}
 
 
 def receipt_times(config: Config, submissions: Iterable[Submitted], ref: str | None = None) -> dict[str, Receipt]:
