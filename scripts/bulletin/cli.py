@@ -304,15 +304,16 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(_root(args))
 
 
-def _received_at(value: str | None, config: Config) -> dt.datetime:
+def _time_option(value: str | None, tz: dt.tzinfo, option: str) -> dt.datetime:
+    """A time given on the command line (times without an offset in `tz`); now when not given."""
     from bulletin.timing import TimeFormatError, now, parse_time
 
     if not value:
         return now()
     try:
-        return parse_time(value, config.timezone)
+        return parse_time(value, tz)
     except TimeFormatError as exc:
-        raise UsageError(f"--received-at：{exc}") from exc
+        raise UsageError(f"{option}：{exc}") from exc
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -324,7 +325,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if missing:
             raise UsageError("找不到文件：" + "、".join(str(p) for p in missing))
         files = [f for p in args.paths for f in (sorted(p.rglob("*.md")) if p.is_dir() else [p])]
-        result = check_paths(config, files, _received_at(args.received_at, config))
+        result = check_paths(config, files, _time_option(args.received_at, config.timezone, "--received-at"))
     else:
         from bulletin import git
         from bulletin.config import CONFIG_NAME, load_config
@@ -337,7 +338,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             config = load_config(root)
         else:
             config = load_config(root, read, source=f"{ref}:")
-        result = check_changes(config, ref, _received_at(args.received_at, config))
+        result = check_changes(config, ref, _time_option(args.received_at, config.timezone, "--received-at"))
     print(report.PRINTERS[args.format](result.findings, result.checked))
     if args.summary:
         try:
@@ -572,7 +573,7 @@ def cmd_hook(args: argparse.Namespace) -> int:
 def cmd_receipt(args: argparse.Namespace) -> int:
     from bulletin import hook
     from bulletin.config import find_root
-    from bulletin.timing import BEIJING, TimeFormatError, parse_time
+    from bulletin.timing import BEIJING
 
     start = args.desk or Path.cwd()
     repo = hook.open_repo(start)
@@ -581,23 +582,9 @@ def cmd_receipt(args: argparse.Namespace) -> int:
         print(hook.as_json(receipts) if args.format == "json" else hook.as_text(receipts))
         return EXIT_OK
     tz = _config(args).timezone if args.desk or find_root(start) else BEIJING
-    try:
-        when = parse_time(args.received_at, tz)
-    except TimeFormatError as exc:
-        raise UsageError(f"--received-at：{exc}") from exc
+    when = _time_option(args.received_at, tz, "--received-at")
     print(hook.add_report(*hook.add(repo, args.commit, when, args.account, args.source, args.paths)))
     return EXIT_OK
-
-
-def _now(value: str | None, config: Config) -> dt.datetime:
-    from bulletin.timing import TimeFormatError, now, parse_time
-
-    if not value:
-        return now()
-    try:
-        return parse_time(value, config.timezone)
-    except TimeFormatError as exc:
-        raise UsageError(f"--now：{exc}") from exc
 
 
 def cmd_overdue(args: argparse.Namespace) -> int:
@@ -605,7 +592,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
     from bulletin.events import load_records
 
     config = _config(args)
-    moment = _now(args.now, config)
+    moment = _time_option(args.now, config.timezone, "--now")
     records = load_records(config)
     for problem in records.findings:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
@@ -623,7 +610,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     from bulletin import health, overdue
 
     config = _config(args)
-    moment = _now(args.now, config)
+    moment = _time_option(args.now, config.timezone, "--now")
     subs = overdue.load_submitted(config)
     problems = health.network_health(config, subs, overdue.receipt_times(config, subs), moment)
     print(health.RENDERERS[args.format](config, moment, problems))
