@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulletin import fields
 from bulletin.errors import ConfigError
-from bulletin.model import Config, Deadlines, Editor, Informant, Limits, NetworkHealth, Publication, Unit
+from bulletin.model import Audience, Config, Deadlines, Editor, Informant, Limits, NetworkHealth, Publication, Unit
 from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml
 from bulletin.timing import TimeFormatError, parse_duration
 
@@ -53,6 +53,7 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
     emergency = _text(raw, "emergency_recipient", path, default="市委")
     if emergency not in recipients:
         raise ConfigError(f"{path}：emergency_recipient“{emergency}”不在 recipients 中")
+    publications = _publications(raw.get("publications") or [], path)
     return Config(
         root=root,
         office=_text(raw, "office", path),
@@ -62,7 +63,7 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
         emergency_recipient=emergency,
         deadlines=_deadlines(raw.get("deadlines") or {}, path),
         limits=_limits(raw.get("limits") or {}, path),
-        publications=_publications(raw.get("publications") or [], path),
+        publications=publications,
         topics=tuple(_text_list(raw, "topics", path, default=[])),
         units=_units(registry.get("units"), registry_path),
         editors=tuple(
@@ -70,6 +71,11 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
             for e in _mapping_list(registry.get("editors") or [], "editors", registry_path)
         ),
         network_health=_network_health(raw.get("network_health") or {}, path),
+        audiences=_audiences(raw.get("audiences") or [], path, publications),
+        admins=tuple(
+            Editor(name=_text(e, "name", registry_path), account=_text(e, "account", registry_path))
+            for e in _mapping_list(registry.get("admins") or [], "admins", registry_path)
+        ),
     )
 
 
@@ -232,6 +238,44 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
             )
         )
     return tuple(pubs)
+
+
+def _audiences(raw: Any, path: Path, publications: tuple[Publication, ...]) -> tuple[Audience, ...]:
+    """Who reads what: each audience's publications and clearance (its site holds nothing else)."""
+    known = {p.id for p in publications}
+    out: list[Audience] = []
+    seen: set[str] = set()
+    for entry in _mapping_list(raw, "audiences", path):
+        audience_id = _text(entry, "id", path)
+        if not _ID.match(audience_id):
+            raise ConfigError(f"{path}：读者范围 id“{audience_id}”只能含小写字母、数字和连字符（用作站点文件夹名）")
+        name = _text(entry, "name", path)
+        where = f"{path}：读者范围 {audience_id}"
+        for ref in (audience_id, name):
+            if ref in seen:
+                raise ConfigError(f"{where}：“{ref}”与另一读者范围重复")
+            seen.add(ref)
+        level = _text(entry, "max_classification", path, default="内部")
+        if level not in fields.CLASSIFICATIONS:
+            raise ConfigError(
+                f"{where} 的 max_classification“{level}”无效，只能是 {' / '.join(fields.CLASSIFICATIONS)}"
+            )
+        pubs = _text_list(entry, "publications", path, default=[])
+        unknown = [p for p in pubs if p not in known]
+        if unknown:
+            raise ConfigError(
+                f"{where} 的 publications 中“{'、'.join(unknown)}”不是已配置的刊物 id：可用 {'、'.join(sorted(known))}"
+            )
+        out.append(
+            Audience(
+                id=audience_id,
+                name=name,
+                publications=tuple(pubs),
+                max_classification=level,
+                description=_text(entry, "description", path, default=""),
+            )
+        )
+    return tuple(out)
 
 
 def _units(raw: Any, path: Path) -> tuple[Unit, ...]:

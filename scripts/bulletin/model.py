@@ -64,6 +64,17 @@ class Editor:
 
 
 @dataclass(frozen=True)
+class Audience:
+    """A group of readers (读者范围): the publications it receives and the highest 密级 it is cleared for."""
+
+    id: str  # ASCII: the folder of its site, e.g. site/leaders/
+    name: str  # 市领导
+    publications: tuple[str, ...]
+    max_classification: str  # 公开 / 内部 / 秘密 / 机密
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Publication:
     id: str
     name: str
@@ -127,6 +138,26 @@ class Config:
     units: tuple[Unit, ...]
     editors: tuple[Editor, ...] = ()
     network_health: NetworkHealth = field(default_factory=NetworkHealth)
+    audiences: tuple[Audience, ...] = ()
+    admins: tuple[Editor, ...] = ()  # 管理员: maintain the desk itself (code, workflows, configuration)
+
+    def audience(self, ref: str) -> Audience | None:
+        """An audience by its id or its name."""
+        for audience in self.audiences:
+            if ref in (audience.id, audience.name):
+                return audience
+        return None
+
+    def least_audience(self) -> Audience | None:
+        """The least-privileged audience (what a build gives when none is named): the lowest
+        clearance, then the fewest publications, then the first in bulletin.yml."""
+        from bulletin.fields import CLASSIFICATIONS
+
+        ranked = sorted(
+            enumerate(self.audiences),
+            key=lambda pair: (CLASSIFICATIONS.index(pair[1].max_classification), len(pair[1].publications), pair[0]),
+        )
+        return ranked[0][1] if ranked else None
 
     def unit_by_ref(self, ref: str) -> Unit | None:
         """A unit by its id, name or alias (报送单位 may use any of them)."""
