@@ -28,12 +28,28 @@ A call for information `calls/<year>/<id>.md`:
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
+from bulletin import names
 from bulletin.fields import GRADES
 from bulletin.model import Config, Finding, Severity
-from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, split_front_matter
+from bulletin.read import (
+    FINDINGS_PER_RULE,
+    FRONT_MATTER_MAX_NODES,
+    DecodeProblem,
+    YamlProblem,
+    invisible_lines,
+    invisible_message,
+    load_yaml,
+    long_line,
+    read_text,
+    split_front_matter,
+)
 from bulletin.timing import TimeFormatError, parse_time
 
 EVENTS = "events"
@@ -74,30 +90,100 @@ class _Loaded:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _front(path: Path, shown: str, problems: list[Finding]) -> tuple[dict[str, object], dict[str, int], str] | None:
-    def problem(line: int | None, message: str) -> None:
-        problems.append(Finding(shown, line, "record-format", Severity.ERROR, message))
+RECORD_MAX_BYTES = 64 * 1024  # an event or a call is a few lines
+_STEM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,80}$")
+_YEAR = re.compile(r"^\d{4}$")
 
+
+def _front(
+    path: Path, shown: str, problems: list[Finding], root: Path
+) -> tuple[dict[str, object], dict[str, int], str] | None:
+    def problem(line: int | None, message: str, rule: str = "record-format") -> None:
+        problems.append(Finding(shown, line, rule, Severity.ERROR, message))
+
+    folder, name = path.parent.name, path.name
+    if not _YEAR.match(folder) or not _STEM.match(path.stem) or names.windows_problem(name):
+        why = names.windows_problem(name) or "只能用字母、数字、连字符和下划线"
+        problem(None, f"文件名“{name}”不可用（{why}）：应为 <四位年份>/<编号>.md，如 2026/1109-chaisang.md")
+        return None
     try:
-        text = decode(path.read_bytes()).text
-    except (OSError, DecodeProblem) as exc:
-        problem(None, getattr(exc, "message", None) or f"无法读取：{exc}")
+        text = read_text(path, RECORD_MAX_BYTES)
+    except DecodeProblem as exc:
+        problem(None, exc.message)
         return None
     parts = split_front_matter(text)
     if parts is None:
         problem(1, "缺少头部信息：应以 --- 开头和结束")
         return None
-    fm, fm_line, body, _ = parts
+    fm, fm_line, body, body_line = parts
+    bad = False
+    for number, found in invisible_lines(text):
+        problem(number, invisible_message(found), "invisible-char")
+        bad = True
+    if bad:
+        return None
+    too_long = long_line(body)
+    if too_long:
+        problem(body_line + too_long[0] - 1, f"这一行有{too_long[1]}个字符，过长：登记只需写明要点")
+        return None
     try:
-        raw, node = load_yaml(fm)
+        raw, node = load_yaml(fm, max_nodes=FRONT_MATTER_MAX_NODES)
     except YamlProblem as exc:
         problem(fm_line + (exc.line or 0), exc.message)
         return None
-    if not isinstance(raw, dict) or node is None:
+    if not isinstance(raw, dict) or not isinstance(node, yaml.MappingNode):
         problem(fm_line, "头部信息应为“键: 值”的映射")
         return None
+    from bulletin.rules.body import markup_problems  # bulletin.rules imports this module
+
     lines = {str(k.value): fm_line + k.start_mark.line for k, _ in node.value}
+    # what the office registers reaches the site (报送纪律) and the notices: no markup, no links out
+    marked = markup_problems(body, body_line, path.parent, root)
+    for key, value in raw.items():
+        for text_value in value if isinstance(value, list) else [value]:
+            if isinstance(text_value, str):
+                marked += markup_problems(text_value, lines.get(str(key), fm_line), path.parent, root)
+    for rule, line, message in marked:
+        problem(line, message, rule)
+    if marked:
+        return None
     return raw, lines, body.strip()
+
+
+def _unit_problem(config: Config, key: str, ref: str) -> str:
+    """Why `ref` names no unit: the unit it only looks like, when there is one."""
+    from bulletin.rules.header import resembling
+
+    near = resembling(config, ref)
+    if near is None:
+        return f"{key}“{names.visible(ref)}”不在信息网络名册中"
+    unit, written = near
+    return (
+        f"{key}“{names.visible(ref)}”看起来像名册中的“{written}”（{unit.name}），但并不相同："
+        f"{names.explain(ref)}。请照名册写作“{written}”"
+    )
+
+
+def _stray(config: Config, base: Path, found: set[Path]) -> list[Finding]:
+    """Files under events/ or calls/ that are not <year>/<id>.md (and so would be ignored)."""
+    out: list[Finding] = []
+    for folder, dirs, files in os.walk(base, followlinks=False):  # a link loop cannot hang it
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path in found or name.startswith("."):
+                continue
+            rel = path.relative_to(config.root).as_posix()
+            why = names.windows_problem(name)
+            message = f"文件名“{name}”在 Windows 上不能使用：{why}" if why else "这不是登记文件，不会被读取"
+            out.append(
+                Finding(
+                    rel, None, "record-format", Severity.ERROR, f"{message}：应为 <四位年份>/<编号>.md，请改名或删去"
+                )
+            )
+            if len(out) >= FINDINGS_PER_RULE:
+                return out
+    return out
 
 
 def load_records(config: Config) -> _Loaded:
@@ -107,9 +193,11 @@ def load_records(config: Config) -> _Loaded:
         base = config.root / folder
         if not base.is_dir():
             continue
-        for path in sorted(base.glob("*/*.md")):
+        paths = sorted(base.glob("*/*.md"))
+        out.findings.extend(_stray(config, base, set(paths)))
+        for path in paths:
             shown = path.relative_to(config.root).as_posix()
-            parsed = _front(path, shown, out.findings)
+            parsed = _front(path, shown, out.findings, config.root)
             if parsed is None:
                 continue
             raw, lines, body = parsed
@@ -143,7 +231,7 @@ def load_records(config: Config) -> _Loaded:
                 if state not in STATES:
                     problem("状态", f"状态“{state}”无效：只能是 {' / '.join(STATES)}")
                 if unit_ref and unit is None:
-                    problem("责任单位", f"责任单位“{unit_ref}”不在信息网络名册中")
+                    problem("责任单位", _unit_problem(config, "责任单位", unit_ref))
                 if finding and finding not in FINDINGS:
                     problem("认定", f"认定“{finding}”无效：只能是 {' / '.join(FINDINGS)}")
                 if finding and not raw.get("认定理由"):
@@ -170,7 +258,7 @@ def load_records(config: Config) -> _Loaded:
                 for ref in refs:
                     unit = config.unit_by_ref(str(ref))
                     if unit is None:
-                        problem("约稿单位", f"约稿单位“{ref}”不在信息网络名册中")
+                        problem("约稿单位", _unit_problem(config, "约稿单位", str(ref)))
                     else:
                         units.append(unit.id)
                 if not refs:

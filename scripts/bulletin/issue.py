@@ -21,7 +21,7 @@ from typing import Any
 
 from bulletin import fields
 from bulletin.model import Config, Finding, Issue, IssueItem, Severity
-from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, split_front_matter
+from bulletin.read import FRONT_MATTER_MAX_NODES, DecodeProblem, YamlProblem, load_yaml, read_text, split_front_matter
 
 ISSUES = "issues"
 LEVELS = ("公开", "内部", "秘密", "机密")  # in rising order
@@ -71,15 +71,20 @@ class _Reader:
         self.findings.append(Finding(self.shown, line, rule, Severity.ERROR, message))
 
 
+ISSUE_MAX_BYTES = 1024 * 1024  # an issue of a dozen items is some 50 KB
+
+
+def read_issue_text(path: Path, shown: str) -> str:
+    """An issue file's text: a regular file of bounded size, UTF-8; else IssueProblems."""
+    try:
+        return read_text(path, ISSUE_MAX_BYTES)
+    except DecodeProblem as exc:
+        raise IssueProblems([Finding(shown, None, "issue-format", Severity.ERROR, exc.message)]) from exc
+
+
 def read_issue(path: Path, shown: str) -> Issue:
     """Read an issue file; every problem comes back together in IssueProblems."""
-    r = _Reader(shown, [])
-    try:
-        text = decode(path.read_bytes()).text
-    except (OSError, DecodeProblem) as exc:
-        r.problem(None, getattr(exc, "message", None) or f"无法读取：{exc}")
-        raise IssueProblems(r.findings) from exc
-    return parse_issue(text, shown, path.name, r)
+    return parse_issue(read_issue_text(path, shown), shown, path.name)
 
 
 def parse_issue(text: str, shown: str, name: str, r: _Reader | None = None) -> Issue:
@@ -90,7 +95,7 @@ def parse_issue(text: str, shown: str, name: str, r: _Reader | None = None) -> I
         raise IssueProblems(r.findings)
     fm_text, fm_line, body, body_line = parts
     try:
-        raw, node = load_yaml(fm_text)
+        raw, node = load_yaml(fm_text, max_nodes=FRONT_MATTER_MAX_NODES)
     except YamlProblem as exc:
         r.problem(fm_line + (exc.line or 0), exc.message)
         raise IssueProblems(r.findings) from exc

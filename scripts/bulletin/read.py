@@ -6,17 +6,28 @@ or hostile YAML. Problems come back as findings (never exceptions, never executi
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bulletin import fields
+from bulletin import fields, names
 from bulletin.model import Finding, Item, Severity
 
 FRONT_MATTER_MAX_BYTES = 64 * 1024
+LINE_MAX_CHARS = 2000  # a paragraph of a 1500-character item fits; a longer line is not prose
+YAML_MAX_CHARS = 1024 * 1024  # a configuration file, a registry: far below this
+YAML_MAX_NODES = 100_000  # keys, values and list entries of one YAML text (a large registry: some 10,000)
+YAML_MAX_DEPTH = 20  # a unit's informant's name is 5 deep
+FRONT_MATTER_MAX_NODES = 2_000  # the head of an item, an issue, an event: a few dozen
+FINDINGS_PER_RULE = 20  # a hostile file cannot flood the report: the rest is summed up in one more
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _SAFE_TAGS = {
@@ -52,66 +63,134 @@ class YamlProblem(Exception):
         self.line = line  # 0-based within the YAML text, or None
 
 
-def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML safely: no language tags, no aliases (no 'billion laughs'), bounded depth.
+_ALIAS_MESSAGE = "不允许使用 YAML 锚点和别名（& 与 *），请直接写出每个值"
 
-    Returns the data and the composed node (for line numbers).
+
+def load_yaml(
+    text: str, max_nodes: int = YAML_MAX_NODES, max_depth: int = YAML_MAX_DEPTH, max_chars: int = YAML_MAX_CHARS
+) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML safely: no language tags, no anchors or aliases (no 'billion laughs'), bounded
+    size, depth and number of values, so time and memory stay bounded whatever the text.
+
+    The text is first read as a stream of events, stopping at the first thing refused, and only
+    then composed. Returns the data and the composed node (for line numbers).
     """
-    loader = _Loader(text)
+    if len(text) > max_chars:
+        raise YamlProblem(f"内容过大（{len(text) // 1024} K 字符，上限 {max_chars // 1024} K）：请精简", None)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, None
-        _vet(node)
-        return loader.construct_document(node), node
+        _scan(text, max_nodes, max_depth)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, None
+            _vet(node)
+            return loader.construct_document(node), node
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem(_yaml_message(exc), mark.line if mark else None) from exc
+        raise YamlProblem(_yaml_message(exc, text), mark.line if mark else None) from exc
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"YAML 格式错误：{exc}", None) from exc
+        raise YamlProblem(f"YAML 格式有误，请检查冒号、引号和缩进（解析器提示：{exc}）", None) from exc
     except RecursionError as exc:
         raise YamlProblem("YAML 嵌套层数过多，请只写简单的“键: 值”", None) from exc
+    except (ValueError, OverflowError, TypeError) as exc:  # e.g. an integer of more than 4300 digits
+        raise YamlProblem(f"有无法读取的值（{str(exc)[:60]}）：数字过长时请加引号写成文字", None) from exc
+
+
+def _scan(text: str, max_nodes: int, max_depth: int) -> None:
+    """Walk the events of `text` without building anything; refuse what load_yaml must not compose."""
+    loader = _Loader(text)
+    try:
+        depth = count = documents = 0
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            line = event.start_mark.line if event.start_mark else None
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlProblem("只能有一组“键: 值”：中间多出了 --- 分隔的第二部分，请删去", line)
+            elif isinstance(event, yaml.AliasEvent):
+                raise YamlProblem(_ALIAS_MESSAGE, line)
+            elif isinstance(event, yaml.NodeEvent):
+                if event.anchor is not None:
+                    raise YamlProblem(_ALIAS_MESSAGE, line)
+                tag = getattr(event, "tag", None)
+                if tag is not None and tag not in _SAFE_TAGS:
+                    shown = tag.replace("tag:yaml.org,2002:", "!!")
+                    raise YamlProblem(f"不允许使用 YAML 标签“{shown[:60]}”，请只写普通文字", line)
+                count += 1
+                if count > max_nodes:
+                    raise YamlProblem(f"YAML 内容过多（超过 {max_nodes} 项）：请精简", line)
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > max_depth:
+                        raise YamlProblem(f"YAML 嵌套过深（超过 {max_depth} 层）：请只写简单的“键: 值”", line)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     finally:
         loader.dispose()
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+_YAML_PROBLEMS = (  # what libyaml and PyYAML say -> what the user is told
+    (("could not determine a constructor",), "不允许使用 YAML 标签（以 ! 开头的写法），请只写普通文字"),
+    (("found character '\\t'", "tab character"), "YAML 中不能用制表符（Tab）缩进，请改用空格"),
+    (("mapping values are not allowed",), "这一行的冒号用法不对：值里含有“: ”时请给整个值加引号"),
+    (
+        ("could not find expected ':'", "expected <block end>", "did not find expected key"),
+        "YAML 结构有误：每行应为“键: 值”，注意缩进和冒号（冒号后需空格），同一层的键要对齐",
+    ),
+    (("found undefined alias", "found duplicate anchor", "expected alphabetic or numeric"), _ALIAS_MESSAGE),
+    (("unknown escape",), "双引号中的反斜杠（\\）写法不对：请改用单引号，或去掉反斜杠"),
+    (("control characters are not allowed", "special characters are not allowed"), "有看不见的控制字符：请删去"),
+    (("maximum nesting depth",), "YAML 嵌套层数过多，请只写简单的“键: 值”"),
+    (("found unexpected end of stream",), "引号没有配对：请检查这一行的引号"),
+    (("expected ',' or ']'", "expected ',' or '}'"), "方括号或花括号没有配对，或项之间少了逗号：如 [市委, 市政府]"),
+    (("cannot start any token",), "这一行以 YAML 的特殊符号（如 @、`、%、|）开头：请给整个值加引号"),
+    (("block sequence entries are not allowed",), "列表项（- ）的位置不对：请检查缩进，或写成 [甲, 乙]"),
+    (("unhashable key",), "键只能是文字，不能是列表或映射"),
+    (("another document", "expected <document start>"), "只能有一组“键: 值”：请检查是否多写了 ---"),
+    (("directive",), "不允许使用 % 开头的 YAML 指令，请删去"),
+)
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     problem = (exc.problem or "").strip()
-    if "could not determine a constructor" in problem or "tag" in problem:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is not None:  # libyaml does not always say that the character it stopped at is a tab
+        lines = text.split("\n", mark.line + 1)
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in line[: len(line) - len(line.lstrip())] or line[mark.column : mark.column + 1] == "\t":
+            return "YAML 中不能用制表符（Tab）缩进，请改用空格"
+    for needles, message in _YAML_PROBLEMS:
+        if any(needle in problem for needle in needles):
+            return message
+    if "tag" in problem:
         return "不允许使用 YAML 标签（以 ! 开头的写法），请只写普通文字"
-    if "found character '\\t'" in problem or "tab character" in problem:  # PyYAML / libyaml wording
-        return "YAML 中不能用制表符（Tab）缩进，请改用空格"
-    if "mapping values are not allowed" in problem:
-        return "这一行的冒号用法不对：值里含有“: ”时请给整个值加引号"
-    if "could not find expected ':'" in problem or "expected <block end>" in problem:
-        return "YAML 结构有误：每行应为“键: 值”，注意缩进和冒号（冒号后需空格）"
-    if "found undefined alias" in problem or "found unknown escape" in problem:
-        return f"YAML 写法有误（{problem}）"
-    return f"YAML 格式错误（{problem or exc}）：请检查这一行的冒号、引号和缩进"
+    return f"YAML 格式有误，请检查这一行的冒号、引号和缩进（解析器提示：{(problem or str(exc))[:80]}）"
 
 
 def _vet(root: yaml.Node) -> None:
-    """Refuse aliases and non-standard tags; bound depth and size."""
+    """Refuse shared nodes and tags the resolver gave (e.g. !!merge for <<); _scan bounded the rest."""
     seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-    count = 0
+    stack: list[yaml.Node] = [root]
     while stack:
-        node, depth = stack.pop()
+        node = stack.pop()
         if id(node) in seen:
-            raise YamlProblem("不允许使用 YAML 锚点和别名（& 与 *），请直接写出每个值", node.start_mark.line)
+            raise YamlProblem(_ALIAS_MESSAGE, node.start_mark.line)
         seen.add(id(node))
-        count += 1
-        if depth > 20 or count > 10_000:
-            raise YamlProblem("YAML 内容过深或过多，信息的头部只需简单的“键: 值”", node.start_mark.line)
         if node.tag not in _SAFE_TAGS:
             shown = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise YamlProblem(f"不允许使用 YAML 标签“{shown}”，请只写普通文字", node.start_mark.line)
+            raise YamlProblem(f"不允许使用 YAML 标签“{shown[:60]}”，请只写普通文字", node.start_mark.line)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
+                stack.append(key)
+                stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+            stack.extend(node.value)
 
 
 @dataclass
@@ -128,20 +207,64 @@ class DecodeProblem(Exception):
         self.message = message
 
 
+_SIGNATURES = (  # the first bytes of files a user may mistake for text, and what they are
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF87a", "GIF 图片"),
+    (b"GIF89a", "GIF 图片"),
+    (b"%PDF-", "PDF 文件"),
+    (b"PK\x03\x04", "Word（.docx）、WPS、OFD 文档或 ZIP 压缩包"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word（.doc）、Excel（.xls）或 WPS 文档"),
+    (b"{\\rtf", "RTF 文档（写字板或 Word 另存的格式）"),
+    (b"Rar!\x1a\x07", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"\x7fELF", "程序文件"),
+)
+_TEXT_CONTROLS = set(b"\t\n\r\x0c\x1b")
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is ("PNG 图片", "二进制文件"), or None for what may be text."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data.startswith((b"RIFF",)) and data[8:12] == b"WEBP":
+        return "WebP 图片"
+    if b"\x00" in data:
+        return "二进制文件"
+    return None
+
+
+def _mostly_controls(data: bytes) -> bool:
+    """Bytes that are neither UTF-8 nor likely GBK text: many control bytes (a binary file)."""
+    head = data[:65536]
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return controls > max(8, len(head) // 100)
+
+
 def decode(data: bytes) -> Decoded:
-    """UTF-8 (BOM and CRLF accepted); a GBK file or a binary file is a clear problem."""
+    """UTF-8 (BOM and CRLF accepted); a GBK, UTF-16 or binary file is a clear problem."""
     if not data.strip():
         raise DecodeProblem("empty", "文件是空的：请按模板填写头部信息和正文（可用 bulletin new 生成）")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DecodeProblem("encoding", "文件是 UTF-16 编码（记事本的“Unicode”）：须为 UTF-8，请在编辑器中另存为 UTF-8")
-    if b"\x00" in data[:8192]:
-        raise DecodeProblem("encoding", "这是二进制文件，不是文本：信息须为 UTF-8 编码的 Markdown 文本文件")
+    kind = binary_kind(data)
+    if kind is not None:
+        raise DecodeProblem(
+            "file-type",
+            f"这是{kind}，不是文本文件：须为 UTF-8 编码的文本文件（如 Markdown），请在文本编辑器中新建文件写入内容",
+        )
     had_bom = data.startswith(b"\xef\xbb\xbf")
     if had_bom:
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if _mostly_controls(data):
+            raise DecodeProblem(
+                "file-type", "这是二进制文件，不是文本文件：须为 UTF-8 编码的文本文件（如 Markdown）"
+            ) from exc
         try:
             data.decode("gb18030")
         except UnicodeDecodeError:
@@ -156,6 +279,82 @@ def decode(data: bytes) -> Decoded:
     had_crlf = "\r\n" in text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(text, had_bom, had_crlf)
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a user's file: a regular file, not a link, at most `max_bytes` (else DecodeProblem).
+
+    The file is opened without following a symbolic link and without blocking (a FIFO or a device
+    named like a file cannot hang the desk), and never read past the limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        if path.is_symlink():
+            raise DecodeProblem(
+                "file-type", "这是符号链接（快捷方式），不是文件：请提交文件本身，链接可能指向仓库以外的内容"
+            )
+        fd = os.open(path, flags)
+    except DecodeProblem:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DecodeProblem("file-type", "这是符号链接（快捷方式），不是文件：请提交文件本身") from exc
+        raise DecodeProblem("encoding", f"无法读取文件：{exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DecodeProblem("file-type", "这不是普通文件（是文件夹、管道或设备）：请提交文本文件")
+        if info.st_size > max_bytes:
+            raise DecodeProblem("file-size", _too_big(info.st_size, max_bytes))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:  # it grew while being read
+            raise DecodeProblem("file-size", _too_big(size, max_bytes))
+        return b"".join(chunks)
+    except OSError as exc:
+        raise DecodeProblem("encoding", f"无法读取文件：{exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"文件过大（{size // 1024} KB，上限 {limit // 1024} KB）：请精简或拆分"
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """A user's text file, bounded and decoded; every problem is a DecodeProblem with a Chinese message."""
+    return decode(read_bounded(path, max_bytes)).text
+
+
+def long_line(text: str, limit: int = LINE_MAX_CHARS) -> tuple[int, int] | None:
+    """(line number, length) of the first line longer than `limit` characters, or None."""
+    if len(text) <= limit:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > limit:
+            return number, len(line)
+    return None
+
+
+def invisible_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """(line number, the invisible characters on it) for each line that has any."""
+    if not any(names.is_invisible(ch) for ch in set(text)):
+        return
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        found = names.invisible(line)
+        if found:
+            yield number, found
+
+
+def invisible_message(found: list[str]) -> str:
+    shown = "、".join(names.label(ch) for ch in found[:5])
+    return f"这一行有看不见的字符 {shown}：多是从网页、聊天软件复制带来的，会让看起来相同的文字实际不同，请删去"
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
@@ -179,16 +378,11 @@ def read_item(abspath: Path, shown: str, max_bytes: int) -> tuple[Item, list[Fin
         return item, out
 
     try:
-        size = abspath.stat().st_size
-        if size > max_bytes:
-            return problem(
-                "file-size",
-                None,
-                f"文件过大（{size // 1024} KB，上限 {max_bytes // 1024} KB）：一条信息只写一件事，请精简或拆分",
-            )
-        data = abspath.read_bytes()
-    except OSError as exc:
-        return problem("encoding", None, f"无法读取文件：{exc.strerror or exc}")
+        data = read_bounded(abspath, max_bytes)
+    except DecodeProblem as exc:
+        if exc.rule == "file-size":
+            return problem("file-size", None, exc.message.replace("请精简或拆分", "一条信息只写一件事，请精简或拆分"))
+        return problem(exc.rule, None, exc.message)
     return parse_item(data, item, out)
 
 
@@ -205,6 +399,25 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
         return problem(exc.rule, None, exc.message)
     item.text, item.had_bom, item.had_crlf = decoded.text, decoded.had_bom, decoded.had_crlf
     parts = split_front_matter(item.text)
+    head_end = parts[3] - 1 if parts else 0  # the last line of the front matter (its closing ---)
+    too_long = long_line(parts[2] if parts else item.text)
+    if too_long:  # before any rule: no rule need bound its time on a line of any length
+        number, length = too_long
+        return problem(
+            "file-size",
+            head_end + number,
+            f"这一行有{length}个字符，超过单行上限{LINE_MAX_CHARS}字：正文请按段落换行，一条信息只写一件事",
+        )
+    stop = False
+    for count, (number, found) in enumerate(invisible_lines(item.text)):
+        if count < FINDINGS_PER_RULE:
+            problem("invisible-char", number, invisible_message(found))
+        elif count == FINDINGS_PER_RULE:
+            problem("invisible-char", number, "从这一行起还有更多行有看不见的字符，不再逐一列出：请全部删去")
+        # YAML refuses control characters: the finding above says it better than the parser would
+        stop = stop or (number <= head_end and any(unicodedata.category(ch) == "Cc" for ch in found))
+    if stop:
+        return item, out
     if parts is None:
         if item.text.startswith("---"):
             return problem("front-matter", 1, "头部信息没有结束：请在头部最后加一行 ---")
@@ -218,7 +431,7 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
     if len(fm_text.encode("utf-8")) > FRONT_MATTER_MAX_BYTES:
         return problem("front-matter", fm_line, "头部信息过长：只需写明规定的几项")
     try:
-        data_obj, node = load_yaml(fm_text)
+        data_obj, node = load_yaml(fm_text, max_nodes=FRONT_MATTER_MAX_NODES)
     except YamlProblem as exc:
         line = fm_line + exc.line if exc.line is not None else fm_line
         return problem("front-matter", line, exc.message)
@@ -252,7 +465,10 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
                 "是同一项）：请只保留一个",
             )
             continue
-        item.fields[field.key] = data_obj.get(written) if written in data_obj else None
+        value = data_obj.get(written) if written in data_obj else None
+        if len(str(value)) > LINE_MAX_CHARS:  # whatever its shape: no rule need bound its time on it
+            return problem("front-matter", line, f"“{written}”写了{len(str(value))}个字符，过长：头部每项只需一句话")
+        item.fields[field.key] = value
         item.lines[field.key] = line
         item.value_lines[field.key] = fm_line + value_node.start_mark.line
         item.key_spellings[field.key] = written

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import autocorrect_py
@@ -142,11 +142,29 @@ def _spaces(text: str) -> int:
     return sum(1 for ch in text if ch in " \t\u3000")
 
 
+_EXACT_DIFF_CHARS = 400  # longer lines are compared with difflib's junk heuristic: bounded time
+
+
+def _opcodes(a: str, b: str) -> Sequence[tuple[str, int, int, int, int]]:
+    """Where `b` differs from `a`. Same length (most corrections swap one character for one):
+    position by position, linear; otherwise difflib, exact only for short lines, since its exact
+    matching is quadratic or worse on long lines full of corrections (minutes for 2,000 characters)."""
+    if len(a) == len(b):
+        ops: list[tuple[str, int, int, int, int]] = []
+        start = 0
+        for i in range(1, len(a) + 1):
+            if i == len(a) or (a[i] == b[i]) != (a[start] == b[start]):
+                ops.append(("equal" if a[start] == b[start] else "replace", start, i, start, i))
+                start = i
+        return ops
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=max(len(a), len(b)) > _EXACT_DIFF_CHARS)
+    return matcher.get_opcodes()
+
+
 def _restore_spaces(original: str, fixed: str) -> str:
     """Re-insert spaces the library removed, where the original had them."""
     out = []
-    matcher = difflib.SequenceMatcher(a=original, b=fixed, autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+    for op, a0, a1, b0, b1 in _opcodes(original, fixed):
         if op == "delete" and not original[a0:a1].strip():
             out.append(original[a0:a1])
         else:
@@ -193,8 +211,7 @@ def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
         fixed = correct_line(line, spaces)
         if fixed == line:
             continue
-        matcher = difflib.SequenceMatcher(a=line, b=fixed, autojunk=False)
-        for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        for op, a0, a1, b0, b1 in _opcodes(line, fixed):
             if op == "equal":
                 continue
             old, new = line[a0:a1], fixed[b0:b1]

@@ -10,8 +10,10 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from bulletin import names
 from bulletin.model import Item
 from bulletin.model import Severity as S
+from bulletin.read import FINDINGS_PER_RULE
 from bulletin.rules import Context, check, define
 
 define(
@@ -70,6 +72,10 @@ define(
 )
 
 _md = MarkdownIt("commonmark")
+# see every link: markdown-it drops javascript:, vbscript: and data: links, but the site's renderer
+# (Python-Markdown) does not, so they must reach the link checks
+_md.validateLink = lambda url: True  # type: ignore[method-assign]
+_SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
 _ORDINAL_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、[^。；！？]{1,25}$")
 
 
@@ -125,19 +131,39 @@ def structure(item: Item, ctx: Context) -> None:
 
 @check
 def html_and_links(item: Item, ctx: Context) -> None:
-    for token in parse_body(item.body):
+    for rule, line, message in markup_problems(item.body, item.body_line, item.abspath.parent, ctx.config.root):
+        ctx.emit(rule, line, message)
+
+
+def markup_problems(text: str, first_line: int, base: Path, root: Path) -> list[tuple[str, int, str]]:
+    """Raw HTML and links or images that leave the desk or the network, in Markdown `text` whose
+    first line is line `first_line` of its file in folder `base`: (rule, line, message) for each.
+
+    Shared by submissions, issues and the office's registers, whatever renders them. At most
+    FINDINGS_PER_RULE findings per rule, then one that sums up the rest.
+    """
+    out: list[tuple[str, int, str]] = []
+    counts: dict[str, int] = {}
+    resolved: dict[str, tuple[str, str] | None] = {}
+
+    def emit(rule: str, line: int, message: str) -> None:
+        counts[rule] = counts.get(rule, 0) + 1
+        if counts[rule] <= FINDINGS_PER_RULE:
+            out.append((rule, line, message))
+        elif counts[rule] == FINDINGS_PER_RULE + 1:
+            out.append((rule, line, "从这一行起还有更多同样的问题，不再逐一列出：请全部改正"))
+
+    for token in parse_body(text):
         if token.type == "html_block":
-            ctx.emit(
-                "raw-html", _line(item, token), f"正文中有网页代码“{token.content.strip()[:30]}”：请删去，只写文字"
-            )
+            emit("raw-html", _at(first_line, token), f"有网页代码“{_shown(token.content.strip())}”：请删去，只写文字")
         if token.type != "inline" or not token.children:
             continue
-        line = _line(item, token)
+        line = _at(first_line, token)
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):  # children carry no line map: count the breaks
                 line += 1
             if child.type == "html_inline":
-                ctx.emit("raw-html", line, f"正文中有网页代码“{child.content[:30]}”：请删去，只写文字")
+                emit("raw-html", line, f"有网页代码“{_shown(child.content)}”：请删去，只写文字")
             target = (
                 child.attrGet("href")
                 if child.type == "link_open"
@@ -146,27 +172,51 @@ def html_and_links(item: Item, ctx: Context) -> None:
                 else None
             )
             if isinstance(target, str):
-                _check_target(item, ctx, line, target)
+                if target not in resolved:
+                    resolved[target] = _target_problem(target, base, root)
+                found = resolved[target]
+                if found is not None:
+                    emit(found[0], line, found[1])
+    return out
 
 
-def _check_target(item: Item, ctx: Context, line: int, target: str) -> None:
-    if re.match(r"^[A-Za-z]:[\\/]", target):  # a Windows drive, which urlsplit takes for a scheme
-        ctx.emit("link-outside", line, f"链接“{target[:60]}”用了绝对路径：请改为相对于本文件的路径")
-        return
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("//"):
-        ctx.emit("external-link", line, f"链接“{target[:60]}”指向外部网址：信息在内网流转，请删去链接，把要点写进正文")
-        return
-    path = unquote(parts.path)
+def _at(first_line: int, token: Token) -> int:
+    return first_line + (token.map[0] if token.map else 0)
+
+
+def _shown(text: str, width: int = 30) -> str:
+    return names.visible(text[:width].replace("\n", " "))
+
+
+def _target_problem(target: str, base: Path, root: Path) -> tuple[str, str] | None:
+    shown = _shown(unquote(target), 60)
+    plain = unquote(target).replace("\\", "/")  # as a browser on Windows would read it
+    if re.match(r"^[A-Za-z]:/", plain):  # a Windows drive, which urlsplit takes for a scheme
+        return "link-outside", f"链接“{shown}”用了绝对路径：请改为相对于本文件的路径"
+    if plain.startswith("//"):  # \\server\share, //host/path
+        return "external-link", f"链接“{shown}”指向外部网址：信息在内网流转，请删去链接，把要点写进正文"
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. an unbalanced [ in the host part
+        return "external-link", f"链接“{shown}”不是有效的地址：请删去链接，把要点写进正文"
+    if parts.scheme.lower() in _SCRIPT_SCHEMES:
+        return "raw-html", f"链接“{shown}”是脚本或内嵌数据，不是可用的链接：请删去"
+    if parts.scheme.lower() == "file":
+        return "link-outside", f"链接“{shown}”指向本机上的文件：只能引用随信息提交的文件"
+    if parts.scheme or parts.netloc:
+        return "external-link", f"链接“{shown}”指向外部网址：信息在内网流转，请删去链接，把要点写进正文"
+    path = unquote(parts.path).replace("\\", "/")  # a browser on Windows reads \ as /
     if not path:  # a same-page anchor
-        return
-    if path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
-        ctx.emit("link-outside", line, f"链接“{target[:60]}”用了绝对路径：请改为相对于本文件的路径")
-        return
-    root = ctx.config.root.resolve()
-    resolved = (item.abspath.parent / path).resolve()
+        return None
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return "link-outside", f"链接“{shown}”用了绝对路径：请改为相对于本文件的路径"
+    root = root.resolve()
+    try:
+        resolved = (base / path).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name the system refuses
+        return "link-outside", f"链接“{shown}”指向的位置无法解析：只能引用随信息提交的文件"
     if not resolved.is_relative_to(root):
-        ctx.emit("link-outside", line, f"链接“{target[:60]}”指向报送台以外的位置：只能引用随信息提交的文件")
-    elif not resolved.exists():
-        shown = Path(path).as_posix()
-        ctx.emit("link-missing", line, f"链接的文件“{shown}”不存在：请把它一并提交，或删去链接")
+        return "link-outside", f"链接“{shown}”指向报送台以外的位置：只能引用随信息提交的文件"
+    if not resolved.exists():
+        return "link-missing", f"链接的文件“{_shown(Path(path).as_posix(), 60)}”不存在：请把它一并提交，或删去链接"
+    return None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bulletin import fields
-from bulletin.model import Item
+from bulletin import fields, names
+from bulletin.model import Config, Item, Unit
 from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
 
@@ -45,6 +45,16 @@ define(
     "报送单位须是信息网络名册中的单位（代号、名称或别名）。",
     "报送单位: 修水县政府办",
     "报送单位: 修水县委办公室",
+)
+define(
+    "unit-lookalike",
+    "报送单位写法混淆",
+    S.ERROR,
+    "fields",
+    "报送单位须与名册逐字相同：不能夹带看不见的字符，不能用全角字母、部首等形近字符或繁体字，"
+    "否则看起来一样的名称实际不同。",
+    "报送单位: 濂溪區",
+    "报送单位: 濂溪区",
 )
 define(
     "unit-folder",
@@ -122,6 +132,18 @@ def as_list(value: Any) -> list[str] | None:
     return None
 
 
+def resembling(config: Config, ref: str) -> tuple[Unit, str] | None:
+    """The unit whose id, name or alias `ref` only looks like (same after names.fold), and that spelling."""
+    folded = names.fold(ref)
+    if not folded:
+        return None
+    for unit in config.units:
+        for written in (unit.id, unit.name, *unit.aliases):
+            if names.fold(written) == folded:
+                return unit, written
+    return None
+
+
 def text_field(item: Item, key: str) -> str | None:
     return as_text(item.fields.get(key))
 
@@ -164,8 +186,20 @@ def unit(item: Item, ctx: Context) -> None:
     unit = ctx.config.unit_by_ref(ref)
     line = item.lines["报送单位"]
     if unit is None:
+        near = resembling(ctx.config, ref)
+        if near is not None:
+            resembled, written = near
+            ctx.emit(
+                "unit-lookalike",
+                line,
+                f"报送单位“{names.visible(ref)}”看起来像名册中的“{written}”（{resembled.name}，代号 {resembled.id}），"
+                f"但并不相同：{names.explain(ref)}。请照名册写作“{written}”",
+            )
+            return
         ctx.emit(
-            "unit-unknown", line, f"报送单位“{ref}”不在信息网络名册中：请写本单位的代号、名称或别名（见 network.yml）"
+            "unit-unknown",
+            line,
+            f"报送单位“{names.visible(ref)}”不在信息网络名册中：请写本单位的代号、名称或别名（见 network.yml）",
         )
         return
     if ctx.location and ctx.location.unit_id != unit.id:

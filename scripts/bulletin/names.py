@@ -1,0 +1,194 @@
+"""Names that can fool a reader: invisible characters, look-alikes, traditional forms, Windows file names.
+
+A unit's name in the registry and the 报送单位 of a submission are compared exactly; `fold`
+gives the form two names share when they only *look* alike, so a near miss can be explained
+("濂溪區" is "濂溪区" written with the traditional 區) and the registry can refuse two units a
+reader could not tell apart. Everything here is pure and offline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+# Invisible characters a copy from a web page or a chat brings along, and the bidirectional
+# controls that reorder what a reader sees (the "Trojan Source" trick).
+_FORMAT_NAMES = {
+    "\u00ad": "软连字符",
+    "\u061c": "阿拉伯文字母标记",
+    "\u180e": "蒙古文元音分隔符",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽不连字",
+    "\u200d": "零宽连字",
+    "\u200e": "从左至右标记",
+    "\u200f": "从右至左标记",
+    "\u2060": "零宽不换行符",
+    "\ufeff": "零宽不换行空格（BOM）",
+}
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL_NAMES = {"\t": "制表符", "\x0b": "垂直制表符", "\x0c": "换页符", "\x1b": "转义符", "\x7f": "删除符"}
+
+# Latin look-alikes from other scripts that NFKC leaves alone (the cases seen in practice:
+# Cyrillic and Greek letters typed by a wrong keyboard layout in a unit's code).
+_CONFUSABLE = str.maketrans(
+    {
+        "а": "a",
+        "с": "c",
+        "ԁ": "d",
+        "е": "e",
+        "һ": "h",
+        "і": "i",
+        "ј": "j",
+        "ӏ": "l",
+        "о": "o",
+        "р": "p",
+        "ԛ": "q",
+        "ѕ": "s",
+        "у": "y",
+        "х": "x",
+        "ԝ": "w",
+        "α": "a",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+    }
+)
+
+
+def is_invisible(ch: str) -> bool:
+    """A character a reader cannot see: a control (other than tab and newline) or a format character."""
+    if ch in "\t\n":
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs") or ch in ("\u2028", "\u2029")
+
+
+def invisible(text: str) -> list[str]:
+    """The distinct invisible characters of `text`, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ch not in seen and is_invisible(ch):
+            seen[ch] = None
+    return list(seen)
+
+
+def label(ch: str) -> str:
+    """A character as a reader can identify it: U+200B（零宽空格）, U+5340“區”."""
+    code = f"U+{ord(ch):04X}"
+    if ch in _FORMAT_NAMES:
+        return f"{code}（{_FORMAT_NAMES[ch]}）"
+    if ch in _BIDI:
+        return f"{code}（改变文字方向的控制符）"
+    if ch in _CONTROL_NAMES:
+        return f"{code}（{_CONTROL_NAMES[ch]}）"
+    if is_invisible(ch):
+        return f"{code}（不可见的控制字符）"
+    return f"{code}“{ch}”"
+
+
+def visible(text: str) -> str:
+    """`text` as it can be shown in a message: each invisible character written as [U+XXXX]."""
+    return "".join(f"[U+{ord(ch):04X}]" if is_invisible(ch) else ch for ch in text)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    from opencc import OpenCC  # opencc-python-reimplemented: pure Python, dictionaries shipped in the wheel
+
+    return OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """`text` with traditional characters in their simplified forms (OpenCC t2s)."""
+    return str(_t2s().convert(text)) if text else text
+
+
+def fold(text: str) -> str:
+    """The form two names share when they look alike: no invisible characters, NFKC (full-width
+    letters, Kangxi radicals, CJK compatibility ideographs), simplified characters, Latin look-alikes,
+    no case, no spaces."""
+    visible = "".join(ch for ch in text if not is_invisible(ch))
+    normal = unicodedata.normalize("NFKC", visible)
+    return "".join(simplified(normal).casefold().translate(_CONFUSABLE).split())
+
+
+def differences(written: str) -> list[tuple[str, str]]:
+    """Why `written` is not in its plain form: (character, what it is) for each offending character."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for ch in written:
+        if ch in seen:
+            continue
+        seen.add(ch)
+        if is_invisible(ch):
+            out.append((ch, "看不见的字符"))
+        elif ch.isspace() and ch not in " \t":
+            out.append((ch, "特殊空格"))
+        elif unicodedata.normalize("NFKC", ch) != ch:
+            out.append((ch, f"全角或兼容字符（应为“{unicodedata.normalize('NFKC', ch)}”）"))
+        elif ch.casefold().translate(_CONFUSABLE) != ch.casefold():
+            out.append((ch, f"形近的外文字母（应为拉丁字母“{ch.casefold().translate(_CONFUSABLE)}”）"))
+        elif simplified(ch) != ch:
+            out.append((ch, f"繁体字（简体为“{simplified(ch)}”）"))
+    return out
+
+
+def explain(written: str) -> str:
+    """The offending characters of `written` as one Chinese phrase, e.g. U+5340“區”是繁体字（简体为“区”）."""
+    parts = [f"{label(ch)}是{what}" for ch, what in differences(written)]
+    if not parts:
+        return "写法（大小写或空格）不同"
+    return "、".join(parts[:5]) + ("等" if len(parts) > 5 else "")
+
+
+# ---------------------------------------------------------------- file names that Windows refuses
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{kind}{n}" for kind in ("COM", "LPT") for n in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³")
+}
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def windows_problem(name: str) -> str | None:
+    """Why `name` (one path component) cannot be a file or folder name on Windows, in Chinese; None if it can."""
+    if not name:
+        return "名称是空的"
+    bad = sorted(set(_FORBIDDEN.findall(name)))
+    if bad:
+        shown = "".join(c if c.isprintable() else label(c) for c in bad)
+        return f"含有 Windows 不允许的字符 {shown}"
+    if name[-1] in ". ":
+        return "以句点或空格结尾（Windows 会悄悄去掉它们，文件名就变了）"
+    stem = name.split(".")[0].rstrip(" ")
+    if stem.upper() in _RESERVED:
+        return f"“{stem}”是 Windows 的设备保留名（CON、PRN、AUX、NUL、COM1–COM9、LPT1–LPT9，不论大小写和扩展名）"
+    if len(name.encode("utf-8")) > 255:
+        return "名称过长（超过 255 字节）"
+    return None
+
+
+_LISTINGS: dict[str, tuple[int, dict[str, list[str]]]] = {}  # folder -> (its mtime, names by lower case)
+
+
+def case_twins(path: Path) -> list[str]:
+    """Other names in `path`'s folder that differ from its name only in case (one file on Windows and
+    macOS). Each folder is listed once while it is unchanged, however many of its files are asked about."""
+    folder = path.parent
+    try:
+        mtime = os.stat(folder).st_mtime_ns
+        cached = _LISTINGS.get(str(folder))
+        if cached is None or cached[0] != mtime:
+            by_lower: dict[str, list[str]] = {}
+            for entry in os.listdir(folder):
+                by_lower.setdefault(entry.lower(), []).append(entry)
+            if len(_LISTINGS) > 256:
+                _LISTINGS.clear()
+            cached = _LISTINGS[str(folder)] = (mtime, by_lower)
+    except OSError:
+        return []
+    return [other for other in cached[1].get(path.name.lower(), []) if other != path.name]
