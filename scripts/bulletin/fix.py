@@ -2,14 +2,14 @@
 
 Fixes: encoding to UTF-8 (GBK and BOM), English key aliases to the canonical Chinese keys,
 typography of the title and body (punctuation, full-width digits and letters, stray spaces).
-Comments, key order, quoting and line endings of the file are kept as written.
+Comments, key order, quoting and line endings of the file are kept as written. The original
+stays untouched until the fixed file is completely on the disk (bulletin.atomic).
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,8 @@ from pathlib import Path
 import yaml
 
 from bulletin import fields, typography
+from bulletin.atomic import WriteError, write_file
+from bulletin.config import CONFIG_NAME
 from bulletin.errors import BulletinError
 from bulletin.model import Item
 from bulletin.read import DecodeProblem, decode, load_yaml, parse_item, split_front_matter
@@ -86,9 +88,24 @@ def fix_file(path: Path, shown: str, write: bool = True) -> FixResult:
     new_data = out.encode("utf-8")
     written = False
     if write and new_data != data:
-        atomic_write(path, new_data)
+        try:
+            if path.read_bytes() != data:
+                raise FixRefused(f"{shown}：修正期间文件被改动过，未写入。请保存后重新运行 bulletin fix")
+            write_file(path, new_data, within=_desk_of(path), shown=shown)
+        except OSError as exc:
+            raise FixRefused(f"{shown}：无法读取（{exc.strerror}），未写入") from exc
+        except WriteError as exc:
+            raise FixRefused(str(exc)) from exc
         written = True
     return FixResult(path, changes, diff, written)
+
+
+def _desk_of(path: Path) -> Path | None:
+    """The desk the file is in, as named (symlinks not followed): a fix never writes outside it."""
+    for folder in Path(os.path.abspath(path)).parents:
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
 
 
 def _fix_front_matter(lines: list[str], fm_text: str, fm_line: int) -> tuple[list[str], list[str]]:
@@ -152,19 +169,3 @@ def _fields_and_body(text: str) -> tuple[dict[str, object], str]:
     if not parsed.front_matter_ok:
         return {}, text
     return parsed.fields, parsed.body
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write next to the target, flush to disk, then rename: the old file stays until the new one is whole."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import fields
+from bulletin.atomic import NameTaken, create_file
 from bulletin.errors import UsageError
 from bulletin.fields import PLACEHOLDER
 from bulletin.model import Config, Unit
@@ -95,13 +96,17 @@ def render(draft: Draft, config: Config) -> str:
 """
 
 
-def next_path(config: Config, unit_id: str, when: dt.datetime) -> Path:
+MAX_PER_DAY = 99
+
+
+def _candidates(config: Config, unit_id: str, when: dt.datetime) -> list[Path]:
     folder = config.root / "submissions" / unit_id / f"{when.year}"
-    for number in range(1, 100):
-        candidate = folder / f"{when:%m%d}-{number:02d}.md"
-        if not candidate.exists():
-            return candidate
-    raise UsageError(f"{folder} 下 {when:%m月%d日} 的信息已有99条：请检查是否重复生成")
+    return [folder / f"{when:%m%d}-{number:02d}.md" for number in range(1, MAX_PER_DAY + 1)]
+
+
+def _full(config: Config, unit_id: str, when: dt.datetime) -> UsageError:
+    folder = (config.root / "submissions" / unit_id / f"{when.year}").relative_to(config.root).as_posix()
+    return UsageError(f"{folder} 下 {when:%m月%d日} 的信息已有{MAX_PER_DAY}条：请检查是否重复生成")
 
 
 def create(config: Config, draft: Draft, today: dt.datetime) -> Path:
@@ -113,13 +118,17 @@ def create(config: Config, draft: Draft, today: dt.datetime) -> Path:
             when = parse_time(draft.occurred_at, config.timezone)
         except TimeFormatError as exc:
             raise UsageError(f"发生时间：{exc}") from exc
-    path = next_path(config, draft.unit.id, when)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = render(draft, config)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    return path
+    data = render(draft, config).encode("utf-8")
+    for path in _candidates(config, draft.unit.id, when):
+        if os.path.lexists(path):
+            continue
+        try:
+            # whole or not at all, and never over a file that appeared meanwhile: then the next number
+            create_file(path, data, within=config.root, shown=path.relative_to(config.root).as_posix())
+        except NameTaken:
+            continue
+        return path
+    raise _full(config, draft.unit.id, when)
 
 
 def _validate(config: Config, d: Draft) -> None:

@@ -16,11 +16,12 @@ One small file each, `records/<year>/<name>.md`, written by `bulletin record …
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.atomic import NameTaken, create_file
 from bulletin.errors import UsageError
-from bulletin.fix import atomic_write
 from bulletin.model import Config, Finding, Severity
 from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, split_front_matter
 
@@ -107,12 +108,7 @@ def write_record(config: Config, record: Record) -> Path:
     if record.kind == INSTRUCTION and not record.by:
         raise UsageError("批示须写明批示人（--by）")
     folder = config.root / RECORDS / str(record.date.year)
-    folder.mkdir(parents=True, exist_ok=True)
     tag = "ps" if record.kind == INSTRUCTION else "cy"
-    for n in range(1, 1000):
-        path = folder / f"{record.date:%m%d}-{tag}-{n:02d}.md"
-        if not path.exists():
-            break
     lines = [
         "---",
         f"类型: {record.kind}",
@@ -125,5 +121,17 @@ def write_record(config: Config, record: Record) -> Path:
     if record.publication:
         lines.append(f"刊物: {record.publication}")
     lines += ["---", "", record.text, ""]
-    atomic_write(path, "\n".join(lines).encode("utf-8"))
-    return path
+    data = "\n".join(lines).encode("utf-8")
+    for n in range(1, 1000):
+        path = folder / f"{record.date:%m%d}-{tag}-{n:02d}.md"
+        if os.path.lexists(path):
+            continue
+        try:
+            # whole or not at all, never over another record (one written meanwhile: the next number)
+            create_file(path, data, within=config.root, shown=path.relative_to(config.root).as_posix())
+        except NameTaken:
+            continue
+        return path
+    raise UsageError(
+        f"{folder.relative_to(config.root).as_posix()} 下 {record.date:%m月%d日} 的登记已有999条：请检查是否重复登记"
+    )

@@ -6,9 +6,12 @@ Printers never judge; they only format the findings they are given.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
+from bulletin.errors import UsageError
 from bulletin.model import Finding, Severity
 from bulletin.rules import RULES
 
@@ -90,6 +93,29 @@ def summary(findings: Sequence[Finding], checked: int) -> str:
             out.append(f"| {f.path} | {f.line or ''} | {f.severity.label} | `{f.rule}` | {message} |")
         out += ["", "规则说明见《信息写作与报送规范》；标点、数字和编码问题可运行 `bulletin fix 文件` 自动改正。"]
     return "\n".join(out) + "\n"
+
+
+def append_summary(path: Path, findings: Sequence[Finding], checked: int) -> None:
+    """Append the summary to `path` (e.g. $GITHUB_STEP_SUMMARY, which earlier steps also write):
+    in one piece, and if it cannot be written whole, the file is cut back to what it was."""
+    data = summary(findings, checked).encode("utf-8")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise UsageError(f"无法写入摘要文件 {path}：{exc.strerror}") from exc
+    try:
+        before = os.fstat(fd).st_size
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(fd, view) :]
+        except BaseException:
+            os.ftruncate(fd, before)  # no half summary (the file held `before` bytes until now)
+            raise
+    except OSError as exc:
+        raise UsageError(f"无法写入摘要文件 {path}：{exc.strerror}，摘要文件未改动") from exc
+    finally:
+        os.close(fd)
 
 
 PRINTERS = {"text": text, "json": as_json, "github": github}

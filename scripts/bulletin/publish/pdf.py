@@ -46,8 +46,8 @@ import typst
 
 from bulletin import fields
 from bulletin.assemble import item_level, load_issues, load_submission
+from bulletin.atomic import write_file
 from bulletin.errors import BulletinError
-from bulletin.fix import atomic_write
 from bulletin.issue import LEVELS, cn_date, level_rank, number_line
 from bulletin.model import Config, Issue, IssueItem, Publication
 from bulletin.rules.header import text_field
@@ -219,7 +219,7 @@ class Coverage:
             pass
         ranges = _cmap_ranges(path, family)
         cache.mkdir(parents=True, exist_ok=True)
-        atomic_write(cached, json.dumps(ranges).encode("utf-8"))
+        write_file(cached, json.dumps(ranges).encode("utf-8"))
         return cls(ranges)
 
 
@@ -265,8 +265,8 @@ def _font_folder(faces: dict[str, Path], folder: Path) -> Path:
         if not link.exists():
             try:
                 link.symlink_to(target)
-            except OSError:  # no symlinks here: copy
-                link.write_bytes(target.read_bytes())
+            except OSError:  # no symlinks here: copy (whole or not at all)
+                write_file(link, target.read_bytes())
     return folder
 
 
@@ -432,7 +432,7 @@ def _compile(compiler: typst.Compiler, data_json: str, timestamp: int, out: str,
         raise PdfError(f"{shown}：排版没有得到 PDF")
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, pdf)
+    write_file(path, pdf)
     return messages
 
 
@@ -461,6 +461,7 @@ class BuildResult:
     built: bool  # False: the PDF was up to date and left alone
     seconds: float = 0.0  # compile time (0 when not built)
     warnings: tuple[str, ...] = ()
+    digest: str = ""  # the hash of every input it was built from (the publication record keeps it)
 
 
 @dataclass
@@ -557,7 +558,7 @@ class PdfBuilder:
         stat = out.stat()
         path = self._record_path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(_Record(digest, stat.st_size, stat.st_mtime_ns).__dict__).encode())
+        write_file(path, json.dumps(_Record(digest, stat.st_size, stat.st_mtime_ns).__dict__).encode())
 
     # -- checking
 
@@ -608,6 +609,12 @@ class PdfBuilder:
 
     # -- building
 
+    def input_digest(self, issue: Issue, out_path: Path) -> str:
+        """The hash of every input the issue's PDF is built from, without building it
+        (what `bulletin verify` compares with the publication record)."""
+        self.fonts()
+        return self._digest(_prepare(self.config, issue, Path(out_path)))
+
     def build(self, issue: Issue, out_path: Path, force: bool = False) -> BuildResult:
         return self.build_many([(issue, Path(out_path))], force=force)[0]
 
@@ -629,7 +636,7 @@ class PdfBuilder:
                 continue
             job.digest = self._digest(job)
             if not force and self.recorded_hash(job.out) == job.digest:
-                results[n] = BuildResult(issue.id, job.out, built=False)
+                results[n] = BuildResult(issue.id, job.out, built=False, digest=job.digest)
             else:
                 pending.append((n, job))
         bodies = _to_typst([t for _, job in pending for t in job.texts])
@@ -652,7 +659,7 @@ class PdfBuilder:
                 continue
             warnings, seconds = outcome
             self._record(job.out, job.digest)
-            results[n] = BuildResult(job.issue.id, job.out, True, seconds, tuple(warnings))
+            results[n] = BuildResult(job.issue.id, job.out, True, seconds, tuple(warnings), job.digest)
         if errors:
             kinds = {type(e) for e in errors}
             kind = kinds.pop() if len(kinds) == 1 else PdfError
