@@ -191,13 +191,13 @@ def test_later_pushes_keep_the_first_receipt(unit: Path, tmp_path: Path) -> None
 
     # the same branch again, with the item revised
     commit_file(unit, NEW_ITEM, ITEM.replace("36个", "37个"), "修改", date=dt.datetime.now(tz=BEIJING).isoformat())
-    again = push(unit, "origin", "xiushui/1201", account="someone-else")
+    again = push(unit, "origin", "xiushui/1201", account="xiushui-fanjing")  # the unit's other informant
     assert again.returncode == 0, again.stderr
     assert "已接报" not in again.stderr
     # a new branch from main that adds the same path once more, and its merge into main
     git(unit, "checkout", "-q", "-b", "again", "origin/main")
     commit_file(unit, NEW_ITEM, ITEM.replace("36个", "38个"), "重新报送")
-    other = push(unit, "origin", "again", account="someone-else")
+    other = push(unit, "origin", "again", account="xiushui-fanjing")
     assert other.returncode == 0, other.stderr
     assert "已接报" not in other.stderr
     merged = push(unit, "origin", "again:main", account="jj-editor-lijing")
@@ -213,9 +213,9 @@ def test_later_pushes_keep_the_first_receipt(unit: Path, tmp_path: Path) -> None
 def test_new_branch_without_pusher_variables_uses_user(unit: Path) -> None:
     git(unit, "checkout", "-q", "-b", "b")
     commit_file(unit, NEW_ITEM, ITEM)
-    done = push(unit, "origin", "b", account=None, user="xiushui-login")
+    done = push(unit, "origin", "b", account=None, user="xiushui-fanjing")
     assert done.returncode == 0, done.stderr
-    assert fetch_receipts(unit)[NEW_ITEM].account == "xiushui-login"
+    assert fetch_receipts(unit)[NEW_ITEM].account == "xiushui-fanjing"
 
 
 def test_every_added_item_of_a_push_is_received_once(unit: Path) -> None:
@@ -223,8 +223,8 @@ def test_every_added_item_of_a_push_is_received_once(unit: Path) -> None:
     commit_file(unit, NEW_ITEM, ITEM)
     second = "submissions/xiushui/2026/1201-02.md"
     commit_file(unit, second, ITEM.replace("修水县", "修水县今年"))
-    (unit / "notes.txt").write_text("不是信息", encoding="utf-8")
-    git(unit, "add", "notes.txt")
+    (unit / "submissions/xiushui/2026/1201-01.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # not an item
+    git(unit, "add", "submissions/xiushui/2026/1201-01.jpg")
     git(unit, "commit", "-q", "-m", "附件")
     assert push(unit, "origin", "two").returncode == 0
     assert sorted(fetch_receipts(unit)) == [NEW_ITEM, second]
@@ -284,7 +284,7 @@ def test_deleting_main_is_refused(unit: Path) -> None:
 
 def test_fast_forward_to_main_and_other_branches_pass(unit: Path) -> None:
     commit_file(unit, NEW_ITEM, ITEM)
-    assert push(unit, "origin", "main").returncode == 0
+    assert push(unit, "origin", "main", account="jj-editor-lijing").returncode == 0, "编辑可以推进主分支"
     git(unit, "checkout", "-q", "-b", "topic")
     commit_file(unit, "submissions/xiushui/2026/1201-02.md", ITEM)
     assert push(unit, "origin", "topic").returncode == 0

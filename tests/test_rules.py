@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bulletin import fields
-from bulletin.check import check_file
+from bulletin.check import check_changes, check_file
+from bulletin.codeowners import render as render_codeowners
 from bulletin.config import load_config
 from bulletin.fix import FixRefused, FixResult, fix_file
 from bulletin.model import Config, Finding, Item, Severity
@@ -33,6 +34,7 @@ from bulletin.rules import RULES
 from bulletin.timing import parse_time
 from bulletin.typography import HAN, correct_line, problems
 from conftest import REPO_ROOT, MakeItem
+from desk_helpers import git
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -148,6 +150,14 @@ class Doc:
     rel: str = ITEM
     received: dt.datetime = RECEIVED
     extra: tuple[tuple[str, bytes], ...] = ()  # other files of the desk (relative path, bytes)
+    # a rule on a branch's changes (bulletin check without files): these files are committed on
+    # main first, the file itself and `extra` on a branch; `author` is the pull request's account
+    on_main: tuple[tuple[str, bytes], ...] | None = None
+    author: str | None = None
+
+    @property
+    def on_branch(self) -> bool:
+        return self.on_main is not None or self.author is not None
 
 
 @dataclass(frozen=True)
@@ -213,12 +223,26 @@ EVENT_TEXT = (
 )
 CALL_FILE = "calls/2026/1112-anquan.md"
 CALL_TEXT = "---\n主题: 今冬明春安全生产工作进展\n约稿单位: [xiushui, wuning]\n截止时间: 2026-11-20 17:00\n---\n"
+ISSUE_FILE = "issues/huiyao/2026/001.md"
+ISSUE_TEXT = "---\n刊物: huiyao\n期号: 1\n---\n"
 
 
 CASES: list[Case] = [
     # --- 文件与格式
     case("encoding", "gbk", item_text().encode("gbk"), item_text().encode("utf-8"), None),
-    case("encoding", "binary-nul", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), item_text(), None),
+    case("encoding", "invalid-bytes", item_text().encode("utf-8")[:40] + b"\xff\xfe\xfa" + b"\n", item_text(), None),
+    case("file-type", "png-renamed", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), item_text(), None),
+    case("file-type", "nul-in-text", item_text().encode("utf-8") + b"\x00" * 4, item_text(), None),
+    case(
+        "invisible-char",
+        "zero-width-space-in-body",
+        item_text(BODY[:20] + "\u200b" + BODY[20:]),
+        item_text(),
+        body_line(item_text()) + 1,
+    ),
+    case(
+        "invisible-char", "right-to-left-override", item_text(标题="修水县召开\u202e会进推设建目项点重"), item_text(), 2
+    ),
     case("empty", "zero-bytes", b"", item_text(), None),
     case("empty", "only-whitespace", "\n  \n\t\n", item_text(), None),
     case("file-size", "over-256kb", _big_item(), item_text(), None),
@@ -273,6 +297,20 @@ CASES: list[Case] = [
         "not-in-registry",
         item_text(报送单位="修水县政府办"),
         item_text(报送单位="修水县委办公室"),
+        line_of(item_text(), "报送单位:"),
+    ),
+    case(
+        "unit-lookalike",
+        "traditional-form",
+        Doc(item_text(报送单位="濂溪區"), rel="submissions/lianxi/2026/1128-01.md"),
+        Doc(item_text(报送单位="濂溪区"), rel="submissions/lianxi/2026/1128-01.md"),
+        line_of(item_text(), "报送单位:"),
+    ),
+    case(
+        "unit-lookalike",
+        "fullwidth-letters",
+        item_text(报送单位="ｘｉｕｓｈｕｉ"),
+        item_text(报送单位="xiushui"),
         line_of(item_text(), "报送单位:"),
     ),
     case(
@@ -531,6 +569,69 @@ CASES: list[Case] = [
         Doc(emergency_text(), received=at(10, 29)),
         line_of(emergency_text(), "发生时间:"),
     ),
+    # --- 账号与权限（分支上的改动）
+    case(
+        "not-permitted",
+        "another-units-folder",
+        Doc(item_text(报送单位="修水县"), author="wuning-lujuan"),
+        Doc(item_text(报送单位="修水县"), author="xiushui-kuangxiaoping"),
+        None,
+    ),
+    case(
+        "not-permitted",
+        "unit-edits-an-issue",
+        Doc(ISSUE_TEXT, rel=ISSUE_FILE, author="xiushui-kuangxiaoping"),
+        Doc(ISSUE_TEXT, rel=ISSUE_FILE, author="jj-editor-lijing"),
+        None,
+    ),
+    case(
+        "not-permitted",
+        "account-not-in-registry",
+        Doc(item_text(), author="xiushui-someone"),
+        Doc(item_text(), author="xiushui-fanjing"),
+        None,
+    ),
+    case(
+        "not-permitted",
+        "editor-edits-the-code",
+        Doc("print('x')\n", rel="scripts/bulletin/x.py", author="jj-editor-lijing"),
+        Doc("print('x')\n", rel="scripts/bulletin/x.py", author="jj-admin-sunlixin"),
+        None,
+    ),
+    case(
+        "accepted-immutable",
+        "accepted-item-edited",
+        Doc(item_text(BODY + "会后，各乡镇作了表态发言。"), on_main=((ITEM, item_text().encode("utf-8")),)),
+        Doc(
+            item_text(续报="xiushui/2026/1128-01"),
+            rel="submissions/xiushui/2026/1128-02.md",
+            on_main=((ITEM, item_text().encode("utf-8")),),
+        ),
+        None,
+    ),
+    case(
+        "accepted-immutable",
+        "editor-edits-an-accepted-item",
+        Doc(
+            item_text(标题="修水县召开项目建设推进会"),
+            on_main=((ITEM, item_text().encode("utf-8")),),
+            author="jj-editor-lijing",
+        ),
+        Doc(
+            item_text(),
+            rel="submissions/xiushui/2026/1128-02.md",
+            on_main=((ITEM, item_text().encode("utf-8")),),
+            author="jj-editor-lijing",
+        ),
+        None,
+    ),
+    case(
+        "codeowners",
+        "edited-by-hand",
+        Doc("* @someone\n", rel=".github/CODEOWNERS", on_main=()),
+        Doc(render_codeowners(load_config(REPO_ROOT)), rel=".github/CODEOWNERS", on_main=()),
+        None,
+    ),
 ]
 
 
@@ -540,9 +641,25 @@ def _write_doc(desk: Path, doc: Doc, make_item: MakeItem) -> Path:
     return make_item(doc.content, doc.rel)
 
 
+def _check_doc(desk: Path, config: Config, doc: Doc, make_item: MakeItem) -> list[Finding]:
+    """check_file on the file, or for a rule on a branch's changes, `bulletin check` of a real branch."""
+    if not doc.on_branch:
+        return check_file(config, _write_doc(desk, doc, make_item), doc.received)
+    for rel, data in doc.on_main or ():
+        make_item(data, rel)
+    git(desk, "init", "-q", "-b", "main")
+    git(desk, "add", "-A")
+    git(desk, "commit", "-q", "-m", "main")
+    git(desk, "checkout", "-q", "-b", "pr")
+    _write_doc(desk, doc, make_item)
+    git(desk, "add", "-A")
+    git(desk, "commit", "-q", "-m", "pr")
+    return check_changes(config, "main", doc.received, author=doc.author).findings
+
+
 @pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
 def test_bad_case_reports_the_rule(c: Case, demo_desk: Path, demo_config: Config, make_item: MakeItem) -> None:
-    findings = check_file(demo_config, _write_doc(demo_desk, c.bad, make_item), c.bad.received)
+    findings = _check_doc(demo_desk, demo_config, c.bad, make_item)
     reported = only(findings, c.rule)
     assert reported, f"{c.rule} not reported; got {[(f.rule, f.line, f.message) for f in findings]}"
     assert all(f.severity is RULES[c.rule].severity for f in reported)
@@ -556,7 +673,7 @@ def test_bad_case_reports_the_rule(c: Case, demo_desk: Path, demo_config: Config
 
 @pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
 def test_corrected_case_passes(c: Case, demo_desk: Path, demo_config: Config, make_item: MakeItem) -> None:
-    findings = check_file(demo_config, _write_doc(demo_desk, c.good, make_item), c.good.received)
+    findings = _check_doc(demo_desk, demo_config, c.good, make_item)
     assert c.rule not in rules_of(findings)
     assert errors(findings) == [], [(f.rule, f.line, f.message) for f in findings]
 

@@ -54,6 +54,14 @@ def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
         return None, f"年份文件夹“{year}”应为四位年份，如 submissions/{unit_id}/2026/"
     if not _NAME.match(name):
         return None, f"文件名“{name}”只能用字母、数字、连字符和下划线，以 .md 结尾，如 1128-01.md"
+    from bulletin.names import case_twins, windows_problem  # the desk is also worked on from Windows
+
+    unsafe = windows_problem(name)
+    if unsafe:
+        return None, f"文件名“{name}”在 Windows 上不能使用：{unsafe}。请改名，如 1128-01.md"
+    twins = case_twins(config.root / rel)
+    if twins:
+        return None, f"文件名“{name}”与同一文件夹中的“{twins[0]}”只差大小写，在 Windows 上是同一个文件：请改名"
     return Location(unit_id, year, name[: -len(".md")]), None
 
 
@@ -89,8 +97,12 @@ def _order(f: Finding) -> tuple[str, int, int, str]:
     return (f.path, f.line or 0, 0 if f.severity is Severity.ERROR else 1, f.rule)
 
 
-def check_changes(config: Config, base: str | None, received_at: dt.datetime) -> CheckResult:
-    """Check what the branch adds or changes under submissions/ (deleted files are not items)."""
+def check_changes(config: Config, base: str | None, received_at: dt.datetime, author: str | None = None) -> CheckResult:
+    """Check what the branch adds or changes under submissions/ (deleted files are not items), and
+    the branch as a whole: no accepted submission (on `base`) modified, deleted or overwritten, no
+    receipt touched, CODEOWNERS current when the registry changes; with `author` (the pull request's
+    account), also every change that account may not make by the registry of `config` (the base's).
+    """
     items: list[Path] = []
     findings: list[Finding] = []
     for path in git.changed_files(config.root, base):
@@ -113,9 +125,26 @@ def check_changes(config: Config, base: str | None, received_at: dt.datetime) ->
                 )
             )
     result = check_paths(config, items, received_at)
-    result.findings = sorted(findings + result.findings, key=_order)
-    result.checked += len(findings)
+    checked = {shown_path(config, p) for p in items} | {f.path for f in findings}
+    branch = _branch_findings(config, base, author)
+    # check_file already refuses an added or changed receipt: one finding per file and rule
+    seen = {(f.path, f.rule) for f in result.findings}
+    branch = [f for f in branch if (f.path, f.rule) not in seen]
+    result.findings = sorted(findings + result.findings + branch, key=_order)
+    result.checked += len(findings) + len({f.path for f in branch} - checked)
     return result
+
+
+def _branch_findings(config: Config, base: str | None, author: str | None) -> list[Finding]:
+    from bulletin import codeowners, identity
+
+    changes = identity.branch_changes(config.root, base)
+    accepted = identity.accepted_paths(config.root, base)
+    if author is None:
+        findings = identity.immutability(changes, accepted.__contains__)
+    else:
+        findings = identity.authorize(config, author, changes, accepted.__contains__)
+    return findings + codeowners.branch_findings(config.root, changes)
 
 
 def item_of(config: Config, path: Path) -> Item:

@@ -2,8 +2,10 @@
 
 `bulletin hook install BARE` writes two hooks into a bare repository:
 
-- pre-receive refuses to rewrite or delete `refs/heads/main` and refuses any client push to the
-  receipts ref (only the server writes receipts);
+- pre-receive refuses to rewrite or delete `refs/heads/main`, refuses any client push to the
+  receipts ref (only the server writes receipts), and refuses a pushed branch whose changes the
+  pushing account may not make by the registry on main (bulletin.identity): a unit's account only
+  adds its own unit's submissions and never pushes to main, nobody changes an accepted submission;
 - post-receive records a receipt (server clock, the pushing account) for every submission a push
   adds, as a note on the pushed commit. Commit dates never enter: units can forge them.
 
@@ -27,7 +29,10 @@ from typing import TextIO
 
 import git
 
-from bulletin.errors import UsageError
+from bulletin import atomic
+from bulletin.errors import BulletinError, UsageError
+from bulletin.identity import UNIT, Change, authorize, parse_name_status, role_of
+from bulletin.model import Config, Finding
 from bulletin.receipts import NOTES_REF, Receipt, add_receipts, read_receipts
 from bulletin.timing import format_time, now
 
@@ -171,20 +176,19 @@ def install(bare: Path, force: bool = False, python: str | None = None) -> list[
     if conflicts and not force:
         shown = "、".join(str(p) for p in conflicts)
         raise UsageError(f"{shown} 已存在且内容不同，未改动任何文件。确认要替换时，加 --force 重新运行")
-    done = []
-    hooks_dir.mkdir(parents=True, exist_ok=True)
+    done: list[Installed] = []
+    writes: list[atomic.Write] = []
     for name, target in targets:
         text = hook_script(name, python)
         if target.exists() and target.read_text(encoding="utf-8", errors="replace") == text:
-            status = "unchanged"
+            target.chmod(0o755)
+            done.append(Installed(target, "unchanged"))
         else:
-            status = "replaced" if target.exists() else "written"
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.chmod(0o755)
-            tmp.replace(target)
-        target.chmod(0o755)
-        done.append(Installed(target, status))
+            done.append(Installed(target, "replaced" if os.path.lexists(target) else "written"))
+            # a hook that is a symlink (to a script shared by several repositories) is replaced, not written through
+            writes.append(atomic.Write(target, text.encode("utf-8"), mode=0o755, follow_symlink=False))
+    # both hooks or neither: each written whole beside its place, then both put in place together
+    atomic.write_files(writes)
     return done
 
 
@@ -232,8 +236,9 @@ def _is_ancestor(repo: git.Repo, old: str, new: str) -> bool:
     return True
 
 
-def refusals(repo: git.Repo, updates: Sequence[Update]) -> list[str]:
-    """The Chinese reasons to refuse this push (empty: accept)."""
+def refusals(repo: git.Repo, updates: Sequence[Update], account: str | None = None) -> list[str]:
+    """The Chinese reasons to refuse this push (empty: accept); with `account` (the pusher), also
+    every change of a pushed branch that account may not make (see `identity_refusals`)."""
     reasons = []
     for up in updates:
         if up.ref == NOTES_REF:
@@ -248,12 +253,98 @@ def refusals(repo: git.Repo, updates: Sequence[Update]) -> list[str]:
                 f"拒绝强制推送主分支 main（{up.old[:7]} → {up.new[:7]} 会改写已有的历史）：主分支只能向前推进。"
                 "请先运行 git pull 取回最新的 main，在其上提交后再推送"
             )
+    if account is not None:
+        reasons += identity_refusals(repo, updates, account)
+    return reasons
+
+
+def _main_config(repo: git.Repo) -> Config:
+    """The desk's configuration and registry as they are on main: a push never judges itself.
+
+    FileNotFoundError when main holds no desk (no bulletin.yml at its top)."""
+    from bulletin.config import CONFIG_NAME, load_config
+
+    tree = repo.commit(MAIN_REF).tree
+
+    def read(name: str) -> bytes:
+        try:
+            blob = tree / name
+        except KeyError as exc:
+            raise FileNotFoundError(name) from exc
+        return bytes(blob.data_stream.read())
+
+    read(CONFIG_NAME)
+    return load_config(Path(repo.git_dir), read, source="main:")
+
+
+def _fork_point(repo: git.Repo, new: str) -> str | None:
+    try:
+        return str(repo.git.merge_base(MAIN_REF, new)).strip() or None
+    except git.GitCommandError:  # unrelated history: everything in it is new
+        return None
+
+
+def pushed_changes(repo: git.Repo, base: str | None, new: str) -> list[Change]:
+    """What `new` changes against `base` (everything added when there is no base)."""
+    if base is None:
+        return [Change("A", name) for name in _names(repo.git.ls_tree("-r", "--name-only", "-z", new))]
+    return parse_name_status(repo.git.diff_tree("-r", "--no-renames", "--name-status", "-z", base, new))
+
+
+def _explain(branch: str, who: str, findings: Sequence[Finding]) -> list[str]:
+    """One line per reason, naming the pushing account and the files the reason concerns."""
+    paths: dict[str, list[str]] = {}
+    for f in findings:
+        paths.setdefault(f.message, []).append(f.path)
+    lines = []
+    for message, names in paths.items():
+        shown = "、".join(names[:5]) + (f" 等{len(names)}个文件" if len(names) > 5 else "")
+        lines.append(f"拒绝推送分支 {branch}（推送账号：{who}）：{shown}：{message}")
+    return lines
+
+
+def identity_refusals(repo: git.Repo, updates: Sequence[Update], account: str) -> list[str]:
+    """Changes the pushing account may not make, judged by the registry on main (never the pushed one).
+
+    A branch is judged by everything it brings relative to main (from its fork point), so that
+    what it would merge is what is checked; a push to main itself, by what it adds to main (only
+    editors and administrators push to main: the forge's merge). The first push into an empty
+    repository (no main yet) is an import and is not judged.
+    """
+    pushed = [up for up in updates if up.ref.startswith("refs/heads/") and not up.deleted]
+    if not pushed or not _ref_exists(repo, MAIN_REF):
+        return []
+    try:
+        config = _main_config(repo)
+    except FileNotFoundError:  # main holds no desk: nothing to judge by
+        return []
+    except BulletinError as exc:
+        return [
+            f"主分支上的配置有误，无法核对推送账号的权限，暂不接受推送：{exc}。请管理员先在服务器上修复主分支上的配置"
+        ]
+    role = role_of(config, account)
+    accepted = set(_names(repo.git.ls_tree("-r", "--name-only", "-z", MAIN_REF, "--", "submissions")))
+    reasons: list[str] = []
+    for up in pushed:
+        branch = up.ref[len("refs/heads/") :]
+        if up.ref == MAIN_REF:
+            if role.kind == UNIT:
+                reasons.append(
+                    f"拒绝推送主分支 main：{role.label}不能直接推送主分支。请推送到自己的分支"
+                    f"（如 git push origin HEAD:{role.unit_ids[0]}/1128-01）并发起合并请求，由信息处编辑审核合并"
+                )
+                continue
+            base: str | None = None if up.created else up.old
+        else:
+            base = _fork_point(repo, up.new)
+        findings = authorize(config, account, pushed_changes(repo, base, up.new), accepted.__contains__)
+        reasons += _explain(branch, role.label, findings)
     return reasons
 
 
 def pre_receive(stdin: TextIO, stderr: TextIO, env: Mapping[str, str] = os.environ) -> int:
     updates = parse_updates(stdin.read())
-    reasons = refusals(_open_here(env), updates)
+    reasons = refusals(_open_here(env), updates, pusher(env))
     for reason in reasons:
         stderr.write(f"信息报送台：{reason}\n")
     return 1 if reasons else 0

@@ -36,6 +36,7 @@ FAMILIES = {
     "length": "篇幅",
     "typography": "标点与数字",
     "deadline": "时限",
+    "identity": "账号与权限",
 }
 
 
@@ -107,6 +108,7 @@ def _load_families() -> None:
         events,
         files,
         header,
+        identity,
         length,
         secrecy,
         title,
