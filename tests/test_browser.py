@@ -53,6 +53,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "BULLETIN_AUDIENCE": "all"},  # the full site: every page is looked at
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return out

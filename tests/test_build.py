@@ -114,17 +114,22 @@ def test_mike_deploys_one_version_per_year_with_latest(published: Path) -> None:
         "GIT_COMMITTER_NAME": "信息报送台",
         "GIT_COMMITTER_EMAIL": "desk@example.org",
     }
-    done = subprocess.run(
-        [str(MIKE), "deploy", "--update-aliases", "2026", "latest"],
-        cwd=published,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    versions = json.loads(git(published, "show", "gh-pages:versions.json"))
-    assert versions == [{"version": "2026", "title": "2026", "aliases": ["latest"]}]
+    for audience in ("leaders", "counties"):  # as publish.yml does, one prefix per audience
+        done = subprocess.run(
+            [str(MIKE), "deploy", "--deploy-prefix", audience, "--update-aliases", "2026", "latest"],
+            cwd=published,
+            capture_output=True,
+            text=True,
+            env={**env, "BULLETIN_AUDIENCE": audience},
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
     listing = git(published, "ls-tree", "-r", "--name-only", "gh-pages")
-    assert "2026/publications/huiyao/2026/001/index.html" in listing
-    assert "2026/pdf/huiyao/2026/001.pdf" in listing
+    for audience, name in (("leaders", "市领导"), ("counties", "县区办公室")):
+        versions = json.loads(git(published, "show", f"gh-pages:{audience}/versions.json"))
+        assert versions == [{"version": "2026", "title": "2026", "aliases": ["latest"]}]
+        assert f"{audience}/2026/publications/huiyao/2026/001/index.html" in listing
+        assert f"{audience}/2026/pdf/huiyao/2026/001.pdf" in listing
+        home = git(published, "show", f"gh-pages:{audience}/2026/index.html")
+        assert f"本站读者范围：{name}" in home
+    assert "versions.json" not in listing.split()  # nothing outside the audiences' folders

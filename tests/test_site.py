@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -35,13 +36,15 @@ _HREF = re.compile(r"<a\b[^>]*\bhref=\"([^\"]+)\"")
 _TAG = re.compile(r"<[^>]+>")
 
 
-def build(desk: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def build(desk: Path, out: Path, audience: str = "all") -> subprocess.CompletedProcess[str]:
+    """Plain `mkdocs build`; the full site unless an audience is named (the default is the least-privileged)."""
     return subprocess.run(
         [str(MKDOCS), "build", "--strict", "--config-file", str(desk / "mkdocs.yml"), "--site-dir", str(out)],
         cwd=desk,
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "BULLETIN_AUDIENCE": audience},
     )
 
 

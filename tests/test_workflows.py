@@ -528,14 +528,16 @@ def test_comment_script_without_summary(tmp_path: Path) -> None:
     assert "没有生成摘要" in calls[-1][1]["body"]
 
 
-def test_publish_workflow_deploys_the_current_year_volume_with_mike() -> None:
+def test_publish_workflow_deploys_the_current_year_volume_of_every_audience_with_mike() -> None:
     wf = load("publish.yml")
     assert triggers(wf)["push"]["branches"] == ["main"]
     checkout = next(s for s in steps(wf) if uses(s).startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
     script = "\n".join(str(s.get("run", "")) for s in steps(wf))
-    assert 'mike deploy --push --update-aliases "$YEAR" latest' in script
-    assert 'BULLETIN_YEAR="$YEAR"' in script
+    assert "for AUDIENCE in $(bulletin audiences --ids)" in script
+    assert 'mike deploy --push --deploy-prefix "$AUDIENCE" --update-aliases "$YEAR" latest' in script
+    assert 'BULLETIN_AUDIENCE="$AUDIENCE" BULLETIN_YEAR="$YEAR"' in script
+    assert "--audience all" not in script and "BULLETIN_AUDIENCE=all" not in script  # the full site is never published
     assert "bulletin issue check" in script
 
 

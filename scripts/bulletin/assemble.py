@@ -6,14 +6,17 @@ Accepted (采用入库) means: the submission is on the main branch (its pull re
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+import yaml
+
 from bulletin import fields
+from bulletin.atomic import NameTaken, create_file
 from bulletin.errors import UsageError
-from bulletin.fix import atomic_write
 from bulletin.issue import (
     LEVELS,
     IssueProblems,
@@ -21,11 +24,22 @@ from bulletin.issue import (
     issue_files,
     issue_path,
     level_rank,
-    read_issue,
+    parse_issue,
+    read_issue_text,
     render_issue,
 )
 from bulletin.model import Config, Finding, Issue, IssueItem, Item, Severity
-from bulletin.read import read_item
+from bulletin.read import (
+    FINDINGS_PER_RULE,
+    FRONT_MATTER_MAX_NODES,
+    YamlProblem,
+    invisible_lines,
+    invisible_message,
+    load_yaml,
+    long_line,
+    read_item,
+    split_front_matter,
+)
 from bulletin.rules.header import text_field
 from bulletin.rules.secrecy import classification_of
 
@@ -67,15 +81,65 @@ def item_level(item: Item) -> str:
     return level if level in LEVELS else "机密"  # unreadable: assume the worst
 
 
+ISSUE_LINE_MAX_CHARS = 5000  # an item's paragraph is at most some 1500 characters
+
+
 def load_issues(config: Config) -> tuple[list[Issue], list[Finding]]:
-    issues, findings = [], []
+    """Every issue of the desk, and what is wrong with them (the site is not built while any is)."""
+    issues, findings, _ = _load_issues(config)
+    return issues, findings
+
+
+def _load_issues(config: Config) -> tuple[list[Issue], list[Finding], dict[str, str]]:
+    """Issues, findings and each issue's text (by its desk-relative path)."""
+    issues: list[Issue] = []
+    findings: list[Finding] = []
+    texts: dict[str, str] = {}
     for path in issue_files(config.root):
         shown = path.relative_to(config.root).as_posix()
         try:
-            issues.append(read_issue(path, shown))
+            text = read_issue_text(path, shown)
+            parts = split_front_matter(text)  # the head is bounded by the YAML reader; the body here
+            too_long = long_line(parts[2], ISSUE_LINE_MAX_CHARS) if parts else None
+            if parts and too_long:
+                number, length = parts[3] + too_long[0] - 1, too_long[1]
+                message = f"这一行有{length}个字符，超过单行上限{ISSUE_LINE_MAX_CHARS}字：请按段落换行"
+                raise IssueProblems([Finding(shown, number, "issue-format", Severity.ERROR, message)])
+            issue = parse_issue(text, shown, path.name)
         except IssueProblems as exc:
             findings.extend(exc.findings)
-    return issues, findings
+            continue
+        issues.append(issue)
+        texts[shown] = text
+        findings.extend(issue_content_findings(config, path, shown, text))
+    return issues, findings, texts
+
+
+def issue_content_findings(config: Config, path: Path, shown: str, text: str) -> list[Finding]:
+    """What an issue may not carry into the site and the PDF, by the rules submissions follow:
+    invisible characters, raw HTML and script, links and images that leave the desk or the network."""
+    from bulletin.rules import RULES
+    from bulletin.rules.body import markup_problems
+
+    found: list[tuple[str, int, str]] = []
+    for count, (number, chars) in enumerate(invisible_lines(text)):
+        if count < FINDINGS_PER_RULE:
+            found.append(("invisible-char", number, invisible_message(chars)))
+    parts = split_front_matter(text)
+    if parts is not None:
+        fm_text, fm_line, body, body_line = parts
+        found += markup_problems(body, body_line, path.parent, config.root)
+        try:
+            raw, node = load_yaml(fm_text, max_nodes=FRONT_MATTER_MAX_NODES)
+        except YamlProblem:  # parse_issue has read it already
+            raw, node = None, None
+        if isinstance(raw, dict) and isinstance(node, yaml.MappingNode):
+            lines = {str(k.value): fm_line + k.start_mark.line for k, _ in node.value}
+            for key, value in raw.items():
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, str):
+                        found += markup_problems(item, lines.get(str(key), fm_line), path.parent, config.root)
+    return [Finding(shown, line, rule, RULES[rule].severity, message) for rule, line, message in found]
 
 
 def draft(config: Config, pub_id: str, sources: list[str], today: dt.date, supplement: bool = False) -> Issue:
@@ -132,11 +196,13 @@ def draft(config: Config, pub_id: str, sources: list[str], today: dt.date, suppl
 
 
 def write_draft(config: Config, issue: Issue) -> Path:
+    """Write the drafted issue to its new file: whole or not at all, never over an existing one."""
     path = issue_path(config.root, issue.publication, issue.year, issue.number, issue.supplement)
-    if path.exists():
-        raise UsageError(f"{path.relative_to(config.root)} 已存在，不覆盖")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, render_issue(issue, config).encode("utf-8"))
+    rel = path.relative_to(config.root).as_posix()
+    try:
+        create_file(path, render_issue(issue, config).encode("utf-8"), within=config.root, shown=rel)
+    except NameTaken as exc:
+        raise UsageError(f"{rel} 已存在，不覆盖：请检查是否已起草过这一期") from exc
     return path
 
 
@@ -145,13 +211,13 @@ Accepted = Callable[[str], bool]  # is this submission id on the main branch?
 
 def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
     """Every issue of the desk: sources accepted, numbering, secrecy."""
-    issues, findings = load_issues(config)
+    issues, findings, texts = _load_issues(config)
 
     def emit(issue: Issue, line: int | None, rule: str, message: str) -> None:
         findings.append(Finding(issue.path, line, rule, Severity.ERROR, message))
 
     for issue in issues:
-        for number, line in enumerate((config.root / issue.path).read_text(encoding="utf-8").split("\n"), start=1):
+        for number, line in enumerate(texts[issue.path].split("\n"), start=1):
             if fields.PLACEHOLDER in line:
                 emit(issue, number, "issue-format", f"“{fields.PLACEHOLDER}……】”还没有换成实际内容：请填写")
         pub = config.publication(issue.publication)
@@ -199,7 +265,47 @@ def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
                 f"本期密级{issue.classification}低于所刊信息的最高密级{highest}：请把密级改为{highest}",
             )
     findings.extend(_numbering(config, issues))
+    findings.extend(_stray_files(config))
     return sorted(findings, key=lambda f: (f.path, f.line or 0))
+
+
+def _stray_files(config: Config) -> list[Finding]:
+    """Files under issues/ that are not issue files (ignored by everything else), and names that
+    Windows refuses. The walk follows no link: a link loop cannot hang it."""
+    from bulletin.names import windows_problem
+
+    out: list[Finding] = []
+    base = config.root / "issues"
+    for folder, dirs, files in os.walk(base, followlinks=False):
+        for name in dirs + files:
+            path = Path(folder) / name
+            rel = path.relative_to(config.root).as_posix()
+            unsafe = windows_problem(name)
+            if unsafe:
+                out.append(
+                    Finding(
+                        rel,
+                        None,
+                        "issue-format",
+                        Severity.ERROR,
+                        f"名称“{name}”在 Windows 上不能使用：{unsafe}，请改名",
+                    )
+                )
+            elif name in files and (len(path.relative_to(base).parts) != 3 or not is_issue_file(name)):
+                if name.startswith("."):  # .gitkeep and the like
+                    continue
+                out.append(
+                    Finding(
+                        rel,
+                        None,
+                        "issue-format",
+                        Severity.ERROR,
+                        "这不是刊物文件，不会被编排和发布：刊物文件应为 issues/<刊物>/<年份>/<期号>.md（如 015.md，增刊 zk001.md），请改名或删去",
+                    )
+                )
+            if len(out) > FINDINGS_PER_RULE:
+                return out
+    return out
 
 
 def _numbering(config: Config, issues: list[Issue]) -> list[Finding]:
@@ -262,8 +368,11 @@ def check_published(config: Config, read_base: Callable[[str], bytes], base_issu
             )
             continue
         old_text = read_base(rel).decode("utf-8", "replace")
-        new_text = path.read_text(encoding="utf-8")
-        if old_text == new_text:
+        try:
+            new_text = read_issue_text(path, rel)  # bounded, and never a link or a device
+        except IssueProblems:
+            continue  # reported by check_issues
+        if old_text.replace("\r\n", "\n") == new_text:
             continue
         try:
             old = parse_issue(old_text, rel, path.name)

@@ -1,50 +1,166 @@
-"""`bulletin build`: the whole site with every issue's PDF, replacing the last good build only when whole.
+"""`bulletin build`: the site with every issue's PDF, replacing the last good build only when whole.
 
 The pages and the PDFs are made by the desk's mkdocs plugin, so plain `mkdocs build`,
-`mkdocs serve` and `mike deploy` make the same site; this command adds a safe swap.
+`mkdocs serve` and `mike deploy` make the same site; this command adds a safe swap and the
+choice of audience (读者范围): one audience's site, the full site (`all`, only when asked), or
+every audience's site side by side (`site/<audience>/`), which is what the web server serves,
+each folder behind its own access control.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import fcntl
+import html
 import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as load_mkdocs_config
-from mkdocs.exceptions import MkDocsException
+from mkdocs.exceptions import Abort, MkDocsException
 
+from bulletin.config import load_config
 from bulletin.errors import BulletinError
+from bulletin.model import Audience
+from bulletin.publish.audience import ENV, EVERYTHING, scope_for
+
+log = logging.getLogger("mkdocs")
 
 
 class BuildError(BulletinError):
     exit_code = 1
 
 
-def build_site(root: Path, site_dir: Path | None = None, year: int | None = None, strict: bool = True) -> Path:
+@contextlib.contextmanager
+def _env(name: str, value: str | None) -> Iterator[None]:
+    old = os.environ.get(name)
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def _mkdocs(root: Path, out: Path, strict: bool, audience: str | None) -> None:
+    with _env(ENV, audience):
+        cfg = load_mkdocs_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=strict)
+        mkdocs_build(cfg)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE): there is no moment when
+    neither is in place. False where the system cannot do it."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path, target: Path) -> Iterator[None]:
+    """One build at a time into a folder (a lock on the folder itself: no lock file to commit)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError(f"{target} 正在由另一个构建使用：请等它结束后再试") from exc
+        yield
+    finally:
+        os.close(fd)
+
+
+def _swap_in(target: Path, produce: Callable[[Path], None]) -> Path:
     """Build into a fresh folder beside the target, then swap it in: an interrupted or failed
-    build leaves the last good site in place."""
-    target = (site_dir or root / "site").resolve()
+    build leaves the last good site in place. Folders left by a killed build are removed first."""
+    target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{target.name}.old")
+    with _locked(target.parent, target):
+        if not target.exists() and old.is_dir():  # killed between the two renames of the fallback swap
+            old.rename(target)
+        for leftover in [*target.parent.glob(f".{target.name}.building-*"), old]:
+            shutil.rmtree(leftover, ignore_errors=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(work, 0o777 & ~umask)  # mkdtemp's 0700 would keep the web server out
+        try:
+            produce(work)
+        except MkDocsException as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            reason = "原因见上面的错误信息" if isinstance(exc, Abort) else str(exc)
+            raise BuildError(f"站点构建失败，原有站点未动：{reason}") from exc
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        if target.exists() and _exchange(work, target):
+            shutil.rmtree(work, ignore_errors=True)  # now the last site
+        else:
+            if target.exists():
+                target.rename(old)
+            work.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+    log.info("站点已构建到 %s", target)
+    return target
+
+
+def build_site(
+    root: Path, site_dir: Path | None = None, year: int | None = None, strict: bool = True, audience: str | None = None
+) -> Path:
+    """One site: for `audience` (an id or name, `all` for everything), by default the least-privileged."""
+    scope_for(load_config(root), audience)  # an unknown audience: a plain error before anything is built
     if year is not None:
         os.environ["BULLETIN_YEAR"] = str(year)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
-        cfg = load_mkdocs_config(config_file=str(root / "mkdocs.yml"), site_dir=str(work), strict=strict)
-        mkdocs_build(cfg)
-    except MkDocsException as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        raise BuildError(f"站点构建失败，原有站点未动：{exc}") from exc
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    work.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    logging.getLogger("mkdocs").info("站点已构建到 %s", target)
-    return target
+    return _swap_in(site_dir or root / "site", lambda out: _mkdocs(root, out, strict, audience))
+
+
+def build_audiences(root: Path, site_dir: Path | None = None, year: int | None = None, strict: bool = True) -> Path:
+    """Every configured audience's site in its own folder (site/<id>/), and an index page listing
+    them; all or nothing. The full site is never among them."""
+    config = load_config(root)
+    if not config.audiences:
+        raise BuildError("bulletin.yml 中没有配置读者范围（audiences）：请先配置，或不加 --every-audience 构建")
+    if year is not None:
+        os.environ["BULLETIN_YEAR"] = str(year)
+
+    def produce(out: Path) -> None:
+        for audience in config.audiences:
+            _mkdocs(root, out / audience.id, strict, audience.id)
+        (out / "index.html").write_text(_index_page(config.desk, config.audiences), encoding="utf-8")
+
+    return _swap_in(site_dir or root / "site", produce)
+
+
+def _index_page(desk: str, audiences: tuple[Audience, ...]) -> str:
+    rows = "\n".join(
+        f'<li><a href="{html.escape(a.id)}/">{html.escape(a.name)}</a>'
+        f"（{html.escape(a.description or '')}{'，' if a.description else ''}最高密级：{html.escape(a.max_classification)}）</li>"
+        for a in audiences
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8">'
+        f"<title>{html.escape(desk)} 信息报送台</title></head>\n<body>\n"
+        f"<h1>{html.escape(desk)} 信息报送台</h1>\n<p>请进入本人所在的读者范围（须登录）：</p>\n<ul>\n{rows}\n</ul>\n"
+        "</body>\n</html>\n"
+    )
+
+
+__all__ = ["EVERYTHING", "BuildError", "build_audiences", "build_site"]

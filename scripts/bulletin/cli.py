@@ -71,7 +71,9 @@ def _parser() -> _Parser:
     p = sub.add_parser(
         "check",
         help="检查信息（CI 在每个合并请求上运行）",
-        description="检查信息的格式、标点、篇幅、密级和时限。不给文件时，检查本分支相对主分支新增或修改的信息。\n"
+        description="检查信息的格式、标点、篇幅、密级和时限。不给文件时，检查本分支相对主分支新增或修改的信息，\n"
+        "并检查本分支没有改动已采用的信息和接报记录、改动名册时重新生成了 CODEOWNERS；\n"
+        "给出 --author 时，另按主分支上的名册核对这个账号能否做出每一处改动。\n"
         "退出码：0 无错误（可有警告），1 有错误，2 用法或配置有误。",
     )
     p.add_argument(
@@ -82,6 +84,12 @@ def _parser() -> _Parser:
         help="要检查的信息文件或文件夹（文件夹即其中全部 .md 文件；可放在任何位置）",
     )
     p.add_argument("--base", metavar="分支", help="与哪个分支比较（默认 main，其次 origin/main）")
+    p.add_argument(
+        "--author",
+        metavar="账号",
+        help="合并请求发起人的账号（CI 传入）：按主分支上的名册核对这个账号能否做出本分支的每一处改动；"
+        "只用于不给文件时",
+    )
     p.add_argument(
         "--format",
         choices=sorted(report.PRINTERS),
@@ -154,6 +162,18 @@ def _parser() -> _Parser:
     )
     p.add_argument("--site-dir", metavar="目录", type=Path, help="输出目录（默认 site/）")
     p.add_argument("--year", metavar="年份", type=int, help="只构建这一年卷（按年份分版本发布时用）")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument(
+        "--audience",
+        metavar="读者范围",
+        help="只为这一读者范围构建（bulletin.yml 的 audiences 中的 id 或名称）；不写则构建权限最低的范围；"
+        "写 all 构建含全部内容的站点（仅供信息处内部使用）",
+    )
+    who.add_argument(
+        "--every-audience",
+        action="store_true",
+        help="为每个读者范围各构建一个站点，放在 site/<读者范围id>/ 下，由网站服务器分别设访问控制",
+    )
 
     p = sub.add_parser(
         "ledger",
@@ -276,6 +296,50 @@ def _parser() -> _Parser:
     p.add_argument("--now", metavar="时间", help="按哪一天检查，如 2026-11-28（默认今天）")
     p.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或 json")
 
+    p = sub.add_parser(
+        "codeowners",
+        help="按名册生成 .github/CODEOWNERS（管理员使用）",
+        description="按信息网络名册（network.yml）生成 .github/CODEOWNERS：信息、刊物、事件、约稿、登记和站点页面\n"
+        "由编辑审核，其他一切（含名册和接报记录）由管理员审核。名册中的编辑、管理员调整后运行，与名册一并提交。\n"
+        "退出码：0 已生成或已是最新，1（--check）文件缺失或与名册不一致，2 用法或配置有误。",
+    )
+    p.add_argument("--check", action="store_true", help="只检查文件是否存在且与名册一致，不写文件（CI 用）")
+
+    p = sub.add_parser(
+        "verify",
+        help="核查整个仓库的完整性：已采用的信息、已发布的刊物、接报记录、站点上的PDF",
+        description="核查主分支的历史和发布的站点：已采用的信息合入后没有被改动或删除，已发布的刊物只以更正（修订加一）改动，\n"
+        "接报记录只追加，每条信息都有接报记录；给出 --site 时还核查站点上的每份PDF与发布记录和刊物当前内容一致，\n"
+        "且没有超出该站点读者范围的PDF。退出码：0 无问题，1 有问题，2 用法或配置有误。",
+    )
+    p.add_argument("--base", metavar="分支", help="核查哪个分支（默认 main，其次 origin/main）")
+    p.add_argument("--site", metavar="目录", type=Path, help="同时核查这个已发布的站点（bulletin build 的输出）")
+    p.add_argument("--format", choices=sorted(report.PRINTERS), default="text", help="输出格式：text、json 或 github")
+
+    p = sub.add_parser(
+        "audiences",
+        help="列出读者范围：各自收到哪些刊物、最高密级",
+        description="列出 bulletin.yml 中配置的读者范围（audiences）。不指定读者范围的构建用权限最低的一个。",
+    )
+    p.add_argument("--ids", action="store_true", help="只列出各范围的 id，每行一个（供发布脚本使用）")
+
+    p = sub.add_parser(
+        "nginx",
+        help="生成按读者范围分别设访问控制的 nginx 配置（管理员使用）",
+        description="按 bulletin.yml 的读者范围生成 nginx 的 server 配置：每个范围的站点（site/<id>/）各用一个口令文件，\n"
+        "其余路径一概拒绝，并禁止浏览器从外部加载任何资源。配置写到标准输出，由管理员审阅后放入 nginx 的配置目录。",
+    )
+    p.add_argument(
+        "--root", default="/srv/bulletin/site", metavar="目录", help="站点所在目录（默认 /srv/bulletin/site）"
+    )
+    p.add_argument(
+        "--auth-dir", default="/etc/nginx/bulletin", metavar="目录", help="口令文件所在目录（默认 /etc/nginx/bulletin）"
+    )
+    p.add_argument("--listen", default="443 ssl", metavar="端口", help="监听的端口（默认 443 ssl）")
+    p.add_argument(
+        "--server-name", default="bulletin.internal", metavar="域名", help="服务器名（默认 bulletin.internal）"
+    )
+
     p = sub.add_parser("rules", help="列出全部检查规则", description="列出全部检查规则：编号、级别和说明。")
     p.add_argument(
         "--format", choices=["text", "md"], default="text", help="text（默认）或 md（《信息写作与报送规范》页面）"
@@ -320,6 +384,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from bulletin.check import check_changes, check_paths
 
     if args.paths:
+        if args.author is not None:
+            raise UsageError("--author 只用于检查本分支的改动：请去掉给出的文件，或去掉 --author")
         config = _config(args)
         missing = [p for p in args.paths if not p.exists()]
         if missing:
@@ -338,14 +404,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             config = load_config(root)
         else:
             config = load_config(root, read, source=f"{ref}:")
-        result = check_changes(config, ref, _time_option(args.received_at, config.timezone, "--received-at"))
+        if args.author is not None and not args.author.strip():
+            raise UsageError("--author 的账号为空：CI 应传入合并请求发起人的账号")
+        received_at = _time_option(args.received_at, config.timezone, "--received-at")
+        result = check_changes(config, ref, received_at, author=args.author)
     print(report.PRINTERS[args.format](result.findings, result.checked))
     if args.summary:
-        try:
-            with args.summary.open("a", encoding="utf-8") as handle:
-                handle.write(report.summary(result.findings, result.checked))
-        except OSError as exc:
-            raise UsageError(f"无法写入摘要文件 {args.summary}：{exc.strerror}") from exc
+        report.append_summary(args.summary, result.findings, result.checked)
     return EXIT_FINDINGS if result.has_errors else EXIT_OK
 
 
@@ -419,6 +484,27 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from bulletin import codeowners
+
+    config = _config(args)
+    if args.check:
+        problem = codeowners.problem(config)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_FINDINGS
+        print(f"{codeowners.CODEOWNERS} 与信息网络名册一致")
+        return EXIT_OK
+    if codeowners.write(config):
+        print(
+            f"已生成 {codeowners.CODEOWNERS}（编辑{len(config.editors)}人，管理员{len(config.admins)}人）："
+            "请与名册的改动一并提交"
+        )
+    else:
+        print(f"{codeowners.CODEOWNERS} 未改动（已与名册一致）")
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from bulletin.guide import rules_markdown, rules_text
 
@@ -468,11 +554,14 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     import logging
 
-    from bulletin.build import build_site
+    from bulletin.build import build_audiences, build_site
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     root = _root(args)
-    target = build_site(root, args.site_dir, args.year)
+    if args.every_audience:
+        target = build_audiences(root, args.site_dir, args.year)
+    else:
+        target = build_site(root, args.site_dir, args.year, audience=args.audience)
     print(f"已构建：{target}")
     return EXIT_OK
 
@@ -559,6 +648,40 @@ def cmd_record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from bulletin.verify import verify
+
+    config = _config(args)
+    if args.site is not None and not args.site.is_dir():
+        raise UsageError(f"找不到站点目录 {args.site}：请先用 bulletin build 构建，或指向网站服务器上的站点目录")
+    findings, checked = verify(config, args.base, args.site)
+    print(report.PRINTERS[args.format](findings, checked))
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def cmd_audiences(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if args.ids:
+        print("\n".join(a.id for a in config.audiences))
+        return EXIT_OK
+    if not config.audiences:
+        print("bulletin.yml 中没有配置读者范围（audiences）：构建的站点含全部内容，只能部署在访问受控的内网。")
+        return EXIT_OK
+    least = config.least_audience()
+    for a in config.audiences:
+        default = "（默认）" if a is least else ""
+        names = "、".join(p.name for p in config.publications if p.id in a.publications)
+        print(f"{a.id}　{a.name}{default}　最高密级：{a.max_classification}　刊物：{names}")
+    return EXIT_OK
+
+
+def cmd_nginx(args: argparse.Namespace) -> int:
+    from bulletin.publish.serve import nginx_config
+
+    print(nginx_config(_config(args), args.root, args.auth_dir, args.listen, args.server_name), end="")
+    return EXIT_OK
+
+
 def cmd_hook(args: argparse.Namespace) -> int:
     from bulletin import hook
 
@@ -628,11 +751,27 @@ COMMANDS = {
     "new": cmd_new,
     "issue": cmd_issue,
     "rules": cmd_rules,
+    "codeowners": cmd_codeowners,
     "overdue": cmd_overdue,
     "health": cmd_health,
     "hook": cmd_hook,
+    "audiences": cmd_audiences,
+    "verify": cmd_verify,
+    "nginx": cmd_nginx,
     "receipt": cmd_receipt,
 }
+
+
+def _interrupted(argv: Sequence[str] | None) -> int:
+    """Ctrl-C: every write is atomic (bulletin.atomic), so nothing is left half-written."""
+    if argv is None:  # run as the command: a second Ctrl-C (e.g. while PDF threads finish) must not print a traceback
+        import contextlib
+        import signal
+
+        with contextlib.suppress(ValueError):  # not the main thread
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print("bulletin：已中断，未写完的修改已丢弃，不会留下写了一半的文件", file=sys.stderr)
+    return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -641,7 +780,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
     except (AttributeError, ValueError):
         pass
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except KeyboardInterrupt:
+        return _interrupted(argv)
     try:
         return COMMANDS[args.command](args)
     except BulletinError as exc:
@@ -651,8 +793,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        print("bulletin：已中断，文件未改动", file=sys.stderr)
-        return 130
+        return _interrupted(argv)
     except EOFError:
         print("bulletin：输入已结束，未生成文件", file=sys.stderr)
         return EXIT_USAGE

@@ -10,12 +10,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulletin import fields
+from bulletin import names as spelling
 from bulletin.errors import ConfigError
 from bulletin.model import Audience, Config, Deadlines, Editor, Informant, Limits, NetworkHealth, Publication, Unit
-from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml
-from bulletin.timing import TimeFormatError, parse_duration
+from bulletin.read import YAML_MAX_CHARS, DecodeProblem, YamlProblem, decode, load_yaml, read_bounded
+from bulletin.timing import TimeFormatError, parse_duration, parse_time
 
 CONFIG_NAME = "bulletin.yml"
+CONFIG_MAX_BYTES = YAML_MAX_CHARS  # bulletin.yml and the registry are read no further than this
 UNIT_TYPES = ("县区", "市直部门", "乡镇街道", "特约信息员")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -39,7 +41,7 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
     so a pull request cannot relax the rules it is judged by (e.g. lengthen a time limit).
     """
     root = root.resolve()
-    read = reader or (lambda name: (root / name).read_bytes())
+    read = reader or (lambda name: read_bounded(root / name, CONFIG_MAX_BYTES))
     path = Path(source + CONFIG_NAME) if source else root / CONFIG_NAME
     raw = _load_mapping(path, read, CONFIG_NAME)
     registry_name = _text(raw, "registry", path, default="network.yml")
@@ -71,6 +73,7 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
             for e in _mapping_list(registry.get("editors") or [], "editors", registry_path)
         ),
         network_health=_network_health(raw.get("network_health") or {}, path),
+        verify_since=_verify_since(raw.get("verify") or {}, path, tz),
         audiences=_audiences(raw.get("audiences") or [], path, publications),
         admins=tuple(
             Editor(name=_text(e, "name", registry_path), account=_text(e, "account", registry_path))
@@ -84,6 +87,8 @@ def _load_mapping(path: Path, read: Reader, name: str) -> dict[str, Any]:
         data = read(name)
     except FileNotFoundError as exc:
         raise ConfigError(f"找不到配置文件 {path}：请在报送台根目录运行，或用 --desk 指定") from exc
+    except DecodeProblem as exc:
+        raise ConfigError(f"{path}：{exc.message}") from exc
     except OSError as exc:
         raise ConfigError(f"无法读取 {path}：{exc.strerror}") from exc
     try:
@@ -207,6 +212,9 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
         pub_id = _text(entry, "id", path)
         if not _ID.match(pub_id):
             raise ConfigError(f"{path}：刊物 id“{pub_id}”只能含小写字母、数字和连字符")
+        unsafe = spelling.windows_problem(pub_id)
+        if unsafe:
+            raise ConfigError(f"{path}：刊物 id“{pub_id}”用作 issues/ 下的文件夹名，{unsafe}：请换一个 id")
         where = f"刊物 {pub_id}"
         level = _text(entry, "max_classification", path, default="内部")
         if level not in fields.CLASSIFICATIONS:
@@ -238,6 +246,17 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
             )
         )
     return tuple(pubs)
+
+
+def _verify_since(raw: Any, path: Path, tz: dt.tzinfo) -> dt.datetime | None:
+    if not isinstance(raw, dict) or not set(raw) <= {"since"}:
+        raise ConfigError(f"{path}：verify 只能有 since 一项，如 since: 2026-11-28 23:30")
+    if raw.get("since") is None:
+        return None
+    try:
+        return parse_time(raw["since"], tz)
+    except TimeFormatError as exc:
+        raise ConfigError(f"{path}：verify.since：{exc}") from exc
 
 
 def _audiences(raw: Any, path: Path, publications: tuple[Publication, ...]) -> tuple[Audience, ...]:
@@ -279,15 +298,20 @@ def _audiences(raw: Any, path: Path, publications: tuple[Publication, ...]) -> t
 
 
 def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
+
     if raw is None:
         raise ConfigError(f"{path}：缺少 units（报送单位名册）")
     units: list[Unit] = []
     names: dict[str, str] = {}
+    folded: dict[str, tuple[str, str]] = {}  # the look-alike form -> (unit id, as written)
     for entry in _mapping_list(raw, "units", path):
         unit_id = _text(entry, "id", path)
         if not _ID.match(unit_id):
             raise ConfigError(f"{path}：单位 id“{unit_id}”只能含小写字母、数字和连字符（用作文件夹名）")
         where = f"{path}：单位 {unit_id}"
+        unsafe = spelling.windows_problem(unit_id)
+        if unsafe:
+            raise ConfigError(f"{where}：id 用作文件夹名，{unsafe}：请换一个 id")
         unit_type = _text(entry, "type", path)
         if unit_type not in UNIT_TYPES:
             raise ConfigError(f"{where} 的 type“{unit_type}”无效，应为 {' / '.join(UNIT_TYPES)}")
@@ -306,9 +330,23 @@ def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
             informants=informants,
         )
         for ref in (unit.id, unit.name, *unit.aliases):
+            tricks = [(ch, what) for ch, what in spelling.differences(ref) if not what.startswith("繁体字")]
+            if tricks:
+                shown = "、".join(f"{spelling.label(ch)}是{what}" for ch, what in tricks[:5])
+                raise ConfigError(
+                    f"{where}：名称或别名“{spelling.visible(ref)}”中 {shown}：名册中的名称须用常规字符，请改正"
+                )
             if ref in names:
                 raise ConfigError(f"{where}：“{ref}”已被单位 {names[ref]} 使用，名称和别名不能重复")
             names[ref] = unit.id
+            key = spelling.fold(ref)
+            other = folded.get(key)
+            if other is not None and other[0] != unit.id:
+                raise ConfigError(
+                    f"{where}：“{ref}”与单位 {other[0]} 的“{other[1]}”只是写法不同（繁简、全角半角或大小写），"
+                    "报送时无法区分：请改用明显不同的名称或别名"
+                )
+            folded.setdefault(key, (unit.id, ref))
         units.append(unit)
     ids = {u.id for u in units}
     for unit in units:

@@ -140,6 +140,7 @@ class Config:
     network_health: NetworkHealth = field(default_factory=NetworkHealth)
     audiences: tuple[Audience, ...] = ()
     admins: tuple[Editor, ...] = ()  # 管理员: maintain the desk itself (code, workflows, configuration)
+    verify_since: dt.datetime | None = None  # `bulletin verify` judges main's history from here (启用时间)
 
     def audience(self, ref: str) -> Audience | None:
         """An audience by its id or its name."""

@@ -7,6 +7,7 @@ record as of the build, in the same sentences `bulletin overdue` and the notices
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from bulletin import health, overdue
 from bulletin.events import load_records
@@ -14,12 +15,14 @@ from bulletin.model import Config
 from bulletin.timing import format_time
 
 
-def discipline_page(config: Config, now: dt.datetime) -> str:
+def discipline_page(config: Config, now: dt.datetime, visible: Callable[[str | None], bool] = lambda _: True) -> str:
+    """`visible` says whether a case's submission id may appear (a site for one audience leaves
+    out cases about items above its clearance, whose titles the sentences would carry)."""
     records = load_records(config)
     subs = overdue.load_submitted(config)
     receipts = overdue.receipt_times(config, subs)
-    found = overdue.cases(config, records.events, subs, receipts, now)
-    calls = overdue.call_cases(config, records.calls, subs, receipts, now)
+    found = [c for c in overdue.cases(config, records.events, subs, receipts, now) if visible(c.submission)]
+    calls = [c for c in overdue.call_cases(config, records.calls, subs, receipts, now) if visible(c.submission)]
     gaps = health.network_health(config, subs, receipts, now)
     out = [
         "# 报送纪律",

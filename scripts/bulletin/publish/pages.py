@@ -74,6 +74,15 @@ class Desk:
     adoptions: dict[str, list[Adoption]] = field(default_factory=dict)  # submission id -> where it was adopted
     revisions: dict[str, list[Revision]] = field(default_factory=dict)  # issue id -> its revisions, oldest first
     by_publication: dict[str, dict[int, list[Issue]]] = field(default_factory=dict)  # newest first
+    # a build for one audience (读者范围): the publications it receives, its label on the pages
+    publications: tuple[Publication, ...] | None = None
+    audience_label: str = ""
+    audience_id: str = "all"  # "all": the full site
+    year: int | None = None  # the year volume built, None: every year
+
+    @property
+    def visible_publications(self) -> tuple[Publication, ...]:
+        return self.config.publications if self.publications is None else self.publications
 
     @classmethod
     def build(cls, config: Config, issues: list[Issue], submissions: dict[str, Submission]) -> Desk:
@@ -337,7 +346,9 @@ def _latest(issues: dict[int, list[Issue]]) -> Issue | None:
 def latest_issues(desk: Desk, from_src: str, level: int = 2) -> list[str]:
     """The latest issue of each publication with its item titles (the home page and 各期刊物)."""
     out: list[str] = []
-    for pub in desk.config.publications:
+    if desk.audience_label:
+        out += [f"本站读者范围：{md(desk.audience_label)}。本站只有这一范围可以阅读的刊物和信息。", ""]
+    for pub in desk.visible_publications:
         years = desk.by_publication.get(pub.id, {})
         out += [f"{'#' * level} {md(pub.name)}", ""]
         facts = [f for f in (pub.cadence, f"读者：{pub.audience}" if pub.audience else "") if f]
@@ -462,6 +473,8 @@ def units_index(desk: Desk) -> str:
     src = "units/index.md"
     by_unit = _by_unit(desk)
     out = ["# 报送单位", "", "全市信息报送网络的各单位，按类型排列。点击单位名称查看其报送和采用情况。", ""]
+    if desk.audience_label:
+        out += ["本站按读者范围发布：只列出编入本站所收刊物的信息，报送和采用条数也只计这些信息。", ""]
     for unit_type in UNIT_TYPES:
         units = [u for u in desk.config.units if u.type == unit_type]
         if not units:
@@ -528,7 +541,7 @@ def generate(desk: Desk, use_directory_urls: bool = True) -> Iterator[Page]:
     """Every generated page; the three section indexes are the ones in the nav."""
     config = desk.config
     yield Page("publications/index.md", publications_index(desk), in_nav=True)
-    for pub in config.publications:
+    for pub in desk.visible_publications:
         yield Page(publication_src(pub.id), publication_archive(desk, pub))
         for year in desk.by_publication.get(pub.id, {}):
             yield Page(year_src(pub.id, year), publication_year(desk, pub, year))

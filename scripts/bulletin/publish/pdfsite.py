@@ -6,6 +6,8 @@ content hashes decide what needs rebuilding, then linked or copied into the site
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -13,9 +15,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bulletin.model import Issue
+from bulletin.model import Config, Issue
+from bulletin.publish.audience import Scope
 from bulletin.publish.pages import Desk, pdf_path
 from bulletin.publish.pdf import PdfBuilder
+from bulletin.timing import now
+
+MANIFEST = "manifest.json"  # the publication record, in the site's pdf/ folder
 
 BATCH = 8  # issues per progress step: large enough to keep both cores busy
 
@@ -32,19 +38,24 @@ def _jobs(desk: Desk, store: Path) -> list[tuple[Issue, Path, str]]:
 
 
 def publish_pdfs(desk: Desk, site_dir: Path, store: Path | None = None) -> tuple[int, int]:
-    """Build what changed, place every PDF in the site; returns (rebuilt, reused)."""
+    """Build what changed, place every PDF in the site with the publication record
+    (pdf/manifest.json: each PDF's SHA-256 and the hash of the inputs it was built from,
+    which `bulletin verify` checks); returns (rebuilt, reused)."""
     store = store or desk.config.root / "build" / "pdf"
     jobs = _jobs(desk, store)
     built = kept = 0
+    digests: dict[str, str] = {}
     show = sys.stderr.isatty() and len(jobs) > BATCH
     with PdfBuilder(desk.config) as builder, tqdm(total=len(jobs), desc="生成PDF", unit="期", disable=not show) as bar:
         for start in range(0, len(jobs), BATCH):
             batch = jobs[start : start + BATCH]
-            for result in builder.build_many([(issue, out) for issue, out, _ in batch]):
+            for (_, _, rel), result in zip(batch, builder.build_many([(i, out) for i, out, _ in batch]), strict=True):
                 built += result.built
                 kept += not result.built
+                digests[rel] = result.digest
             bar.update(len(batch))
-    for _, out, rel in jobs:
+    entries = []
+    for issue, out, rel in jobs:
         target = site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
@@ -52,4 +63,42 @@ def publish_pdfs(desk: Desk, site_dir: Path, store: Path | None = None) -> tuple
             os.link(out, target)  # same file system: no copy
         except OSError:
             shutil.copy2(out, target)
+        entries.append(
+            {
+                "issue": issue.id,
+                "revision": issue.revision,
+                "source": issue.path,
+                "pdf": rel,
+                "pdf_sha256": sha256_of(target),
+                "inputs": digests[rel],
+            }
+        )
+    record = {
+        "desk": desk.config.desk,
+        "audience": desk.audience_id,
+        "year": desk.year,
+        "published_at": now().isoformat(timespec="seconds"),
+        "pdfs": entries,
+    }
+    manifest = site_dir / "pdf" / MANIFEST
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return built, kept
+
+
+def expected_pdfs(config: Config, scope: Scope, year: int | None, store: Path | None = None) -> dict[str, str]:
+    """The PDFs a site for `scope` (and year volume) must hold: site path -> hash of its inputs now."""
+    from bulletin.publish.plugin import load_desk
+
+    desk = load_desk(config.root, scope, year)
+    jobs = _jobs(desk, store or config.root / "build" / "pdf")
+    with PdfBuilder(config) as builder:
+        return {rel: builder.input_digest(issue, out) for issue, out, rel in jobs}
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

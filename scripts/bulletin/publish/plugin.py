@@ -31,6 +31,7 @@ from bulletin.errors import BulletinError, ConfigError
 from bulletin.guide import rules_markdown
 from bulletin.issue import ISSUES
 from bulletin.model import Config, Finding, Issue, Severity
+from bulletin.publish.audience import Scope, requested_audience, restrict, scope_for
 from bulletin.publish.pages import Desk, Submission, generate, latest_issues
 from bulletin.rules.header import as_list, text_field
 from bulletin.rules.secrecy import classification_of
@@ -43,15 +44,29 @@ _DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 class BulletinConfig(base.Config):
     rules_page = c.Type(str, default="rules.md")
     pdf = c.Type(bool, default=True)  # build every issue's PDF into site/pdf/ after the pages
+    # the audience (读者范围) to build for; BULLETIN_AUDIENCE overrides; empty: the least-privileged
+    audience = c.Type(str, default="")
 
 
 class BulletinPlugin(BasePlugin[BulletinConfig]):
     desk: Desk | None = None
+    scope: Scope | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Which audience this build is for; its name goes into the site's name on every page."""
+        try:
+            self.scope = scope_for(_config(desk_root(config)), requested_audience() or self.config.audience)
+        except ConfigError as exc:
+            raise PluginError(f"站点未能构建：{exc}") from exc
+        if self.scope.audience is not None:
+            config.site_name = f"{config.site_name}（{self.scope.audience.name}）"
+        log.info(f"读者范围：{self.scope.label}")
+        return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(self.config.rules_page) is None:
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
-        desk = self.desk = load_desk(desk_root(config))
+        desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year())
         for page in generate(desk, config.use_directory_urls):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -61,7 +76,10 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         from bulletin.publish.discipline import discipline_page
         from bulletin.timing import now
 
-        files.append(File.generated(config, "discipline.md", content=discipline_page(desk.config, now())))
+        shown = set(desk.submissions)
+        full = self.scope is None or self.scope.full
+        record = discipline_page(desk.config, now(), visible=lambda sub: full or sub is None or sub in shown)
+        files.append(File.generated(config, "discipline.md", content=record))
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -106,17 +124,21 @@ def desk_root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path or ".").resolve().parent
 
 
-def load_desk(root: Path) -> Desk:
-    """Configuration, issues and submissions, checked enough that every page can be made."""
+def _config(root: Path) -> Config:
     try:
-        config = load_config(root)
+        return load_config(root)
     except ConfigError as exc:
         raise PluginError(f"报送台配置有误，站点未能构建：{exc}") from exc
+
+
+def load_desk(root: Path, scope: Scope, year: int | None = None) -> Desk:
+    """Configuration, issues and submissions, checked enough that every page can be made,
+    narrowed to what the build's audience may read."""
+    config = _config(root)
     issues, findings = load_issues(config)
     if findings:
         raise PluginError(_problems("刊物文件有误", findings))
     submissions = load_submissions(config)
-    year = volume_year()
     if year is not None:  # one year volume (年卷): a year's build does not rebuild the past
         issues = [i for i in issues if i.year == year]
         credited = {s for i in issues for item in i.items for s in item.sources}
@@ -125,10 +147,11 @@ def load_desk(root: Path) -> Desk:
     if problems:
         raise PluginError(_problems("刊物文件有误", problems))
     desk = Desk.build(config, issues, submissions)
+    desk.year = year
     for issue in issues:
         if issue.revision > 1:
             desk.revisions[issue.id] = issue_revisions(config, issue)
-    return desk
+    return restrict(desk, scope)
 
 
 def _problems(what: str, findings: list[Finding]) -> str:

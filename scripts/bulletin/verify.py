@@ -1,0 +1,247 @@
+"""`bulletin verify`: the whole repository's integrity, from main's history and the published site.
+
+What it checks (each problem is a Finding, printed like `bulletin check`'s):
+
+- history (main's first-parent line, i.e. what was merged): an accepted submission never changed
+  or deleted after it landed (`verify-submission`); a published issue changed only as a
+  correction, its 修订 one higher with a 修订说明 (`verify-issue`); the imported receipts only
+  ever appended to (`verify-receipts`);
+- receipts: every submission on main has one, from the server or the imported record
+  (`verify-receipt-missing`);
+- the published site (`--site`): each PDF is the one recorded at publication (its SHA-256 in
+  pdf/manifest.json), was built from the issue's current sources (the builder's hash of every
+  input: the issue, its sources' marks, the layout, the fonts), every issue the site's audience
+  receives has its PDF and no PDF is beyond the audience (`verify-pdf`).
+
+Commits before `verify.since` in bulletin.yml (when the desk went into service) are not judged:
+history from before then is migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import git as gitpython
+
+from bulletin import git
+from bulletin.issue import IssueProblems, parse_issue
+from bulletin.model import Config, Finding, Severity
+from bulletin.receipts import read_receipts
+
+_WATCHED = ("submissions", "issues", "receipts")
+
+
+@dataclass(frozen=True)
+class Change:
+    commit: str
+    when: dt.datetime
+    author: str
+    status: str  # M / D (additions are not changes)
+    path: str  # desk-relative
+
+
+def _error(path: str, rule: str, message: str) -> Finding:
+    return Finding(path, None, rule, Severity.ERROR, message)
+
+
+def _changes(root: Path, ref: str) -> Iterator[Change]:
+    """Modifications and deletions under the watched folders on `ref`'s first-parent line, oldest first."""
+    repo = git.open_repo(root)
+    top = Path(repo.working_tree_dir or root).resolve()
+    prefix = Path(root).resolve().relative_to(top).as_posix()
+    prefix = "" if prefix in ("", ".") else prefix + "/"
+    out = repo.git(c="core.quotepath=off").log(
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--no-renames",
+        "--diff-filter=MD",
+        "--name-status",
+        "--format=%x00%H%x09%cI%x09%an",
+        "--reverse",
+        ref,
+        "--",
+        *(prefix + folder for folder in _WATCHED),
+    )
+    head: tuple[str, dt.datetime, str] | None = None
+    for line in out.splitlines():
+        if line.startswith("\0"):
+            sha, when, author = line[1:].split("\t", 2)
+            head = (sha, dt.datetime.fromisoformat(when), author)
+        elif "\t" in line and head is not None:
+            status, name = line.split("\t", 1)
+            if name.startswith(prefix):
+                yield Change(head[0], head[1], head[2], status[:1], name[len(prefix) :])
+
+
+def _blob(repo: gitpython.Repo, commit: str, path: str) -> str | None:
+    try:
+        return bytes((repo.commit(commit).tree / path).data_stream.read()).decode("utf-8", "replace")
+    except (KeyError, ValueError, gitpython.BadName):
+        return None
+
+
+def _how(change: Change, config: Config) -> str:
+    when = change.when.astimezone(config.timezone)
+    return f"提交 {change.commit[:10]}，{when:%Y-%m-%d %H:%M}，{change.author}"
+
+
+def history_findings(config: Config, ref: str) -> list[Finding]:
+    repo = git.open_repo(config.root)
+    top = Path(repo.working_tree_dir or config.root).resolve()
+    prefix = config.root.relative_to(top).as_posix()
+    prefix = "" if prefix in ("", ".") else prefix + "/"
+    since = config.verify_since
+    out: list[Finding] = []
+    for change in _changes(config.root, ref):
+        if since is not None and change.when < since:
+            continue
+        path, how = change.path, _how(change, config)
+        if path.startswith("submissions/") and path.endswith(".md"):
+            what = "修改" if change.status == "M" else "删除"
+            out.append(
+                _error(
+                    path,
+                    "verify-submission",
+                    f"已采用的信息在合入主分支后被{what}（{how}）：已采用的信息不得改动，"
+                    "更正应作为新的信息（续报）报送；请核查这次改动，并从此前的提交恢复原文",
+                )
+            )
+        elif path.startswith("issues/") and path.endswith(".md"):
+            out += _issue_change(repo, prefix, change, how)
+        elif path.startswith("receipts/"):
+            out += _receipts_change(repo, prefix, change, how)
+    return out
+
+
+def _issue_change(repo: gitpython.Repo, prefix: str, change: Change, how: str) -> list[Finding]:
+    path = change.path
+    if change.status == "D":
+        return [_error(path, "verify-issue", f"已发布的刊物被删除（{how}）：已发布的各期不得删除，请从此前的提交恢复")]
+    parent = repo.commit(change.commit).parents[0].hexsha
+    before, after = _blob(repo, parent, prefix + path), _blob(repo, change.commit, prefix + path)
+    name = PurePosixPath(path).name
+    try:
+        old = parse_issue(before or "", path, name)
+        new = parse_issue(after or "", path, name)
+    except IssueProblems:
+        return [_error(path, "verify-issue", f"已发布的刊物被改动，改动前后有一版无法读取（{how}）：请核查这次改动")]
+    if new.revision != old.revision + 1 or not (new.revision_note or "").strip():
+        return [
+            _error(
+                path,
+                "verify-issue",
+                f"已发布的刊物被改动，但不是更正（{how}）：修订由第{old.revision}版变为第{new.revision}版"
+                f"{'' if (new.revision_note or '').strip() else '，没有写修订说明'}。更正应把“修订”加一并写明修订说明",
+            )
+        ]
+    return []
+
+
+def _receipts_change(repo: gitpython.Repo, prefix: str, change: Change, how: str) -> list[Finding]:
+    if change.status == "D":
+        return [_error(change.path, "verify-receipts", f"接报记录文件被删除（{how}）：请从此前的提交恢复")]
+    parent = repo.commit(change.commit).parents[0].hexsha
+    before = (_blob(repo, parent, prefix + change.path) or "").splitlines()
+    after = (_blob(repo, change.commit, prefix + change.path) or "").splitlines()
+    if after[: len(before)] != before:
+        return [
+            _error(
+                change.path,
+                "verify-receipts",
+                f"接报记录被删改（{how}）：接报记录只能追加，不能修改或删除已有的记录；请从此前的提交恢复",
+            )
+        ]
+    return []
+
+
+def receipt_findings(config: Config, ref: str) -> list[Finding]:
+    receipts = read_receipts(config.root)
+    out = []
+    for path in git.paths_at(config.root, ref, "submissions"):
+        if path.endswith(".md") and path not in receipts:
+            out.append(
+                _error(
+                    path,
+                    "verify-receipt-missing",
+                    "已合入主分支的信息没有接报记录：请先取回服务器的接报记录"
+                    "（git fetch origin refs/notes/bulletin-receipts:refs/notes/bulletin-receipts），"
+                    "仍没有的，由管理员核实收到时间后用 bulletin receipt add 补登",
+                )
+            )
+    return out
+
+
+def site_findings(config: Config, site: Path) -> list[Finding]:
+    """Every pdf/manifest.json under `site` (one per audience and year volume) against its PDFs and the desk."""
+    from bulletin.publish.audience import scope_for
+    from bulletin.publish.pdfsite import MANIFEST, expected_pdfs, sha256_of
+
+    manifests = sorted(site.rglob(f"pdf/{MANIFEST}"))
+    if not manifests:
+        return [
+            _error(str(site), "verify-pdf", f"站点中找不到 pdf/{MANIFEST}（发布记录）：请用 bulletin build 构建站点")
+        ]
+    out: list[Finding] = []
+    for manifest in manifests:
+        shown = manifest.relative_to(site).as_posix()
+        try:
+            record = json.loads(manifest.read_text(encoding="utf-8"))
+            entries = {e["pdf"]: e for e in record["pdfs"]}
+            audience = record.get("audience") or "all"
+            year = record.get("year")
+        except (OSError, ValueError, KeyError, TypeError):
+            out.append(_error(shown, "verify-pdf", "发布记录无法读取：请重新构建站点"))
+            continue
+        folder = manifest.parent.parent
+        expected = expected_pdfs(config, scope_for(config, audience), year)
+        for rel, digest in expected.items():
+            entry = entries.get(rel)
+            target = folder / rel
+            where = (folder / rel).relative_to(site).as_posix()
+            if entry is None or not target.is_file():
+                out.append(_error(where, "verify-pdf", "这一期应有的PDF缺失或未记录：请重新构建站点"))
+                continue
+            if sha256_of(target) != entry.get("pdf_sha256"):
+                out.append(
+                    _error(where, "verify-pdf", "PDF与发布时记录的不同（文件被替换或改动）：请重新构建并核查网站服务器")
+                )
+            if entry.get("inputs") != digest:
+                out.append(
+                    _error(
+                        where,
+                        "verify-pdf",
+                        "PDF不是由这一期当前的内容生成的（发布后刊物或其来源有改动）：请重新构建站点",
+                    )
+                )
+        for rel in sorted(entries):
+            if rel not in expected:
+                where = (folder / rel).relative_to(site).as_posix()
+                out.append(
+                    _error(where, "verify-pdf", f"发布记录中有不属于读者范围“{audience}”的PDF：请立即撤下并重新构建")
+                )
+        for pdf in sorted((folder / "pdf").rglob("*.pdf")):
+            rel = pdf.relative_to(folder).as_posix()
+            if rel not in entries:
+                out.append(
+                    _error(
+                        pdf.relative_to(site).as_posix(), "verify-pdf", "来历不明的PDF（发布记录中没有）：请撤下并核查"
+                    )
+                )
+    return out
+
+
+def verify(config: Config, ref: str | None = None, site: Path | None = None) -> tuple[list[Finding], int]:
+    """(findings, how many things were checked)."""
+    repo = git.open_repo(config.root)
+    resolved = git.resolve_base(repo, ref)
+    findings = history_findings(config, resolved) + receipt_findings(config, resolved)
+    checked = len(git.paths_at(config.root, resolved, "submissions")) + len(
+        git.paths_at(config.root, resolved, "issues")
+    )
+    if site is not None:
+        findings += site_findings(config, site)
+    return sorted(findings), checked

@@ -1,0 +1,193 @@
+"""Each audience's site holds what it may read and nothing else: pages, search index, sitemap, PDFs.
+
+The demo desk is built once with `bulletin build --every-audience`; every file of each audience's
+site is read (HTML, JSON, XML, the gzipped sitemap, the PDFs' text) and searched for the text of
+every item the audience must not read (zero hits) and every item it must read (all present).
+What an audience may read is worked out here from the files themselves, not by the code under test.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from bulletin.assemble import load_issues, load_submission
+from bulletin.config import load_config
+from bulletin.fields import CLASSIFICATIONS
+from bulletin.model import Audience, Config, Issue
+from bulletin.rules.header import text_field
+from bulletin.rules.secrecy import classification_of
+from desk_helpers import REPO, make_desk, run_cli
+
+_TAG = re.compile(r"<[^>]+>")
+_MARKUP = re.compile(r"[\s*_`#>\[\]()|\\]")
+_PAGE_NUMBER = re.compile(r"—\d+—")  # the PDF's page numbers, which break a sentence at a page end
+_SENTENCE = re.compile(r"[^。；！？]{12,}[。；！？]")
+
+
+def squeeze(text: str) -> str:
+    """Text with markup, tags and all white space taken out, as it is searched."""
+    return _MARKUP.sub("", html.unescape(_TAG.sub("", text)))
+
+
+def rank(level: str) -> int:
+    return CLASSIFICATIONS.index(level) if level in CLASSIFICATIONS else len(CLASSIFICATIONS)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A distinctive piece of one item: its title or a sentence of its text."""
+
+    where: str  # issue id / submission id, for the failure message
+    text: str
+
+
+def issue_level(config: Config, issue: Issue) -> int:
+    level = rank(issue.classification)
+    for item in issue.items:
+        for source in item.sources:
+            sub = load_submission(config, source)
+            assert sub is not None, source
+            level = max(level, rank(classification_of(sub)[0]))
+    return level
+
+
+def title_of(config: Config, sub_id: str) -> str:
+    item = load_submission(config, sub_id)
+    assert item is not None, sub_id
+    return text_field(item, "标题") or ""
+
+
+def item_pieces(issue: Issue) -> list[Piece]:
+    pieces = []
+    for item in issue.items:
+        pieces.append(Piece(f"{issue.id} 条目标题", squeeze(item.title)))
+        sentences = _SENTENCE.findall(item.text)  # a notice's table has none: its title stands for it
+        pieces += [Piece(f"{issue.id}：{item.title}", squeeze(s)) for s in sentences[:3]]
+    return pieces
+
+
+def readable(audience: Audience, config: Config, issue: Issue) -> bool:
+    return issue.publication in audience.publications and issue_level(config, issue) <= rank(
+        audience.max_classification
+    )
+
+
+def site_text(folder: Path) -> tuple[str, str]:
+    """(everything the site serves as text, the PDFs' text), each squeezed."""
+    texts, pdfs = [], []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        if path.suffix in (".html", ".json", ".xml", ".js", ".txt", ".css"):
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+        elif path.name.endswith(".xml.gz"):
+            texts.append(gzip.decompress(path.read_bytes()).decode("utf-8"))
+        elif path.suffix == ".pdf":
+            with pymupdf.open(path) as doc:
+                pdfs.append("".join(page.get_text() for page in doc))
+    return squeeze("\n".join(texts)), _PAGE_NUMBER.sub("", squeeze("\n".join(pdfs)))
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    return load_config(REPO)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    desk = make_desk(tmp_path_factory.mktemp("audiences") / "desk")
+    for name in ("mkdocs.yml",):
+        shutil.copy(REPO / name, desk / name)
+    for name in ("docs", "issues", "events", "calls", "receipts"):
+        shutil.copytree(REPO / name, desk / name)
+    done = run_cli("build", "--every-audience", cwd=desk)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return desk / "site"
+
+
+def test_the_demo_has_something_to_keep_from_every_audience_but_the_highest(config: Config) -> None:
+    issues, _ = load_issues(config)
+    assert any(issue_level(config, i) == rank("机密") for i in issues), "the demo should carry a 机密 item"
+    for audience in config.audiences:
+        if audience.max_classification != "机密":
+            assert any(not readable(audience, config, i) for i in issues), audience.id
+    # clearance, not only the list of publications, keeps something back from some audience
+    assert any(i.publication in a.publications and not readable(a, config, i) for a in config.audiences for i in issues)
+
+
+@pytest.mark.parametrize("audience_id", ["leaders", "office", "counties", "departments"])
+def test_an_audience_site_holds_exactly_what_it_may_read(config: Config, built: Path, audience_id: str) -> None:
+    audience = config.audience(audience_id)
+    assert audience is not None
+    issues, _ = load_issues(config)
+    allowed = [i for i in issues if readable(audience, config, i)]
+    refused = [i for i in issues if not readable(audience, config, i)]
+    carried = {source for issue in allowed for item in issue.items for source in item.sources}
+    allowed_text = "".join(p.text for i in allowed for p in item_pieces(i)) + "".join(
+        squeeze(title_of(config, source)) for source in carried
+    )
+    text, pdfs = site_text(built / audience.id)
+    everything = text + pdfs
+
+    # nothing of a refused issue, in any file (a piece also printed in an allowed issue is not a leak)
+    leaks = [p for i in refused for p in item_pieces(i) if p.text not in allowed_text and p.text in everything]
+    assert leaks == [], f"{audience.name}的站点含有不应看到的内容：{leaks[:5]}"
+    # a submission's title only where an allowed issue carries it (readers receive issues, not the intake)
+    for sub_path in sorted((REPO / "submissions").glob("*/*/*.md")):
+        sub_id = sub_path.relative_to(REPO / "submissions").with_suffix("").as_posix()
+        title = squeeze(title_of(config, sub_id))
+        if sub_id in carried:
+            assert title in text, f"{audience.name}的站点缺少{sub_id}的标题"
+        elif title not in allowed_text:
+            assert title not in everything, f"{audience.name}的站点含有{sub_id}的标题"
+
+    # every allowed issue: its page, its PDF, every item's text in both
+    for issue in allowed:
+        assert (built / audience.id / "pdf" / f"{issue.id}.pdf").is_file(), issue.id
+        missing = [p for p in item_pieces(issue) if p.text not in text or p.text not in pdfs]
+        assert missing == [], f"{audience.name}的站点缺少：{missing[:5]}"
+    for issue in refused:
+        assert not (built / audience.id / "pdf" / f"{issue.id}.pdf").exists(), issue.id
+        assert not (built / audience.id / "publications" / issue.id).exists(), issue.id
+
+
+def test_only_the_publications_an_audience_receives_are_listed(config: Config, built: Path) -> None:
+    counties = config.audience("counties")
+    assert counties is not None
+    nav = (built / "counties" / "publications" / "index.html").read_text(encoding="utf-8")
+    for pub in config.publications:
+        assert (pub.name in nav) == (pub.id in counties.publications), pub.id
+        assert (built / "counties" / "publications" / pub.id).exists() == (pub.id in counties.publications)
+    assert "县区办公室" in nav and "最高密级：内部" in nav
+
+
+def test_the_default_build_is_the_least_privileged_and_everything_needs_all(tmp_path: Path) -> None:
+    desk = make_desk(tmp_path / "desk")
+    shutil.copy(REPO / "mkdocs.yml", desk / "mkdocs.yml")
+    for name in ("docs", "issues"):
+        shutil.copytree(REPO / name, desk / name)
+    done = run_cli("build", cwd=desk)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert not (desk / "site/publications/neican").exists()
+    assert "县区办公室" in (desk / "site/index.html").read_text(encoding="utf-8")
+    done = run_cli("build", "--audience", "all", cwd=desk)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (desk / "site/publications/neican/2026/002/index.html").is_file()
+
+
+def test_an_unknown_audience_is_a_plain_error(tmp_path: Path) -> None:
+    desk = make_desk(tmp_path / "desk")
+    shutil.copy(REPO / "mkdocs.yml", desk / "mkdocs.yml")
+    done = run_cli("build", "--audience", "市委书记", cwd=desk)
+    assert done.returncode == 2
+    assert "读者范围“市委书记”不在 bulletin.yml 的 audiences 中" in done.stderr and "leaders（市领导）" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (desk / "site").exists()
