@@ -1098,3 +1098,21 @@ def test_markup_check_never_raises_and_names_registered_rules(
     (root / "sub").mkdir(parents=True, exist_ok=True)
     for rule, line, message in markup_problems(text, 1, root / "sub", root):
         assert rule in RULES and 1 <= line <= text.count("\n") + 1 and _HAN.search(message)
+
+
+def test_a_branch_adding_a_symlink_or_a_windows_unsafe_attachment_is_refused(tmp_path: Path) -> None:
+    from desk_helpers import git, init_repo, make_desk, run_cli
+
+    desk = init_repo(make_desk(tmp_path / "desk"))
+    git(desk, "checkout", "-q", "-b", "unit/xiushui")
+    folder = desk / "submissions/xiushui/2026"
+    (folder / "link.jpg").symlink_to("/etc/passwd")
+    (folder / "con.jpg").write_bytes(b"\xff\xd8\xff\xe0 not much of a photo")
+    git(desk, "add", "-A")
+    git(desk, "commit", "-q", "-m", "Attachments")
+    done = run_cli("check", "--format", "json", cwd=desk)
+    assert done.returncode == 1, done.stderr
+    found = {(f["path"], f["rule"]) for f in json.loads(done.stdout)["findings"]}
+    assert ("submissions/xiushui/2026/link.jpg", "file-type") in found
+    assert ("submissions/xiushui/2026/con.jpg", "file-location") in found
+    assert "root:" not in done.stdout  # the link's target is never read

@@ -274,26 +274,28 @@ def test_fix_killed_right_after_the_replace_leaves_the_whole_fixed_file(unfixed:
     assert status(desk) == [f" M {FIX_REL}"]
 
 
-def test_fix_keeps_the_permission_bits_and_a_symlink(unfixed: Path) -> None:
+def test_fix_keeps_the_permission_bits(unfixed: Path) -> None:
     desk = unfixed.parents[3]
     unfixed.chmod(0o640)
-    link = desk / "submissions/xiushui/2026/1127-06.md"
-    link.symlink_to(unfixed.name)
-    done = run(desk, "fix", "submissions/xiushui/2026/1127-06.md")
+    done = run(desk, "fix", FIX_REL)
     assert done.returncode == 0, done.stderr
-    assert link.is_symlink() and unfixed.read_bytes() == fixed_version(desk.parent)
+    assert unfixed.read_bytes() == fixed_version(desk.parent)
     assert stat.S_IMODE(unfixed.stat().st_mode) == 0o640
 
 
-def test_fix_never_writes_through_a_symlink_out_of_the_desk(desk: Path, tmp_path: Path) -> None:
+def test_fix_refuses_a_symlink_inside_or_out_of_the_desk(desk: Path, tmp_path: Path) -> None:
+    """An item is a file (bulletin check refuses links too): fix neither reads nor writes through one."""
     outside = tmp_path / "outside.md"
     outside.write_text(UNFIXED, encoding="utf-8")
     (desk / FIX_REL).symlink_to(outside)
-    done = run(desk, "fix", FIX_REL)
-    assert done.returncode == 1
-    assert_clean_exit(done)
-    assert "报送台之外" in done.stderr
-    assert outside.read_text(encoding="utf-8") == UNFIXED
+    inside = desk / "submissions/xiushui/2026/1127-06.md"
+    inside.symlink_to((desk / FIX_REL).name)
+    for rel in (FIX_REL, "submissions/xiushui/2026/1127-06.md"):
+        done = run(desk, "fix", rel)
+        assert done.returncode == 1
+        assert_clean_exit(done)
+        assert "符号链接" in done.stderr and "无法自动修正" in done.stderr
+    assert outside.read_text(encoding="utf-8") == UNFIXED and (desk / FIX_REL).is_symlink()
 
 
 def test_fix_refuses_rather_than_lose_text(unfixed: Path) -> None:

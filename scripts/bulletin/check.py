@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from bulletin import git
 from bulletin.model import Config, Finding, Item, Severity
+from bulletin.names import windows_problem
 from bulletin.read import read_item
 from bulletin.receipts import Receipt, read_receipts
 from bulletin.rules import Context, Location, run_checks
@@ -110,7 +111,18 @@ def check_changes(config: Config, base: str | None, received_at: dt.datetime, au
         if rel.startswith(PROTECTED):
             items.append(path)  # check_file refuses it
             continue
-        if not rel.startswith(SUBMISSIONS + "/") or not path.is_file():
+        if not rel.startswith(SUBMISSIONS + "/"):
+            continue
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            message = "这是符号链接或特殊文件，不是普通文件：请提交文件本身（链接可能指向仓库以外的内容）"
+            findings.append(Finding(rel, None, "file-type", Severity.ERROR, message))
+            continue
+        if not path.is_file():
+            continue
+        unsafe = windows_problem(path.name)
+        if unsafe and path.suffix.lower() != ".md":  # an item's name is judged by locate()
+            message = f"文件名“{path.name}”在 Windows 上不能使用（{unsafe}）：请改名"
+            findings.append(Finding(rel, None, "file-location", Severity.ERROR, message))
             continue
         if path.suffix.lower() == ".md":
             items.append(path)

@@ -21,7 +21,7 @@ from bulletin.atomic import WriteError, write_file
 from bulletin.config import CONFIG_NAME
 from bulletin.errors import BulletinError
 from bulletin.model import Item
-from bulletin.read import DecodeProblem, decode, load_yaml, parse_item, split_front_matter
+from bulletin.read import DecodeProblem, decode, load_yaml, parse_item, read_bounded, split_front_matter
 
 
 @dataclass
@@ -32,15 +32,18 @@ class FixResult:
     written: bool
 
 
+FIX_MAX_BYTES = 4 * 1024 * 1024  # far above any item (bulletin check refuses those over limits.file_max_bytes)
+
+
 class FixRefused(BulletinError):
     exit_code = 1
 
 
 def fix_file(path: Path, shown: str, write: bool = True) -> FixResult:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FixRefused(f"{shown}：无法读取（{exc.strerror}）") from exc
+        data = read_bounded(path, FIX_MAX_BYTES)  # not a link, a FIFO or a device; never past the limit
+    except DecodeProblem as exc:
+        raise FixRefused(f"{shown}：{exc.message}，无法自动修正") from exc
     changes: list[str] = []
     try:
         decoded = decode(data)
