@@ -149,6 +149,13 @@ def build_audiences(root: Path, site_dir: Path | None = None, year: int | None =
     return _swap_in(site_dir or root / "site", produce)
 
 
+_INDEX_CSS = (
+    "body{margin:0;font-family:sans-serif;color:#222}"
+    "h1{margin:0;padding:16px 48px;background:#c62828;color:#fff;font-size:20px;font-weight:600}"
+    "p,ul{margin:24px 48px}li{margin:12px 0;line-height:1.6}a{color:#c62828;font-size:18px}"
+)
+
+
 def _index_page(desk: str, audiences: tuple[Audience, ...]) -> str:
     rows = "\n".join(
         f'<li><a href="{html.escape(a.id)}/">{html.escape(a.name)}</a>'
@@ -157,7 +164,8 @@ def _index_page(desk: str, audiences: tuple[Audience, ...]) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(desk)} 信息报送台</title></head>\n<body>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(desk)} 信息报送台</title>\n<style>{_INDEX_CSS}</style></head>\n<body>\n"
         f"<h1>{html.escape(desk)} 信息报送台</h1>\n<p>请进入本人所在的读者范围（须登录）：</p>\n<ul>\n{rows}\n</ul>\n"
         "</body>\n</html>\n"
     )
