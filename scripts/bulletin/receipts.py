@@ -18,6 +18,7 @@ from pathlib import Path
 
 import git
 
+from bulletin.read import DecodeProblem, read_bounded
 from bulletin.timing import BEIJING
 
 NOTES_REF = "refs/notes/bulletin-receipts"
@@ -52,13 +53,16 @@ def parse_note(text: str) -> list[Receipt]:
     return out
 
 
+IMPORTED_MAX_BYTES = 256 * 1024 * 1024  # about two million receipts
+
+
 def read_receipts(root: Path) -> dict[str, Receipt]:
     """The receipt of every path that has one: the earliest note, whatever order the notes come
     in; else the imported receipt (receipts/imported.tsv)."""
     found = _from_notes(root)
-    try:
-        imported = parse_note((root / IMPORTED).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+    try:  # bounded, not through a link: a committed file, which a hostile change could replace
+        imported = parse_note(read_bounded(root / IMPORTED, IMPORTED_MAX_BYTES).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, DecodeProblem):
         imported = []
     for receipt in imported:
         if receipt.path not in found:

@@ -23,7 +23,7 @@ from pathlib import Path
 from bulletin.atomic import NameTaken, create_file
 from bulletin.errors import UsageError
 from bulletin.model import Config, Finding, Severity
-from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, split_front_matter
+from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, read_bounded, split_front_matter
 
 RECORDS = "records"
 INSTRUCTION, ADOPTION = "批示", "上级采用"
@@ -43,6 +43,9 @@ class Record:
     text: str = ""  # 批示内容
 
 
+RECORD_MAX_BYTES = 64 * 1024  # a record is a few lines
+
+
 def load_records(config: Config) -> tuple[list[Record], list[Finding]]:
     out: list[Record] = []
     problems: list[Finding] = []
@@ -54,7 +57,7 @@ def load_records(config: Config) -> tuple[list[Record], list[Finding]]:
             problems.append(Finding(shown, None, "record-format", Severity.ERROR, message))
 
         try:
-            parts = split_front_matter(decode(path.read_bytes()).text)
+            parts = split_front_matter(decode(read_bounded(path, RECORD_MAX_BYTES)).text)
             if parts is None:
                 problem("缺少头部信息：应以 --- 开头和结束")
                 continue
