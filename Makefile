@@ -1,5 +1,5 @@
 # bulletin 信息报送台：两条命令
-#   make site   安装所需的一切，构建站点到 site/
+#   make site   安装所需的一切，为每个读者范围构建站点和 PDF 到 site/<读者范围>/
 #   make test   安装所需的一切，运行全部测试
 # 都在仓库根目录的 .venv/ 中安装 Python 依赖；系统软件缺失时，以 root 运行会用 apt-get 安装，否则提示要装什么。
 
@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # command -> Debian package that provides it (site needs the first list, test both)
 SITE_COMMANDS := git:git
-TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils
+TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils nginx:nginx
 # fonts for the PDFs (Debian packages), checked by file
 FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai
 # 仿宋 (FandolFang) is only packaged inside TeX Live: download the package, extract this one file, install nothing
@@ -20,7 +20,7 @@ FANDOL_IN_PACKAGE := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 .PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test fonts sysdeps-fonts
 
 site: $(VENV)/.installed fonts
-	$(BIN)/bulletin build
+	$(BIN)/bulletin build --every-audience
 
 test: $(VENV)/.installed node_modules/.installed fonts lint typecheck unit
 
