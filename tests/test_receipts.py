@@ -542,3 +542,48 @@ def test_administrator_repairs_a_receipt_on_the_server(server: Path, unit: Path)
     assert fetch_receipts(unit)[NEW_ITEM] == Receipt(
         NEW_ITEM, dt.datetime(2026, 11, 28, 9, 5, tzinfo=BEIJING), "", "hook"
     )
+
+
+def test_receipts_of_a_few_paths_are_the_same_as_from_reading_every_note(tmp_path: Path) -> None:
+    """A check of one file looks up that file's receipt (git grep over the notes, a scan of the
+    imported file) instead of reading every note: same answer, earliest note first."""
+    import datetime as dt
+
+    import git as gitpython
+
+    from bulletin.receipts import IMPORTED, Receipt, add_receipts, read_receipts
+    from bulletin.timing import BEIJING
+
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    repo = gitpython.Repo.init(desk, initial_branch="main")
+    (desk / "receipts").mkdir()
+    (desk / IMPORTED).write_text(
+        "submissions/a/2026/1101-01.md\t2026-11-01T09:00:00+08:00\ta-x\timport\n"
+        "submissions/b/2026/1101-01.md\t2026-11-01T10:00:00+08:00\tb-x\timport\n",
+        encoding="utf-8",
+    )
+    repo.index.add([IMPORTED])
+    first = repo.index.commit("One").hexsha
+    (desk / "x").write_text("x", encoding="utf-8")
+    repo.index.add(["x"])
+    second = repo.index.commit("Two").hexsha
+    when = dt.datetime(2026, 11, 2, 8, 0, tzinfo=BEIJING)
+    with repo.git.custom_environment(
+        GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@x", GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x"
+    ):
+        add_receipts(repo, second, [Receipt("submissions/c/2026/1102-01.md", when, "c-x", "hook")])
+        add_receipts(
+            repo, first, [Receipt("submissions/c/2026/1102-01.md", when - dt.timedelta(hours=1), "c-y", "hook")]
+        )
+        add_receipts(repo, first, [Receipt("submissions/a/2026/1101-01.md", when, "a-x", "hook")])
+    every = read_receipts(desk)
+    assert set(every) == {f"submissions/{u}/2026/{d}-01.md" for u, d in (("a", "1101"), ("b", "1101"), ("c", "1102"))}
+    assert every["submissions/c/2026/1102-01.md"].account == "c-y"  # the earlier note wins
+    assert every["submissions/a/2026/1101-01.md"].source == "hook"  # a note beats the imported record
+    for wanted in (
+        ["submissions/c/2026/1102-01.md"],
+        ["submissions/a/2026/1101-01.md", "submissions/b/2026/1101-01.md"],
+    ):
+        assert read_receipts(desk, wanted) == {p: every[p] for p in wanted}
+    assert read_receipts(desk, ["submissions/none/2026/1101-01.md"]) == {}

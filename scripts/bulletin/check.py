@@ -86,7 +86,8 @@ def check_paths(
     config: Config, paths: list[Path], received_at: dt.datetime, receipts: dict[str, Receipt] | None = None
 ) -> CheckResult:
     """Check files; an item with a server-side receipt is judged by it, others by `received_at`."""
-    receipts = read_receipts(config.root) if receipts is None else receipts
+    if receipts is None:  # only the receipts of these files: never the whole history for one file
+        receipts = read_receipts(config.root, [shown_path(config, p) for p in paths])
     findings: list[Finding] = []
     for path in paths:
         receipt = receipts.get(shown_path(config, path))

@@ -103,9 +103,18 @@ def _t2s() -> Any:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=65536)
+def _simplified_char(ch: str) -> str:
+    return str(_t2s().convert(ch))
+
+
 def simplified(text: str) -> str:
-    """`text` with traditional characters in their simplified forms (OpenCC t2s)."""
-    return str(_t2s().convert(text)) if text else text
+    """`text` with traditional characters in their simplified forms (OpenCC t2s). Text with no
+    traditional character is returned as it is without running the converter over the whole
+    text: a registry of a thousand units is read on every command."""
+    if not text or text.isascii() or all(_simplified_char(ch) == ch for ch in text):
+        return text
+    return str(_t2s().convert(text))
 
 
 def fold(text: str) -> str:

@@ -13,6 +13,7 @@ unit can forge those. The earliest receipt of a path is its receipt.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,39 +57,77 @@ def parse_note(text: str) -> list[Receipt]:
 IMPORTED_MAX_BYTES = 256 * 1024 * 1024  # about two million receipts
 
 
-def read_receipts(root: Path) -> dict[str, Receipt]:
+def read_receipts(root: Path, paths: Collection[str] | None = None) -> dict[str, Receipt]:
     """The receipt of every path that has one: the earliest note, whatever order the notes come
-    in; else the imported receipt (receipts/imported.tsv)."""
-    found = _from_notes(root)
+    in; else the imported receipt (receipts/imported.tsv). With `paths`, only those paths' receipts,
+    found without reading every note (a check of one file must not read the whole history)."""
+    wanted = None if paths is None else set(paths)
+    found = _from_notes(root, wanted)
     try:  # bounded, not through a link: a committed file, which a hostile change could replace
-        imported = parse_note(read_bounded(root / IMPORTED, IMPORTED_MAX_BYTES).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, DecodeProblem):
-        imported = []
-    for receipt in imported:
-        if receipt.path not in found:
+        data = read_bounded(root / IMPORTED, IMPORTED_MAX_BYTES)
+    except (OSError, DecodeProblem):
+        data = b""
+    if wanted is not None:  # only the lines that start with a wanted path
+        data = b"\n".join(_lines_of(data, wanted))
+    for receipt in parse_note(data.decode("utf-8", "replace")):
+        if receipt.path not in found and (wanted is None or receipt.path in wanted):
             found[receipt.path] = Receipt(receipt.path, receipt.received_at, receipt.account, "import")
     return dict(sorted(found.items()))
 
 
-def _from_notes(root: Path) -> dict[str, Receipt]:
+def _lines_of(data: bytes, wanted: set[str]) -> Iterator[bytes]:
+    for path in wanted:
+        key = path.encode("utf-8") + b"\t"
+        at = data.find(key)
+        while at != -1:
+            if at == 0 or data[at - 1] == 0x0A:
+                end = data.find(b"\n", at)
+                yield data[at : end if end != -1 else len(data)]
+            at = data.find(key, at + 1)
+
+
+_GREP_MAX_PATHS = 200  # beyond this, reading every note is as quick
+
+
+def _from_notes(root: Path, wanted: set[str] | None = None) -> dict[str, Receipt]:
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return {}
-    try:
-        listing = repo.git.notes("--ref", NOTES_REF, "list")
-    except git.GitCommandError:
-        return {}
+    few = wanted is not None and len(wanted) <= _GREP_MAX_PATHS
+    texts = _grep_notes(repo, wanted) if few and wanted is not None else _all_notes(repo)
     found: dict[str, Receipt] = {}
-    for row in listing.splitlines():
-        note_blob = row.split()[0]
-        # one long-lived `git cat-file --batch` for all notes, not a process per note
-        text = repo.odb.stream(bytes.fromhex(note_blob)).read().decode("utf-8", "replace")
+    for text in texts:
         for receipt in parse_note(text):
+            if wanted is not None and receipt.path not in wanted:
+                continue
             known = found.get(receipt.path)
             if known is None or (receipt.received_at, receipt.source) < (known.received_at, known.source):
                 found[receipt.path] = receipt
-    return dict(sorted(found.items()))
+    return found
+
+
+def _all_notes(repo: git.Repo) -> Iterator[str]:
+    try:
+        listing = repo.git.notes("--ref", NOTES_REF, "list")
+    except git.GitCommandError:
+        return
+    for row in listing.splitlines():
+        note_blob = row.split()[0]
+        # one long-lived `git cat-file --batch` for all notes, not a process per note
+        yield repo.odb.stream(bytes.fromhex(note_blob)).read().decode("utf-8", "replace")
+
+
+def _grep_notes(repo: git.Repo, wanted: set[str]) -> Iterator[str]:
+    """The note lines that mention a wanted path: one `git grep` over the notes tree."""
+    if not wanted:
+        return
+    patterns = [arg for path in sorted(wanted) for arg in ("-e", path + "\t")]
+    try:
+        out = repo.git.grep("-h", "-F", "--no-color", *patterns, NOTES_REF, "--", with_extended_output=False)
+    except git.GitCommandError:  # no match (exit 1), or no notes ref
+        return
+    yield out
 
 
 def add_receipts(repo: git.Repo, commit: str, receipts: list[Receipt]) -> None:
