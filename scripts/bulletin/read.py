@@ -78,13 +78,14 @@ def load_yaml(
     if len(text) > max_chars:
         raise YamlProblem(f"内容过大（{len(text) // 1024} K 字符，上限 {max_chars // 1024} K）：请精简", None)
     try:
-        _scan(text, max_nodes, max_depth)
+        if len(text) > _SCAN_ABOVE_CHARS:
+            _scan(text, max_nodes, max_depth)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return None, None
-            _vet(node)
+            _vet(node, max_nodes, max_depth)
             return loader.construct_document(node), node
         finally:
             loader.dispose()
@@ -173,24 +174,35 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     return f"YAML 格式有误，请检查这一行的冒号、引号和缩进（解析器提示：{(problem or str(exc))[:80]}）"
 
 
-def _vet(root: yaml.Node) -> None:
-    """Refuse shared nodes and tags the resolver gave (e.g. !!merge for <<); _scan bounded the rest."""
+# Composing is linear in the text (an alias becomes a shared node, not a copy) and libyaml bounds
+# its nesting, so a short text is composed straight away and _vet refuses what _scan would have;
+# a long one is first walked as events, to stop early without composing it.
+_SCAN_ABOVE_CHARS = 64 * 1024
+
+
+def _vet(root: yaml.Node, max_nodes: int = YAML_MAX_NODES, max_depth: int = YAML_MAX_DEPTH) -> None:
+    """Refuse shared nodes (aliases), tags other than plain data (also those the resolver gave,
+    e.g. !!merge for <<), and more values or deeper nesting than allowed."""
     seen: set[int] = set()
-    stack: list[yaml.Node] = [root]
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
             raise YamlProblem(_ALIAS_MESSAGE, node.start_mark.line)
         seen.add(id(node))
+        if len(seen) > max_nodes:
+            raise YamlProblem(f"YAML 内容过多（超过 {max_nodes} 项）：请精简", node.start_mark.line)
+        if depth > max_depth and isinstance(node, yaml.CollectionNode):
+            raise YamlProblem(f"YAML 嵌套过深（超过 {max_depth} 层）：请只写简单的“键: 值”", node.start_mark.line)
         if node.tag not in _SAFE_TAGS:
             shown = node.tag.replace("tag:yaml.org,2002:", "!!")
             raise YamlProblem(f"不允许使用 YAML 标签“{shown[:60]}”，请只写普通文字", node.start_mark.line)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((child, depth + 1) for child in node.value)
 
 
 @dataclass
@@ -342,9 +354,18 @@ def long_line(text: str, limit: int = LINE_MAX_CHARS) -> tuple[int, int] | None:
     return None
 
 
+# characters that are never invisible: ASCII, Latin to Hebrew, CJK and its punctuation, the general
+# punctuation outside its zero-width and direction marks, full-width forms. Text made only of these
+# (nearly every item) needs no character-by-character look.
+_ORDINARY = re.compile(
+    "[\t\n\x20-\x7e\u00a0-\u00ac\u00ae-\u05ff\u2010-\u2027\u2030-\u205f\u2070-\u2fff"
+    "\u3000-\ud7ff\ue000-\ufefe\uff00-\ufff8]*"
+)
+
+
 def invisible_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, list[str]]]:
     """(line number, the invisible characters on it) for each line that has any."""
-    if not any(names.is_invisible(ch) for ch in set(text)):
+    if _ORDINARY.fullmatch(text) or not any(names.is_invisible(ch) for ch in set(text)):
         return
     for number, line in enumerate(text.split("\n"), start=first_line):
         found = names.invisible(line)
