@@ -54,6 +54,9 @@ class Life:
 @dataclass
 class Ledger:
     lives: list[Life] = field(default_factory=list)
+    # the items it was read from (item id -> front matter), so stats and notices judge the same
+    # reading instead of reading every item again; not part of the ledger's JSON
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> str:
         def default(value: Any) -> Any:
@@ -157,7 +160,10 @@ def _due(config: Config, item: Item) -> dt.datetime | None:
 
 
 def build_ledger(config: Config, ref: str = "HEAD") -> Ledger:
-    return derive(config, gather(config, ref))
+    src = gather(config, ref)
+    ledger = derive(config, src)
+    ledger.fields = {item_id: item.fields for item_id, item in src.items.items()}
+    return ledger
 
 
 __all__ = ["ADOPTION", "Adoption", "Ledger", "Life", "Sources", "build_ledger", "derive", "gather"]

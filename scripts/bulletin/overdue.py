@@ -162,6 +162,18 @@ def submitted(config: Config, item_id: str, item_fields: Mapping[str, object]) -
     )
 
 
+def submitted_from(config: Config, items: Mapping[str, Mapping[str, object]]) -> list[Submitted]:
+    """`load_submitted` from items already read (item id -> front matter), e.g. by the ledger."""
+    from bulletin.check import locate
+
+    out = []
+    for item_id in sorted(items):
+        location, misplaced = locate(config, f"{SUBMISSIONS}/{item_id}.md")
+        if location is not None and not misplaced:
+            out.append(submitted(config, location.item_id, items[item_id]))
+    return out
+
+
 def load_submitted(config: Config) -> list[Submitted]:
     """Every submission in the desk's work tree (submissions/<unit>/<year>/<name>.md) that can be read.
 

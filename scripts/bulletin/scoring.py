@@ -213,7 +213,7 @@ def all_cases(config: Config, ledger: Ledger, now: dt.datetime | None = None) ->
     from bulletin.timing import now as clock
 
     moment = now or clock()
-    subs = overdue.load_submitted(config)
+    subs = overdue.submitted_from(config, ledger.fields) if ledger.fields else overdue.load_submitted(config)
     receipts = overdue.receipt_times(config, subs)
     out: list[Case] = []
     for case in overdue.cases(config, load_records(config).events, subs, receipts, moment):
