@@ -331,6 +331,11 @@ def cases(
     """
     received = _received(submissions, receipts, now)
     matched = match_events(config, events, [s for s, _ in received])
+    by_event: dict[str, list[tuple[Submitted, Receipt]]] = {}  # in receipt order, as `received`
+    for pair in received:
+        event_id = matched.get(pair[0].id)
+        if event_id is not None:
+            by_event.setdefault(event_id, []).append(pair)
     out: list[Case] = []
     for event in events:
         if event.occurred_at > now:
@@ -339,7 +344,7 @@ def cases(
         if judged is None:
             continue
         due, limit = judged
-        own = [(s, r) for s, r in received if matched.get(s.id) == event.id and s.unit == event.unit]
+        own = [(s, r) for s, r in by_event.get(event.id, []) if s.unit == event.unit]
         first = own[0] if own else None
 
         if event.finding == CONCEALED:
@@ -454,10 +459,14 @@ def call_cases(
     the unit's earliest answer received by `now` decides.
     """
     received = _received(submissions, receipts, now)
+    by_answer: dict[tuple[str, str], list[tuple[Submitted, Receipt]]] = {}  # (call, unit), earliest first
+    for pair in received:
+        if pair[0].request:
+            by_answer.setdefault((pair[0].request, pair[0].unit), []).append(pair)
     out = []
     for call in calls:
         for unit in call.units:
-            answers = [(s, r) for s, r in received if s.request == call.id and s.unit == unit]
+            answers = by_answer.get((call.id, unit), [])
             if answers:
                 sub, receipt = answers[0]
                 late = receipt.received_at > call.deadline
