@@ -346,3 +346,26 @@ def test_a_server_receipt_outranks_an_imported_one(desk: Path) -> None:
     add_receipts(gitpython.Repo(desk), "HEAD", [Receipt(rel, stamped, "xiushui-kuangxiaoping", "hook")])
     receipt = read_receipts(desk)[rel]
     assert (receipt.source, receipt.received_at) == ("hook", stamped)
+
+
+def test_many_files_are_checked_in_worker_processes_with_the_same_findings(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above check.PARALLEL_ABOVE files the work is shared among processes: same findings, same order."""
+    import datetime as dt
+    import os
+
+    from bulletin import check
+    from bulletin.config import load_config
+
+    config = load_config(desk)
+    bad = desk / "submissions/xiushui/2026/1128-01.md"
+    bad.write_text(ITEM.replace("，", ",", 2).replace("密级: 内部", "密级: 绝密"), encoding="utf-8")
+    paths = sorted((desk / "submissions").glob("*/*/*.md"))
+    when = dt.datetime(2026, 11, 28, 12, tzinfo=config.timezone)
+    alone = check.check_paths(config, paths, when, receipts={})
+    monkeypatch.setattr(check, "PARALLEL_ABOVE", 4)
+    assert check._workers(len(paths)) > 1 or len(os.sched_getaffinity(0)) == 1
+    shared = check.check_paths(config, paths, when, receipts={})
+    assert shared.findings == alone.findings and shared.checked == alone.checked == len(paths)
+    assert any(f.path.endswith("1128-01.md") and f.rule == "top-secret" for f in shared.findings)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -88,11 +90,46 @@ def check_paths(
     """Check files; an item with a server-side receipt is judged by it, others by `received_at`."""
     if receipts is None:  # only the receipts of these files: never the whole history for one file
         receipts = read_receipts(config.root, [shown_path(config, p) for p in paths])
-    findings: list[Finding] = []
+    jobs = []
     for path in paths:
         receipt = receipts.get(shown_path(config, path))
-        findings.extend(check_file(config, path, receipt.received_at if receipt else received_at))
+        jobs.append((path, receipt.received_at if receipt else received_at))
+    workers = _workers(len(jobs))
+    findings: list[Finding] = []
+    if workers > 1:
+        # the checks are pure and each file is independent: one process per core, each given a
+        # share of the files in a few large chunks (the configuration goes to each worker once)
+        size = -(-len(jobs) // (workers * 4))
+        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(config,)) as pool:
+            for part in pool.map(_check_chunk, chunks):
+                findings.extend(part)
+    else:
+        for path, when in jobs:
+            findings.extend(check_file(config, path, when))
     return CheckResult(sorted(findings, key=_order), len(paths))
+
+
+PARALLEL_ABOVE = 300  # files; fewer are checked in this process (starting workers costs more)
+_worker_config: Config | None = None
+
+
+def _workers(files: int) -> int:
+    if files <= PARALLEL_ABOVE or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8, files // PARALLEL_ABOVE))
+
+
+def _init_worker(config: Config) -> None:
+    global _worker_config
+    _worker_config = config
+
+
+def _check_chunk(chunk: list[tuple[Path, dt.datetime]]) -> list[Finding]:
+    assert _worker_config is not None
+    return [f for path, when in chunk for f in check_file(_worker_config, path, when)]
 
 
 def _order(f: Finding) -> tuple[str, int, int, str]:
