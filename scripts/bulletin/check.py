@@ -189,7 +189,7 @@ def _branch_findings(config: Config, base: str | None, author: str | None) -> li
     from bulletin import codeowners, identity
 
     changes = identity.branch_changes(config.root, base)
-    accepted = identity.accepted_paths(config.root, base)
+    accepted = identity.accepted_paths(config.root, base, [c.path for c in changes])
     if author is None:
         findings = identity.immutability(changes, accepted.__contains__)
     else:

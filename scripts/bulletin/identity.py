@@ -167,12 +167,23 @@ def branch_changes(root: Path, base: str | None) -> list[Change]:
     return sorted({Change(c.status, _relative(c.path, prefix)) for c in changes})
 
 
-def accepted_paths(root: Path, base: str | None) -> set[str]:
-    """Desk-relative paths of every file under submissions/ on `base` (accepted, 采用入库)."""
+_LIST_AT_MOST = 1000  # paths named to git ls-tree; more than this and the whole folder is listed
+
+
+def accepted_paths(root: Path, base: str | None, among: Sequence[str] | None = None) -> set[str]:
+    """Desk-relative paths of the files under submissions/ on `base` (accepted, 采用入库); with
+    `among`, only which of those paths are (a branch's few changes need not list 400,000 files)."""
     repo = git.open_repo(root)
     ref = git.resolve_base(repo, base)
     prefix = _desk_prefix(repo, root)
-    out = repo.git.ls_tree("-r", "--name-only", "-z", ref, "--", prefix + SUBMISSIONS.rstrip("/"))
+    wanted = None if among is None else [p for p in among if p.startswith(SUBMISSIONS)]
+    if wanted is not None and not wanted:
+        return set()
+    if wanted is not None and len(wanted) <= _LIST_AT_MOST:
+        specs = [":(literal)" + prefix + p for p in wanted]
+    else:
+        specs = [prefix + SUBMISSIONS.rstrip("/")]
+    out = repo.git.ls_tree("-r", "--name-only", "-z", ref, "--", *specs)
     return {_relative(name, prefix) for name in out.split("\0") if name}
 
 
