@@ -11,13 +11,16 @@ SITE_COMMANDS := git:git
 TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils nginx:nginx
 # fonts for the PDFs (Debian packages), checked by file
 FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai
+# TeX Live for the benchmark's comparison route (pandoc --pdf-engine=xelatex with ctex), checked by file;
+# only `make bench` installs it (≈700 MB), never `make site` or `make test`
+BENCH_PACKAGES := /usr/bin/xelatex:texlive-xetex /usr/share/texlive/texmf-dist/tex/latex/ctex/ctexart.cls:texlive-lang-chinese /usr/share/texlive/texmf-dist/fonts/tfm/adobe/zapfding/pzdr.tfm:texlive-fonts-recommended /usr/share/texmf/tex/latex/lm/lmodern.sty:lmodern
 # 仿宋 (FandolFang) is only packaged inside TeX Live: download the package, extract this one file, install nothing
 FONT_DIR := .fonts
 FANDOL := $(FONT_DIR)/FandolFang-Regular.otf
 FANDOL_PACKAGE := texlive-lang-chinese
 FANDOL_IN_PACKAGE := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 
-.PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test fonts sysdeps-fonts
+.PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test fonts sysdeps-fonts sysdeps-bench
 
 site: $(VENV)/.installed fonts
 	$(BIN)/bulletin build --every-audience
@@ -34,9 +37,9 @@ typecheck: $(VENV)/.installed
 unit: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.installed
-	$(BIN)/python bench/check_bench.py
-	$(BIN)/python bench/ledger_bench.py
+# the benchmark suite at city-year size (bench/run.py; other sizes: bench/run.py --size …), results in bench/RESULTS.md
+bench: $(VENV)/.installed fonts sysdeps-bench
+	$(BIN)/python bench/run.py --size city-year
 
 # install what is missing: as root with apt-get, otherwise say what to install
 # $(1): thing:package pairs; $(2): how to test a thing (default: a command on PATH; `test -e` for files)
@@ -69,6 +72,10 @@ fonts: sysdeps-fonts $(FANDOL)
 
 sysdeps-fonts:
 	$(call install_missing,$(FONT_PACKAGES),test -e)
+
+# TeX Live for the benchmark's xelatex row; when it cannot be installed (not root), the benchmark skips that row
+sysdeps-bench:
+	-$(call install_missing,$(BENCH_PACKAGES),test -e)
 
 $(FANDOL):
 	@command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 || { \

@@ -1,78 +1,137 @@
-"""Benchmark `bulletin check` against baselines measured in the same run (ratios, not seconds).
+"""`bulletin check`, against baselines measured side by side in the same run.
 
-Baselines: the bare start of Python plus importing the package, and parsing the same files'
-front matter with PyYAML's C loader (the floor for any checker that reads every file).
-Prints a table of medians and ratios; writes nothing into the repository.
+  - one changed file, named on the command line (what an informant runs before submitting), and
+    the same change found by `bulletin check` without paths (what CI runs: the branch against
+    main, plus git status), against starting Python and importing the package. The goal, for a
+    repository of 400,000 items (`--size archive`): within 1.5× of that start, so the check of one
+    file must not read the whole repository;
+  - every item (`bulletin check submissions`), against plain `yaml.load` with PyYAML's C loader on
+    the front matter of the same files (the floor for anything that reads every file): within 3×.
+
+The changed file is a new item written into the generated desk for the measurement and removed
+afterwards. Run through bench/run.py (`--only check`, `--only check-all`).
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import subprocess
+import json
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import yaml
+from measure import BULLETIN, PYTHON, Row, Sample, rounds, run_child, within
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate
+IMPORT = "import bulletin.cli, bulletin.check"
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+count = 0
+for path in sorted(Path(sys.argv[1]).rglob("*.md")):
+    text = path.read_text(encoding="utf-8")
+    yaml.load(text.split("---\\n", 2)[1], Loader=yaml.CSafeLoader)
+    count += 1
+print(count)
+"""
+NEW_ITEM = """---
+标题: {unit}召开冬季安全生产工作会议
+报送单位: {unit_id}
+信息员: {informant}
+签发人: {leader}
+类别: 普遍性
+紧急程度: 平件
+密级: 内部
+报送对象: [{recipients}]
+主题: [安全生产]
+---
 
-REPO = Path(__file__).resolve().parents[1]
-BULLETIN = str(Path(sys.executable).with_name("bulletin"))
+12月30日，{unit}召开冬季安全生产工作会议，部署岁末年初安全防范工作。会议要求，一是压实责任，\
+各乡镇和部门主要负责同志要亲自研究部署；二是突出重点，聚焦城镇燃气、道路交通、消防等领域开展隐患排查；\
+三是强化值班值守，严格执行领导带班和24小时值班制度，确保信息报送及时准确。
+"""
 
 
-def timed(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def _new_item(root: Path, year: int) -> Path:
+    """Write a valid new item of the first unit that has an informant; returns its path."""
+    import yaml
+
+    network = yaml.safe_load((root / "network.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((root / "bulletin.yml").read_text(encoding="utf-8"))
+    unit = next(u for u in network["units"] if u.get("informants"))
+    path = root / "submissions" / unit["id"] / str(year) / "1230-99.md"
+    path.write_text(
+        NEW_ITEM.format(
+            unit=unit["name"],
+            unit_id=unit["id"],
+            informant=unit["informants"][0]["name"],
+            leader=unit.get("leader") or "某某",
+            recipients=", ".join(config.get("recipients") or ["市委", "市政府"]),
+        ),
+        encoding="utf-8",
+    )
+    return path
 
 
-def run(args: list[str], cwd: Path) -> None:
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
-    if done.returncode not in (0,):
-        raise SystemExit(
-            f"命令失败（{done.returncode}）：{' '.join(args[:3])}…\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+def run(b) -> list[Row]:  # type: ignore[no-untyped-def]
+    root: Path = b.root
+    items = b.manifest["items"]
+    archive_note = "" if b.size == "archive" else "（目标针对 40 万条，见 archive）"
+    changed = _new_item(root, b.manifest["years"][1])
+    rel = changed.relative_to(root).as_posix()
+    out = b.work / "check.json"
+    try:
+        cases = {
+            "import": lambda _: run_child([PYTHON, "-c", IMPORT], root),
+            "one": lambda _: run_child([BULLETIN, "check", rel], root),
+            "ci": lambda _: run_child([BULLETIN, "check", "--format", "json"], root, out),
+        }
+        samples = rounds(cases, b.repeat)
+        found = json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        changed.unlink()
+    rows = [
+        within(
+            f"check 一条信息（给出路径；{items:,} 条的仓库）",
+            samples["one"],
+            samples["import"],
+            "启动并导入",
+            1.5,
+            archive_note,
+        ),
+        within(
+            f"check 本分支改动的一条（CI，不给路径；{items:,} 条）",
+            samples["ci"],
+            samples["import"],
+            "启动并导入",
+            1.5,
+            archive_note,
+        ),
+    ]
+    if found.get("checked") != 1 or found.get("errors"):
+        rows[-1].notes.append(
+            f"不给路径的 check 应只检查新增的一条且无错误，实际：{json.dumps(found, ensure_ascii=False)[:300]}"
         )
 
-
-def yaml_floor(paths: list[Path]) -> None:
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        yaml.load(text.split("---\n", 2)[1], Loader=yaml.CSafeLoader)
+    return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="bulletin check 的基准测试")
-    parser.add_argument("--items", type=int, default=10_000, help="生成的信息条数（默认 10000）")
-    parser.add_argument("--repeat", type=int, default=3, help="每项重复次数，取中位数")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        desk = Path(tmp) / "desk"
-        paths = generate(desk, args.items)
-        rel = [str(p.relative_to(desk)) for p in paths]
-        demo = sorted(str(p) for p in (REPO / "submissions").rglob("*.md"))
-        rows = []
-        start = timed(lambda: run([sys.executable, "-c", "import bulletin.check, bulletin.cli"], desk), args.repeat)
-        rows.append(("启动 Python 并导入 bulletin（基线）", start, 1.0))
-        one = timed(lambda: run([BULLETIN, "check", rel[0]], desk), args.repeat)
-        rows.append(("check 一条信息", one, one / start))
-        demo_t = timed(lambda: run([BULLETIN, "check", *demo], REPO), args.repeat)
-        rows.append((f"check 演示信息（{len(demo)}条）", demo_t, demo_t / start))
-        floor = timed(lambda: yaml_floor(paths), args.repeat)
-        rows.append((f"C 加载器解析 {len(paths)} 条的头部（基线）", floor, 1.0))
-        full = timed(lambda: run([BULLETIN, "check", "submissions"], desk), args.repeat)
-        rows.append((f"check 全部 {len(paths)} 条", full, full / floor))
-    print("| 项目 | 中位数（秒） | 与基线之比 |\n|---|---|---|")
-    for name, seconds, ratio in rows:
-        print(f"| {name} | {seconds:.3f} | {ratio:.2f}× |")
-    print(f"\n每秒检查 {args.items / full:.0f} 条（{args.items}条，{args.repeat}次取中位数）")
+def run_all(b) -> list[Row]:  # type: ignore[no-untyped-def]
+    """Every item, against the C loader on the same files."""
+    root: Path = b.root
+    items = b.manifest["items"]
+    rows = []
+    floor: list[Sample] = []
+    full: list[Sample] = []
+    repeat = b.repeat if items <= 50_000 else 1
+    for _ in range(repeat):
+        floor.append(run_child([PYTHON, "-c", FLOOR, "submissions"], root))
+        full.append(run_child([BULLETIN, "check", "submissions"], root, ok=(0, 1)))
+    row = within(f"check 全部 {items:,} 条", full, floor, "C 加载器解析头部", 3.0)
+    per_second = items / row.data["bulletin_s"]
+    row.notes.append(f"每秒检查 {per_second:,.0f} 条（C 加载器每秒解析 {items / row.data['control_s']:,.0f} 条头部）")
+    rows.append(row)
+    return rows
 
 
 if __name__ == "__main__":
-    main()
+    import run as runner
+
+    runner.main(["--only", "check", *sys.argv[1:]])

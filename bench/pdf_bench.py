@@ -1,79 +1,30 @@
-"""Benchmark the issue PDFs (pandoc -> Typst markup -> the typst package), ratios in the same run.
+"""Issue PDFs (pandoc -> Typst markup -> the typst package), against pandoc's default route for
+Chinese (`--pdf-engine=xelatex` with the ctexart class) on the same issues, side by side.
 
-Builds a temporary desk with 30 issues of 8 items each (~2,500 characters, the demo's accepted
-submissions in rotation, each issue made unique) and measures:
+  - one issue in a new process (Python start, imports, fonts, pandoc, compile) against xelatex on
+    the same issue: at least 5× faster. The fonts' character maps are cached, as on any machine
+    after its first build; the first build ever also reads them (reported in the notes);
+  - the year's issues in one run, as `bulletin build` makes them (plugin's publish_pdfs: batches
+    of 8 issues, one pandoc run and one Typst compiler per core), without any cache (the desk's
+    build/ removed): per issue at least 20× faster than xelatex per issue;
+  - the same run again with the cache (nothing changed: nothing rebuilt).
 
-  - one issue in a new process (Python start, imports, fonts, pandoc, compile);
-  - one issue with a kept builder (warm compiler; each run a different issue, so Typst's own
-    memoisation cannot answer from the last run);
-  - 30 issues in one run: without the cache (every PDF compiled: on one thread, on a thread per
-    core, on a spawned process per core), and with the cache (nothing changed, nothing compiled).
-
-xelatex is only measured when it is installed (this desk does not install TeX); otherwise the
-table compares with the numbers measured for the domain notes (DOMAIN.md). Writes nothing into the repository.
+xelatex needs TeX Live (`make bench` installs texlive-xetex, texlive-lang-chinese,
+texlive-fonts-recommended and lmodern when run as root); without it those rows say so and the
+rest still run. Run through bench/run.py (`--only pdf`).
 """
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import os
+import re
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
+import yaml
 
-from bulletin.assemble import draft, item_level  # noqa: E402
-from bulletin.config import load_config  # noqa: E402
-from bulletin.issue import issue_path, level_rank, render_issue  # noqa: E402
-from bulletin.publish.pdf import PdfBuilder, _cores, _to_typst  # noqa: E402
-from bulletin.read import read_item  # noqa: E402
-
-ISSUES = 30
-ITEMS = 8
-DOMAIN_XELATEX = (3.0, 3.4)  # seconds an issue, pandoc --pdf-engine=xelatex with ctex (DOMAIN.md)
-
-
-def timed(func: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def make_desk(root: Path) -> list[Path]:
-    """A desk with ISSUES issues of ITEMS items from the demo submissions (level 内部 or lower)."""
-    for name in ("bulletin.yml", "network.yml"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "submissions", root / "submissions")
-    config = load_config(root)
-    sources = []
-    for path in sorted((root / "submissions").rglob("*.md")):
-        item, _ = read_item(path, str(path), config.limits.file_max_bytes)
-        if item.front_matter_ok and level_rank(item_level(item)) <= level_rank("内部"):
-            sources.append(path.relative_to(root / "submissions").with_suffix("").as_posix())
-    paths = []
-    for n in range(1, ISSUES + 1):
-        chosen = [sources[(n * 3 + k) % len(sources)] for k in range(ITEMS)]
-        issue = draft(config, "huiyao", chosen, dt.date(2026, 11, 6))
-        issue.number, issue.total_number = n, n
-        issue.editor, issue.approver = "李静", "周建国"
-        issue.items[0].text += f"\n\n（本期为第{n}期。）"
-        path = issue_path(root, "huiyao", 2026, n)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_issue(issue, config), encoding="utf-8")
-        paths.append(path)
-    return paths
-
+from measure import PYTHON, Row, Sample, median, mib, run_child, secs, skipped
 
 ONE_ISSUE = """
 import sys
@@ -85,98 +36,167 @@ root, rel, out, cache = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(
 config = load_config(root)
 PdfBuilder(config, cache).build(read_issue(root / rel, rel), out, force=True)
 """
+# what `bulletin build` does for the PDFs, after the pages (plugin.on_post_build)
+YEAR = """
+import sys
+from pathlib import Path
+from bulletin.publish.pdfsite import publish_pdfs
+from bulletin.publish.plugin import load_desk
+root, site = Path(sys.argv[1]), Path(sys.argv[2])
+try:  # the full site's PDFs (every audience's are among them)
+    from bulletin.publish.audience import EVERYTHING, scope_for
+    from bulletin.config import load_config
+    desk = load_desk(root, scope_for(load_config(root), EVERYTHING))
+except ImportError:  # before audiences
+    desk = load_desk(root)
+built, kept = publish_pdfs(desk, site)
+print(built, kept)
+"""
+FONTS = """
+import sys
+from pathlib import Path
+from bulletin.config import load_config
+from bulletin.publish.pdf import PdfBuilder
+PdfBuilder(load_config(Path(sys.argv[1])), Path(sys.argv[2])).fonts()
+"""
+MAX_YEAR_ISSUES = 1_500  # the archive's 12,000 issues are not built here
 
 
-def run(args: list[str]) -> None:
-    done = subprocess.run(args, capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"命令失败（{done.returncode}）：{done.stdout[-2000:]}{done.stderr[-2000:]}")
+def xelatex_ready() -> str | None:
+    """Why the xelatex route cannot run here, or None when it can."""
+    if shutil.which("xelatex") is None:
+        return "未安装 xelatex，跳过"
+    kpse = shutil.which("kpsewhich")
+    for name in ("ctexart.cls", "pzdr.tfm"):
+        if kpse is None or not subprocess.run([kpse, name], capture_output=True, text=True).stdout.strip():
+            return f"未安装 xelatex 所需的 {name}，跳过"
+    return None
 
 
-def main() -> None:
-    global ISSUES
-    parser = argparse.ArgumentParser(description="刊物 PDF 的基准测试")
-    parser.add_argument("--repeat", type=int, default=3, help="每项重复次数，取中位数")
-    parser.add_argument("--issues", type=int, default=ISSUES, help=f"一次运行构建的期数（默认 {ISSUES}）")
-    args = parser.parse_args()
-    ISSUES = args.issues
-    from bulletin.issue import read_issue
+def pandoc_path() -> str:
+    import pypandoc
 
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "desk"
-        root.mkdir()
-        paths = make_desk(root)
-        rels = [p.relative_to(root).as_posix() for p in paths]
-        config = load_config(root)
-        issues = [read_issue(p, r) for p, r in zip(paths, rels, strict=True)]
-        chars = statistics.mean(sum(len(i.text) + len(i.title) for i in issue.items) for issue in issues)
-        cache = Path(tmp) / "cache"
-        PdfBuilder(config, cache).fonts()  # character maps cached, as after the first run on a machine
+    return pypandoc.get_pandoc_path()
 
-        rows: list[tuple[str, float, str]] = []
-        start = timed(lambda: run([sys.executable, "-c", "import bulletin.publish.pdf"]), args.repeat)
-        rows.append(("启动 Python 并导入（基线）", start, ""))
 
-        out = Path(tmp) / "out"
-        cold = timed(
-            lambda: run([sys.executable, "-c", ONE_ISSUE, str(root), rels[0], str(out / "cold.pdf"), str(cache)]),
-            args.repeat,
+def issue_markdown(root: Path, rel: str, names: dict[str, str]) -> str:
+    """The issue as plain pandoc Markdown: a title block, then the issue's own body."""
+    text = (root / rel).read_text(encoding="utf-8")
+    _, head, body = text.split("---\n", 2)
+    meta = yaml.safe_load(head)
+    title = names.get(meta["刊物"], meta["刊物"])
+    number = f"{str(meta['日期'])[:4]}年第{meta['期号']}期（总第{meta['总期号']}期）"
+    return f"---\ntitle: {title}\nsubtitle: {number}\ndate: {meta['日期']}\n---\n\n{body}"
+
+
+def samples(root: Path, count: int) -> list[str]:
+    """Issues to compare on: the median-sized issue of each publication (items credit submissions)."""
+    chosen = []
+    for folder in sorted((root / "issues").iterdir()):
+        files = sorted(folder.glob("*/*.md"), key=lambda p: (p.stat().st_size, p.as_posix()))
+        files = [p for p in files if "来源：" in p.read_text(encoding="utf-8")]
+        if files:
+            chosen.append((files[len(files) // 2].stat().st_size, files[len(files) // 2]))
+    chosen.sort(key=lambda pair: (-pair[0], pair[1].as_posix()))  # the fullest publications first
+    return [p.relative_to(root).as_posix() for _, p in chosen[:count]]
+
+
+def run(b) -> list[Row]:  # type: ignore[no-untyped-def]
+    root: Path = b.root
+    work: Path = b.work / "pdf"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    issues = b.manifest["issues"]
+    config = yaml.safe_load((root / "bulletin.yml").read_text(encoding="utf-8"))
+    names = {p["id"]: p["name"] for p in config.get("publications") or []}
+    chosen = samples(root, max(b.repeat, 3))
+    rows: list[Row] = []
+
+    # fonts: the first build on a machine reads the character maps of the faces (cached after)
+    cache = work / "cache"
+    first = run_child([PYTHON, "-c", FONTS, str(root), str(cache)], root)
+    fonts_note = f"字体字符表首次读取 {secs(first.seconds)}（每台机器一次，之后缓存）"
+
+    why = xelatex_ready()
+    xelatex: list[Sample] = []
+    ours: list[Sample] = []
+    for n, rel in enumerate(chosen):
+        if why is None:
+            source = work / f"xelatex-{n}.md"
+            source.write_text(issue_markdown(root, rel, names), encoding="utf-8")
+            args = [pandoc_path(), source.name, "-o", f"xelatex-{n}.pdf", "--pdf-engine=xelatex"]
+            xelatex.append(run_child([*args, "-V", "documentclass=ctexart"], work))
+        out = work / f"one-{n}.pdf"
+        ours.append(run_child([PYTHON, "-c", ONE_ISSUE, str(root), rel, str(out), str(cache)], root))
+    one = median(ours)
+    listed = "、".join(re.sub(r"^issues/|\.md$", "", r) for r in chosen)
+    if why is None:
+        tex = median(xelatex)
+        row = _faster(
+            f"1 期 PDF，新进程（{len(chosen)} 期取中位数）", one, tex, "pandoc + xelatex + ctex", 5, ours, xelatex
         )
-        rows.append(("1 期，新进程（冷启动）", cold, f"{cold / start:.1f}× 基线"))
-
-        builder = PdfBuilder(config, cache)
-        builder.build(issues[0], out / "warmup.pdf", force=True)
-        samples = []
-        for issue in issues[1 : 1 + max(args.repeat, 5)]:
-            began = time.perf_counter()
-            builder.build(issue, out / "warm.pdf", force=True)
-            samples.append(time.perf_counter() - began)
-        warm = statistics.median(samples)
-        rows.append(("1 期，保持编译器（热）", warm, f"冷启动的 1/{cold / warm:.1f}"))
-
-        texts = [(it.text, "修水县") for issue in issues for it in issue.items]
-        pandoc = timed(lambda: _to_typst(texts), args.repeat)
-        rows.append((f"其中：pandoc 一次转换 {len(texts)} 条", pandoc, f"每期 {pandoc / ISSUES * 1000:.0f} 毫秒"))
-
-        def batch(workers: int, parallel: str = "threads") -> float:
-            with PdfBuilder(config, cache, workers=workers, parallel=parallel) as b:
-                began = time.perf_counter()
-                results = b.build_desk(out / f"batch{workers}{parallel}", force=True)
-                assert all(r.built for r in results)
-                return time.perf_counter() - began
-
-        cores = _cores()
-        single = statistics.median(batch(1) for _ in range(args.repeat))
-        rows.append((f"{ISSUES} 期一次运行，无缓存（单线程）", single, f"每期 {single / ISSUES:.3f} 秒"))
-        parallel = statistics.median(batch(cores) for _ in range(args.repeat))
-        rows.append(
-            (f"{ISSUES} 期一次运行，无缓存（{cores} 个线程）", parallel, f"比单线程快 {single / parallel:.2f}×")
-        )
-        processes = statistics.median(batch(cores, "processes") for _ in range(args.repeat))
-        rows.append(
-            (f"{ISSUES} 期一次运行，无缓存（{cores} 个进程）", processes, f"比单线程快 {single / processes:.2f}×")
-        )
-
-        with PdfBuilder(config, cache) as keeper:
-            keeper.build_desk(out / "kept")
-            cached = timed(lambda: keeper.build_desk(out / "kept"), args.repeat)
-        rows.append((f"{ISSUES} 期一次运行，有缓存（无改动）", cached, f"无缓存的 1/{parallel / cached:.0f}"))
-
-    xelatex = shutil.which("xelatex")
-    print(f"{ISSUES} 期，每期 {ITEMS} 条，平均 {chars:.0f} 字；{os.cpu_count()} 个处理器，可用 {cores} 个\n")
-    print("| 项目 | 中位数（秒） | 比较 |\n|---|---|---|")
-    for name, seconds, note in rows:
-        print(f"| {name} | {seconds:.3f} | {note} |")
-    if xelatex:
-        print(f"\n已安装 xelatex（{xelatex}），但本基准不测 TeX 路线。")
+        row.notes += [f"比较的各期：{listed}；{fonts_note}"]
+        rows.append(row)
     else:
-        low, high = DOMAIN_XELATEX
-        print(
-            f"\n本机没有 xelatex（不为基准安装 TeX）。按 DOMAIN.md 的实测，pandoc + xelatex 每期 {low}–{high} 秒："
-            f"冷启动快 {low / cold:.1f}–{high / cold:.1f} 倍，保持编译器快 {low / warm:.0f}–{high / warm:.0f} 倍，"
-            f"{ISSUES} 期约需 {low * ISSUES:.0f}–{high * ISSUES:.0f} 秒（本路线 {parallel:.1f} 秒）。"
-        )
+        rows.append(skipped("1 期 PDF，新进程 对 pandoc + xelatex", why))
+        rows[-1].bulletin = f"{secs(one)}；{why}"
+
+    if issues > MAX_YEAR_ISSUES:
+        rows.append(skipped("全年 PDF", f"{issues} 期，本规模不测（见 city-year、province-year）"))
+        return rows
+    # the year in one run, as `bulletin build` makes the PDFs: cold (no build/), then warm
+    shutil.rmtree(root / "build", ignore_errors=True)
+    try:
+        cold = run_child([PYTHON, "-c", YEAR, str(root), str(work / "site")], root, work / "year-cold.txt")
+        warm = [
+            run_child([PYTHON, "-c", YEAR, str(root), str(work / "site")], root, work / "year-warm.txt")
+            for _ in range(b.repeat)
+        ]
+        built, _ = (int(v) for v in (work / "year-cold.txt").read_text().split())
+        _, kept = (int(v) for v in (work / "year-warm.txt").read_text().split())
+    finally:
+        shutil.rmtree(root / "build", ignore_errors=True)
+    per_issue = cold.seconds / built
+    what = f"{built} 份（{issues} 期及其修订前的版本）" if built != issues else f"{built} 期"
+    if why is None:
+        row = _faster(f"全年 {what} PDF 一次运行，无缓存（每期）", per_issue, tex, "xelatex 每期", 20, [cold], xelatex)
+    else:
+        row = skipped(f"全年 {what} PDF 一次运行，无缓存（每期）对 xelatex", why)
+        row.bulletin = f"{secs(per_issue)}；{why}"
+    row.notes.append(f"全年 {built} 份共 {secs(cold.seconds)}（含读取字体字符表和全部信息），{b.cores} 个处理器")
+    rows.append(row)
+    warm_s = median(warm)
+    row = Row(
+        f"全年 {built} 份 PDF，有缓存（无改动，{kept} 份沿用）",
+        secs(warm_s),
+        f"{secs(cold.seconds)}（无缓存）",
+        f"快 {cold.seconds / warm_s:.0f}×",
+        "—",
+        mib(max(s.rss_kib for s in warm)),
+        None,
+        data={"bulletin_s": warm_s, "control_s": cold.seconds},
+    )
+    rows.append(row)
+    return rows
+
+
+def _faster(
+    name: str, subject: float, control: float, control_name: str, goal: float, mine: list[Sample], theirs: list[Sample]
+) -> Row:
+    from measure import faster
+
+    return faster(
+        name,
+        subject,
+        control,
+        control_name,
+        goal,
+        max(s.rss_kib for s in mine),
+        max(s.rss_kib for s in theirs) if theirs else None,
+    )
 
 
 if __name__ == "__main__":
-    main()
+    import run as runner
+
+    runner.main(["--only", "pdf", *sys.argv[1:]])
