@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from bulletin import git
+from bulletin import identity
 from bulletin.model import Config, Finding, Item, Severity
 from bulletin.names import windows_problem
 from bulletin.read import read_item
@@ -144,7 +144,8 @@ def check_changes(config: Config, base: str | None, received_at: dt.datetime, au
     """
     items: list[Path] = []
     findings: list[Finding] = []
-    for path in git.changed_files(config.root, base):
+    changes = identity.branch_changes(config.root, base)  # one diff and one scan for new files, shared
+    for path in sorted(config.root / c.path for c in changes if c.status != "D"):
         rel = shown_path(config, path)
         if rel.startswith(PROTECTED):
             items.append(path)  # check_file refuses it
@@ -176,7 +177,7 @@ def check_changes(config: Config, base: str | None, received_at: dt.datetime, au
             )
     result = check_paths(config, items, received_at)
     checked = {shown_path(config, p) for p in items} | {f.path for f in findings}
-    branch = _branch_findings(config, base, author)
+    branch = _branch_findings(config, base, author, changes)
     # check_file already refuses an added or changed receipt: one finding per file and rule
     seen = {(f.path, f.rule) for f in result.findings}
     branch = [f for f in branch if (f.path, f.rule) not in seen]
@@ -185,10 +186,10 @@ def check_changes(config: Config, base: str | None, received_at: dt.datetime, au
     return result
 
 
-def _branch_findings(config: Config, base: str | None, author: str | None) -> list[Finding]:
-    from bulletin import codeowners, identity
-
-    changes = identity.branch_changes(config.root, base)
+def _branch_findings(
+    config: Config, base: str | None, author: str | None, changes: list[identity.Change]
+) -> list[Finding]:
+    from bulletin import codeowners
     accepted = identity.accepted_paths(config.root, base, [c.path for c in changes])
     if author is None:
         findings = identity.immutability(changes, accepted.__contains__)

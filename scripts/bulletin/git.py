@@ -33,34 +33,6 @@ def resolve_base(repo: git.Repo, base: str | None) -> str:
     raise UsageError("找不到主分支（main）：请用 --base 指定要比较的分支")
 
 
-def changed_files(root: Path, base: str | None) -> list[Path]:
-    """Files the branch adds or changes against `base`, plus uncommitted and untracked ones."""
-    repo = open_repo(root)
-    top = Path(repo.working_tree_dir or root)
-    ref = resolve_base(repo, base)
-    names: set[str] = set()
-    try:
-        merge_base = repo.merge_base(ref, "HEAD") if repo.head.is_valid() else []
-    except git.GitCommandError:
-        merge_base = []
-    if merge_base:
-        out = repo.git.diff("--name-only", "--diff-filter=ACMR", "-z", merge_base[0].hexsha, "HEAD")
-        names.update(n for n in out.split("\0") if n)
-    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all")
-    entries = out.split("\0")
-    i = 0
-    while i < len(entries):
-        entry = entries[i]
-        if len(entry) > 3:
-            status, name = entry[:2], entry[3:]
-            if "R" in status or "C" in status:
-                i += 1  # the next entry is the source of a rename
-            if "D" not in status:
-                names.add(name)
-        i += 1
-    return sorted(top / name for name in names)
-
-
 def file_reader(root: Path, ref: str | None) -> tuple[str, Callable[[str], bytes]]:
     """(the resolved ref, a reader of desk files as they are at that ref)."""
     repo = open_repo(root)
