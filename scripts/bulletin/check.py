@@ -190,6 +190,7 @@ def _branch_findings(
     config: Config, base: str | None, author: str | None, changes: list[identity.Change]
 ) -> list[Finding]:
     from bulletin import codeowners
+
     accepted = identity.accepted_paths(config.root, base, [c.path for c in changes])
     if author is None:
         findings = identity.immutability(changes, accepted.__contains__)
