@@ -28,7 +28,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 from bulletin.config import load_config
 from bulletin.errors import BulletinError
 from bulletin.model import Audience
-from bulletin.publish.audience import ENV, EVERYTHING, scope_for
+from bulletin.publish.audience import ENV, scope_for
 
 log = logging.getLogger("mkdocs")
 
@@ -169,6 +169,3 @@ def _index_page(desk: str, audiences: tuple[Audience, ...]) -> str:
         f"<h1>{html.escape(desk)} 信息报送台</h1>\n<p>请进入本人所在的读者范围（须登录）：</p>\n<ul>\n{rows}\n</ul>\n"
         "</body>\n</html>\n"
     )
-
-
-__all__ = ["EVERYTHING", "BuildError", "build_audiences", "build_site"]

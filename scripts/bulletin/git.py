@@ -19,6 +19,13 @@ def open_repo(root: Path) -> git.Repo:
         raise UsageError(f"{root} 不是 git 仓库：不给出文件时，检查的是本分支相对主分支的改动，须在仓库中运行") from exc
 
 
+def desk_prefix(repo: git.Repo, root: Path) -> str:
+    """The desk's folder within the repository, as a path prefix ("" when the desk is the repository)."""
+    top = Path(repo.working_tree_dir or root).resolve()
+    prefix = Path(root).resolve().relative_to(top).as_posix()
+    return "" if prefix in ("", ".") else prefix + "/"
+
+
 def resolve_base(repo: git.Repo, base: str | None) -> str:
     """The branch to compare with: as given, else main, else origin/main."""
     candidates = [base] if base else ["main", "origin/main", "master", "origin/master"]
@@ -99,9 +106,7 @@ def landed(root: Path, ref: str, folder: str) -> dict[str, dt.datetime]:
     repo = open_repo(root)
     if not repo.head.is_valid():
         return {}
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = Path(root).resolve().relative_to(top).as_posix()
-    prefix = "" if prefix in ("", ".") else prefix + "/"
+    prefix = desk_prefix(repo, root)
     out = repo.git(c="core.quotepath=off").log(
         "--first-parent",
         "--diff-merges=first-parent",

@@ -136,12 +136,6 @@ def parse_name_status(output: str) -> list[Change]:
     return changes
 
 
-def _desk_prefix(repo: gitpython.Repo, root: Path) -> str:
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = Path(root).resolve().relative_to(top).as_posix()
-    return "" if prefix in ("", ".") else prefix + "/"
-
-
 def _relative(path: str, prefix: str) -> str:
     return posixpath.relpath(path, prefix.rstrip("/")) if prefix else path
 
@@ -150,7 +144,7 @@ def branch_changes(root: Path, base: str | None) -> list[Change]:
     """What the work tree (commits, uncommitted and untracked files) changes against its merge-base with `base`."""
     repo = git.open_repo(root)
     ref = git.resolve_base(repo, base)
-    prefix = _desk_prefix(repo, root)
+    prefix = git.desk_prefix(repo, root)
     try:
         merge_base = repo.merge_base(ref, "HEAD") if repo.head.is_valid() else []
     except gitpython.GitCommandError:
@@ -175,7 +169,7 @@ def accepted_paths(root: Path, base: str | None, among: Sequence[str] | None = N
     `among`, only which of those paths are (a branch's few changes need not list 400,000 files)."""
     repo = git.open_repo(root)
     ref = git.resolve_base(repo, base)
-    prefix = _desk_prefix(repo, root)
+    prefix = git.desk_prefix(repo, root)
     wanted = None if among is None else [p for p in among if p.startswith(SUBMISSIONS)]
     if wanted is not None and not wanted:
         return set()

@@ -51,9 +51,7 @@ def _error(path: str, rule: str, message: str) -> Finding:
 def _changes(root: Path, ref: str) -> Iterator[Change]:
     """Modifications and deletions under the watched folders on `ref`'s first-parent line, oldest first."""
     repo = git.open_repo(root)
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = Path(root).resolve().relative_to(top).as_posix()
-    prefix = "" if prefix in ("", ".") else prefix + "/"
+    prefix = git.desk_prefix(repo, root)
     out = repo.git(c="core.quotepath=off").log(
         "--first-parent",
         "--diff-merges=first-parent",
@@ -91,9 +89,7 @@ def _how(change: Change, config: Config) -> str:
 
 def history_findings(config: Config, ref: str) -> list[Finding]:
     repo = git.open_repo(config.root)
-    top = Path(repo.working_tree_dir or config.root).resolve()
-    prefix = config.root.relative_to(top).as_posix()
-    prefix = "" if prefix in ("", ".") else prefix + "/"
+    prefix = git.desk_prefix(repo, config.root)
     since = config.verify_since
     out: list[Finding] = []
     for change in _changes(config.root, ref):
