@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bulletin import fields
+from bulletin import fields, typography
 from bulletin.check import check_changes, check_file
 from bulletin.codeowners import render as render_codeowners
 from bulletin.config import load_config
@@ -31,6 +31,7 @@ from bulletin.model import Config, Finding, Item, Severity
 from bulletin.new import Draft, render
 from bulletin.read import parse_item
 from bulletin.rules import RULES
+from bulletin.rules import body as body_rules
 from bulletin.timing import parse_time
 from bulletin.typography import HAN, correct_line, problems
 from conftest import REPO_ROOT, MakeItem
@@ -1194,6 +1195,99 @@ def test_corrected_line_has_no_fixable_problem_left(line: str) -> None:
 @given(inline_text)
 def test_correct_line_never_drops_han_characters(line: str) -> None:
     assert _HAN_RE.findall(correct_line(line)) == _HAN_RE.findall(line)
+
+
+# the whole full-width block and every kind of space, beside what the shortcut lets through
+_SHORTCUT_ALPHABET = _INLINE_ALPHABET + [chr(c) for c in range(0xFF01, 0xFF5F)] + list("\xa0\u2003\u200b\ufffd%.")
+shortcut_text = st.text(alphabet=st.sampled_from(_SHORTCUT_ALPHABET), max_size=60)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(shortcut_text, st.booleans())
+@example("增长1.5%，达３１％", True)
+@example("增长1.5%。", False)
+@example("一\xa0二", True)
+@example("一\ufffd", True)  # found by this test: the corrector turned a lost '\ufffd' into '?'
+@example("一\ue000?二\ue000", True)
+def test_shortcut_for_lines_that_cannot_change_agrees_with_the_corrector(line: str, spaces: bool) -> None:
+    """correct_line skips the library on lines with nothing it could correct: never a different answer."""
+    assert correct_line(line, spaces) == typography._correct_line(line, spaces)
+
+
+_MARKDOWN_PIECES = [
+    *"修水县一二三、。，；：“”（）\u3000 \t\n\n\n12.)#>+-=~|`*_[]<>&\\!",
+    "一、项目建设",
+    "二、安全生产",
+    "## ",
+    "---",
+    "1. ",
+    "    ",
+    "  \n",
+    "[链接](a.md)",
+    "<b>",
+]
+
+
+_PROSE_PIECES = [
+    *"修水县一二三、。，；：“”（）\u3000 \t\n\n\n12.)!?%\xa0\x0c",
+    "一、项目建设",
+    "二、安全生产",
+    "1.5亿",
+    "  \n",
+]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_MARKDOWN_PIECES), max_size=40).map("".join)
+    | st.lists(st.sampled_from(_PROSE_PIECES), max_size=40).map("".join)
+)
+@example("一、项目建设\n\n二、安全生产\n")
+@example("正文\n\u3000\u3000第二行\n")
+@example("正文\n===\n")
+def test_plain_prose_is_read_as_the_markdown_parser_reads_it(body: str) -> None:
+    """Bodies with nothing that could be Markdown skip the parser: the same outline either way."""
+    plain = body_rules._plain_outline(body)
+    if plain is not None:
+        assert plain == body_rules._parsed_outline(body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_split_counts_what_isspace_counts(text: str) -> None:
+    assert len("".join(text.split())) == sum(1 for ch in text if not ch.isspace())
+
+
+def test_ordinary_bodies_skip_the_markdown_parser() -> None:
+    assert body_rules._plain_outline(BODY) is not None
+    assert body_rules._plain_outline("一是强化调度。\n二是强化宣传。\n\n目前进展顺利。") is not None
+    assert body_rules._plain_outline("## 标题\n正文") is None
+
+
+def _problems_without_shortcuts(text: str, spaces: bool) -> list[typography.TypoProblem]:
+    saved = typography._MAY_CHANGE, typography._MAY_CHANGE_OR_LOST
+    typography._MAY_CHANGE = typography._MAY_CHANGE_OR_LOST = re.compile("")  # matches every line
+    try:
+        return typography.problems(text, spaces)
+    finally:
+        typography._MAY_CHANGE, typography._MAY_CHANGE_OR_LOST = saved
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_SHORTCUT_ALPHABET, "\n", "```", "?"]), max_size=120).map("".join), st.booleans())
+@example("一\n\n二?三\n", True)
+@example("```\n一,二\n```\n三", True)
+def test_problems_with_shortcuts_are_the_problems_without(text: str, spaces: bool) -> None:
+    assert typography.problems(text, spaces) == _problems_without_shortcuts(text, spaces)
+
+
+def test_shortcut_agrees_on_every_line_of_the_demo_desk() -> None:
+    lines = {line for path in DEMO_ITEMS for line in path.read_text(encoding="utf-8").split("\n")}
+    skipped = [line for line in lines if not typography._MAY_CHANGE.search(line)]
+    assert len(skipped) > 20  # the shortcut is taken on ordinary prose
+    for line in lines:
+        for spaces in (True, False):
+            assert correct_line(line, spaces) == typography._correct_line(line, spaces), line
 
 
 @settings(max_examples=200, deadline=None)

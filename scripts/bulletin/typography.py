@@ -45,7 +45,8 @@ FW_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65�
 _CN = f"[{HAN}{FW_PUNCT}]"
 _HAN = f"[{HAN}]"
 _LOST = re.compile(rf"(?<=\d)\?(?=\d)|(?<={_HAN})\?(?={_HAN})|\ufffd")
-_PLACEHOLDER = "\ue000"  # keeps a lost '?' away from the converters
+_PLACEHOLDER = "\ue000"  # keeps a lost '?' or '\ufffd' away from the converters
+_GUARDED = re.compile(f"{_LOST.pattern}|{_PLACEHOLDER}")  # and the placeholder itself, if written
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _TO_FULL = str.maketrans(_HALF_TO_FULL)
 _PUNCT_BEFORE = re.compile(rf"(?<={_CN})\s*([,;:!?]+)")  # a run at once: 一:? -> 一：？ in one pass
@@ -109,12 +110,27 @@ def _map_unprotected(line: str, func: Callable[[str], str]) -> str:
 _MAX_PASSES = 8
 
 
+# What any correction needs in a line: whitespace, ASCII punctuation (except a per cent sign and
+# a decimal point between digits), full-width letters, digits, ．or ％. A line with none of them is
+# already correct, and nearly every line of clean text is such a line: no need to run the library.
+_MAY_CHANGE_ON = r"|[!-$&-\-/:-@\[-`{-~]|(?<!\d)\.|\.(?!\d)|[０-９Ａ-Ｚａ-ｚ．％]"
+_MAY_CHANGE = re.compile(r"\s" + _MAY_CHANGE_ON)
+_MAY_CHANGE_OR_LOST = re.compile(r"[^\S\n]|\ufffd" + _MAY_CHANGE_ON)  # in text of many lines
+
+
 def correct_line(line: str, spaces: bool = True) -> str:
     """The corrected form of one line of Chinese text (Markdown inline syntax preserved)."""
+    if not _MAY_CHANGE.search(line):
+        return line
+    return _correct_line(line, spaces)
+
+
+def _correct_line(line: str, spaces: bool) -> str:
     _configure()
     if not is_chinese_context(line) and not _FULLWIDTH_ALNUM.search(line):
         return line
-    guarded = _LOST.sub(_PLACEHOLDER, line)
+    kept = _GUARDED.findall(line)  # each put back as written (a '\ufffd' stays one)
+    guarded = _GUARDED.sub(_PLACEHOLDER, line)
     stripped = guarded.rstrip(" ")
     trailing = guarded[len(stripped) :]  # Markdown hard breaks stay
     marker = _BLOCK_MARKER.match(stripped)
@@ -128,7 +144,13 @@ def correct_line(line: str, spaces: bool = True) -> str:
         fixed = done
     if not spaces:  # keep the spaces as written (titles allow one between two parts)
         fixed = fixed if _spaces(fixed) == _spaces(core) else _restore_spaces(core, fixed)
-    return (head + fixed + trailing).replace(_PLACEHOLDER, "?")
+    result = head + fixed + trailing
+    if not kept:
+        return result
+    pieces = result.split(_PLACEHOLDER)
+    if len(pieces) != len(kept) + 1:  # never expected: the converters leave private-use characters alone
+        return line
+    return "".join(piece + kept[i] if i < len(kept) else piece for i, piece in enumerate(pieces))
 
 
 def _correct_once(core: str, spaces: bool) -> str:
@@ -196,6 +218,8 @@ def _prose_lines(body: str) -> Iterator[tuple[str, bool]]:
 def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
     """Every typography problem in `text`, one per change the corrector would make."""
     found: list[TypoProblem] = []
+    if not _MAY_CHANGE_OR_LOST.search(text):  # ("?" is ASCII punctuation: a lost character is found)
+        return found
     for number, (line, prose) in enumerate(_prose_lines(text), start=1):
         if not prose:
             continue

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from bulletin import names
 from bulletin.model import Item
 from bulletin.model import Severity as S
 from bulletin.read import FINDINGS_PER_RULE
 from bulletin.rules import Context, check, define
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 define(
     "empty-body",
@@ -71,33 +74,98 @@ define(
     "![现场](images/1128-01.jpg)",
 )
 
-_md = MarkdownIt("commonmark")
-# see every link: markdown-it drops javascript:, vbscript: and data: links, but the site's renderer
-# (Python-Markdown) does not, so they must reach the link checks
-_md.validateLink = lambda url: True  # type: ignore[method-assign]
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    """The CommonMark parser, made when first needed (plain prose never needs it)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    # see every link: markdown-it drops javascript:, vbscript: and data: links, but the site's
+    # renderer (Python-Markdown) does not, so they must reach the link checks
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
 _SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
 _ORDINAL_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、[^。；！？]{1,25}$")
 
 
 @lru_cache(maxsize=256)
 def parse_body(body: str) -> tuple[Token, ...]:
-    return tuple(_md.parse(body))
+    return tuple(_markdown().parse(body))
 
 
-def body_text(body: str) -> str:
-    """The text a reader sees (Markdown syntax removed)."""
+@dataclass(frozen=True)
+class Outline:
+    """What the body rules need of a Markdown body (lines 0-based within it)."""
+
+    headings: tuple[int, ...]
+    rules: tuple[int, ...]  # thematic breaks
+    paragraphs: tuple[tuple[int, str], ...]  # (first line, text as written, its lines joined by \n)
+    text: str  # what a reader sees (Markdown syntax removed), a line per paragraph or code block
+
+
+# Plain prose, the usual body, is read without the Markdown parser; it is plain when nothing in it
+# could be Markdown: no character that starts inline syntax, no line that could open a block
+# (indented, or starting with a list, quote, heading, rule or fence marker, or a number and . or )),
+# and no line with spaces at either end (hard breaks, and what the parser would trim)
+_INLINE_SYNTAX = re.compile(r"[`*_\[\]<>&\\\x00-\x08\x0b-\x1f\x7f]")
+_BLOCK_START = re.compile(r"[#>+=~|-]|\d+[.)]")
+
+
+@lru_cache(maxsize=256)
+def outline(body: str) -> Outline:
+    plain = _plain_outline(body)
+    return plain if plain is not None else _parsed_outline(body)
+
+
+def _parsed_outline(body: str) -> Outline:
+    tokens = parse_body(body)
+    paragraphs = tuple(
+        (t.map[0] if t.map else 0, t.content)
+        for i, t in enumerate(tokens)
+        if t.type == "inline" and i and tokens[i - 1].type == "paragraph_open"
+    )
     parts: list[str] = []
-    for token in parse_body(body):
+    for token in tokens:
         if token.type == "inline" and token.children:
             parts.extend(child.content for child in token.children if child.type in ("text", "code_inline"))
             parts.append("\n")
         elif token.type in ("code_block", "fence"):
             parts.append(token.content)
-    return "".join(parts)
+    return Outline(
+        headings=tuple(t.map[0] if t.map else 0 for t in tokens if t.type == "heading_open"),
+        rules=tuple(t.map[0] if t.map else 0 for t in tokens if t.type == "hr"),
+        paragraphs=paragraphs,
+        text="".join(parts),
+    )
 
 
-def _line(item: Item, token: Token) -> int:
-    return item.body_line + (token.map[0] if token.map else 0)
+def _plain_outline(body: str) -> Outline | None:
+    if _INLINE_SYNTAX.search(body):
+        return None
+    paragraphs: list[tuple[int, str]] = []
+    lines: list[str]
+    start, lines = 0, []  # the paragraph being read: its first line and its lines
+    for number, line in enumerate([*body.split("\n"), ""]):
+        if not line.strip(" \t"):  # a blank line to the parser
+            if lines:
+                paragraphs.append((start, "\n".join(lines)))
+                lines = []
+            continue
+        if line != line.strip() or _BLOCK_START.match(line):
+            return None
+        if not lines:
+            start = number
+        lines.append(line)
+    text = "".join(content.replace("\n", "") + "\n" for _, content in paragraphs)
+    return Outline((), (), tuple(paragraphs), text)
+
+
+def body_text(body: str) -> str:
+    """The text a reader sees (Markdown syntax removed)."""
+    return outline(body).text
 
 
 @check
@@ -105,28 +173,24 @@ def structure(item: Item, ctx: Context) -> None:
     if not item.body.strip():
         ctx.emit("empty-body", item.body_line, "头部信息之后没有正文：请写明事情的经过")
         return
-    tokens = parse_body(item.body)
-    headings = [t for t in tokens if t.type == "heading_open"]
-    rules = [t for t in tokens if t.type == "hr"]
-    ordinals = [
-        t
-        for i, t in enumerate(tokens)
-        if t.type == "inline" and _ORDINAL_HEADING.match(t.content) and i and tokens[i - 1].type == "paragraph_open"
-    ]
-    if len(headings) >= 2:
+    shape = outline(item.body)
+    ordinals = [line for line, content in shape.paragraphs if _ORDINAL_HEADING.match(content)]
+    if len(shape.headings) >= 2:
         ctx.emit(
             "one-event",
-            _line(item, headings[1]),
-            f"正文分成了{len(headings)}个带标题的部分，像是几件事写在一起：一事一报，请拆成几条信息",
+            item.body_line + shape.headings[1],
+            f"正文分成了{len(shape.headings)}个带标题的部分，像是几件事写在一起：一事一报，请拆成几条信息",
         )
     elif len(ordinals) >= 2:
         ctx.emit(
             "one-event",
-            _line(item, ordinals[1]),
+            item.body_line + ordinals[1],
             "正文用“一、”“二、”分成了几个部分，像是几件事写在一起：一事一报，请拆成几条信息",
         )
-    for hr in rules:
-        ctx.emit("one-event", _line(item, hr), "正文用分隔线隔开了几部分，像是几件事写在一起：一事一报，请拆成几条信息")
+    for line in shape.rules:
+        ctx.emit(
+            "one-event", item.body_line + line, "正文用分隔线隔开了几部分，像是几件事写在一起：一事一报，请拆成几条信息"
+        )
 
 
 @check
@@ -143,6 +207,8 @@ def markup_problems(text: str, first_line: int, base: Path, root: Path) -> list[
     FINDINGS_PER_RULE findings per rule, then one that sums up the rest.
     """
     out: list[tuple[str, int, str]] = []
+    if "<" not in text and "[" not in text:  # no HTML, no link, no image: nothing to look at
+        return out
     counts: dict[str, int] = {}
     resolved: dict[str, tuple[str, str] | None] = {}
 
