@@ -1026,6 +1026,49 @@ def test_fuzz_target_under_hypothesis(data: bytes) -> None:
     _fuzz_target()(data)
 
 
+_yaml_scalars = (
+    st.text(max_size=12)
+    | st.integers()
+    | st.floats()
+    | st.booleans()
+    | st.none()
+    | st.sampled_from(["0x1F", "0o17", "1_000", "1:30", ".inf", "-.NaN", "yes", "off", "~", "2026-11-28 10:00", "="])
+)
+_yaml_data = st.recursive(
+    _yaml_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6) | st.integers(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_yaml_data, st.booleans())
+def test_safe_yaml_reads_the_same_data_as_the_safe_constructor(data: Any, flow: bool) -> None:
+    """load_yaml builds the data itself (checking it on the way): it must be what PyYAML's safe
+    constructor would have built from the same text."""
+    import yaml
+
+    from bulletin import read
+
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
+    loaded, _ = read.load_yaml(text)
+    assert repr(loaded) == repr(yaml.load(text, Loader=read._Loader))  # repr: NaN is not equal to itself
+
+
+@settings(max_examples=300, deadline=None)
+@given(_yamlish)
+def test_safe_yaml_text_it_accepts_is_read_as_the_safe_constructor_reads_it(text: str) -> None:
+    import yaml
+
+    from bulletin import read
+
+    try:
+        loaded, _ = read.load_yaml(text)
+    except read.YamlProblem:
+        return
+    assert repr(loaded) == repr(yaml.load(text, Loader=read._Loader))
+
+
 _names = st.lists(
     st.sampled_from([*"修水县濂溪区縣區ｘｉxiushuⅰі⽔\ufa26\u200b\u202e\u3000 _-.:?", "COM", "con", "lpt1", ".md"]),
     max_size=12,

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,8 +85,7 @@ def load_yaml(
             node = loader.get_single_node()
             if node is None:
                 return None, None
-            _vet(node, max_nodes, max_depth)
-            return loader.construct_document(node), node
+            return _Builder(loader, max_nodes, max_depth).build(node, 1), node
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -175,34 +174,51 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str = "") -> str:
 
 
 # Composing is linear in the text (an alias becomes a shared node, not a copy) and libyaml bounds
-# its nesting, so a short text is composed straight away and _vet refuses what _scan would have;
+# its nesting, so a short text is composed straight away and _Builder refuses what _scan would have;
 # a long one is first walked as events, to stop early without composing it.
 _SCAN_ABOVE_CHARS = 64 * 1024
 
 
-def _vet(root: yaml.Node, max_nodes: int = YAML_MAX_NODES, max_depth: int = YAML_MAX_DEPTH) -> None:
-    """Refuse shared nodes (aliases), tags other than plain data (also those the resolver gave,
-    e.g. !!merge for <<), and more values or deeper nesting than allowed."""
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in seen:
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Builder:
+    """Builds the data of a composed node, refusing on the way shared nodes (aliases), tags other
+    than plain data (also those the resolver gave, e.g. !!merge for <<), and more values or deeper
+    nesting than allowed. Text, nearly every value, is taken as it is; other scalars go to the
+    safe constructor. The same data as PyYAML's safe constructor (a property test holds it to that)."""
+
+    def __init__(self, loader: Any, max_nodes: int, max_depth: int) -> None:
+        self.loader = loader
+        self.max_nodes = max_nodes
+        self.max_depth = max_depth
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        if id(node) in self.seen:
             raise YamlProblem(_ALIAS_MESSAGE, node.start_mark.line)
-        seen.add(id(node))
-        if len(seen) > max_nodes:
-            raise YamlProblem(f"YAML 内容过多（超过 {max_nodes} 项）：请精简", node.start_mark.line)
-        if depth > max_depth and isinstance(node, yaml.CollectionNode):
-            raise YamlProblem(f"YAML 嵌套过深（超过 {max_depth} 层）：请只写简单的“键: 值”", node.start_mark.line)
-        if node.tag not in _SAFE_TAGS:
-            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.seen.add(id(node))
+        if len(self.seen) > self.max_nodes:
+            raise YamlProblem(f"YAML 内容过多（超过 {self.max_nodes} 项）：请精简", node.start_mark.line)
+        tag = node.tag
+        if tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if tag not in _SAFE_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise YamlProblem(f"不允许使用 YAML 标签“{shown[:60]}”，请只写普通文字", node.start_mark.line)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+        if isinstance(node, yaml.ScalarNode):
+            return self.loader.construct_object(node)
+        if depth > self.max_depth:
+            raise YamlProblem(f"YAML 嵌套过深（超过 {self.max_depth} 层）：请只写简单的“键: 值”", node.start_mark.line)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, depth + 1) for child in node.value]
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, Hashable):
+                raise YamlProblem("键只能是文字，不能是列表或映射", key_node.start_mark.line)
+            mapping[key] = self.build(value_node, depth + 1)
+        return mapping
 
 
 @dataclass
