@@ -1,10 +1,12 @@
 """`bulletin check`, against baselines measured side by side in the same run.
 
   - one changed file, named on the command line (what an informant runs before submitting), and
-    the same change found by `bulletin check` without paths (what CI runs: the branch against
-    main, plus git status), against starting Python and importing the package. The goal, for a
-    repository of 400,000 items (`--size archive`): within 1.5× of that start, so the check of one
-    file must not read the whole repository;
+    the same change committed on a branch, found by `bulletin check --committed` without paths
+    (what CI runs on its clean checkout: the branch's commits against main), against starting
+    Python and importing the package. The goal, for a repository of 400,000 items (`--size
+    archive`): within 1.5× of that start, so the check of one file must not read the whole
+    repository. A third row, without a goal, shows the informant's `bulletin check` without paths
+    before committing: git must then look at every file of the work tree for changes;
   - every item (`bulletin check submissions`), against plain `yaml.load` with PyYAML's C loader on
     the front matter of the same files (the floor for anything that reads every file): within 3×.
 
@@ -15,12 +17,15 @@ afterwards. Run through bench/run.py (`--only check`, `--only check-all`).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 from measure import BULLETIN, PYTHON, Row, Sample, rounds, run_child, within
 
 IMPORT = "import bulletin.cli, bulletin.check"
+BRANCH = "bench-check"
 FLOOR = """
 import sys, yaml
 from pathlib import Path
@@ -70,23 +75,60 @@ def _new_item(root: Path, year: int) -> Path:
     return path
 
 
+def _commit_on_branch(root: Path, rel: str) -> None:
+    """Commit the new item on a branch of its own, as a unit's pull request would bring it."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid"}
+    env.update(GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.invalid")
+    for args in (["checkout", "-q", "-b", BRANCH], ["add", "--", rel], ["commit", "-q", "-m", "Add item"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+
+
+def _back_to_main(root: Path, head: str) -> None:
+    subprocess.run(["git", "checkout", "-q", "-f", head], cwd=root, check=True)
+    subprocess.run(["git", "branch", "-q", "-D", BRANCH], cwd=root, check=False, capture_output=True)
+
+
+def _branch_row(name: str, samples: list[Sample], control: list[Sample], note: str, out: Path) -> Row:
+    row = within(name, samples, control, "启动并导入", 1.5, note)
+    found = json.loads(out.read_text(encoding="utf-8"))
+    if found.get("checked") != 1 or found.get("errors"):
+        row.notes.append(
+            f"不给路径的 check 应只检查新增的一条且无错误，实际：{json.dumps(found, ensure_ascii=False)[:300]}"
+        )
+    return row
+
+
 def run(b) -> list[Row]:  # type: ignore[no-untyped-def]
+    """One new item: named (an informant before committing it), found in the work tree (the same,
+    without naming it), and committed on a branch, checked as CI checks it (`--committed`, on a
+    clean checkout)."""
     root: Path = b.root
     items = b.manifest["items"]
     archive_note = "" if b.size == "archive" else "（目标针对 40 万条，见 archive）"
+    head = subprocess.run(
+        ["git", "symbolic-ref", "--short", "HEAD"], cwd=root, check=True, capture_output=True, text=True
+    ).stdout.strip()
     changed = _new_item(root, b.manifest["years"][1])
     rel = changed.relative_to(root).as_posix()
-    out = b.work / "check.json"
+    local_out, ci_out = b.work / "check-local.json", b.work / "check.json"
     try:
-        cases = {
+        local_cases = {
             "import": lambda _: run_child([PYTHON, "-c", IMPORT], root),
             "one": lambda _: run_child([BULLETIN, "check", rel], root),
-            "ci": lambda _: run_child([BULLETIN, "check", "--format", "json"], root, out),
+            "local": lambda _: run_child([BULLETIN, "check", "--format", "json"], root, local_out),
         }
-        samples = rounds(cases, b.repeat)
-        found = json.loads(out.read_text(encoding="utf-8"))
+        samples = rounds(local_cases, b.repeat)
+        _commit_on_branch(root, rel)
+        ci = rounds(
+            {
+                "import": lambda _: run_child([PYTHON, "-c", IMPORT], root),
+                "ci": lambda _: run_child([BULLETIN, "check", "--committed", "--format", "json"], root, ci_out),
+            },
+            b.repeat,
+        )
     finally:
-        changed.unlink()
+        _back_to_main(root, head)
+        changed.unlink(missing_ok=True)
     rows = [
         within(
             f"check 一条信息（给出路径；{items:,} 条的仓库）",
@@ -96,20 +138,22 @@ def run(b) -> list[Row]:  # type: ignore[no-untyped-def]
             1.5,
             archive_note,
         ),
-        within(
-            f"check 本分支改动的一条（CI，不给路径；{items:,} 条）",
-            samples["ci"],
-            samples["import"],
-            "启动并导入",
-            1.5,
+        _branch_row(
+            f"check 本分支改动的一条（CI：已提交，--committed；{items:,} 条）",
+            ci["ci"],
+            ci["import"],
             archive_note,
+            ci_out,
+        ),
+        _branch_row(
+            f"check 本机改动的一条（未提交，不给路径，比较整个工作区；{items:,} 条）",
+            samples["local"],
+            samples["import"],
+            "（本机用，无目标：须查看工作区的每个文件）",
+            local_out,
         ),
     ]
-    if found.get("checked") != 1 or found.get("errors"):
-        rows[-1].notes.append(
-            f"不给路径的 check 应只检查新增的一条且无错误，实际：{json.dumps(found, ensure_ascii=False)[:300]}"
-        )
-
+    rows[-1].goal, rows[-1].ok = "—", None
     return rows
 
 

@@ -63,6 +63,27 @@ def test_uncommitted_and_untracked_items_are_checked_too(desk: Path) -> None:
     assert "[invalid-value]" in done.stdout and "经验类" in done.stdout
 
 
+def test_committed_checks_the_branchs_commits_only(desk: Path) -> None:
+    """CI's clean checkout: --committed judges the commits and does not look at the work tree."""
+    add_on_branch(desk, "submissions/xiushui/2026/1128-01.md", ITEM.replace("今年以来，修水县", "今年以来,修水县"))
+    (desk / "submissions/xiushui/2026/1128-02.md").write_text(ITEM.replace("类别: 普遍性", "类别: 经验类"), "utf-8")
+    everything = json.loads(run_cli("check", "--format", "json", cwd=desk).stdout)
+    committed = json.loads(run_cli("check", "--committed", "--format", "json", cwd=desk).stdout)
+    assert everything["checked"] == 2
+    assert {f["rule"] for f in everything["findings"]} == {"halfwidth-punct", "invalid-value"}
+    assert committed["checked"] == 1
+    assert [(f["path"], f["rule"]) for f in committed["findings"]] == [
+        ("submissions/xiushui/2026/1128-01.md", "halfwidth-punct")
+    ]
+
+
+def test_committed_is_only_for_branch_checks(desk: Path) -> None:
+    done = run_cli("check", "--committed", "submissions", cwd=desk)
+    assert done.returncode == 2
+    assert "--committed 只用于检查本分支的改动" in done.stderr
+    no_traceback(done)
+
+
 def test_text_output_ends_with_a_chinese_verdict(desk: Path) -> None:
     add_on_branch(desk, "submissions/xiushui/2026/1128-01.md", ITEM)
     done = run_cli("check", cwd=desk)

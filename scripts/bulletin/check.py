@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -68,8 +70,15 @@ def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
     return Location(unit_id, year, name[: -len(".md")]), None
 
 
-def check_file(config: Config, path: Path, received_at: dt.datetime) -> list[Finding]:
-    shown = shown_path(config, path)
+def check_file(
+    config: Config,
+    path: Path,
+    received_at: dt.datetime,
+    receipt: Callable[[], dt.datetime | None] | None = None,
+    shown: str | None = None,
+) -> list[Finding]:
+    """One file's findings; `receipt` gives its server receipt time (asked only if a rule needs it)."""
+    shown = shown or shown_path(config, path)
     if shown.startswith(PROTECTED):
         message = "接报记录只由服务器登记，合并请求不能改动：请撤销对此文件的修改（迁移历史记录须由管理员提交审核）"
         return [Finding(shown, None, "protected-file", Severity.ERROR, message)]
@@ -80,7 +89,7 @@ def check_file(config: Config, path: Path, received_at: dt.datetime) -> list[Fin
     item, problems = read_item(path, shown, config.limits.file_max_bytes)
     findings.extend(problems)
     if item.front_matter_ok:
-        findings.extend(run_checks(item, Context(config, received_at, location)))
+        findings.extend(run_checks(item, Context(config, received_at, location, receipt=receipt)))
     return findings
 
 
@@ -88,14 +97,22 @@ def check_paths(
     config: Config, paths: list[Path], received_at: dt.datetime, receipts: dict[str, Receipt] | None = None
 ) -> CheckResult:
     """Check files; an item with a server-side receipt is judged by it, others by `received_at`."""
-    if receipts is None:  # only the receipts of these files: never the whole history for one file
-        receipts = read_receipts(config.root, [shown_path(config, p) for p in paths])
+    shown = [shown_path(config, p) for p in paths]
+    findings: list[Finding] = []
+    if receipts is None and len(paths) <= LOOK_UP_RECEIPTS_EACH:
+        # a few files: each item's receipt is read only if a rule needs it (an item with a time),
+        # and then only that path's: never the whole history for one file
+        for path, rel in zip(paths, shown, strict=True):
+            lookup = functools.partial(_receipt_time, config.root, rel)
+            findings.extend(check_file(config, path, received_at, receipt=lookup, shown=rel))
+        return CheckResult(sorted(findings, key=_order), len(paths))
+    if receipts is None:  # every receipt of these files at once
+        receipts = read_receipts(config.root, shown)
     jobs = []
-    for path in paths:
-        receipt = receipts.get(shown_path(config, path))
+    for path, rel in zip(paths, shown, strict=True):
+        receipt = receipts.get(rel)
         jobs.append((path, receipt.received_at if receipt else received_at))
     workers = _workers(len(jobs))
-    findings: list[Finding] = []
     if workers > 1:
         # the checks are pure and each file is independent: one process per core, each given a
         # share of the files in a few large chunks (the configuration goes to each worker once)
@@ -111,6 +128,7 @@ def check_paths(
     return CheckResult(sorted(findings, key=_order), len(paths))
 
 
+LOOK_UP_RECEIPTS_EACH = 20  # files; for more, all their receipts are read at once
 PARALLEL_ABOVE = 300  # files; fewer are checked in this process (starting workers costs more)
 _worker_config: Config | None = None
 
@@ -120,6 +138,11 @@ def _workers(files: int) -> int:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, 8, files // PARALLEL_ABOVE))
+
+
+def _receipt_time(root: Path, rel: str) -> dt.datetime | None:
+    receipt = read_receipts(root, [rel]).get(rel)
+    return receipt.received_at if receipt else None
 
 
 def _init_worker(config: Config) -> None:
@@ -136,15 +159,19 @@ def _order(f: Finding) -> tuple[str, int, int, str]:
     return (f.path, f.line or 0, 0 if f.severity is Severity.ERROR else 1, f.rule)
 
 
-def check_changes(config: Config, base: str | None, received_at: dt.datetime, author: str | None = None) -> CheckResult:
+def check_changes(
+    config: Config, base: str | None, received_at: dt.datetime, author: str | None = None, committed: bool = False
+) -> CheckResult:
     """Check what the branch adds or changes under submissions/ (deleted files are not items), and
     the branch as a whole: no accepted submission (on `base`) modified, deleted or overwritten, no
     receipt touched, CODEOWNERS current when the registry changes; with `author` (the pull request's
     account), also every change that account may not make by the registry of `config` (the base's).
+    With `committed`, only what the branch's commits change (CI's clean checkout), without
+    comparing the work tree.
     """
     items: list[Path] = []
     findings: list[Finding] = []
-    changes = identity.branch_changes(config.root, base)  # one diff and one scan for new files, shared
+    changes = identity.branch_changes(config.root, base, committed)  # one diff (and scan for new files), shared
     for path in sorted(config.root / c.path for c in changes if c.status != "D"):
         rel = shown_path(config, path)
         if rel.startswith(PROTECTED):

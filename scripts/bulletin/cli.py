@@ -97,6 +97,12 @@ def _parser() -> _Parser:
         help="输出格式：text 供人阅读（默认），json 供程序读取，github 在合并请求的改动上显示",
     )
     p.add_argument(
+        "--committed",
+        action="store_true",
+        help="只看本分支已提交的改动，不比较工作区、不找未加入的新文件（CI 的干净检出用；仓库很大时快得多）；"
+        "只用于不给文件时",
+    )
+    p.add_argument(
         "--received-at",
         metavar="时间",
         help="信息处收到的时间（CI 传入合并请求的创建时间），决定是否迟报；已有接报记录（服务器登记）的信息以记录为准。默认为当前时间。提交记录的时间不作数",
@@ -386,6 +392,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.paths:
         if args.author is not None:
             raise UsageError("--author 只用于检查本分支的改动：请去掉给出的文件，或去掉 --author")
+        if args.committed:
+            raise UsageError("--committed 只用于检查本分支的改动：请去掉给出的文件，或去掉 --committed")
         config = _config(args)
         missing = [p for p in args.paths if not p.exists()]
         if missing:
@@ -407,7 +415,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.author is not None and not args.author.strip():
             raise UsageError("--author 的账号为空：CI 应传入合并请求发起人的账号")
         received_at = _time_option(args.received_at, config.timezone, "--received-at")
-        result = check_changes(config, ref, received_at, author=args.author)
+        result = check_changes(config, ref, received_at, author=args.author, committed=args.committed)
     print(report.PRINTERS[args.format](result.findings, result.checked))
     if args.summary:
         report.append_summary(args.summary, result.findings, result.checked)

@@ -140,8 +140,10 @@ def _relative(path: str, prefix: str) -> str:
     return posixpath.relpath(path, prefix.rstrip("/")) if prefix else path
 
 
-def branch_changes(root: Path, base: str | None) -> list[Change]:
-    """What the work tree (commits, uncommitted and untracked files) changes against its merge-base with `base`."""
+def branch_changes(root: Path, base: str | None, committed: bool = False) -> list[Change]:
+    """What the work tree (commits, uncommitted and untracked files) changes against its merge-base
+    with `base`; with `committed`, what HEAD's commits change (a clean checkout, as in CI: no work
+    tree to compare, which in a large desk means not looking at every file)."""
     repo = git.open_repo(root)
     ref = git.resolve_base(repo, base)
     prefix = git.desk_prefix(repo, root)
@@ -151,13 +153,18 @@ def branch_changes(root: Path, base: str | None) -> list[Change]:
         merge_base = []
     if merge_base:
         # against the work tree: committed, staged and unstaged changes of tracked files
+        against = [merge_base[0].hexsha, "HEAD"] if committed else [merge_base[0].hexsha]
         changes = parse_name_status(
-            repo.git.diff("--name-status", "--no-renames", "--no-color", "--no-ext-diff", "-z", merge_base[0].hexsha)
+            repo.git.diff("--name-status", "--no-renames", "--no-color", "--no-ext-diff", "-z", *against)
         )
+    elif committed:  # nothing in common: every committed file is new
+        listing = repo.git.ls_tree("-r", "--name-only", "-z", "HEAD") if repo.head.is_valid() else ""
+        changes = [Change("A", name) for name in listing.split("\0") if name]
     else:  # nothing in common: every tracked file is new
         changes = [Change("A", name) for name in repo.git.ls_files("-z").split("\0") if name]
-    untracked = repo.git.ls_files("--others", "--exclude-standard", "-z").split("\0")
-    changes += [Change("A", name) for name in untracked if name]
+    if not committed:
+        untracked = repo.git.ls_files("--others", "--exclude-standard", "-z").split("\0")
+        changes += [Change("A", name) for name in untracked if name]
     return sorted({Change(c.status, _relative(c.path, prefix)) for c in changes})
 
 

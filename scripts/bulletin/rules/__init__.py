@@ -73,10 +73,20 @@ class Location:
 @dataclass
 class Context:
     config: Config
-    received_at: dt.datetime
+    received_at: dt.datetime  # when the item counts as received, unless `receipt` finds otherwise
     location: Location | None
     findings: list[Finding] = field(default_factory=list)
     item: Item | None = None
+    # the server's receipt time of the item, looked up only if a rule asks (few items have a time
+    # that makes the receipt matter, and the lookup reads git notes)
+    receipt: Callable[[], dt.datetime | None] | None = None
+
+    def received(self) -> dt.datetime:
+        if self.receipt is not None:
+            found, self.receipt = self.receipt(), None
+            if found is not None:
+                self.received_at = found
+        return self.received_at
 
     def emit(self, rule_id: str, line: int | None, message: str) -> None:
         rule = RULES[rule_id]

@@ -97,7 +97,9 @@ def deadline(item: Item, ctx: Context) -> None:
             item.lines.get("类别" if by_kind else "紧急程度"),
             f"{reason}信息必须写发生时间（它决定报送时限）：请加上“发生时间: 2026-11-28 08:30”",
         )
-    received = ctx.received_at
+    if occurred is None and explicit is None:  # no time to be late against
+        return
+    received = ctx.received()
     if occurred and occurred > received:
         ctx.emit(
             "event-after-receipt",
