@@ -38,11 +38,11 @@ class CheckResult:
 
 def shown_path(config: Config, path: Path) -> str:
     """Paths are shown relative to the desk (as they appear in the pull request)."""
-    absolute = Path(os.path.abspath(path))  # no symlink resolution: cheap, and shows what the user named
-    try:
-        return absolute.relative_to(config.root).as_posix()
-    except ValueError:
-        return str(path)
+    absolute = os.path.abspath(path)  # no symlink resolution: cheap, and shows what the user named
+    root = os.path.join(str(config.root), "")  # with its trailing separator
+    if absolute.startswith(root):  # strings, not Path objects: this is asked of every file
+        return absolute[len(root) :].replace(os.sep, "/")
+    return "." if absolute == str(config.root) else str(path)
 
 
 def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
@@ -111,7 +111,7 @@ def check_paths(
     jobs = []
     for path, rel in zip(paths, shown, strict=True):
         receipt = receipts.get(rel)
-        jobs.append((path, receipt.received_at if receipt else received_at))
+        jobs.append((path, rel, receipt.received_at if receipt else received_at))
     workers = _workers(len(jobs))
     if workers > 1:
         # the checks are pure and each file is independent: one process per core, each given a
@@ -123,8 +123,8 @@ def check_paths(
             for part in pool.map(_check_chunk, chunks):
                 findings.extend(part)
     else:
-        for path, when in jobs:
-            findings.extend(check_file(config, path, when))
+        for path, rel, when in jobs:
+            findings.extend(check_file(config, path, when, shown=rel))
     return CheckResult(sorted(findings, key=_order), len(paths))
 
 
@@ -150,9 +150,9 @@ def _init_worker(config: Config) -> None:
     _worker_config = config
 
 
-def _check_chunk(chunk: list[tuple[Path, dt.datetime]]) -> list[Finding]:
+def _check_chunk(chunk: list[tuple[Path, str, dt.datetime]]) -> list[Finding]:
     assert _worker_config is not None
-    return [f for path, when in chunk for f in check_file(_worker_config, path, when)]
+    return [f for path, rel, when in chunk for f in check_file(_worker_config, path, when, shown=rel)]
 
 
 def _order(f: Finding) -> tuple[str, int, int, str]:

@@ -398,7 +398,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         missing = [p for p in args.paths if not p.exists()]
         if missing:
             raise UsageError("找不到文件：" + "、".join(str(p) for p in missing))
-        files = [f for p in args.paths for f in (sorted(p.rglob("*.md")) if p.is_dir() else [p])]
+        files = [f for p in args.paths for f in (_markdown_files(p) if p.is_dir() else [p])]
         result = check_paths(config, files, _time_option(args.received_at, config.timezone, "--received-at"))
     else:
         from bulletin import git
@@ -420,6 +420,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.summary:
         report.append_summary(args.summary, result.findings, result.checked)
     return EXIT_FINDINGS if result.has_errors else EXIT_OK
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    """The .md files under `folder`, as Path.rglob finds them (links to folders not followed), but
+    listed as strings first: a Path for each of 400,000 names while walking costs seconds."""
+    found = [os.path.join(top, name) for top, _, names in os.walk(folder) for name in names if name.endswith(".md")]
+    return [Path(name) for name in sorted(found)]
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
