@@ -11,13 +11,16 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from bulletin import identity
 from bulletin.model import Config, Finding, Item, Severity
 from bulletin.names import windows_problem
 from bulletin.read import read_item
-from bulletin.receipts import Receipt, read_receipts
 from bulletin.rules import Context, Location, run_checks
+
+if TYPE_CHECKING:  # both bring in GitPython: only imported when git is asked (not for one plain item)
+    from bulletin import identity
+    from bulletin.receipts import Receipt
 
 SUBMISSIONS = "submissions"
 PROTECTED = "receipts/"  # written by the server (and imported history): never through a unit's change
@@ -107,6 +110,8 @@ def check_paths(
             findings.extend(check_file(config, path, received_at, receipt=lookup, shown=rel))
         return CheckResult(sorted(findings, key=_order), len(paths))
     if receipts is None:  # every receipt of these files at once
+        from bulletin.receipts import read_receipts
+
         receipts = read_receipts(config.root, shown)
     jobs = []
     for path, rel in zip(paths, shown, strict=True):
@@ -141,6 +146,8 @@ def _workers(files: int) -> int:
 
 
 def _receipt_time(root: Path, rel: str) -> dt.datetime | None:
+    from bulletin.receipts import read_receipts
+
     receipt = read_receipts(root, [rel]).get(rel)
     return receipt.received_at if receipt else None
 
@@ -169,6 +176,8 @@ def check_changes(
     With `committed`, only what the branch's commits change (CI's clean checkout), without
     comparing the work tree.
     """
+    from bulletin import identity
+
     items: list[Path] = []
     findings: list[Finding] = []
     changes = identity.branch_changes(config.root, base, committed)  # one diff (and scan for new files), shared
@@ -216,7 +225,7 @@ def check_changes(
 def _branch_findings(
     config: Config, base: str | None, author: str | None, changes: list[identity.Change]
 ) -> list[Finding]:
-    from bulletin import codeowners
+    from bulletin import codeowners, identity
 
     accepted = identity.accepted_paths(config.root, base, [c.path for c in changes])
     if author is None:
