@@ -8,6 +8,16 @@ Page sources (ASCII, so URLs need no escaping); with `use_directory_urls` each b
     publications/<pub>/<year>/<NNN>.md       one issue (a supplement: zkNNN.md), as issue.id
     units/index.md, units/<unit-id>.md       报送单位, grouped by type; one unit and its submissions
     topics/index.md, topics/<n>.md           主题; n is the topic's place (1-based) in bulletin.yml
+                                             (a topic outside that list: x<k>.md, k its place in name order)
+
+A listing that grows with the desk (a unit's or a topic's submissions, a year of a publication)
+holds at most `page_rows` rows on one page. A longer one is split by time (see `chunks`): its page
+lists the parts, newest first, and each part is a page of its own beside it, named by its first
+month, e.g. topics/7/2025-03.md (a month too long for one page: 2025-03-1.md, 2025-03-2.md …).
+A year of a publication longer than a page lists its issues by time the same way, and a
+publication's archive then lists its years. So no page grows with the number of items: a site
+ten times larger has more pages, not longer ones. Listing pages are left out of the search index
+(readers search the issues themselves; a list of titles would only repeat them, in bulk).
 
 Every list is built in one pass over the issues and submissions, so the work stays linear.
 Links between generated pages are Markdown links to the .md sources, which mkdocs checks;
@@ -21,9 +31,10 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Generic, TypeVar
 
 from bulletin.assemble import Revision, revision_changes
 from bulletin.config import UNIT_TYPES
@@ -32,6 +43,7 @@ from bulletin.model import Config, Issue, IssueItem, Publication, Unit
 from bulletin.timing import BEIJING
 
 URGENCY_RANK = {"平件": 0, "加急": 1, "特急": 2}
+PAGE_ROWS = 50  # the most rows one listing page holds (a submission is a row; an issue, 1 + its items)
 CLASSIFIED = ("秘密", "机密")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+!|{}])")
 
@@ -166,9 +178,10 @@ def _link(text: str, from_src: str, to_src: str) -> str:
     return f"[{md(text)}]({_rel(from_src, to_src)})"
 
 
-def _front_matter(title: str) -> list[str]:
+def _front_matter(title: str, searched: bool = True) -> list[str]:
     # a JSON string is a valid YAML scalar: quotes, colons and # in a title stay text
-    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "---", ""]
+    search = [] if searched else ["search:", "  exclude: true"]  # mkdocs-material: not in the search index
+    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", *search, "---", ""]
 
 
 # ---------- wording ----------
@@ -328,6 +341,128 @@ def _distribution(issue: Issue, pub: Publication | None) -> list[str]:
     return ['<div class="bulletin-footer">', *rows, "</div>", ""] if rows else []
 
 
+# ---------- listings split by time ----------
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Chunk(Generic[T]):
+    """One page of a long listing: whole months (or part of one month), its rows newest first."""
+
+    key: str  # the page's name beside the listing: 2025-10 (its first month), 2025-03-2 (a month's 2nd part)
+    label: str  # 2025年10月至12月, 2025年3月9日至16日, 日期不详
+    rows: tuple[T, ...]
+
+
+def chunks(
+    rows: Sequence[T],
+    when: Callable[[T], dt.date | None],
+    weight: Callable[[T], int] = lambda _: 1,
+    limit: int = PAGE_ROWS,
+) -> list[Chunk[T]]:
+    """`rows` (newest first) as pages of at most `limit` rows, newest first, the undated last.
+
+    Whole months are put together, oldest first, while they fit; a month longer than a page is
+    split into parts of `limit` rows, labelled by their days. Working from the oldest keeps the
+    pages of the past as they were when new rows arrive (new rows are the newest): only the last
+    page grows, until it is full. A row heavier than `limit` (an issue with many items) stands alone.
+    """
+    dated: dict[tuple[int, int], list[T]] = {}
+    undated: list[T] = []
+    for row in reversed(rows):  # oldest first
+        day = when(row)
+        if day is None:
+            undated.append(row)
+        else:
+            dated.setdefault((day.year, day.month), []).append(row)
+    out: list[tuple[str, list[T], bool]] = []  # (key, rows oldest first, part of a month), oldest first
+    run: list[T] = []
+    run_key, run_weight = "", 0
+    for year, month in sorted(dated):
+        key, month_rows = f"{year}-{month:02d}", dated[year, month]
+        total = sum(weight(r) for r in month_rows)
+        if run and (total > limit or run_weight + total > limit):
+            out.append((run_key, run, False))
+            run, run_weight = [], 0
+        if total > limit:
+            out += [(f"{key}-{n}", part, True) for n, part in enumerate(_split(month_rows, weight, limit), start=1)]
+            continue
+        run_key = run_key if run else key
+        run += month_rows
+        run_weight += total
+    if run:
+        out.append((run_key, run, False))
+    for n, part in enumerate(_split(undated, weight, limit), start=1):
+        out.insert(0, ("undated" if n == 1 else f"undated-{n}", part, True))  # after the oldest, once reversed
+    pages: list[Chunk[T]] = []
+    seen: dict[str, int] = {}
+    for key, part, split in reversed(out):
+        label = _span([d for d in map(when, part) if d], split)
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:  # one day (or the undated) longer than a page: its parts
+            label += f"（{seen[label]}）"
+        pages.append(Chunk(key, label, tuple(reversed(part))))
+    return pages
+
+
+def _split(rows: list[T], weight: Callable[[T], int], limit: int) -> list[list[T]]:
+    """Rows (oldest first) in parts of at most `limit`, oldest first; the last part is the one that grows."""
+    parts: list[list[T]] = []
+    filled = limit
+    for row in rows:
+        if filled + weight(row) > limit or not parts:
+            parts.append([])
+            filled = 0
+        parts[-1].append(row)
+        filled += weight(row)
+    return parts
+
+
+def _span(days: list[dt.date], split: bool) -> str:
+    """2025年10月至12月 (whole months), 2025年3月1日至8日 (part of a month), 日期不详."""
+    if not days:
+        return "日期不详"
+    first, last = min(days), max(days)
+    if split:
+        head = f"{first.year}年{first.month}月{first.day}日"
+        return head if first == last else f"{head}至{last.day}日"
+    head = f"{first.year}年{first.month}月"
+    if (first.year, first.month) == (last.year, last.month):
+        return head
+    return f"{head}至{last.month}月" if first.year == last.year else f"{head}至{last.year}年{last.month}月"
+
+
+def chunk_src(listing_src: str, key: str) -> str:
+    """A part's page beside its listing: topics/7.md -> topics/7/2025-03.md; 2025/index.md -> 2025/2025-03.md."""
+    stem = posixpath.splitext(listing_src)[0]
+    if posixpath.basename(stem) == "index":
+        stem = posixpath.dirname(stem)
+    return f"{stem}/{key}.md"
+
+
+def _pager(pages: list[Chunk[T]], n: int, src: str, listing_src: str, listing_name: str) -> list[str]:
+    """上一页 (newer) and 下一页 (older) beside the way back to the listing's page."""
+    parts = []
+    if n > 0:
+        parts.append("上一页：" + _link(pages[n - 1].label, src, chunk_src(listing_src, pages[n - 1].key)))
+    if n + 1 < len(pages):
+        parts.append("下一页：" + _link(pages[n + 1].label, src, chunk_src(listing_src, pages[n + 1].key)))
+    parts.append("返回" + _link(listing_name, src, listing_src))
+    return ["　".join(parts), ""]
+
+
+def _parts_table(
+    pages: list[Chunk[T]], listing_src: str, head: list[str], cells: Callable[[Sequence[T]], list[str]]
+) -> list[str]:
+    """The listing's page when it is split: each part with its link and counts, newest first."""
+    out = ["| " + " | ".join(["时间", *head]) + " |", "|" + "---|" * (len(head) + 1)]
+    for part in pages:
+        link = _link(part.label, listing_src, chunk_src(listing_src, part.key))
+        out.append("| " + " | ".join([link, *cells(part.rows)]) + " |")
+    return [*out, ""]
+
+
 # ---------- publications ----------
 
 
@@ -376,37 +511,75 @@ def publications_index(desk: Desk) -> str:
     return "\n".join(out + latest_issues(desk, src))
 
 
-def publication_archive(desk: Desk, pub: Publication) -> str:
+def _issue_weight(issue: Issue) -> int:
+    return 1 + len(issue.items)
+
+
+def _issues_of(issues: Sequence[Issue]) -> list[str]:
+    count = len(issues)
+    items = sum(len(i.items) for i in issues)
+    return [f"{count}期", f"{items}条"]
+
+
+def publication_archive(desk: Desk, pub: Publication, page_rows: int = PAGE_ROWS) -> str:
+    """A publication's archive: every issue when they fit on a page, else its years."""
     src = publication_src(pub.id)
     years = desk.by_publication.get(pub.id, {})
-    out = [*_front_matter(f"{pub.name} 各期目录"), f"# {md(pub.name)}", ""]
+    out = [*_front_matter(f"{pub.name} 各期目录", searched=False), f"# {md(pub.name)}", ""]
     facts = [f for f in (pub.cadence, f"读者：{pub.audience}" if pub.audience else "") if f]
     if facts:
         out += ["；".join(md(f) for f in facts), ""]
     if not years:
         out += ["尚未出刊。", ""]
-    for year in sorted(years, reverse=True):
-        out += [
-            f"## {year}年",
-            "",
-            f"本年共{len(years[year])}期，{_link(f'{year}年目录', src, year_src(pub.id, year))}。",
-            "",
-        ]
-        for issue in years[year]:
-            out += _issue_entry(issue, src)
+    elif sum(_issue_weight(i) for group in years.values() for i in group) > page_rows:
+        out += ["各年的目录：", "", "| 年份 | 期数 | 信息 |", "|---|---|---|"]
+        for year in sorted(years, reverse=True):
+            link = _link(f"{year}年", src, year_src(pub.id, year))
+            out.append(f"| {link} | {' | '.join(_issues_of(years[year]))} |")
         out.append("")
+    else:
+        for year in sorted(years, reverse=True):
+            out += [
+                f"## {year}年",
+                "",
+                f"本年共{len(years[year])}期，{_link(f'{year}年目录', src, year_src(pub.id, year))}。",
+                "",
+            ]
+            for issue in years[year]:
+                out += _issue_entry(issue, src)
+            out.append("")
     out += [_link("返回各期刊物", src, "publications/index.md"), ""]
     return "\n".join(out)
 
 
-def publication_year(desk: Desk, pub: Publication, year: int) -> str:
+def publication_year(desk: Desk, pub: Publication, year: int, parts: list[Chunk[Issue]]) -> str:
+    """One year of a publication: its issues with their items, or, when longer than a page, its parts."""
     src = year_src(pub.id, year)
     issues = desk.by_publication.get(pub.id, {}).get(year, [])
-    out = [*_front_matter(f"{pub.name} {year}年"), f"# {md(pub.name)} {year}年", ""]
-    out += [f"本年共{len(issues)}期。", ""]
-    for issue in issues:
+    out = [*_front_matter(f"{pub.name} {year}年", searched=False), f"# {md(pub.name)} {year}年", ""]
+    if len(parts) > 1:
+        out += [f"本年共{len(issues)}期，按时间分页。", ""]
+        out += _parts_table(parts, src, ["期数", "信息"], _issues_of)
+    else:
+        out += [f"本年共{len(issues)}期。", ""]
+        for issue in issues:
+            out += _issue_entry(issue, src)
+        out.append("")
+    out += [_link(f"{pub.name}全部各期", src, publication_src(pub.id)), ""]
+    return "\n".join(out)
+
+
+def publication_year_part(desk: Desk, pub: Publication, year: int, parts: list[Chunk[Issue]], n: int) -> str:
+    listing = year_src(pub.id, year)
+    part = parts[n]
+    src = chunk_src(listing, part.key)
+    out = [*_front_matter(f"{pub.name} {part.label}", searched=False), f"# {md(pub.name)} {part.label}", ""]
+    out += [f"共{len(part.rows)}期。", ""]
+    pager = _pager(parts, n, src, listing, f"{year}年目录")
+    out += pager
+    for issue in part.rows:
         out += _issue_entry(issue, src)
-    out += ["", _link(f"{pub.name}全部各期", src, publication_src(pub.id)), ""]
+    out += ["", *pager]
     return "\n".join(out)
 
 
@@ -417,12 +590,20 @@ def _cell(text: str) -> str:
     return md(text) if text else "—"
 
 
-def _submission_table(desk: Desk, subs: list[Submission], from_src: str, with_unit: bool) -> list[str]:
+PENDING_NOTE = "“待编”为已采用入库、尚未编入刊物的信息。"
+
+
+def newest_first(subs: list[Submission]) -> list[Submission]:
+    return sorted(subs, key=lambda s: (s.date or dt.date.min, s.id), reverse=True)
+
+
+def _submission_table(desk: Desk, subs: Sequence[Submission], from_src: str, with_unit: bool) -> list[str]:
+    """Submissions (newest first) as a table: date, title, unit, kind, urgency, 密级, where adopted."""
     if not subs:
         return ["暂无。", ""]
     head = ["日期", "标题", *(["报送单位"] if with_unit else []), "类别", "紧急程度", "密级", "采用情况"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for sub in sorted(subs, key=lambda s: (s.date or dt.date.min, s.id), reverse=True):
+    for sub in subs:
         row = [sub.date.isoformat() if sub.date else "—", _cell(sub.title)]
         if with_unit:
             unit = desk.config.unit(sub.unit)
@@ -437,6 +618,39 @@ def _submission_table(desk: Desk, subs: list[Submission], from_src: str, with_un
     return [*out, ""]
 
 
+def _submission_chunks(subs: list[Submission], page_rows: int) -> list[Chunk[Submission]]:
+    return chunks(newest_first(subs), lambda s: s.date, limit=page_rows)
+
+
+def _submission_listing(
+    desk: Desk, src: str, parts: list[Chunk[Submission]], with_unit: bool, counted: str
+) -> list[str]:
+    """The submissions on the listing's own page: the table, or, when split, the parts (时间, counts)."""
+    if len(parts) <= 1:
+        return _submission_table(desk, parts[0].rows if parts else (), src, with_unit)
+    intro = ["按时间分页，新的在前。", ""]
+    return intro + _parts_table(parts, src, [counted, "采用"], lambda rows: [str(len(rows)), str(_adopted(desk, rows))])
+
+
+def _submission_part(
+    desk: Desk, listing: str, name: str, title: str, parts: list[Chunk[Submission]], n: int, lead: str
+) -> str:
+    """One part of a split listing of submissions (a unit's: no unit column; a topic's: with it):
+    its time, the way to the parts beside it, its rows."""
+    part = parts[n]
+    src = chunk_src(listing, part.key)
+    with_unit = listing.startswith("topics/")
+    out = [*_front_matter(f"{title} {part.label}", searched=False), f"# {md(name)}", ""]
+    out += [f"{lead}：{part.label}，共{len(part.rows)}条。", ""]
+    pager = _pager(parts, n, src, listing, name)
+    out += pager
+    out += _submission_table(desk, part.rows, src, with_unit)
+    if not with_unit:
+        out += [PENDING_NOTE, ""]
+    out += pager
+    return "\n".join(out)
+
+
 def _by_unit(desk: Desk) -> dict[str, list[Submission]]:
     out: dict[str, list[Submission]] = {}
     for sub in desk.submissions.values():
@@ -444,11 +658,14 @@ def _by_unit(desk: Desk) -> dict[str, list[Submission]]:
     return out
 
 
-def _adopted(desk: Desk, subs: list[Submission]) -> int:
+def _adopted(desk: Desk, subs: Sequence[Submission]) -> int:
     return sum(1 for s in subs if s.id in desk.adoptions)
 
 
-def unit_page(desk: Desk, unit: Unit, subs: list[Submission], children: list[Unit]) -> str:
+def unit_page(
+    desk: Desk, unit: Unit, subs: list[Submission], children: list[Unit], parts: list[Chunk[Submission]]
+) -> str:
+    """A unit: who it is (searchable), then its submissions (kept out of the search index)."""
     src = unit_src(unit.id)
     parent = desk.config.unit(unit.parent) if unit.parent else None
     rows = [("类型", md(unit.type))]
@@ -463,8 +680,9 @@ def unit_page(desk: Desk, unit: Unit, subs: list[Submission], children: list[Uni
     rows.append(("报送 / 采用", f"{len(subs)}条 / {_adopted(desk, subs)}条"))
     out = [*_front_matter(unit.name), f"# {md(unit.name)}", "", "| 项目 | 内容 |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
-    out += ["", "## 报送的信息", "", "“待编”为已采用入库、尚未编入刊物的信息。", ""]
-    out += _submission_table(desk, subs, src, with_unit=False)
+    # a raw heading, for the attribute: mkdocs-material leaves the section it opens out of the search index
+    out += ["", '<h2 id="submissions" data-search-exclude>报送的信息</h2>', "", PENDING_NOTE, ""]
+    out += _submission_listing(desk, src, parts, with_unit=False, counted="报送")
     out += [_link("返回报送单位", src, "units/index.md"), ""]
     return "\n".join(out)
 
@@ -509,10 +727,17 @@ def _by_topic(desk: Desk) -> dict[str, list[Submission]]:
     return out
 
 
-def topic_page(desk: Desk, number: int, topic: str, subs: list[Submission]) -> str:
-    src = topic_src(number)
-    out = [*_front_matter(f"主题：{topic}"), f"# {md(topic)}", "", f"标注这一主题的信息共{len(subs)}条。", ""]
-    out += _submission_table(desk, subs, src, with_unit=True)
+def _topic_name(topic: str, listed: bool) -> str:
+    return f"主题：{topic}" if listed else f"主题：{topic}（目录外）"
+
+
+def topic_page(desk: Desk, src: str, topic: str, subs: list[Submission], parts: list[Chunk[Submission]]) -> str:
+    listed = topic in desk.config.topics
+    out = [*_front_matter(_topic_name(topic, listed), searched=False), f"# {md(topic)}", ""]
+    if not listed:
+        out += ["这一主题不在配置的主题目录中（报送时会给出警告）。", ""]
+    out += [f"标注这一主题的信息共{len(subs)}条。", ""]
+    out += _submission_listing(desk, src, parts, with_unit=True, counted="信息")
     out += [_link("返回主题", src, "topics/index.md"), ""]
     return "\n".join(out)
 
@@ -525,26 +750,41 @@ def topics_index(desk: Desk, by_topic: dict[str, list[Submission]]) -> str:
         subs = by_topic.get(topic, [])
         out.append(f"| {_link(topic, src, topic_src(number))} | {len(subs)} | {_adopted(desk, subs)} |")
     out.append("")
-    others = sorted(t for t in by_topic if t not in desk.config.topics)
+    others = other_topics(desk, by_topic)
     if others:
         out += ["## 目录外的主题", "", "以下主题不在配置的主题目录中（报送时会给出警告）。", ""]
-        for topic in others:
-            out += [f"### {md(topic)}", ""]
-            out += _submission_table(desk, by_topic[topic], src, with_unit=True)
+        out += ["| 主题 | 信息 | 采用 |", "|---|---|---|"]
+        for number, topic in enumerate(others, start=1):
+            subs = by_topic[topic]
+            out.append(f"| {_link(topic, src, other_topic_src(number))} | {len(subs)} | {_adopted(desk, subs)} |")
+        out.append("")
     return "\n".join(out)
+
+
+def other_topics(desk: Desk, by_topic: dict[str, list[Submission]]) -> list[str]:
+    """Topics given on submissions but not in bulletin.yml, in name order (x1.md, x2.md …)."""
+    return sorted(t for t in by_topic if t not in desk.config.topics)
+
+
+def other_topic_src(number: int) -> str:
+    return f"topics/x{number}.md"
 
 
 # ---------- all pages ----------
 
 
-def generate(desk: Desk, use_directory_urls: bool = True) -> Iterator[Page]:
+def generate(desk: Desk, use_directory_urls: bool = True, page_rows: int = PAGE_ROWS) -> Iterator[Page]:
     """Every generated page; the three section indexes are the ones in the nav."""
     config = desk.config
     yield Page("publications/index.md", publications_index(desk), in_nav=True)
     for pub in desk.visible_publications:
-        yield Page(publication_src(pub.id), publication_archive(desk, pub))
-        for year in desk.by_publication.get(pub.id, {}):
-            yield Page(year_src(pub.id, year), publication_year(desk, pub, year))
+        yield Page(publication_src(pub.id), publication_archive(desk, pub, page_rows))
+        for year, issues in desk.by_publication.get(pub.id, {}).items():
+            volume = chunks(issues, lambda i: i.date, _issue_weight, page_rows)
+            yield Page(year_src(pub.id, year), publication_year(desk, pub, year, volume))
+            for n, span in enumerate(volume if len(volume) > 1 else []):
+                content = publication_year_part(desk, pub, year, volume, n)
+                yield Page(chunk_src(year_src(pub.id, year), span.key), content)
     for issue in desk.issues:
         yield Page(issue_src(issue), issue_page(desk, issue, pdf_href(issue, use_directory_urls), use_directory_urls))
     by_unit = _by_unit(desk)
@@ -554,8 +794,22 @@ def generate(desk: Desk, use_directory_urls: bool = True) -> Iterator[Page]:
             children.setdefault(unit.parent, []).append(unit)
     yield Page("units/index.md", units_index(desk), in_nav=True)
     for unit in config.units:
-        yield Page(unit_src(unit.id), unit_page(desk, unit, by_unit.get(unit.id, []), children.get(unit.id, [])))
+        subs = by_unit.get(unit.id, [])
+        parts = _submission_chunks(subs, page_rows)
+        src = unit_src(unit.id)
+        yield Page(src, unit_page(desk, unit, subs, children.get(unit.id, []), parts))
+        for n, part in enumerate(parts if len(parts) > 1 else []):
+            content = _submission_part(desk, src, unit.name, unit.name, parts, n, "报送的信息")
+            yield Page(chunk_src(src, part.key), content)
     by_topic = _by_topic(desk)
     yield Page("topics/index.md", topics_index(desk, by_topic), in_nav=True)
-    for number, topic in enumerate(config.topics, start=1):
-        yield Page(topic_src(number), topic_page(desk, number, topic, by_topic.get(topic, [])))
+    listed = [(topic_src(n), t) for n, t in enumerate(config.topics, start=1)]
+    others = [(other_topic_src(n), t) for n, t in enumerate(other_topics(desk, by_topic), start=1)]
+    for src, topic in listed + others:
+        subs = by_topic.get(topic, [])
+        parts = _submission_chunks(subs, page_rows)
+        yield Page(src, topic_page(desk, src, topic, subs, parts))
+        for n, part in enumerate(parts if len(parts) > 1 else []):
+            title = _topic_name(topic, topic in config.topics)
+            content = _submission_part(desk, src, topic, title, parts, n, "标注这一主题的信息")
+            yield Page(chunk_src(src, part.key), content)

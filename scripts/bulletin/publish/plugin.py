@@ -32,7 +32,7 @@ from bulletin.guide import rules_markdown
 from bulletin.issue import ISSUES
 from bulletin.model import Config, Finding, Issue, Severity
 from bulletin.publish.audience import Scope, requested_audience, restrict, scope_for
-from bulletin.publish.pages import Desk, Submission, generate, latest_issues
+from bulletin.publish.pages import PAGE_ROWS, Desk, Submission, generate, latest_issues
 from bulletin.rules.header import as_list, text_field
 from bulletin.rules.secrecy import classification_of
 
@@ -46,6 +46,9 @@ class BulletinConfig(base.Config):
     pdf = c.Type(bool, default=True)  # build every issue's PDF into site/pdf/ after the pages
     # the audience (读者范围) to build for; BULLETIN_AUDIENCE overrides; empty: the least-privileged
     audience = c.Type(str, default="")
+    # the most rows a listing page holds (a unit's or a topic's submissions, a year of a publication);
+    # longer listings are split by time, so no page grows with the desk
+    page_rows = c.Type(int, default=PAGE_ROWS)
 
 
 class BulletinPlugin(BasePlugin[BulletinConfig]):
@@ -67,7 +70,9 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         if files.get_file_from_path(self.config.rules_page) is None:
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
         desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year())
-        for page in generate(desk, config.use_directory_urls):
+        if self.config.page_rows < 1:
+            raise PluginError(f"mkdocs.yml 中 bulletin 插件的 page_rows 应为正整数（现为{self.config.page_rows}）")
+        for page in generate(desk, config.use_directory_urls, self.config.page_rows):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请删除或改名这个文件")
