@@ -18,16 +18,15 @@ from bulletin import fields
 from bulletin.atomic import NameTaken, create_file
 from bulletin.errors import UsageError
 from bulletin.issue import (
-    LEVELS,
     IssueProblems,
     is_issue_file,
     issue_files,
     issue_path,
-    level_rank,
     parse_issue,
     read_issue_text,
     render_issue,
 )
+from bulletin.levels import item_level, item_term, level_rank, text_field
 from bulletin.model import Config, Finding, Issue, IssueItem, Item, Severity
 from bulletin.read import (
     FINDINGS_PER_RULE,
@@ -40,8 +39,6 @@ from bulletin.read import (
     read_item,
     split_front_matter,
 )
-from bulletin.rules.header import text_field
-from bulletin.rules.secrecy import classification_of
 
 SUBMISSIONS = "submissions"
 
@@ -69,16 +66,6 @@ def term_months(term: str | None) -> int:
     except TimeFormatError:
         return 0
     return number * 12 if unit == "年" else number
-
-
-def item_term(item: Item) -> str | None:
-    _, term, _ = classification_of(item)
-    return term
-
-
-def item_level(item: Item) -> str:
-    level, _, _ = classification_of(item)
-    return level if level in LEVELS else "机密"  # unreadable: assume the worst
 
 
 ISSUE_LINE_MAX_CHARS = 5000  # an item's paragraph is at most some 1500 characters

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from bulletin import fields
+from bulletin.levels import LEVELS
+from bulletin.levels import level_rank as level_rank  # re-exported: callers import it from here
 from bulletin.model import Config, Finding, Issue, IssueItem, Severity
 from bulletin.read import FRONT_MATTER_MAX_NODES, DecodeProblem, YamlProblem, load_yaml, read_text, split_front_matter
 
 ISSUES = "issues"
-LEVELS = ("公开", "内部", "秘密", "机密")  # in rising order
 _FILE = re.compile(r"^(?P<zk>zk)?(?P<n>\d{3,4})\.md$")
 _SOURCES = re.compile(r"^来源[：:]\s*(?P<list>.+?)\s*$")
 _NOTE = re.compile(r"^>\s*编者按[：:]\s*(?P<text>.*)$")
@@ -50,10 +51,6 @@ KEYS = {
     "编者按": "note",
 }
 REQUIRED = ("刊物", "期号", "日期", "责任编辑", "签发", "密级")
-
-
-def level_rank(level: str) -> int:
-    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
 
 class IssueProblems(Exception):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from bulletin import fields, names
+from bulletin.levels import as_list, as_text, text_field
 from bulletin.model import Config, Item, Unit
 from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
@@ -113,23 +113,6 @@ define(
 
 _REF = re.compile(r"^[a-z0-9][a-z0-9-]*/\d{4}/[0-9A-Za-z][0-9A-Za-z_-]*$")
 _REQUEST = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_/-]{0,80}$")
-_SPLIT = re.compile(r"[、，,；;\s]+")
-
-
-def as_text(value: Any) -> str | None:
-    """A scalar written as text, or None when it is not a scalar."""
-    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        return None
-    return str(value).strip()
-
-
-def as_list(value: Any) -> list[str] | None:
-    """A list of texts; a single text with 、 or commas is accepted as a list."""
-    if isinstance(value, str):
-        return [v for v in _SPLIT.split(value.strip()) if v]
-    if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return None
 
 
 def resembling(config: Config, ref: str) -> tuple[Unit, str] | None:
@@ -142,10 +125,6 @@ def resembling(config: Config, ref: str) -> tuple[Unit, str] | None:
             if names.fold(written) == folded:
                 return unit, written
     return None
-
-
-def text_field(item: Item, key: str) -> str | None:
-    return as_text(item.fields.get(key))
 
 
 def is_emergency(item: Item) -> bool:

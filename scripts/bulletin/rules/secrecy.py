@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from bulletin import fields
+from bulletin.levels import classification_of
 from bulletin.model import Item
 from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
-from bulletin.rules.header import text_field
 from bulletin.timing import TimeFormatError, parse_term
 
 define(
@@ -38,21 +36,6 @@ define(
     "密级: 机密",
     "密级: 机密\n保密期限: 5年",
 )
-
-_STAR = re.compile(r"^(绝密|机密|秘密)\s*[★*]\s*(.+)$")
-
-
-def classification_of(item: Item) -> tuple[str | None, str | None, str | None]:
-    """(密级, 保密期限, conflict) as written, accepting the mark form 秘密★1年."""
-    level = text_field(item, "密级")
-    term = text_field(item, "保密期限")
-    if level:
-        m = _STAR.match(level)
-        if m:
-            marked = m[2].strip()
-            conflict = marked if term and term != marked else None
-            return m[1], term or marked, conflict
-    return level, term, None
 
 
 @check
