@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin.model import Config, Finding, Item, Severity
@@ -50,7 +50,7 @@ def shown_path(config: Config, path: Path) -> str:
 
 def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
     """The item's place under submissions/ (from its desk-relative path), or why it is misplaced."""
-    parts = PurePosixPath(rel).parts
+    parts = rel.split("/")  # a desk-relative path, already normal (see shown_path)
     if not parts or parts[0] != SUBMISSIONS:
         return None, None
     if len(parts) != 4:
@@ -67,7 +67,7 @@ def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
     unsafe = windows_problem(name)
     if unsafe:
         return None, f"文件名“{name}”在 Windows 上不能使用：{unsafe}。请改名，如 1128-01.md"
-    twins = case_twins(config.root / rel)
+    twins = case_twins(os.path.join(config.root, rel))
     if twins:
         return None, f"文件名“{name}”与同一文件夹中的“{twins[0]}”只差大小写，在 Windows 上是同一个文件：请改名"
     return Location(unit_id, year, name[: -len(".md")]), None

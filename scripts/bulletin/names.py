@@ -184,20 +184,20 @@ def windows_problem(name: str) -> str | None:
 _LISTINGS: dict[str, tuple[int, dict[str, list[str]]]] = {}  # folder -> (its mtime, names by lower case)
 
 
-def case_twins(path: Path) -> list[str]:
+def case_twins(path: str | Path) -> list[str]:
     """Other names in `path`'s folder that differ from its name only in case (one file on Windows and
     macOS). Each folder is listed once while it is unchanged, however many of its files are asked about."""
-    folder = path.parent
+    folder, name = os.path.split(os.fspath(path))
     try:
         mtime = os.stat(folder).st_mtime_ns
-        cached = _LISTINGS.get(str(folder))
+        cached = _LISTINGS.get(folder)
         if cached is None or cached[0] != mtime:
             by_lower: dict[str, list[str]] = {}
             for entry in os.listdir(folder):
                 by_lower.setdefault(entry.lower(), []).append(entry)
             if len(_LISTINGS) > 256:
                 _LISTINGS.clear()
-            cached = _LISTINGS[str(folder)] = (mtime, by_lower)
+            cached = _LISTINGS[folder] = (mtime, by_lower)
     except OSError:
         return []
-    return [other for other in cached[1].get(path.name.lower(), []) if other != path.name]
+    return [other for other in cached[1].get(name.lower(), []) if other != name]

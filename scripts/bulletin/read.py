@@ -309,24 +309,24 @@ def decode(data: bytes) -> Decoded:
     return Decoded(text, had_bom, had_crlf)
 
 
+_LINK_MESSAGE = "这是符号链接（快捷方式），不是文件：请提交文件本身，链接可能指向仓库以外的内容"
+
+
 def read_bounded(path: Path, max_bytes: int) -> bytes:
     """The bytes of a user's file: a regular file, not a link, at most `max_bytes` (else DecodeProblem).
 
     The file is opened without following a symbolic link and without blocking (a FIFO or a device
     named like a file cannot hang the desk), and never read past the limit.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)  # opening a link fails (ELOOP); where there is no such flag, ask first
+    flags = os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        if path.is_symlink():
-            raise DecodeProblem(
-                "file-type", "这是符号链接（快捷方式），不是文件：请提交文件本身，链接可能指向仓库以外的内容"
-            )
+        if not nofollow and os.path.islink(path):
+            raise OSError(errno.ELOOP, "symbolic link")
         fd = os.open(path, flags)
-    except DecodeProblem:
-        raise
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise DecodeProblem("file-type", "这是符号链接（快捷方式），不是文件：请提交文件本身") from exc
+            raise DecodeProblem("file-type", _LINK_MESSAGE) from exc
         raise DecodeProblem("encoding", f"无法读取文件：{exc.strerror or exc}") from exc
     try:
         info = os.fstat(fd)
