@@ -22,8 +22,13 @@ from pathlib import Path
 import pytest
 
 from bulletin.config import load_config
+from bulletin.events import Call
+from bulletin.health import NO_INFORMANT, HealthProblem
 from bulletin.model import Config, Issue, IssueItem
+from bulletin.overdue import LATE, MISSED, NOT_ANSWERED, CallCase, Case
+from bulletin.publish.discipline import record_pages
 from bulletin.publish.pages import Desk, Page, Submission, chunk_src, chunks, generate
+from bulletin.timing import BEIJING
 from desk_helpers import REPO
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -223,12 +228,12 @@ def test_pages_stay_the_same_size_when_the_desk_is_ten_times_larger(config: Conf
 
 @pytest.fixture(scope="module")
 def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo desk's full site, with listings of more than two rows split."""
+    """The demo desk's full site (with its events and calls), with listings of more than two rows split."""
     desk = tmp_path_factory.mktemp("paged") / "desk"
     desk.mkdir()
     for name in ("bulletin.yml", "network.yml"):
         shutil.copy(REPO / name, desk / name)
-    for name in ("docs", "submissions", "issues"):
+    for name in ("docs", "submissions", "issues", "events", "calls", "receipts"):
         shutil.copytree(REPO / name, desk / name, ignore=shutil.ignore_patterns("images"))
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert "\n  - bulletin\n" in config
@@ -280,3 +285,126 @@ def test_the_built_search_index_holds_issues_and_units_but_no_listing(paged_site
     xiushui = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("units/xiushui/"))
     assert "匡小平" in xiushui.replace("\u200b", "")  # the unit's informant is found
     assert "宁红茶" not in xiushui.replace("\u200b", "")  # its submissions' titles are not (the issues hold them)
+
+
+# ---------- the 报送纪律 page ----------
+
+_CASE = re.compile(r"测试事件第(\d+)起")
+_CALL = re.compile(r"测试约稿第(\d+)次”[^：]*：([^\s按逾未尚]+)")
+_GAP = re.compile(r"测试单位(\d+)尚未落实信息员")
+
+
+def made_up_record(config: Config, count: int) -> tuple[list[Case], list[CallCase], list[HealthProblem]]:
+    """`count` cases over 2025 (every fourth still open), count // 2 calls of three units, count // 3 gaps."""
+    start = dt.datetime(2025, 1, 1, 9, tzinfo=BEIJING)
+    unit = config.units[0].id
+    found = []
+    for n in range(count):
+        due = start + dt.timedelta(hours=n * 365 * 24 // count)
+        if n % 4:
+            late = due + dt.timedelta(hours=1)
+            found.append(
+                Case(LATE, unit, None, f"测试事件第{n}起", due, "一般事件", late, f"{unit}/2025/x-{n}", late - due)
+            )
+        else:
+            found.append(Case(MISSED, unit, None, f"测试事件第{n}起", due, "较大事件", None, None, dt.timedelta(1)))
+    calls = []
+    for n in range(count // 2):
+        deadline = start + dt.timedelta(hours=n * 365 * 24 // (count // 2))
+        call = Call(f"2025/c{n}", "", f"测试约稿第{n}次", tuple(u.id for u in config.units[:3]), deadline)
+        calls += [CallCase(call, u, NOT_ANSWERED, None, None, dt.timedelta(1)) for u in call.units]
+    gaps = [HealthProblem(NO_INFORMANT, None, None, f"测试单位{n}尚未落实信息员") for n in range(count // 3)]
+    return found, calls, gaps
+
+
+def record_of(config: Config, count: int, page_rows: int = 50) -> dict[str, Page]:
+    found, calls, gaps = made_up_record(config, count)
+    now = dt.datetime(2026, 1, 1, tzinfo=BEIJING)
+    return {p.src_uri: p for p in record_pages(config, now, found, calls, gaps, page_rows)}
+
+
+def rows_of(page: Page) -> list[str]:
+    return re.findall(r"^- (.+)$", page.content, re.MULTILINE)
+
+
+@pytest.mark.parametrize("page_rows", [7, 50])
+def test_the_discipline_record_is_split_by_time_and_holds_every_case_once(config: Config, page_rows: int) -> None:
+    pages = record_of(config, 300, page_rows)
+    main = pages["discipline.md"]
+    assert rows_of(main) == []  # every section is longer than a page: the page lists their parts
+    parts = [p for src, p in pages.items() if src != "discipline.md"]
+    assert {p.src_uri.split("/")[1] for p in parts} == {"open", "record", "calls", "network"}
+    for part in parts:
+        assert 0 < len(rows_of(part)) <= page_rows, part.src_uri
+        assert "search:\n  exclude: true" in part.content  # the parts stay out of the search index
+    rows = [r for p in parts for r in rows_of(p)]
+    cases = Counter(int(m[1]) for r in rows if (m := _CASE.search(r)))
+    assert cases == Counter(range(300))  # every case once, on the page of its section
+    assert all(
+        _CASE.search(r) is None or r.startswith("漏报") == (p.src_uri.split("/")[1] == "open")
+        for p in parts
+        for r in rows_of(p)
+    )
+    answers = Counter((int(m[1]), m[2]) for r in rows if (m := _CALL.search(r)))
+    assert len(answers) == 150 * 3 and set(answers.values()) == {1}
+    gaps = Counter(int(m[1]) for r in rows if (m := _GAP.search(r)))
+    assert gaps == Counter(range(100))
+    # the parts of a dated section: whole months, newest first, as the other listings
+    record = [posixpath.basename(h) for h in re.findall(r"\]\(discipline/record/([^)]+)\)", main.content)]
+    assert record == sorted(record, reverse=True) and record[-1].startswith("2025-01")
+
+
+def test_the_discipline_parts_link_to_each_other_and_back(config: Config) -> None:
+    pages = record_of(config, 200, 20)
+    for src, page in pages.items():
+        for href in _LINK.findall(page.content):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(src), href))
+            assert target in pages, (src, href)
+    listed = [
+        posixpath.normpath(h) for h in re.findall(r"\]\((discipline/open/[^)]+)\)", pages["discipline.md"].content)
+    ]
+    assert len(listed) > 2
+    for n, src in enumerate(listed):
+        text = pages[src].content
+        assert ("上一页" in text) == (n > 0) and ("下一页" in text) == (n + 1 < len(listed))
+        assert "](../../discipline.md)" in text
+
+
+def test_a_short_record_stays_on_one_page_newest_first(config: Config) -> None:
+    pages = record_of(config, 30)
+    assert list(pages) == ["discipline.md"]
+    rows = rows_of(pages["discipline.md"])
+    cases = [int(m[1]) for r in rows if (m := _CASE.search(r))]
+    assert sorted(cases) == list(range(30))
+    missed = [n for n in cases if n % 4 == 0]
+    assert missed == sorted(missed, reverse=True)  # newest first, as every listing
+
+
+def test_the_discipline_parts_stay_the_same_size_when_the_record_is_ten_times_larger(config: Config) -> None:
+    def largest(count: int) -> tuple[int, int, int]:
+        pages = record_of(config, count, page_rows=10)  # the small record fills its pages too
+        parts = [len(p.content.encode()) for src, p in pages.items() if src != "discipline.md"]
+        main = pages["discipline.md"].content
+        assert len(re.findall(r"^\| \[", main, re.MULTILINE)) == len(parts)  # one line a part, nothing more
+        return max(parts), len(pages), len(main.encode())
+
+    small, small_pages, _ = largest(300)
+    large, large_pages, large_main = largest(3000)
+    assert large <= 1.2 * small, (small, large)
+    assert large_pages > 5 * small_pages  # more pages, not longer ones
+    assert large_main < 100 * large_pages  # the page itself: a line for each part
+
+
+def test_the_built_discipline_record_is_split_and_names_every_case_once(paged_site: Path) -> None:
+    folder = paged_site / "discipline"
+    parts = sorted(folder.glob("*/*/index.html"))
+    assert "calls" in {p.parent.parent.name for p in parts}  # seven answers to calls: split
+    text = "".join(p.read_text(encoding="utf-8") for p in [folder / "index.html", *parts])
+    for case in ("漏报：都昌县", "瞒报：永修县", "迟报：德安县", "修水县未报送"):
+        assert text.count(case) == 1, case
+    for part in parts:
+        article = part.read_text(encoding="utf-8").split("<article", 1)[1].split("</article>", 1)[0]
+        assert 0 < article.count("<li>") <= 2, part  # two rows a page
+    index = json.loads((paged_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    searched = {doc["location"].split("#", 1)[0] for doc in index["docs"]}
+    assert "discipline/" in searched and not [p for p in searched if p.startswith("discipline/") and p != "discipline/"]

@@ -453,10 +453,15 @@ def _pager(pages: list[Chunk[T]], n: int, src: str, listing_src: str, listing_na
 
 
 def _parts_table(
-    pages: list[Chunk[T]], listing_src: str, head: list[str], cells: Callable[[Sequence[T]], list[str]]
+    pages: list[Chunk[T]],
+    listing_src: str,
+    head: list[str],
+    cells: Callable[[Sequence[T]], list[str]],
+    first: str = "时间",
 ) -> list[str]:
-    """The listing's page when it is split: each part with its link and counts, newest first."""
-    out = ["| " + " | ".join(["时间", *head]) + " |", "|" + "---|" * (len(head) + 1)]
+    """The listing's page when it is split: each part with its link and counts, newest first
+    (`first`: the head of the parts' column, for parts not made by time)."""
+    out = ["| " + " | ".join([first, *head]) + " |", "|" + "---|" * (len(head) + 1)]
     for part in pages:
         link = _link(part.label, listing_src, chunk_src(listing_src, part.key))
         out.append("| " + " | ".join([link, *cells(part.rows)]) + " |")

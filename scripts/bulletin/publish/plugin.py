@@ -78,13 +78,17 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
                 raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请删除或改名这个文件")
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
-        from bulletin.publish.discipline import discipline_page
+        from bulletin.publish.discipline import discipline_pages
         from bulletin.timing import now
 
         shown = set(desk.submissions)
         full = self.scope is None or self.scope.full
-        record = discipline_page(desk.config, now(), visible=lambda sub: full or sub is None or sub in shown)
-        files.append(File.generated(config, "discipline.md", content=record))
+        record = discipline_pages(
+            desk.config, now(), lambda sub: full or sub is None or sub in shown, self.config.page_rows
+        )
+        for page in record:  # discipline.md, and the parts of its long sections
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:
