@@ -230,6 +230,17 @@ def test_credits_link_to_unit_pages_and_composite_items_credit_every_unit(
     assert composite, "the demo should have a composite (综合) item"
 
 
+def test_every_credit_line_names_its_units_and_items_without_sources_have_none(site: Path, issues: list[Issue]) -> None:
+    without = 0
+    for issue in issues:
+        text = text_of(page(site, f"publications/{issue.id}/"))
+        credited = [item for item in issue.items if item.sources]
+        without += len(issue.items) - len(credited)
+        assert text.count("来源：") == len(credited), issue.id
+        assert not re.search(r"来源：\s*(\n|$)", text), issue.id  # never an empty credit line
+    assert without, "the demo should have an item the office wrote itself (a 通报)"
+
+
 def test_issue_page_links_its_pdf_relative_to_the_page(site: Path, issues: list[Issue]) -> None:
     for issue in issues:
         url = f"publications/{issue.id}/"

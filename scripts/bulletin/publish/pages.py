@@ -302,7 +302,9 @@ def issue_page(desk: Desk, issue: Issue, pdf: str, use_directory_urls: bool = Tr
         if item.note:
             out += _quote("编者按", item.note)
         out += [item.text.strip(), ""]
-        out += [f"**来源：**{_credits(desk, item, src)}", ""]
+        credits = _credits(desk, item, src)
+        if credits:  # an item the office writes itself (a 通报) has no source unit
+            out += [f"**来源：**{credits}", ""]
     out += _distribution(issue, pub)
     out += _corrections(desk, issue, use_directory_urls)
     archive = _link(f"{name}各期", src, publication_src(issue.publication))
