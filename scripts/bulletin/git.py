@@ -1,22 +1,105 @@
-"""Every git call of the desk, in one place (GitPython)."""
+"""Every git call of the desk, in one place: GitPython for history and objects; the git command
+line (`Checkout`) for the few quick questions a branch check asks, since importing GitPython runs
+`git version` and alone costs more than checking one item."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import git
+from typing import TYPE_CHECKING, Any
 
 from bulletin.errors import UsageError
 
+if TYPE_CHECKING:  # imported where its object model is needed
+    import git
+
+_BASES = ("main", "origin/main", "master", "origin/master")
+
+
+def _not_a_repository(root: Path) -> UsageError:
+    return UsageError(f"{root}不是git仓库：不给出文件时，检查的是本分支相对主分支的改动，须在仓库中运行")
+
 
 def open_repo(root: Path) -> git.Repo:
+    import git
+
     try:
         return git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise UsageError(f"{root} 不是 git 仓库：不给出文件时，检查的是本分支相对主分支的改动，须在仓库中运行") from exc
+        raise _not_a_repository(root) from exc
+
+
+class GitFailed(Exception):
+    """A git command of `Checkout` did not succeed (what it printed is the message)."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """The repository holding the desk at `root`, asked through the git command line."""
+
+    root: Path  # the desk
+    top: Path  # the repository's work tree
+    prefix: str  # the desk's folder within the repository ("" or "folder/")
+
+    @classmethod
+    def of(cls, root: Path) -> Checkout:
+        try:
+            top = _git(Path(root), "rev-parse", "--show-toplevel").rstrip("\n")
+        except GitFailed as exc:
+            raise _not_a_repository(root) from exc
+        prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
+        return cls(Path(root), Path(top), "" if prefix in ("", ".") else prefix + "/")
+
+    def run(self, *args: str) -> str:
+        """git's output (run at the top of the work tree, as GitPython runs it); GitFailed if it fails."""
+        return str(_git(self.top, *args))
+
+    def commit(self, name: str) -> str | None:
+        """The commit `name` stands for, or None."""
+        try:
+            return self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}").strip()
+        except GitFailed:
+            return None
+
+    def base(self, base: str | None) -> str:
+        """The branch to compare with: as given, else main, else origin/main (as resolve_base)."""
+        return _pick_base(base, lambda name: self.commit(name) is not None)
+
+    def blob(self, commit: str, rel: str) -> bytes:
+        """The desk file `rel` as it is at `commit`; FileNotFoundError if it is not there."""
+        try:
+            return bytes(_git(self.top, "cat-file", "blob", f"{commit}:{self.prefix}{rel}", text=False))
+        except GitFailed as exc:
+            raise FileNotFoundError(rel) from exc
+
+    def relative(self, path: str) -> str:
+        """A repository path as a desk path."""
+        return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
+
+
+def _git(cwd: Path, *args: str, text: bool = True) -> Any:
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args], cwd=cwd, capture_output=True, env={**os.environ, "LC_ALL": "C"}
+        )
+    except OSError as exc:  # no git, or no such folder
+        raise GitFailed(str(exc.strerror or exc)) from exc
+    if done.returncode != 0:
+        raise GitFailed(done.stderr.decode("utf-8", "replace").strip())
+    return done.stdout.decode("utf-8", "surrogateescape") if text else done.stdout
+
+
+def _pick_base(base: str | None, exists: Callable[[str], bool]) -> str:
+    for name in [base] if base else _BASES:
+        if exists(name):
+            return name
+    if base:
+        raise UsageError(f"找不到要比较的分支“{base}”：请先“git fetch”，或用“--base”指定已有的分支")
+    raise UsageError("找不到主分支（main）：请用“--base”指定要比较的分支")
 
 
 def desk_prefix(repo: git.Repo, root: Path) -> str:
@@ -28,34 +111,24 @@ def desk_prefix(repo: git.Repo, root: Path) -> str:
 
 def resolve_base(repo: git.Repo, base: str | None) -> str:
     """The branch to compare with: as given, else main, else origin/main."""
-    candidates = [base] if base else ["main", "origin/main", "master", "origin/master"]
-    for name in candidates:
+    import git
+
+    def exists(name: str) -> bool:
         try:
             repo.commit(name)
-            return name
+            return True
         except (git.BadName, ValueError, git.GitCommandError):
-            continue
-    if base:
-        raise UsageError(f"找不到要比较的分支“{base}”：请先 git fetch，或用 --base 指定已有的分支")
-    raise UsageError("找不到主分支（main）：请用 --base 指定要比较的分支")
+            return False
+
+    return _pick_base(base, exists)
 
 
 def file_reader(root: Path, ref: str | None) -> tuple[str, Callable[[str], bytes]]:
-    """(the resolved ref, a reader of desk files as they are at that ref)."""
-    repo = open_repo(root)
-    resolved = resolve_base(repo, ref)
-    tree = repo.commit(resolved).tree
-    prefix = Path(root).resolve().relative_to(Path(repo.working_tree_dir or root).resolve()).as_posix()
-
-    def read(name: str) -> bytes:
-        rel = name if prefix in ("", ".") else f"{prefix}/{name}"
-        try:
-            blob = tree / rel
-        except KeyError as exc:
-            raise FileNotFoundError(rel) from exc
-        return bytes(blob.data_stream.read())
-
-    return resolved, read
+    """(the resolved ref, a reader of desk files as they are at that ref's commit now)."""
+    checkout = Checkout.of(root)
+    resolved = checkout.base(ref)
+    commit = checkout.commit(resolved) or resolved
+    return resolved, lambda name: checkout.blob(commit, name)
 
 
 def paths_at(root: Path, ref: str, folder: str) -> list[str]:

@@ -28,8 +28,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import git as gitpython
-
 from bulletin import git
 from bulletin.model import Config, Finding, Severity, Unit
 
@@ -144,28 +142,28 @@ def branch_changes(root: Path, base: str | None, committed: bool = False) -> lis
     """What the work tree (commits, uncommitted and untracked files) changes against its merge-base
     with `base`; with `committed`, what HEAD's commits change (a clean checkout, as in CI: no work
     tree to compare, which in a large desk means not looking at every file)."""
-    repo = git.open_repo(root)
-    ref = git.resolve_base(repo, base)
-    prefix = git.desk_prefix(repo, root)
+    checkout = git.Checkout.of(root)
+    ref = checkout.base(base)
+    head = checkout.commit("HEAD")
     try:
-        merge_base = repo.merge_base(ref, "HEAD") if repo.head.is_valid() else []
-    except gitpython.GitCommandError:
-        merge_base = []
+        merge_base = checkout.run("merge-base", ref, "HEAD").strip() if head else ""
+    except git.GitFailed:  # nothing in common
+        merge_base = ""
     if merge_base:
         # against the work tree: committed, staged and unstaged changes of tracked files
-        against = [merge_base[0].hexsha, "HEAD"] if committed else [merge_base[0].hexsha]
+        against = [merge_base, "HEAD"] if committed else [merge_base]
         changes = parse_name_status(
-            repo.git.diff("--name-status", "--no-renames", "--no-color", "--no-ext-diff", "-z", *against)
+            checkout.run("diff", "--name-status", "--no-renames", "--no-color", "--no-ext-diff", "-z", *against)
         )
     elif committed:  # nothing in common: every committed file is new
-        listing = repo.git.ls_tree("-r", "--name-only", "-z", "HEAD") if repo.head.is_valid() else ""
+        listing = checkout.run("ls-tree", "-r", "--name-only", "-z", "HEAD") if head else ""
         changes = [Change("A", name) for name in listing.split("\0") if name]
     else:  # nothing in common: every tracked file is new
-        changes = [Change("A", name) for name in repo.git.ls_files("-z").split("\0") if name]
+        changes = [Change("A", name) for name in checkout.run("ls-files", "-z").split("\0") if name]
     if not committed:
-        untracked = repo.git.ls_files("--others", "--exclude-standard", "-z").split("\0")
+        untracked = checkout.run("ls-files", "--others", "--exclude-standard", "-z").split("\0")
         changes += [Change("A", name) for name in untracked if name]
-    return sorted({Change(c.status, _relative(c.path, prefix)) for c in changes})
+    return sorted({Change(c.status, _relative(c.path, checkout.prefix)) for c in changes})
 
 
 _LIST_AT_MOST = 1000  # paths named to git ls-tree; more than this and the whole folder is listed
@@ -174,9 +172,9 @@ _LIST_AT_MOST = 1000  # paths named to git ls-tree; more than this and the whole
 def accepted_paths(root: Path, base: str | None, among: Sequence[str] | None = None) -> set[str]:
     """Desk-relative paths of the files under submissions/ on `base` (accepted, 采用入库); with
     `among`, only which of those paths are (a branch's few changes need not list 400,000 files)."""
-    repo = git.open_repo(root)
-    ref = git.resolve_base(repo, base)
-    prefix = git.desk_prefix(repo, root)
+    checkout = git.Checkout.of(root)
+    ref = checkout.base(base)
+    prefix = checkout.prefix
     wanted = None if among is None else [p for p in among if p.startswith(SUBMISSIONS)]
     if wanted is not None and not wanted:
         return set()
@@ -184,7 +182,7 @@ def accepted_paths(root: Path, base: str | None, among: Sequence[str] | None = N
         specs = [":(literal)" + prefix + p for p in wanted]
     else:
         specs = [prefix + SUBMISSIONS.rstrip("/")]
-    out = repo.git.ls_tree("-r", "--name-only", "-z", ref, "--", *specs)
+    out = checkout.run("ls-tree", "-r", "--name-only", "-z", ref, "--", *specs)
     return {_relative(name, prefix) for name in out.split("\0") if name}
 
 
@@ -232,7 +230,7 @@ def refusal(config: Config, role: Role, change: Change) -> str | None:
         if _in_editor_area(path):
             return None
         return (
-            f"{role.label}不能改动此文件：程序、工作流和其他配置由管理员维护（network.yml 的 admins）。"
+            f"{role.label}不能改动此文件：程序、工作流和其他配置由管理员维护（network.yml的admins）。"
             "请撤销对此文件的改动，需要改动的请交管理员提交"
         )
     if role.kind == UNIT:
@@ -259,12 +257,12 @@ def refusal(config: Config, role: Role, change: Change) -> str | None:
         )
     if not role.account:
         return (
-            "不知道是哪个账号提交的，无法核对权限：CI 应传入合并请求发起人的账号（bulletin check --author），"
-            "服务器应提供推送账号（GL_USERNAME、GITEA_PUSHER_NAME、REMOTE_USER 或 USER）。请联系管理员"
+            "不知道是哪个账号提交的，无法核对权限：CI应传入合并请求发起人的账号（bulletin check --author），"
+            "服务器应提供推送账号（GL_USERNAME、GITEA_PUSHER_NAME、REMOTE_USER或USER）。请联系管理员"
         )
     return (
         f"账号“{role.account}”不在信息网络名册（network.yml）中，不能提交改动：请联系信息处，"
-        "把本账号登记为本单位的信息员（units 中的 informants）或编辑，名册合并后再提交"
+        "把本账号登记为本单位的信息员（units中的informants）或编辑，名册合并后再提交"
     )
 
 
