@@ -193,6 +193,6 @@ def test_an_unknown_audience_is_a_plain_error(tmp_path: Path) -> None:
     shutil.copy(REPO / "mkdocs.yml", desk / "mkdocs.yml")
     done = run_cli("build", "--audience", "市委书记", cwd=desk)
     assert done.returncode == 2
-    assert "读者范围“市委书记”不在 bulletin.yml 的 audiences 中" in done.stderr and "leaders（市领导）" in done.stderr
+    assert "读者范围“市委书记”不在bulletin.yml的audiences中" in done.stderr and "leaders（市领导）" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (desk / "site").exists()

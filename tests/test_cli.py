@@ -80,7 +80,7 @@ def test_committed_checks_the_branchs_commits_only(desk: Path) -> None:
 def test_committed_is_only_for_branch_checks(desk: Path) -> None:
     done = run_cli("check", "--committed", "submissions", cwd=desk)
     assert done.returncode == 2
-    assert "--committed 只用于检查本分支的改动" in done.stderr
+    assert "“--committed”只用于检查本分支的改动" in done.stderr
     no_traceback(done)
 
 
@@ -161,7 +161,7 @@ def test_new_writes_a_skeleton_in_the_units_folder_that_must_be_filled(desk: Pat
     new = [p for p in created if "【待填写" in p.read_text(encoding="utf-8")]
     assert len(new) == 1 and new[0].parent.name.isdigit()
     text = new[0].read_text(encoding="utf-8")
-    assert "报送单位: xiushui" in text and "# 政策性 / 突发性" in text
+    assert "报送单位: xiushui" in text and "# 政策性/突发性" in text
     check = run_cli("check", str(new[0]), cwd=desk)
     assert check.returncode == 1 and "[placeholder]" in check.stdout
     # filled in, the skeleton passes
@@ -211,7 +211,7 @@ def test_fix_converts_gbk_and_punctuation_and_then_check_passes(desk: Path) -> N
     assert before.returncode == 1 and "GBK" in before.stdout
     done = run_cli("fix", str(path), cwd=desk)
     assert done.returncode == 0, done.stderr
-    assert "编码由 GBK 转为 UTF-8" in done.stdout and "+今年以来，" in done.stdout
+    assert "编码由GBK转为UTF-8" in done.stdout and "+今年以来，" in done.stdout
     assert run_cli("check", str(path), cwd=desk).returncode == 0
 
 
@@ -253,7 +253,7 @@ def test_usage_errors_exit_2_with_one_chinese_line(desk: Path, args: list[str], 
 
 def test_outside_a_desk_the_error_says_where_to_run(tmp_path: Path) -> None:
     done = run_cli("check", cwd=tmp_path)
-    assert done.returncode == 2 and "找不到 bulletin.yml" in done.stderr
+    assert done.returncode == 2 and "找不到bulletin.yml" in done.stderr
     no_traceback(done)
 
 
@@ -333,7 +333,7 @@ def test_new_asks_in_chinese_at_a_terminal(desk: Path) -> None:
     os.close(controller)
     text = seen.decode("utf-8", "replace")
     assert proc.returncode == 0, text
-    assert "标题（一句话写明核心事实）" in text and "紧急程度（特急 / 加急 / 平件）［平件］" in text
+    assert "标题（一句话写明核心事实）" in text and "紧急程度（特急/加急/平件）［平件］" in text
     created = (desk / "submissions/chaisang/2026/1128-01.md").read_text(encoding="utf-8")
     assert "标题: 柴桑区一企业仓库发生火灾" in created
     assert "类别: 突发性" in created and "紧急程度: 特急" in created and "发生时间: 2026-11-28 08:30" in created

@@ -195,8 +195,8 @@ def _file_cases(kind: str) -> list[Hostile]:
         Hostile(
             kind, "encoding", "broken-utf8", ((t, good.encode("utf-8")[:30] + b"\xc3\x28\xa0\xa1\n"),), enc, "UTF-8"
         ),
-        Hostile(kind, "binary", "png-renamed", ((t, PNG),), typ, "PNG 图片"),
-        Hostile(kind, "binary", "jpeg-renamed", ((t, JPEG),), typ, "JPEG 图片"),
+        Hostile(kind, "binary", "png-renamed", ((t, PNG),), typ, "PNG图片"),
+        Hostile(kind, "binary", "jpeg-renamed", ((t, JPEG),), typ, "JPEG图片"),
         Hostile(kind, "binary", "docx-renamed", ((t, DOCX),), typ, "Word"),
         Hostile(kind, "binary", "pdf-renamed", ((t, PDF),), typ, "PDF"),
         Hostile(
@@ -692,7 +692,7 @@ def _config_cases(name: str) -> list[Hostile]:
     cases = [
         Hostile(name, "encoding", "gbk", ((name, good.encode("gbk")),), None, "GBK"),
         Hostile(name, "encoding", "utf-16", ((name, good.encode("utf-16")),), None, "UTF-16"),
-        Hostile(name, "binary", "png-renamed", ((name, PNG),), None, "PNG 图片"),
+        Hostile(name, "binary", "png-renamed", ((name, PNG),), None, "PNG图片"),
         Hostile(name, "binary", "nul", ((name, good.encode("utf-8") + b"\x00\x00"),), None, "二进制"),
         Hostile(name, "size", "over-1mb", ((name, grow),), None, "文件过大", heavy=True),
         Hostile(

@@ -243,18 +243,18 @@ def test_codeowners_command_writes_and_checks(desk: Path) -> None:
     add_editor(desk)
     stale = run_cli("codeowners", "--check", cwd=desk)
     assert stale.returncode == 1
-    assert ".github/CODEOWNERS 与信息网络名册（network.yml）不一致" in stale.stderr
-    assert "请运行 bulletin codeowners 重新生成" in stale.stderr
+    assert ".github/CODEOWNERS与信息网络名册（network.yml）不一致" in stale.stderr
+    assert "请运行“bulletin codeowners”重新生成" in stale.stderr
     assert "jj-editor-new" not in path.read_text(encoding="utf-8"), "--check 不写文件"
 
     done = run_cli("codeowners", cwd=desk)
-    assert done.returncode == 0 and "已生成 .github/CODEOWNERS（编辑4人，管理员1人）" in done.stdout
+    assert done.returncode == 0 and "已生成.github/CODEOWNERS（编辑4人，管理员1人）" in done.stdout
     assert "@jj-editor-new" in path.read_text(encoding="utf-8")
     assert run_cli("codeowners", "--check", cwd=desk).returncode == 0
 
     path.unlink()
     missing = run_cli("codeowners", "--check", cwd=desk)
-    assert missing.returncode == 1 and "找不到 .github/CODEOWNERS" in missing.stderr
+    assert missing.returncode == 1 and "找不到.github/CODEOWNERS" in missing.stderr
 
 
 def add_editor(desk: Path) -> None:
@@ -397,9 +397,9 @@ def test_codeowners_edited_by_hand_is_refused(desk: Path) -> None:
 
 def test_author_is_only_for_branch_checks(desk: Path) -> None:
     done = run_cli("check", "--author", UNIT_ACCOUNT, OWN_ACCEPTED, cwd=desk)
-    assert done.returncode == 2 and "--author 只用于检查本分支的改动" in done.stderr
+    assert done.returncode == 2 and "“--author”只用于检查本分支的改动" in done.stderr
     empty = run_cli("check", "--author", " ", cwd=desk)
-    assert empty.returncode == 2 and "--author 的账号为空" in empty.stderr
+    assert empty.returncode == 2 and "“--author”的账号为空" in empty.stderr
 
 
 # ---------------------------------------------------------------- the server: pre-receive, as the pushing account
@@ -454,7 +454,7 @@ def test_done_when_a_unit_cannot_push_changes_to_another_units_item_or_a_publish
     done = push(clone, "origin", "xiushui/fix-lianxi", account=UNIT_ACCOUNT)
     assert done.returncode != 0
     assert (
-        f"remote: 信息报送台：拒绝推送分支 xiushui/fix-lianxi（推送账号：修水县的信息员匡小平（{UNIT_ACCOUNT}））"
+        f"remote: 信息报送台：拒绝推送分支xiushui/fix-lianxi（推送账号：修水县的信息员匡小平（{UNIT_ACCOUNT}））"
         in done.stderr
     )
     assert f"{OTHERS_ACCEPTED}：这条信息已采用入库（在主分支上），不能修改" in done.stderr
@@ -469,7 +469,7 @@ def test_done_when_a_unit_cannot_push_changes_to_another_units_item_or_a_publish
     done = push(clone, "origin", "xiushui/fix-issue", account=UNIT_ACCOUNT, variable="REMOTE_USER")
     assert done.returncode != 0
     assert (
-        f"remote: 信息报送台：拒绝推送分支 xiushui/fix-issue（推送账号：修水县的信息员匡小平（{UNIT_ACCOUNT}））"
+        f"remote: 信息报送台：拒绝推送分支xiushui/fix-issue（推送账号：修水县的信息员匡小平（{UNIT_ACCOUNT}））"
         in done.stderr
     )
     assert f"{PUBLISHED}：修水县的信息员匡小平（{UNIT_ACCOUNT}）不能改动刊物" in done.stderr
@@ -481,7 +481,7 @@ def test_done_when_a_unit_cannot_push_changes_to_another_units_item_or_a_publish
     commit(clone, "报送信息")
     done = push(clone, "origin", "xiushui/1201", account=UNIT_ACCOUNT)
     assert done.returncode == 0, done.stderr
-    assert f"已接报 {OWN_NEW}" in done.stderr
+    assert f"已接报{OWN_NEW}" in done.stderr
     assert remote_branch(clone, "xiushui/1201")
 
 
@@ -491,7 +491,7 @@ def test_only_editors_and_administrators_push_to_main(clone: Path) -> None:
     before = git(clone, "ls-remote", "origin", "refs/heads/main")
     done = push(clone, "origin", "main", account=UNIT_ACCOUNT)
     assert done.returncode != 0
-    assert "拒绝推送主分支 main：修水县的信息员匡小平（xiushui-kuangxiaoping）不能直接推送主分支" in done.stderr
+    assert "拒绝推送主分支main：修水县的信息员匡小平（xiushui-kuangxiaoping）不能直接推送主分支" in done.stderr
     assert "发起合并请求" in done.stderr
     assert git(clone, "ls-remote", "origin", "refs/heads/main") == before
     merged = push(clone, "origin", "main", account=EDITOR_ACCOUNT)  # the forge's merge, by an editor
@@ -524,7 +524,7 @@ def test_an_unregistered_account_is_told_to_ask_the_office(clone: Path) -> None:
     commit(clone)
     done = push(clone, "origin", "x", account="stranger")
     assert done.returncode != 0
-    line = next(line for line in done.stderr.splitlines() if "拒绝推送分支 x" in line)
+    line = next(line for line in done.stderr.splitlines() if "拒绝推送分支x" in line)
     assert f"{OWN_NEW}、submissions/xiushui/2026/1201-02.md：" in line, "同一理由的文件合成一行"
     assert "账号“stranger”不在信息网络名册（network.yml）中" in line and "请联系信息处" in line
 

@@ -441,7 +441,7 @@ def test_issue_new_never_overwrites_a_draft_written_meanwhile(desk: Path) -> Non
     done = run(desk, *ISSUE_NEW, inject="from pathlib import Path\n" + inject)
     assert done.returncode == 2
     assert_clean_exit(done)
-    assert "issues/huiyao/2026/001.md 已存在，不覆盖" in done.stderr
+    assert "issues/huiyao/2026/001.md已存在，不覆盖" in done.stderr
     assert (desk / "issues/huiyao/2026/001.md").read_text(encoding="utf-8") == theirs
     assert temp_files(desk) == []
 

@@ -27,8 +27,8 @@ from desk_helpers import BULLETIN, ITEM, git, init_repo, make_desk, run_cli
 NEW_ITEM = "submissions/xiushui/2026/1201-01.md"
 ACCOUNT = "xiushui-kuangxiaoping"
 BACKDATED = (dt.datetime.now(tz=BEIJING) - dt.timedelta(days=1)).replace(microsecond=0).isoformat()
-FORCE_REFUSED = "拒绝强制推送主分支 main"
-DELETE_REFUSED = "拒绝删除主分支 main"
+FORCE_REFUSED = "拒绝强制推送主分支main"
+DELETE_REFUSED = "拒绝删除主分支main"
 NOTES_REFUSED = "接报记录只能由服务器登记"
 WORKFLOW = Path(__file__).resolve().parents[1] / ".github" / "workflows" / "receipts.yml"
 
@@ -156,7 +156,7 @@ def test_install_refuses_a_working_copy(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "不是裸仓库" in done.stderr
     missing = run_cli("hook", "install", str(tmp_path / "nowhere"), cwd=tmp_path)
-    assert missing.returncode == 2 and "不是 git 仓库" in missing.stderr
+    assert missing.returncode == 2 and "不是git仓库" in missing.stderr
 
 
 # ---------------------------------------------------------------- post-receive
@@ -168,7 +168,7 @@ def test_push_records_server_time_and_pusher_not_commit_date(unit: Path) -> None
     before = dt.datetime.now(tz=BEIJING)
     done = push(unit, "origin", "xiushui/1201")
     assert done.returncode == 0, done.stderr
-    assert f"已接报 {NEW_ITEM}：" in done.stderr  # hook output reaches the pusher as "remote: ..."
+    assert f"已接报{NEW_ITEM}：" in done.stderr  # hook output reaches the pusher as "remote: ..."
 
     receipts = fetch_receipts(unit)
     assert list(receipts) == [NEW_ITEM], "演示信息已在主分支上，不应重新登记"
@@ -392,7 +392,7 @@ def test_receipt_add_and_list(desk: Path) -> None:
         cwd=desk,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"已登记 {NEW_ITEM}：2026年11月28日09:05（{ACCOUNT}）"
+    assert done.stdout.strip() == f"已登记{NEW_ITEM}：2026年11月28日09:05（{ACCOUNT}）"
     listed = run_cli("receipt", "list", "--format", "json", cwd=desk)
     assert json.loads(listed.stdout) == [
         {"path": NEW_ITEM, "received_at": "2026-11-28T09:05:00+08:00", "account": ACCOUNT, "source": "forge"}
@@ -503,7 +503,7 @@ def test_workflow_receives_an_opened_pr_at_its_creation_time(tmp_path: Path) -> 
         "2026-11-28T01:05:00Z",
         pr_files={NEW_ITEM: ITEM, second: ITEM, "README-unit.md": "不是信息"},
     )
-    assert f"已登记 {NEW_ITEM}：2026年11月28日09:05（{ACCOUNT}）" in done.stdout
+    assert f"已登记{NEW_ITEM}：2026年11月28日09:05（{ACCOUNT}）" in done.stdout
     receipts = read_receipts(origin)
     assert sorted(receipts) == [NEW_ITEM, second]
     assert receipts[NEW_ITEM].received_at == dt.datetime(2026, 11, 28, 9, 5, tzinfo=BEIJING)

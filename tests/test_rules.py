@@ -1483,7 +1483,7 @@ def test_utf16_file_is_named_as_utf16_and_fix_converts_it(demo_config: Config, m
     [finding] = only(check_file(demo_config, path, at(10, 0)), "encoding")
     assert "UTF-16" in finding.message
     result = fix_file(path, "x.md")
-    assert "编码由 UTF-16 转为 UTF-8" in result.changes
+    assert "编码由UTF-16转为UTF-8" in result.changes
     assert check_file(demo_config, path, at(10, 0)) == []
 
 

@@ -390,7 +390,7 @@ def test_a_broken_issue_file_stops_the_build_with_the_file_and_line(tmp_path: Pa
     done = build(desk, tmp_path / "site")
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
-    assert f"issues/huiyao/2026/002.md 第{line}行" in done.stderr and "日期" in done.stderr
+    assert f"issues/huiyao/2026/002.md第{line}行" in done.stderr and "日期" in done.stderr
     assert "站点未能构建" in done.stderr
 
 
@@ -402,7 +402,7 @@ def test_an_issue_citing_a_missing_submission_stops_the_build(tmp_path: Path) ->
     line = next(n for n, ln in enumerate(text.split("\n"), start=1) if ln == "来源：xunyang/2026/1110-01") - 2
     done = build(desk, tmp_path / "site")
     assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert f"issues/huiyao/2026/002.md 第{line}行" in done.stderr and "xunyang/2026/1199-01" in done.stderr
+    assert f"issues/huiyao/2026/002.md第{line}行" in done.stderr and "xunyang/2026/1199-01" in done.stderr
 
 
 @pytest.mark.parametrize(

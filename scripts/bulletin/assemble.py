@@ -133,7 +133,7 @@ def draft(config: Config, pub_id: str, sources: list[str], today: dt.date, suppl
     pub = config.publication(pub_id)
     if pub is None:
         raise UsageError(
-            f"没有刊物“{pub_id}”：可用的刊物为 {'、'.join(f'{p.id}（{p.name}）' for p in config.publications)}"
+            f"没有刊物“{pub_id}”：可用的刊物为{'、'.join(f'{p.id}（{p.name}）' for p in config.publications)}"
         )
     issues, _ = load_issues(config)
     same = [i for i in issues if i.publication == pub.id]
@@ -144,10 +144,10 @@ def draft(config: Config, pub_id: str, sources: list[str], today: dt.date, suppl
     for source in sources:
         item = load_submission(config, source)
         if item is None:
-            raise UsageError(f"找不到已采用的信息 {source}：应为 submissions/ 下的编号，如 xiushui/2026/1103-01")
+            raise UsageError(f"找不到已采用的信息{source}：应为submissions/下的编号，如xiushui/2026/1103-01")
         level = item_level(item)
         if level_rank(level) > level_rank(pub.max_classification):
-            raise UsageError(f"信息 {source} 密级为{level}，《{pub.name}》最高只能刊载{pub.max_classification}信息")
+            raise UsageError(f"信息{source}密级为{level}，《{pub.name}》最高只能刊载{pub.max_classification}信息")
         if term := item_term(item):
             terms.append(term)
         items.append(
@@ -189,7 +189,7 @@ def write_draft(config: Config, issue: Issue) -> Path:
     try:
         create_file(path, render_issue(issue, config).encode("utf-8"), within=config.root, shown=rel)
     except NameTaken as exc:
-        raise UsageError(f"{rel} 已存在，不覆盖：请检查是否已起草过这一期") from exc
+        raise UsageError(f"{rel}已存在，不覆盖：请检查是否已起草过这一期") from exc
     return path
 
 
@@ -212,7 +212,7 @@ def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
             emit(issue, None, "issue-format", f"刊物“{issue.publication}”不在配置中")
             continue
         if not issue.path.startswith(f"issues/{pub.id}/{issue.year}/"):
-            emit(issue, None, "issue-number", f"应放在 issues/{pub.id}/{issue.year}/ 下（按刊物和日期的年份）")
+            emit(issue, None, "issue-number", f"应放在issues/{pub.id}/{issue.year}/下（按刊物和日期的年份）")
         if issue.classification in fields.CLASSIFIED and not issue.secrecy_term:
             emit(issue, None, "issue-secrecy", f"密级为{issue.classification}的刊物须写保密期限")
         highest = "公开"
@@ -222,10 +222,10 @@ def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
             for source in item.sources:
                 sub = load_submission(config, source)
                 if sub is None:
-                    emit(issue, item.line, "issue-source", f"来源 {source} 不存在：请核对信息编号")
+                    emit(issue, item.line, "issue-source", f"来源{source}不存在：请核对信息编号")
                     continue
                 if not accepted(source):
-                    emit(issue, item.line, "issue-source", f"来源 {source} 尚未采用入库（其合并请求未合并到主分支）")
+                    emit(issue, item.line, "issue-source", f"来源{source}尚未采用入库（其合并请求未合并到主分支）")
                 level = item_level(sub)
                 item.classification = max(item.classification, level, key=level_rank)
                 term = item_term(sub)
@@ -234,7 +234,7 @@ def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
                         issue,
                         item.line,
                         "issue-secrecy",
-                        f"来源 {source} 的保密期限为{term}，长于本期的保密期限{issue.secrecy_term or '（未写）'}：请把本期保密期限改为{term}",
+                        f"来源{source}的保密期限为{term}，长于本期的保密期限{issue.secrecy_term or '（未写）'}：请把本期保密期限改为{term}",
                     )
             highest = max(highest, item.classification, key=level_rank)
             if level_rank(item.classification) > level_rank(pub.max_classification):
@@ -275,7 +275,7 @@ def _stray_files(config: Config) -> list[Finding]:
                         None,
                         "issue-format",
                         Severity.ERROR,
-                        f"名称“{name}”在 Windows 上不能使用：{unsafe}，请改名",
+                        f"名称“{name}”在Windows上不能使用：{unsafe}，请改名",
                     )
                 )
             elif name in files and (len(path.relative_to(base).parts) != 3 or not is_issue_file(name)):
@@ -287,7 +287,7 @@ def _stray_files(config: Config) -> list[Finding]:
                         None,
                         "issue-format",
                         Severity.ERROR,
-                        "这不是刊物文件，不会被编排和发布：刊物文件应为 issues/<刊物>/<年份>/<期号>.md（如 015.md，增刊 zk001.md），请改名或删去",
+                        "这不是刊物文件，不会被编排和发布：刊物文件应为issues/<刊物>/<年份>/<期号>.md（如015.md，增刊zk001.md），请改名或删去",
                     )
                 )
             if len(out) > FINDINGS_PER_RULE:
@@ -330,7 +330,7 @@ def _numbering(config: Config, issues: list[Issue]) -> list[Finding]:
                         None,
                         "issue-number",
                         Severity.ERROR,
-                        f"总期号应为{(before.total_number or 0) + 1}（上一期 {before.path} 为{before.total_number}），现为{after.total_number}",
+                        f"总期号应为{(before.total_number or 0) + 1}（上一期{before.path}为{before.total_number}），现为{after.total_number}",
                     )
                 )
     return findings

@@ -109,7 +109,7 @@ def write_files(writes: Sequence[Write], *, within: Path | None = None, shown: s
             label = shown if shown and len(writes) == 1 else _shown(w.path, within)
             target = _real_target(w.path, within, label, w.follow_symlink)
             if w.exclusive and os.path.lexists(target):
-                raise NameTaken(f"{label} 已存在，不覆盖")
+                raise NameTaken(f"{label}已存在，不覆盖")
             _sweep(target)
             staged.append(_stage(target, w, label, keep_old=len(writes) > 1))
         with _signals_held():
@@ -154,13 +154,13 @@ def _real_target(path: Path, within: Path | None, label: str, follow: bool = Tru
     if within is not None:
         desk = Path(within).resolve()
         if desk not in real.parents:
-            raise OutsideDesk(f"{label} 实际位于报送台之外（{real}，经由符号链接），为安全起见不写入")
+            raise OutsideDesk(f"{label}实际位于报送台之外（{real}，经由符号链接），为安全起见不写入")
     if real.is_dir() and not real.is_symlink():
-        raise WriteError(f"无法写入 {label}：这是一个文件夹")
+        raise WriteError(f"无法写入{label}：这是一个文件夹")
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteError(f"无法写入 {label}：无法建立文件夹 {real.parent}（{_reason(exc)}）") from exc
+        raise WriteError(f"无法写入{label}：无法建立文件夹{real.parent}（{_reason(exc)}）") from exc
     return real
 
 
@@ -243,9 +243,9 @@ class _Staged:
                 os.replace(self.temp, self.target)
                 self.temp = None
         except FileExistsError as exc:
-            raise NameTaken(f"{self.label} 已存在，不覆盖") from exc
+            raise NameTaken(f"{self.label}已存在，不覆盖") from exc
         except OSError as exc:
-            raise WriteError(f"无法写入 {self.label}（{_reason(exc)}），原文件未改动") from exc
+            raise WriteError(f"无法写入{self.label}（{_reason(exc)}），原文件未改动") from exc
 
     def _name(self, name: Path) -> None:
         """Link the written file under `name` (FileExistsError when taken)."""
@@ -315,7 +315,7 @@ def _stage(target: Path, write: Write, label: str, keep_old: bool) -> _Staged:
         staged.fill()
     except OSError as exc:
         staged.discard()
-        raise WriteError(f"无法写入 {label}（{_reason(exc)}），原文件未改动") from exc
+        raise WriteError(f"无法写入{label}（{_reason(exc)}），原文件未改动") from exc
     except BaseException:
         staged.discard()
         raise

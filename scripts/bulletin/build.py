@@ -81,7 +81,7 @@ def _locked(folder: Path, target: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise BuildError(f"{target} 正在由另一个构建使用：请等它结束后再试") from exc
+            raise BuildError(f"{target}正在由另一个构建使用：请等它结束后再试") from exc
         yield
     finally:
         os.close(fd)
@@ -118,7 +118,7 @@ def _swap_in(target: Path, produce: Callable[[Path], None]) -> Path:
                 target.rename(old)
             work.rename(target)
             shutil.rmtree(old, ignore_errors=True)
-    log.info("站点已构建到 %s", target)
+    log.info("站点已构建到%s", target)
     return target
 
 
@@ -137,7 +137,7 @@ def build_audiences(root: Path, site_dir: Path | None = None, year: int | None =
     them; all or nothing. The full site is never among them."""
     config = load_config(root)
     if not config.audiences:
-        raise BuildError("bulletin.yml 中没有配置读者范围（audiences）：请先配置，或不加 --every-audience 构建")
+        raise BuildError("bulletin.yml中没有配置读者范围（audiences）：请先配置，或不加“--every-audience”构建")
     if year is not None:
         os.environ["BULLETIN_YEAR"] = str(year)
 
@@ -165,7 +165,7 @@ def _index_page(desk: str, audiences: tuple[Audience, ...]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(desk)} 信息报送台</title>\n<style>{_INDEX_CSS}</style></head>\n<body>\n"
-        f"<h1>{html.escape(desk)} 信息报送台</h1>\n<p>请进入本人所在的读者范围（须登录）：</p>\n<ul>\n{rows}\n</ul>\n"
+        f"<title>{html.escape(desk)}信息报送台</title>\n<style>{_INDEX_CSS}</style></head>\n<body>\n"
+        f"<h1>{html.escape(desk)}信息报送台</h1>\n<p>请进入本人所在的读者范围（须登录）：</p>\n<ul>\n{rows}\n</ul>\n"
         "</body>\n</html>\n"
     )

@@ -54,22 +54,22 @@ def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
     if not parts or parts[0] != SUBMISSIONS:
         return None, None
     if len(parts) != 4:
-        return None, f"信息应放在 submissions/<单位代号>/<年份>/文件名.md，现在是 {rel}"
+        return None, f"信息应放在submissions/<单位代号>/<年份>/文件名.md，现在是{rel}"
     _, unit_id, year, name = parts
     if config.unit(unit_id) is None:
-        return None, f"文件夹 submissions/{unit_id}/ 不是名册中的单位代号：请放到本单位的文件夹"
+        return None, f"文件夹submissions/{unit_id}/不是名册中的单位代号：请放到本单位的文件夹"
     if not _YEAR.match(year):
-        return None, f"年份文件夹“{year}”应为四位年份，如 submissions/{unit_id}/2026/"
+        return None, f"年份文件夹“{year}”应为四位年份，如submissions/{unit_id}/2026/"
     if not _NAME.match(name):
-        return None, f"文件名“{name}”只能用字母、数字、连字符和下划线，以 .md 结尾，如 1128-01.md"
+        return None, f"文件名“{name}”只能用字母、数字、连字符和下划线，以.md结尾，如1128-01.md"
     from bulletin.names import case_twins, windows_problem  # the desk is also worked on from Windows
 
     unsafe = windows_problem(name)
     if unsafe:
-        return None, f"文件名“{name}”在 Windows 上不能使用：{unsafe}。请改名，如 1128-01.md"
+        return None, f"文件名“{name}”在Windows上不能使用：{unsafe}。请改名，如1128-01.md"
     twins = case_twins(os.path.join(config.root, rel))
     if twins:
-        return None, f"文件名“{name}”与同一文件夹中的“{twins[0]}”只差大小写，在 Windows 上是同一个文件：请改名"
+        return None, f"文件名“{name}”与同一文件夹中的“{twins[0]}”只差大小写，在Windows上是同一个文件：请改名"
     return Location(unit_id, year, name[: -len(".md")]), None
 
 
@@ -196,7 +196,7 @@ def check_changes(
             continue
         unsafe = windows_problem(path.name)
         if unsafe and path.suffix.lower() != ".md":  # an item's name is judged by locate()
-            message = f"文件名“{path.name}”在 Windows 上不能使用（{unsafe}）：请改名"
+            message = f"文件名“{path.name}”在Windows上不能使用（{unsafe}）：请改名"
             findings.append(Finding(rel, None, "file-location", Severity.ERROR, message))
             continue
         if path.suffix.lower() == ".md":
@@ -208,7 +208,7 @@ def check_changes(
                     None,
                     "file-location",
                     Severity.ERROR,
-                    "submissions/ 下只提交 .md 信息文件和正文引用的 JPG、PNG 图片：请删去此文件",
+                    "submissions/下只提交.md信息文件和正文引用的JPG、PNG图片：请删去此文件",
                 )
             )
     result = check_paths(config, items, received_at)

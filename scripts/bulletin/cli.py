@@ -44,12 +44,12 @@ class _Parser(argparse.ArgumentParser):
             .replace("invalid choice", "无效的选项")
             .replace("choose from", "可选")
             .replace("expected one argument", "需要一个值")
-            .replace("argument ", "参数 ")
+            .replace("argument ", "参数")
             .replace(": ", "：")
         )
         self.print_usage(sys.stderr)
         command = " ".join(self.prog.split()[1:])
-        sys.stderr.write(f"bulletin：{translated}（运行 bulletin {command + ' ' if command else ''}-h 查看帮助）\n")
+        sys.stderr.write(f"bulletin：{translated}（运行“bulletin {command + ' ' if command else ''}-h”查看帮助）\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -63,58 +63,57 @@ def _parser() -> _Parser:
     )
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}", help="显示版本号并退出")
     parser.add_argument(
-        "--desk", metavar="目录", type=Path, help="报送台根目录（含 bulletin.yml），默认从当前目录向上查找"
+        "--desk", metavar="目录", type=Path, help="报送台根目录（含bulletin.yml），默认从当前目录向上查找"
     )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     sub.required = True
 
     p = sub.add_parser(
         "check",
-        help="检查信息（CI 在每个合并请求上运行）",
+        help="检查信息（CI在每个合并请求上运行）",
         description="检查信息的格式、标点、篇幅、密级和时限。不给文件时，检查本分支相对主分支新增或修改的信息，\n"
-        "并检查本分支没有改动已采用的信息和接报记录、改动名册时重新生成了 CODEOWNERS；\n"
-        "给出 --author 时，另按主分支上的名册核对这个账号能否做出每一处改动。\n"
-        "退出码：0 无错误（可有警告），1 有错误，2 用法或配置有误。",
+        "并检查本分支没有改动已采用的信息和接报记录、改动名册时重新生成了CODEOWNERS；\n"
+        "给出“--author”时，另按主分支上的名册核对这个账号能否做出每一处改动。\n"
+        "退出码：0无错误（可有警告），1有错误，2用法或配置有误。",
     )
     p.add_argument(
         "paths",
         nargs="*",
         metavar="文件",
         type=Path,
-        help="要检查的信息文件或文件夹（文件夹即其中全部 .md 文件；可放在任何位置）",
+        help="要检查的信息文件或文件夹（文件夹即其中全部.md文件；可放在任何位置）",
     )
-    p.add_argument("--base", metavar="分支", help="与哪个分支比较（默认 main，其次 origin/main）")
+    p.add_argument("--base", metavar="分支", help="与哪个分支比较（默认main，其次origin/main）")
     p.add_argument(
         "--author",
         metavar="账号",
-        help="合并请求发起人的账号（CI 传入）：按主分支上的名册核对这个账号能否做出本分支的每一处改动；"
-        "只用于不给文件时",
+        help="合并请求发起人的账号（CI传入）：按主分支上的名册核对这个账号能否做出本分支的每一处改动；只用于不给文件时",
     )
     p.add_argument(
         "--format",
         choices=sorted(report.PRINTERS),
         default="text",
-        help="输出格式：text 供人阅读（默认），json 供程序读取，github 在合并请求的改动上显示",
+        help="输出格式：text供人阅读（默认），json供程序读取，github在合并请求的改动上显示",
     )
     p.add_argument(
         "--committed",
         action="store_true",
-        help="只看本分支已提交的改动，不比较工作区、不找未加入的新文件（CI 的干净检出用；仓库很大时快得多）；"
+        help="只看本分支已提交的改动，不比较工作区、不找未加入的新文件（CI的干净检出用；仓库很大时快得多）；"
         "只用于不给文件时",
     )
     p.add_argument(
         "--received-at",
         metavar="时间",
-        help="信息处收到的时间（CI 传入合并请求的创建时间），决定是否迟报；已有接报记录（服务器登记）的信息以记录为准。默认为当前时间。提交记录的时间不作数",
+        help="信息处收到的时间（CI传入合并请求的创建时间），决定是否迟报；已有接报记录（服务器登记）的信息以记录为准。默认为当前时间。提交记录的时间不作数",
     )
     p.add_argument(
-        "--summary", metavar="文件", type=Path, help="另把中文摘要（Markdown）追加到此文件，如 $GITHUB_STEP_SUMMARY"
+        "--summary", metavar="文件", type=Path, help="另把中文摘要（Markdown）追加到此文件，如$GITHUB_STEP_SUMMARY"
     )
 
     p = sub.add_parser(
         "fix",
         help="自动改正标点、数字、编码和键名",
-        description="自动改正：半角标点改全角、全角数字字母改半角、删去多余空格、GBK 转 UTF-8、英文键名改中文键名。\n"
+        description="自动改正：半角标点改全角、全角数字字母改半角、删去多余空格、GBK转UTF-8、英文键名改中文键名。\n"
         "只改这些，文字内容不变；先写临时文件再替换，失败时原文件不动。",
     )
     p.add_argument("paths", nargs="+", metavar="文件", type=Path, help="要改正的信息文件")
@@ -123,19 +122,19 @@ def _parser() -> _Parser:
     p = sub.add_parser(
         "new",
         help="生成一条新信息的模板",
-        description="在 submissions/<单位>/<年份>/ 下生成一条新信息，带中文填写说明。\n"
+        description="在submissions/<单位>/<年份>/下生成一条新信息，带中文填写说明。\n"
         "在终端中运行时，未用选项给出的内容会逐项询问。",
     )
     p.add_argument("--unit", metavar="单位", help="报送单位的代号、名称或别名（必填）")
     p.add_argument("--title", metavar="标题", help="标题")
-    p.add_argument("--kind", metavar="类别", help="政策性 / 突发性 / 苗头性 / 倾向性 / 普遍性（默认普遍性）")
-    p.add_argument("--urgency", metavar="紧急程度", help="特急 / 加急 / 平件（默认平件）")
-    p.add_argument("--classification", metavar="密级", help="公开 / 内部 / 秘密 / 机密（默认内部）")
-    p.add_argument("--secrecy-term", metavar="保密期限", help="如 1年、6个月（秘密、机密必填）")
-    p.add_argument("--occurred-at", metavar="时间", help="发生时间，如 2026-11-28 08:30（突发性、特急必填）")
+    p.add_argument("--kind", metavar="类别", help="政策性/突发性/苗头性/倾向性/普遍性（默认普遍性）")
+    p.add_argument("--urgency", metavar="紧急程度", help="特急/加急/平件（默认平件）")
+    p.add_argument("--classification", metavar="密级", help="公开/内部/秘密/机密（默认内部）")
+    p.add_argument("--secrecy-term", metavar="保密期限", help="如1年、6个月（秘密、机密必填）")
+    p.add_argument("--occurred-at", metavar="时间", help="发生时间，如2026-11-28 08:30（突发性、特急必填）")
     p.add_argument("--informant", metavar="姓名", help="信息员（默认为名册中本单位第一位信息员）")
     p.add_argument("--approver", metavar="姓名", help="签发人（默认为本单位分管领导）")
-    p.add_argument("--recipients", metavar="对象", help="报送对象，用顿号或逗号分隔，如 市委、市政府")
+    p.add_argument("--recipients", metavar="对象", help="报送对象，用顿号或逗号分隔，如市委、市政府")
     p.add_argument("--topics", metavar="主题", help="主题，用顿号或逗号分隔")
     p.add_argument("--follows", metavar="编号", help="续报时所续首报的编号")
     p.add_argument("--no-input", action="store_true", help="不询问，只用选项和默认值")
@@ -147,38 +146,38 @@ def _parser() -> _Parser:
         "new",
         help="从已采用的信息起草下一期",
         description="起草刊物的下一期：自动编期号、总期号，带出刊物的默认报送范围和印数，按给出的顺序收入信息。\n"
-        "信息编号即 submissions/ 下的路径去掉 .md，如 xiushui/2026/1103-01。",
+        "信息编号即submissions/下的路径去掉.md，如xiushui/2026/1103-01。",
     )
-    q.add_argument("publication", metavar="刊物", help="刊物代号或名称，如 huiyao")
+    q.add_argument("publication", metavar="刊物", help="刊物代号或名称，如huiyao")
     q.add_argument("sources", nargs="*", metavar="信息编号", help="要收入本期的信息，按刊登顺序")
-    q.add_argument("--date", metavar="日期", help="出刊日期，如 2026-11-28（默认今天）")
+    q.add_argument("--date", metavar="日期", help="出刊日期，如2026-11-28（默认今天）")
     q.add_argument("--supplement", action="store_true", help="起草增刊（单独编号）")
     q = issue_sub.add_parser(
         "check",
-        help="检查各期（CI 在刊物的合并请求上运行）",
-        description="检查全部刊物文件：来源信息是否存在并已采用、期号和总期号是否连续、密级是否相符。\n退出码：0 无错误，1 有错误，2 用法或配置有误。",
+        help="检查各期（CI在刊物的合并请求上运行）",
+        description="检查全部刊物文件：来源信息是否存在并已采用、期号和总期号是否连续、密级是否相符。\n退出码：0无错误，1有错误，2用法或配置有误。",
     )
-    q.add_argument("--base", metavar="分支", help="以哪个分支上的信息为已采用（默认 main，其次 origin/main）")
-    q.add_argument("--format", choices=sorted(report.PRINTERS), default="text", help="输出格式：text、json 或 github")
+    q.add_argument("--base", metavar="分支", help="以哪个分支上的信息为已采用（默认main，其次origin/main）")
+    q.add_argument("--format", choices=sorted(report.PRINTERS), default="text", help="输出格式：text、json或github")
 
     p = sub.add_parser(
         "build",
-        help="构建站点和各期 PDF",
-        description="构建内网站点和各期 PDF（只重排有改动的各期）。先构建到临时目录，成功后再替换原站点：中断或失败时原站点不动。",
+        help="构建站点和各期PDF",
+        description="构建内网站点和各期PDF（只重排有改动的各期）。先构建到临时目录，成功后再替换原站点：中断或失败时原站点不动。",
     )
-    p.add_argument("--site-dir", metavar="目录", type=Path, help="输出目录（默认 site/）")
+    p.add_argument("--site-dir", metavar="目录", type=Path, help="输出目录（默认site/）")
     p.add_argument("--year", metavar="年份", type=int, help="只构建这一年卷（按年份分版本发布时用）")
     who = p.add_mutually_exclusive_group()
     who.add_argument(
         "--audience",
         metavar="读者范围",
-        help="只为这一读者范围构建（bulletin.yml 的 audiences 中的 id 或名称）；不写则构建权限最低的范围；"
-        "写 all 构建含全部内容的站点（仅供信息处内部使用）",
+        help="只为这一读者范围构建（bulletin.yml的audiences中的id或名称）；不写则构建权限最低的范围；"
+        "写all构建含全部内容的站点（仅供信息处内部使用）",
     )
     who.add_argument(
         "--every-audience",
         action="store_true",
-        help="为每个读者范围各构建一个站点，放在 site/<读者范围id>/ 下，由网站服务器分别设访问控制",
+        help="为每个读者范围各构建一个站点，放在site/<读者范围id>/下，由网站服务器分别设访问控制",
     )
 
     p = sub.add_parser(
@@ -186,73 +185,73 @@ def _parser() -> _Parser:
         help="信息台账：每条信息的接报、迟报、采用、上级采用和批示",
         description="从提交历史、接报记录、刊物和登记的批示、上级采用推出每条信息的经历。同一历史总得出同样的台账。",
     )
-    p.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或 json")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或json")
     p.add_argument("--ref", metavar="分支", default="HEAD", help="以哪个分支的历史为准（默认当前分支）")
 
     p = sub.add_parser(
         "stats",
         help="各单位信息报送、采用、批示、迟报漏报和得分排名",
-        description="按考核办法（bulletin.yml 的 scoring）统计一个时段内各单位的报送、采用、上级采用、批示、迟报、漏报、瞒报和得分排名。",
+        description="按考核办法（bulletin.yml的scoring）统计一个时段内各单位的报送、采用、上级采用、批示、迟报、漏报、瞒报和得分排名。",
     )
-    p.add_argument("--period", metavar="时段", required=True, help="2026-11（月）、2026-Q4（季度）或 2026（年）")
-    p.add_argument("--format", choices=["text", "json", "md"], default="text", help="text（默认）、json 或 md")
+    p.add_argument("--period", metavar="时段", required=True, help="2026-11（月）、2026-Q4（季度）或2026（年）")
+    p.add_argument("--format", choices=["text", "json", "md"], default="text", help="text（默认）、json或md")
 
     p = sub.add_parser(
         "notice",
         help="起草信息工作通报（排名、表扬、迟报漏报瞒报）",
-        description="起草一个时段的信息采用情况通报，写成通报类刊物的新一期（站点页面和 PDF 随之生成）：\n"
+        description="起草一个时段的信息采用情况通报，写成通报类刊物的新一期（站点页面和PDF随之生成）：\n"
         "排名、表扬、每起迟报漏报瞒报按单位列出，以及信息网络管理情况。",
     )
-    p.add_argument("--period", metavar="时段", required=True, help="2026-11（月）、2026-Q4（季度）或 2026（年）")
+    p.add_argument("--period", metavar="时段", required=True, help="2026-11（月）、2026-Q4（季度）或2026（年）")
     p.add_argument("--date", metavar="日期", help="通报日期（默认今天）")
 
     p = sub.add_parser(
         "record",
         help="登记领导批示或上级采用（编辑使用）",
-        description="登记领导批示或上级采用，写成 records/ 下的一个小文件。",
+        description="登记领导批示或上级采用，写成records/下的一个小文件。",
     )
     record_sub = p.add_subparsers(dest="record_kind", metavar="类型", parser_class=_Parser)
     record_sub.required = True
     for name, help_text in (("instruction", "登记领导批示"), ("adoption", "登记上级采用")):
         q = record_sub.add_parser(name, help=help_text, description=help_text + "。")
-        q.add_argument("--item", metavar="信息编号", required=True, help="如 xiushui/2026/1103-01")
+        q.add_argument("--item", metavar="信息编号", required=True, help="如xiushui/2026/1103-01")
         q.add_argument(
             "--level",
             metavar="级别",
             required=True,
-            help="批示：国家 / 省 / 市 / 市委办 / 县；上级采用：省 / 国务院办公厅 / 中央办公厅",
+            help="批示：国家/省/市/市委办/县；上级采用：省/国务院办公厅/中央办公厅",
         )
-        q.add_argument("--date", metavar="日期", required=True, help="如 2026-11-28")
+        q.add_argument("--date", metavar="日期", required=True, help="如2026-11-28")
         if name == "instruction":
             q.add_argument("--by", metavar="批示人", required=True, help="批示的领导")
             q.add_argument("--text", metavar="内容", default="", help="批示内容")
         else:
-            q.add_argument("--publication", metavar="刊物", default="", help="上级采用的刊物，如 江西信息")
+            q.add_argument("--publication", metavar="刊物", default="", help="上级采用的刊物，如江西信息")
 
     p = sub.add_parser(
         "hook",
         help="服务器端钩子：登记接报时间、保护主分支（管理员使用）",
-        description="在自建 git 服务器的裸仓库中安装和运行钩子：\n"
-        "pre-receive 拒绝强制推送和删除主分支 main，拒绝客户端推送接报记录；\n"
-        "post-receive 为推送新增的每条信息登记接报时间（服务器时钟）和推送账号。",
+        description="在自建git服务器的裸仓库中安装和运行钩子：\n"
+        "pre-receive拒绝强制推送和删除主分支main，拒绝客户端推送接报记录；\n"
+        "post-receive为推送新增的每条信息登记接报时间（服务器时钟）和推送账号。",
     )
     hook_sub = p.add_subparsers(dest="hook_command", metavar="操作", parser_class=_Parser)
     hook_sub.required = True
     q = hook_sub.add_parser(
         "install",
         help="把钩子装入裸仓库",
-        description="把 pre-receive 和 post-receive 写入裸仓库的 hooks/（Gitea、Forgejo 的仓库写入\n"
-        "hooks/pre-receive.d/bulletin 等，与平台自己的钩子并存）。钩子调用运行本命令的 Python。",
+        description="把pre-receive和post-receive写入裸仓库的hooks/（Gitea、Forgejo的仓库写入\n"
+        "hooks/pre-receive.d/bulletin等，与平台自己的钩子并存）。钩子调用运行本命令的Python。",
     )
-    q.add_argument("bare", metavar="裸仓库", type=Path, help="服务器上的裸仓库目录，如 /srv/git/bulletin.git")
+    q.add_argument("bare", metavar="裸仓库", type=Path, help="服务器上的裸仓库目录，如/srv/git/bulletin.git")
     q.add_argument("--force", action="store_true", help="已有内容不同的钩子时替换它")
-    hook_sub.add_parser("pre-receive", help="（由 git 调用）检查推送", description="由 git 在接收推送前调用。")
-    hook_sub.add_parser("post-receive", help="（由 git 调用）登记接报时间", description="由 git 在接收推送后调用。")
+    hook_sub.add_parser("pre-receive", help="（由git调用）检查推送", description="由git在接收推送前调用。")
+    hook_sub.add_parser("post-receive", help="（由git调用）登记接报时间", description="由git在接收推送后调用。")
 
     p = sub.add_parser(
         "receipt",
         help="接报记录：登记、列出",
-        description="接报记录（信息处收到信息的时间）保存在仓库的 git 注释 refs/notes/bulletin-receipts 中，\n"
+        description="接报记录（信息处收到信息的时间）保存在仓库的git注释refs/notes/bulletin-receipts中，\n"
         "由服务器端钩子或合并请求工作流登记；每个文件以最早的一条为准，提交记录的时间不作数。",
     )
     receipt_sub = p.add_subparsers(dest="receipt_command", metavar="操作", parser_class=_Parser)
@@ -261,22 +260,20 @@ def _parser() -> _Parser:
         "add",
         help="登记接报时间（工作流或管理员使用）",
         description="为尚无接报记录的信息登记接报时间，挂在给定的提交上；已有记录的不再登记。\n"
-        "写入本地仓库，之后须 git push origin refs/notes/bulletin-receipts。",
+        "写入本地仓库，之后须“git push origin refs/notes/bulletin-receipts”。",
     )
-    q.add_argument(
-        "paths", nargs="+", metavar="文件", help="信息在仓库中的路径，如 submissions/xiushui/2026/1128-01.md"
-    )
+    q.add_argument("paths", nargs="+", metavar="文件", help="信息在仓库中的路径，如submissions/xiushui/2026/1128-01.md")
     q.add_argument("--commit", metavar="提交", required=True, help="接报记录挂在哪个提交上（合并请求的最新提交）")
-    q.add_argument("--received-at", metavar="时间", required=True, help="收到时间，如 2026-11-28T09:05:00+08:00")
+    q.add_argument("--received-at", metavar="时间", required=True, help="收到时间，如2026-11-28T09:05:00+08:00")
     q.add_argument("--account", metavar="账号", default="", help="报送账号（合并请求的发起人）")
     q.add_argument(
         "--source",
         choices=["forge", "hook"],
         default="forge",
-        help="由谁登记：forge 合并请求工作流（默认），hook 服务器钩子",
+        help="由谁登记：forge合并请求工作流（默认），hook服务器钩子",
     )
     q = receipt_sub.add_parser("list", help="列出接报记录", description="列出每个文件的接报记录（最早的一条）。")
-    q.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或 json")
+    q.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或json")
 
     p = sub.add_parser(
         "overdue",
@@ -284,71 +281,71 @@ def _parser() -> _Parser:
         description="列出此刻逾期未报的紧急信息：登记的突发事件过了报送时限仍未收到责任单位的报告（漏报），\n"
         "处置中的事件超过续报间隔没有续报（续报逾期）；另列时限内尚未报送的事件。\n"
         "收到时间以接报记录为准，没有接报记录的以合入主分支的时间代替（须核实）。\n"
-        "退出码：0 没有逾期，1 有逾期未报，2 用法或配置有误。",
+        "退出码：0没有逾期，1有逾期未报，2用法或配置有误。",
     )
-    p.add_argument("--now", metavar="时间", help="按哪个时刻检查，如 2026-11-28 18:00（默认现在）")
+    p.add_argument("--now", metavar="时间", help="按哪个时刻检查，如2026-11-28 18:00（默认现在）")
     p.add_argument(
-        "--format", choices=["text", "json", "md"], default="text", help="text（默认）、json 或 md（跟踪议题用）"
+        "--format", choices=["text", "json", "md"], default="text", help="text（默认）、json或md（跟踪议题用）"
     )
     p.add_argument("--all", action="store_true", help="另列已记录在案的迟报、漏报、瞒报、误报和约稿报送情况")
-    p.add_argument("--base", metavar="分支", help="没有接报记录时以哪个分支的合入时间代替（默认 main）")
+    p.add_argument("--base", metavar="分支", help="没有接报记录时以哪个分支的合入时间代替（默认main）")
 
     p = sub.add_parser(
         "health",
         help="信息网络健康检查：未落实信息员、长期未报送、未登记账号",
         description="检查信息网络：没有登记信息员的单位，超过规定天数没有报送信息的单位，\n"
-        "推送了信息却不在名册中的账号，推送其他单位信息的账号。天数在 bulletin.yml 的 network_health 中配置。",
+        "推送了信息却不在名册中的账号，推送其他单位信息的账号。天数在bulletin.yml的network_health中配置。",
     )
-    p.add_argument("--now", metavar="时间", help="按哪一天检查，如 2026-11-28（默认今天）")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或 json")
+    p.add_argument("--now", metavar="时间", help="按哪一天检查，如2026-11-28（默认今天）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或json")
 
     p = sub.add_parser(
         "codeowners",
-        help="按名册生成 .github/CODEOWNERS（管理员使用）",
-        description="按信息网络名册（network.yml）生成 .github/CODEOWNERS：信息、刊物、事件、约稿、登记和站点页面\n"
+        help="按名册生成.github/CODEOWNERS（管理员使用）",
+        description="按信息网络名册（network.yml）生成.github/CODEOWNERS：信息、刊物、事件、约稿、登记和站点页面\n"
         "由编辑审核，其他一切（含名册和接报记录）由管理员审核。名册中的编辑、管理员调整后运行，与名册一并提交。\n"
-        "退出码：0 已生成或已是最新，1（--check）文件缺失或与名册不一致，2 用法或配置有误。",
+        "退出码：0已生成或已是最新，1（--check）文件缺失或与名册不一致，2用法或配置有误。",
     )
-    p.add_argument("--check", action="store_true", help="只检查文件是否存在且与名册一致，不写文件（CI 用）")
+    p.add_argument("--check", action="store_true", help="只检查文件是否存在且与名册一致，不写文件（CI用）")
 
     p = sub.add_parser(
         "verify",
         help="核查整个仓库的完整性：已采用的信息、已发布的刊物、接报记录、站点上的PDF",
         description="核查主分支的历史和发布的站点：已采用的信息合入后没有被改动或删除，已发布的刊物只以更正（修订加一）改动，\n"
-        "接报记录只追加，每条信息都有接报记录；给出 --site 时还核查站点上的每份PDF与发布记录和刊物当前内容一致，\n"
-        "且没有超出该站点读者范围的PDF。退出码：0 无问题，1 有问题，2 用法或配置有误。",
+        "接报记录只追加，每条信息都有接报记录；给出“--site”时还核查站点上的每份PDF与发布记录和刊物当前内容一致，\n"
+        "且没有超出该站点读者范围的PDF。退出码：0无问题，1有问题，2用法或配置有误。",
     )
-    p.add_argument("--base", metavar="分支", help="核查哪个分支（默认 main，其次 origin/main）")
-    p.add_argument("--site", metavar="目录", type=Path, help="同时核查这个已发布的站点（bulletin build 的输出）")
-    p.add_argument("--format", choices=sorted(report.PRINTERS), default="text", help="输出格式：text、json 或 github")
+    p.add_argument("--base", metavar="分支", help="核查哪个分支（默认main，其次origin/main）")
+    p.add_argument("--site", metavar="目录", type=Path, help="同时核查这个已发布的站点（“bulletin build”的输出）")
+    p.add_argument("--format", choices=sorted(report.PRINTERS), default="text", help="输出格式：text、json或github")
 
     p = sub.add_parser(
         "audiences",
         help="列出读者范围：各自收到哪些刊物、最高密级",
-        description="列出 bulletin.yml 中配置的读者范围（audiences）。不指定读者范围的构建用权限最低的一个。",
+        description="列出bulletin.yml中配置的读者范围（audiences）。不指定读者范围的构建用权限最低的一个。",
     )
-    p.add_argument("--ids", action="store_true", help="只列出各范围的 id，每行一个（供发布脚本使用）")
+    p.add_argument("--ids", action="store_true", help="只列出各范围的id，每行一个（供发布脚本使用）")
 
     p = sub.add_parser(
         "nginx",
-        help="生成按读者范围分别设访问控制的 nginx 配置（管理员使用）",
-        description="按 bulletin.yml 的读者范围生成 nginx 的 server 配置：每个范围的站点（site/<id>/）各用一个口令文件，\n"
-        "其余路径一概拒绝，并禁止浏览器从外部加载任何资源。配置写到标准输出，由管理员审阅后放入 nginx 的配置目录。",
+        help="生成按读者范围分别设访问控制的nginx配置（管理员使用）",
+        description="按bulletin.yml的读者范围生成nginx的server配置：每个范围的站点（site/<id>/）各用一个口令文件，\n"
+        "其余路径一概拒绝，并禁止浏览器从外部加载任何资源。配置写到标准输出，由管理员审阅后放入nginx的配置目录。",
     )
     p.add_argument(
-        "--root", default="/srv/bulletin/site", metavar="目录", help="站点所在目录（默认 /srv/bulletin/site）"
+        "--root", default="/srv/bulletin/site", metavar="目录", help="站点所在目录（默认/srv/bulletin/site）"
     )
     p.add_argument(
-        "--auth-dir", default="/etc/nginx/bulletin", metavar="目录", help="口令文件所在目录（默认 /etc/nginx/bulletin）"
+        "--auth-dir", default="/etc/nginx/bulletin", metavar="目录", help="口令文件所在目录（默认/etc/nginx/bulletin）"
     )
-    p.add_argument("--listen", default="443 ssl", metavar="端口", help="监听的端口（默认 443 ssl）")
+    p.add_argument("--listen", default="443 ssl", metavar="端口", help="监听的端口（默认“443 ssl”）")
     p.add_argument(
-        "--server-name", default="bulletin.internal", metavar="域名", help="服务器名（默认 bulletin.internal）"
+        "--server-name", default="bulletin.internal", metavar="域名", help="服务器名（默认bulletin.internal）"
     )
 
     p = sub.add_parser("rules", help="列出全部检查规则", description="列出全部检查规则：编号、级别和说明。")
     p.add_argument(
-        "--format", choices=["text", "md"], default="text", help="text（默认）或 md（《信息写作与报送规范》页面）"
+        "--format", choices=["text", "md"], default="text", help="text（默认）或md（《信息写作与报送规范》页面）"
     )
     return parser
 
@@ -359,11 +356,11 @@ def _root(args: argparse.Namespace) -> Path:
     if args.desk:
         root = args.desk
         if not (root / "bulletin.yml").is_file():
-            raise UsageError(f"{root} 下没有 bulletin.yml：--desk 应指向报送台根目录")
+            raise UsageError(f"{root}下没有bulletin.yml：--desk应指向报送台根目录")
     else:
         found = find_root(Path.cwd())
         if found is None:
-            raise UsageError("当前目录及上级目录中找不到 bulletin.yml：请在报送台中运行，或用 --desk 指定报送台目录")
+            raise UsageError("当前目录及上级目录中找不到bulletin.yml：请在报送台中运行，或用“--desk”指定报送台目录")
         root = found
     return root.resolve()
 
@@ -391,9 +388,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.paths:
         if args.author is not None:
-            raise UsageError("--author 只用于检查本分支的改动：请去掉给出的文件，或去掉 --author")
+            raise UsageError("“--author”只用于检查本分支的改动：请去掉给出的文件，或去掉“--author”")
         if args.committed:
-            raise UsageError("--committed 只用于检查本分支的改动：请去掉给出的文件，或去掉 --committed")
+            raise UsageError("“--committed”只用于检查本分支的改动：请去掉给出的文件，或去掉“--committed”")
         config = _config(args)
         missing = [p for p in args.paths if not p.exists()]
         if missing:
@@ -413,7 +410,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             config = load_config(root, read, source=f"{ref}:")
         if args.author is not None and not args.author.strip():
-            raise UsageError("--author 的账号为空：CI 应传入合并请求发起人的账号")
+            raise UsageError("“--author”的账号为空：CI应传入合并请求发起人的账号")
         received_at = _time_option(args.received_at, config.timezone, "--received-at")
         result = check_changes(config, ref, received_at, author=args.author, committed=args.committed)
     print(report.PRINTERS[args.format](result.findings, result.checked))
@@ -468,7 +465,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not unit_ref and tty:
         unit_ref = input("报送单位（代号、名称或别名）：").strip()
     if not unit_ref:
-        raise UsageError("请用 --unit 指明报送单位，如 --unit xiushui")
+        raise UsageError("请用“--unit”指明报送单位，如“--unit xiushui”")
     unit = config.unit_by_ref(unit_ref)
     if unit is None:
         raise UsageError(f"报送单位“{unit_ref}”不在信息网络名册（network.yml）中")
@@ -495,7 +492,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         draft = interactive(config, unit, draft, ask)
     path = create(config, draft, now())
     rel = path.relative_to(config.root).as_posix()
-    print(f"已生成 {rel}：请把“【待填写……】”换成实际内容，写好后运行 bulletin check {rel}")
+    print(f"已生成{rel}：请把“【待填写……】”换成实际内容，写好后运行“bulletin check {rel}”")
     return EXIT_OK
 
 
@@ -508,15 +505,15 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_FINDINGS
-        print(f"{codeowners.CODEOWNERS} 与信息网络名册一致")
+        print(f"{codeowners.CODEOWNERS}与信息网络名册一致")
         return EXIT_OK
     if codeowners.write(config):
         print(
-            f"已生成 {codeowners.CODEOWNERS}（编辑{len(config.editors)}人，管理员{len(config.admins)}人）："
+            f"已生成{codeowners.CODEOWNERS}（编辑{len(config.editors)}人，管理员{len(config.admins)}人）："
             "请与名册的改动一并提交"
         )
     else:
-        print(f"{codeowners.CODEOWNERS} 未改动（已与名册一致）")
+        print(f"{codeowners.CODEOWNERS}未改动（已与名册一致）")
     return EXIT_OK
 
 
@@ -536,7 +533,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
             try:
                 day = dt.date.fromisoformat(args.date)
             except ValueError as exc:
-                raise UsageError(f"--date“{args.date}”应写成 2026-11-28") from exc
+                raise UsageError(f"--date“{args.date}”应写成2026-11-28") from exc
         else:
             from bulletin.timing import now
 
@@ -545,7 +542,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
         path = assemble.write_draft(config, issue)
         rel = path.relative_to(config.root).as_posix()
         print(
-            f"已起草 {rel}（第{issue.number}期，{len(issue.items)}条）：请编辑各条文字、填写签发人，然后运行 bulletin issue check"
+            f"已起草{rel}（第{issue.number}期，{len(issue.items)}条）：请编辑各条文字、填写签发人，然后运行“bulletin issue check”"
         )
         return EXIT_OK
     from bulletin import git
@@ -629,13 +626,13 @@ def cmd_notice(args: argparse.Namespace) -> int:
     try:
         day = dt.date.fromisoformat(args.date) if args.date else now().date()
     except ValueError as exc:
-        raise UsageError(f"--date“{args.date}”应写成 2026-11-28") from exc
+        raise UsageError(f"--date“{args.date}”应写成2026-11-28") from exc
     ledger = build_ledger(config)
     cases = scoring.all_cases(config, ledger)
     rows = scoring.stats(config, ledger, cases, period, scoring.load_table(config.root))
     draft = notice.build_notice(config, ledger, rows, cases, period, day, scoring.health_lines(config, day))
     rel = notice.write_notice(config, draft)
-    print(f"已起草 {rel}：请核对后填写签发人，按刊物流程提交；合并后站点和 PDF 自动生成")
+    print(f"已起草{rel}：请核对后填写签发人，按刊物流程提交；合并后站点和PDF自动生成")
     return EXIT_OK
 
 
@@ -646,7 +643,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     try:
         day = dt.date.fromisoformat(args.date)
     except ValueError as exc:
-        raise UsageError(f"--date“{args.date}”应写成 2026-11-28") from exc
+        raise UsageError(f"--date“{args.date}”应写成2026-11-28") from exc
     kind = INSTRUCTION if args.record_kind == "instruction" else ADOPTION
     record = Record(
         "",
@@ -659,7 +656,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         getattr(args, "text", ""),
     )
     path = write_record(config, record)
-    print(f"已登记 {path.relative_to(config.root).as_posix()}：{kind}，{args.item}")
+    print(f"已登记{path.relative_to(config.root).as_posix()}：{kind}，{args.item}")
     return EXIT_OK
 
 
@@ -668,7 +665,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     config = _config(args)
     if args.site is not None and not args.site.is_dir():
-        raise UsageError(f"找不到站点目录 {args.site}：请先用 bulletin build 构建，或指向网站服务器上的站点目录")
+        raise UsageError(f"找不到站点目录{args.site}：请先用“bulletin build”构建，或指向网站服务器上的站点目录")
     findings, checked = verify(config, args.base, args.site)
     print(report.PRINTERS[args.format](findings, checked))
     return EXIT_FINDINGS if findings else EXIT_OK
@@ -680,7 +677,7 @@ def cmd_audiences(args: argparse.Namespace) -> int:
         print("\n".join(a.id for a in config.audiences))
         return EXIT_OK
     if not config.audiences:
-        print("bulletin.yml 中没有配置读者范围（audiences）：构建的站点含全部内容，只能部署在访问受控的内网。")
+        print("bulletin.yml中没有配置读者范围（audiences）：构建的站点含全部内容，只能部署在访问受控的内网。")
         return EXIT_OK
     least = config.least_audience()
     for a in config.audiences:
@@ -817,7 +814,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(
             f"bulletin：内部错误（{type(exc).__name__}: {exc}）。文件未改动。"
-            "请把命令和这条信息报告给管理员；设置环境变量 BULLETIN_DEBUG=1 可看到详细信息",
+            "请把命令和这条信息报告给管理员；设置环境变量“BULLETIN_DEBUG=1”可看到详细信息",
             file=sys.stderr,
         )
         return EXIT_USAGE

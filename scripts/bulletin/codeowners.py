@@ -19,7 +19,7 @@ from bulletin.model import Config, Editor, Finding, Severity
 EDITOR_OWNED = ("/submissions/", "/issues/", "/events/", "/calls/", "/records/", "/docs/")
 ADMIN_OWNED = ("/network.yml", "/receipts/")  # the registry and the receipts, whatever the lines above say
 _ACCOUNT = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
-REGENERATE = f"请运行 bulletin codeowners 重新生成，并把 {CODEOWNERS} 的改动与名册的改动一并提交"
+REGENERATE = f"请运行“bulletin codeowners”重新生成，并把{CODEOWNERS}的改动与名册的改动一并提交"
 
 
 def _owners(people: Sequence[Editor]) -> str:
@@ -27,7 +27,7 @@ def _owners(people: Sequence[Editor]) -> str:
     if bad:
         shown = "、".join(f"“{a}”" for a in bad)
         raise UsageError(
-            f"{REGISTRY} 中的账号{shown}不能写入 {CODEOWNERS}：账号只能含字母、数字、点、连字符和下划线，"
+            f"{REGISTRY}中的账号{shown}不能写入{CODEOWNERS}：账号只能含字母、数字、点、连字符和下划线，"
             "请按代码托管平台上的登录名改正"
         )
     return " ".join(f"@{p.account}" for p in people)
@@ -63,13 +63,13 @@ def problem(config: Config) -> str | None:
     path = config.root / CODEOWNERS
     expected = render(config)
     if not path.is_file():
-        return f"找不到 {CODEOWNERS}：请运行 bulletin codeowners 生成，并提交这个文件"
+        return f"找不到{CODEOWNERS}：请运行“bulletin codeowners”生成，并提交这个文件"
     try:
         current = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return f"无法读取 {CODEOWNERS}（{exc}）：请运行 bulletin codeowners 重新生成"
+        return f"无法读取{CODEOWNERS}（{exc}）：请运行“bulletin codeowners”重新生成"
     if current != expected:
-        return f"{CODEOWNERS} 与信息网络名册（{REGISTRY}）不一致：{REGENERATE}"
+        return f"{CODEOWNERS}与信息网络名册（{REGISTRY}）不一致：{REGENERATE}"
     return None
 
 
@@ -104,7 +104,7 @@ def branch_findings(root: Path, changes: Sequence[Change]) -> list[Finding]:
         config = load_config(root)
         why = problem(config)
     except BulletinError as exc:
-        why = f"无法按本分支的名册生成 {CODEOWNERS}：{exc}"
+        why = f"无法按本分支的名册生成{CODEOWNERS}：{exc}"
     if why and not on_branch:
-        why = f"主分支上有 {CODEOWNERS}，本分支删除了它：请恢复，或运行 bulletin codeowners 重新生成并提交"
+        why = f"主分支上有{CODEOWNERS}，本分支删除了它：请恢复，或运行“bulletin codeowners”重新生成并提交"
     return [Finding(CODEOWNERS, None, "codeowners", Severity.ERROR, why)] if why else []

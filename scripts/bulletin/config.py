@@ -50,11 +50,11 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
     try:
         tz = ZoneInfo(_text(raw, "timezone", path, default="Asia/Shanghai"))
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"{path}：timezone 不是有效的时区名（应为 Asia/Shanghai）") from exc
+        raise ConfigError(f"{path}：timezone不是有效的时区名（应为Asia/Shanghai）") from exc
     recipients = tuple(_text_list(raw, "recipients", path, default=["市委", "市政府"]))
     emergency = _text(raw, "emergency_recipient", path, default="市委")
     if emergency not in recipients:
-        raise ConfigError(f"{path}：emergency_recipient“{emergency}”不在 recipients 中")
+        raise ConfigError(f"{path}：emergency_recipient“{emergency}”不在recipients中")
     publications = _publications(raw.get("publications") or [], path)
     return Config(
         root=root,
@@ -86,11 +86,11 @@ def _load_mapping(path: Path, read: Reader, name: str) -> dict[str, Any]:
     try:
         data = read(name)
     except FileNotFoundError as exc:
-        raise ConfigError(f"找不到配置文件 {path}：请在报送台根目录运行，或用 --desk 指定") from exc
+        raise ConfigError(f"找不到配置文件{path}：请在报送台根目录运行，或用“--desk”指定") from exc
     except DecodeProblem as exc:
         raise ConfigError(f"{path}：{exc.message}") from exc
     except OSError as exc:
-        raise ConfigError(f"无法读取 {path}：{exc.strerror}") from exc
+        raise ConfigError(f"无法读取{path}：{exc.strerror}") from exc
     try:
         value, _ = load_yaml(decode(data).text)
     except DecodeProblem as exc:
@@ -106,22 +106,22 @@ def _load_mapping(path: Path, read: Reader, name: str) -> dict[str, Any]:
 def _text(raw: dict[str, Any], key: str, path: Path, default: str | None = None) -> str:
     value = raw.get(key, default)
     if value is None:
-        raise ConfigError(f"{path}：缺少必填项 {key}")
+        raise ConfigError(f"{path}：缺少必填项{key}")
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise ConfigError(f"{path}：{key} 应为文字")
+        raise ConfigError(f"{path}：{key}应为文字")
     return str(value).strip()
 
 
 def _text_list(raw: dict[str, Any], key: str, path: Path, default: list[str]) -> list[str]:
     value = raw.get(key, default)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}：{key} 应为文字列表，如 [市委, 市政府]")
+        raise ConfigError(f"{path}：{key}应为文字列表，如[市委, 市政府]")
     return [v.strip() for v in value]
 
 
 def _mapping_list(value: Any, key: str, path: Path) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ConfigError(f"{path}：{key} 应为列表，每项是“键: 值”的映射")
+        raise ConfigError(f"{path}：{key}应为列表，每项是“键: 值”的映射")
     return value
 
 
@@ -136,25 +136,25 @@ def _duration(value: Any, where: str, path: Path) -> dt.timedelta:
     except TimeFormatError as exc:
         raise ConfigError(f"{path}：{where}：{exc}") from exc
     if limit <= dt.timedelta(0):
-        raise ConfigError(f"{path}：{where} 应为正的时长，如 2小时、30分钟、1天")
+        raise ConfigError(f"{path}：{where}应为正的时长，如2小时、30分钟、1天")
     return limit
 
 
 def _deadlines(raw: Any, path: Path) -> Deadlines:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}：deadlines 应为映射")
+        raise ConfigError(f"{path}：deadlines应为映射")
     unknown = [str(k) for k in raw if k not in _DEADLINE_KEYS]
     if unknown:
-        raise ConfigError(f"{path}：deadlines 中的“{'、'.join(unknown)}”无效，只能是 {' / '.join(_DEADLINE_KEYS)}")
+        raise ConfigError(f"{path}：deadlines中的“{'、'.join(unknown)}”无效，只能是{'/'.join(_DEADLINE_KEYS)}")
     result: dict[str, dict[str, dt.timedelta]] = {}
     for group in ("by_urgency", "by_kind", "by_grade"):
         entries = raw.get(group, DEFAULT_BY_GRADE if group == "by_grade" else None) or {}
         if not isinstance(entries, dict):
-            raise ConfigError(f"{path}：deadlines.{group} 应为映射，如 特急: 2小时")
+            raise ConfigError(f"{path}：deadlines.{group}应为映射，如“特急: 2小时”")
         allowed = {"by_urgency": fields.URGENCIES, "by_kind": fields.KINDS, "by_grade": fields.GRADES}[group]
         for key in entries:
             if key not in allowed:
-                raise ConfigError(f"{path}：deadlines.{group} 中的“{key}”无效，只能是 {' / '.join(allowed)}")
+                raise ConfigError(f"{path}：deadlines.{group}中的“{key}”无效，只能是{'/'.join(allowed)}")
         result[group] = {str(k): _duration(v, f"deadlines.{group}.{k}", path) for k, v in entries.items()}
     return Deadlines(
         by_urgency=result["by_urgency"],
@@ -167,25 +167,25 @@ def _deadlines(raw: Any, path: Path) -> Deadlines:
 
 def _network_health(raw: Any, path: Path) -> NetworkHealth:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}：network_health 应为映射")
+        raise ConfigError(f"{path}：network_health应为映射")
     unknown = [str(k) for k in raw if k not in ("silent_days", "silent_days_by_type")]
     if unknown:
         raise ConfigError(
-            f"{path}：network_health 中的“{'、'.join(unknown)}”无效，只能是 silent_days / silent_days_by_type"
+            f"{path}：network_health中的“{'、'.join(unknown)}”无效，只能是silent_days / silent_days_by_type"
         )
 
     def days(value: Any, where: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ConfigError(f"{path}：{where} 应为正整数（天数），如 30")
+            raise ConfigError(f"{path}：{where}应为正整数（天数），如30")
         return value
 
     by_type = raw.get("silent_days_by_type") or {}
     if not isinstance(by_type, dict):
-        raise ConfigError(f"{path}：network_health.silent_days_by_type 应为映射，如 特约信息员: 90")
+        raise ConfigError(f"{path}：network_health.silent_days_by_type应为映射，如“特约信息员: 90”")
     for key in by_type:
         if key not in UNIT_TYPES:
             raise ConfigError(
-                f"{path}：network_health.silent_days_by_type 中的“{key}”无效，只能是 {' / '.join(UNIT_TYPES)}"
+                f"{path}：network_health.silent_days_by_type中的“{key}”无效，只能是{'/'.join(UNIT_TYPES)}"
             )
     return NetworkHealth(
         silent_days=days(raw.get("silent_days", 30), "network_health.silent_days"),
@@ -195,13 +195,13 @@ def _network_health(raw: Any, path: Path) -> NetworkHealth:
 
 def _limits(raw: Any, path: Path) -> Limits:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}：limits 应为映射")
+        raise ConfigError(f"{path}：limits应为映射")
     values: dict[str, int] = {}
     for name in ("title_max_chars", "body_warn_chars", "body_max_chars", "file_max_bytes"):
         if name in raw:
             value = raw[name]
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{path}：limits.{name} 应为正整数")
+                raise ConfigError(f"{path}：limits.{name}应为正整数")
             values[name] = value
     return Limits(**values)
 
@@ -211,28 +211,28 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
     for entry in _mapping_list(raw, "publications", path):
         pub_id = _text(entry, "id", path)
         if not _ID.match(pub_id):
-            raise ConfigError(f"{path}：刊物 id“{pub_id}”只能含小写字母、数字和连字符")
+            raise ConfigError(f"{path}：刊物id“{pub_id}”只能含小写字母、数字和连字符")
         unsafe = spelling.windows_problem(pub_id)
         if unsafe:
-            raise ConfigError(f"{path}：刊物 id“{pub_id}”用作 issues/ 下的文件夹名，{unsafe}：请换一个 id")
-        where = f"刊物 {pub_id}"
+            raise ConfigError(f"{path}：刊物id“{pub_id}”用作issues/下的文件夹名，{unsafe}：请换一个id")
+        where = f"刊物{pub_id}"
         level = _text(entry, "max_classification", path, default="内部")
         if level not in fields.CLASSIFICATIONS:
             raise ConfigError(
-                f"{path}：{where} 的 max_classification“{level}”无效，只能是 {' / '.join(fields.CLASSIFICATIONS)}"
+                f"{path}：{where}的max_classification“{level}”无效，只能是{'/'.join(fields.CLASSIFICATIONS)}"
             )
         raw_dist = entry.get("distribution") or {}
         if not isinstance(raw_dist, dict) or not set(raw_dist) <= {"报", "送", "发"}:
-            raise ConfigError(f"{path}：{where} 的 distribution 只能有“报”“送”“发”三项，每项是列表")
+            raise ConfigError(f"{path}：{where}的distribution只能有“报”“送”“发”三项，每项是列表")
         distribution = {
             k: tuple(_text_list(raw_dist, k, path, default=[])) for k in ("报", "送", "发") if k in raw_dist
         }
         pub_kind = _text(entry, "kind", path, default="刊物")
         if pub_kind not in ("刊物", "通报"):
-            raise ConfigError(f"{path}：{where} 的 kind“{pub_kind}”无效，只能是 刊物 / 通报")
+            raise ConfigError(f"{path}：{where}的kind“{pub_kind}”无效，只能是刊物/通报")
         copies = entry.get("copies", 0)
         if not isinstance(copies, int) or isinstance(copies, bool) or copies < 0:
-            raise ConfigError(f"{path}：{where} 的 copies 应为非负整数")
+            raise ConfigError(f"{path}：{where}的copies应为非负整数")
         pubs.append(
             Publication(
                 id=pub_id,
@@ -250,7 +250,7 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
 
 def _verify_since(raw: Any, path: Path, tz: dt.tzinfo) -> dt.datetime | None:
     if not isinstance(raw, dict) or not set(raw) <= {"since"}:
-        raise ConfigError(f"{path}：verify 只能有 since 一项，如 since: 2026-11-28 23:30")
+        raise ConfigError(f"{path}：verify只能有since一项，如“since: 2026-11-28 23:30”")
     if raw.get("since") is None:
         return None
     try:
@@ -267,23 +267,21 @@ def _audiences(raw: Any, path: Path, publications: tuple[Publication, ...]) -> t
     for entry in _mapping_list(raw, "audiences", path):
         audience_id = _text(entry, "id", path)
         if not _ID.match(audience_id):
-            raise ConfigError(f"{path}：读者范围 id“{audience_id}”只能含小写字母、数字和连字符（用作站点文件夹名）")
+            raise ConfigError(f"{path}：读者范围id“{audience_id}”只能含小写字母、数字和连字符（用作站点文件夹名）")
         name = _text(entry, "name", path)
-        where = f"{path}：读者范围 {audience_id}"
+        where = f"{path}：读者范围{audience_id}"
         for ref in (audience_id, name):
             if ref in seen:
                 raise ConfigError(f"{where}：“{ref}”与另一读者范围重复")
             seen.add(ref)
         level = _text(entry, "max_classification", path, default="内部")
         if level not in fields.CLASSIFICATIONS:
-            raise ConfigError(
-                f"{where} 的 max_classification“{level}”无效，只能是 {' / '.join(fields.CLASSIFICATIONS)}"
-            )
+            raise ConfigError(f"{where}的max_classification“{level}”无效，只能是{'/'.join(fields.CLASSIFICATIONS)}")
         pubs = _text_list(entry, "publications", path, default=[])
         unknown = [p for p in pubs if p not in known]
         if unknown:
             raise ConfigError(
-                f"{where} 的 publications 中“{'、'.join(unknown)}”不是已配置的刊物 id：可用 {'、'.join(sorted(known))}"
+                f"{where}的publications中“{'、'.join(unknown)}”不是已配置的刊物id：可用{'、'.join(sorted(known))}"
             )
         out.append(
             Audience(
@@ -300,25 +298,25 @@ def _audiences(raw: Any, path: Path, publications: tuple[Publication, ...]) -> t
 def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
 
     if raw is None:
-        raise ConfigError(f"{path}：缺少 units（报送单位名册）")
+        raise ConfigError(f"{path}：缺少units（报送单位名册）")
     units: list[Unit] = []
     names: dict[str, str] = {}
     folded: dict[str, tuple[str, str]] = {}  # the look-alike form -> (unit id, as written)
     for entry in _mapping_list(raw, "units", path):
         unit_id = _text(entry, "id", path)
         if not _ID.match(unit_id):
-            raise ConfigError(f"{path}：单位 id“{unit_id}”只能含小写字母、数字和连字符（用作文件夹名）")
-        where = f"{path}：单位 {unit_id}"
+            raise ConfigError(f"{path}：单位id“{unit_id}”只能含小写字母、数字和连字符（用作文件夹名）")
+        where = f"{path}：单位{unit_id}"
         unsafe = spelling.windows_problem(unit_id)
         if unsafe:
-            raise ConfigError(f"{where}：id 用作文件夹名，{unsafe}：请换一个 id")
+            raise ConfigError(f"{where}：id用作文件夹名，{unsafe}：请换一个id")
         unit_type = _text(entry, "type", path)
         if unit_type not in UNIT_TYPES:
-            raise ConfigError(f"{where} 的 type“{unit_type}”无效，应为 {' / '.join(UNIT_TYPES)}")
+            raise ConfigError(f"{where}的type“{unit_type}”无效，应为{'/'.join(UNIT_TYPES)}")
         aliases = _text_list(entry, "aliases", path, default=[])
         informants = tuple(
             Informant(name=_text(i, "name", path), account=_text(i, "account", path))
-            for i in _mapping_list(entry.get("informants") or [], f"单位 {unit_id} 的 informants", path)
+            for i in _mapping_list(entry.get("informants") or [], f"单位{unit_id}的informants", path)
         )
         unit = Unit(
             id=unit_id,
@@ -334,16 +332,16 @@ def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
             if tricks:
                 shown = "、".join(f"{spelling.label(ch)}是{what}" for ch, what in tricks[:5])
                 raise ConfigError(
-                    f"{where}：名称或别名“{spelling.visible(ref)}”中 {shown}：名册中的名称须用常规字符，请改正"
+                    f"{where}：名称或别名“{spelling.visible(ref)}”中{shown}：名册中的名称须用常规字符，请改正"
                 )
             if ref in names:
-                raise ConfigError(f"{where}：“{ref}”已被单位 {names[ref]} 使用，名称和别名不能重复")
+                raise ConfigError(f"{where}：“{ref}”已被单位{names[ref]}使用，名称和别名不能重复")
             names[ref] = unit.id
             key = spelling.fold(ref)
             other = folded.get(key)
             if other is not None and other[0] != unit.id:
                 raise ConfigError(
-                    f"{where}：“{ref}”与单位 {other[0]} 的“{other[1]}”只是写法不同（繁简、全角半角或大小写），"
+                    f"{where}：“{ref}”与单位{other[0]}的“{other[1]}”只是写法不同（繁简、全角半角或大小写），"
                     "报送时无法区分：请改用明显不同的名称或别名"
                 )
             folded.setdefault(key, (unit.id, ref))
@@ -351,5 +349,5 @@ def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
     ids = {u.id for u in units}
     for unit in units:
         if unit.type == "乡镇街道" and unit.parent not in ids:
-            raise ConfigError(f"{path}：乡镇街道 {unit.id} 的 parent 应为所属县区的 id")
+            raise ConfigError(f"{path}：乡镇街道{unit.id}的parent应为所属县区的id")
     return tuple(units)

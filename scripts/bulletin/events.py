@@ -104,7 +104,7 @@ def _front(
     folder, name = path.parent.name, path.name
     if not _YEAR.match(folder) or not _STEM.match(path.stem) or names.windows_problem(name):
         why = names.windows_problem(name) or "只能用字母、数字、连字符和下划线"
-        problem(None, f"文件名“{name}”不可用（{why}）：应为 <四位年份>/<编号>.md，如 2026/1109-chaisang.md")
+        problem(None, f"文件名“{name}”不可用（{why}）：应为<四位年份>/<编号>.md，如2026/1109-chaisang.md")
         return None
     try:
         text = read_text(path, RECORD_MAX_BYTES)
@@ -113,7 +113,7 @@ def _front(
         return None
     parts = split_front_matter(text)
     if parts is None:
-        problem(1, "缺少头部信息：应以 --- 开头和结束")
+        problem(1, "缺少头部信息：应以“---”开头和结束")
         return None
     fm, fm_line, body, body_line = parts
     bad = False
@@ -175,10 +175,10 @@ def _stray(config: Config, base: Path, found: set[Path]) -> list[Finding]:
                 continue
             rel = path.relative_to(config.root).as_posix()
             why = names.windows_problem(name)
-            message = f"文件名“{name}”在 Windows 上不能使用：{why}" if why else "这不是登记文件，不会被读取"
+            message = f"文件名“{name}”在Windows上不能使用：{why}" if why else "这不是登记文件，不会被读取"
             out.append(
                 Finding(
-                    rel, None, "record-format", Severity.ERROR, f"{message}：应为 <四位年份>/<编号>.md，请改名或删去"
+                    rel, None, "record-format", Severity.ERROR, f"{message}：应为<四位年份>/<编号>.md，请改名或删去"
                 )
             )
             if len(out) >= FINDINGS_PER_RULE:
@@ -227,13 +227,13 @@ def load_records(config: Config) -> _Loaded:
                 unit = config.unit_by_ref(unit_ref) if unit_ref else None
                 finding = str(raw["认定"]).strip() if raw.get("认定") else None
                 if grade and grade not in GRADES:
-                    problem("等级", f"等级“{grade}”无效：只能是 {' / '.join(GRADES)}")
+                    problem("等级", f"等级“{grade}”无效：只能是{'/'.join(GRADES)}")
                 if state not in STATES:
-                    problem("状态", f"状态“{state}”无效：只能是 {' / '.join(STATES)}")
+                    problem("状态", f"状态“{state}”无效：只能是{'/'.join(STATES)}")
                 if unit_ref and unit is None:
                     problem("责任单位", _unit_problem(config, "责任单位", unit_ref))
                 if finding and finding not in FINDINGS:
-                    problem("认定", f"认定“{finding}”无效：只能是 {' / '.join(FINDINGS)}")
+                    problem("认定", f"认定“{finding}”无效：只能是{'/'.join(FINDINGS)}")
                 if finding and not raw.get("认定理由"):
                     problem("认定", "认定为瞒报、误报的，须写明“认定理由”")
                 event = Event(

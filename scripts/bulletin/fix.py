@@ -55,12 +55,10 @@ def fix_file(path: Path, shown: str, write: bool = True) -> FixResult:
             text = data.decode("utf-16") if source == "UTF-16" else data.decode("gb18030")
             decoded = decode(text.encode("utf-8"))
         except (UnicodeDecodeError, DecodeProblem) as exc2:
-            raise FixRefused(
-                f"{shown}：文件既不是 UTF-8 也不是 GBK 编码，无法自动转换，请在编辑器中另存为 UTF-8"
-            ) from exc2
-        changes.append(f"编码由 {source} 转为 UTF-8")
+            raise FixRefused(f"{shown}：文件既不是UTF-8也不是GBK编码，无法自动转换，请在编辑器中另存为UTF-8") from exc2
+        changes.append(f"编码由{source}转为UTF-8")
     if decoded.had_bom:
-        changes.append("去掉 UTF-8 的 BOM 标记")
+        changes.append("去掉UTF-8的BOM标记")
     original = decoded.text
     text = original
     parts = split_front_matter(text)
@@ -93,7 +91,7 @@ def fix_file(path: Path, shown: str, write: bool = True) -> FixResult:
     if write and new_data != data:
         try:
             if path.read_bytes() != data:
-                raise FixRefused(f"{shown}：修正期间文件被改动过，未写入。请保存后重新运行 bulletin fix")
+                raise FixRefused(f"{shown}：修正期间文件被改动过，未写入。请保存后重新运行“bulletin fix”")
             write_file(path, new_data, within=_desk_of(path), shown=shown)
         except OSError as exc:
             raise FixRefused(f"{shown}：无法读取（{exc.strerror}），未写入") from exc

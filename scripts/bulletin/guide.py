@@ -29,7 +29,7 @@ def rules_markdown() -> str:
     out = [
         "# 信息写作与报送规范",
         "",
-        "本页由报送台的检查规则自动生成，与 CI 的检查完全一致。每条规则有固定编号，检查结果中方括号里的就是它。"
+        "本页由报送台的检查规则自动生成，与CI的检查完全一致。每条规则有固定编号，检查结果中方括号里的就是它。"
         "“错误”须改正后才能报送；“警告”不影响报送，但请尽量改正。",
         "",
         "## 头部信息的各项",
@@ -43,7 +43,7 @@ def rules_markdown() -> str:
             continue
         out += [f"## {title}", ""]
         for rule in rules:
-            fix = "；可运行 `bulletin fix` 自动改正" if rule.fixable else ""
+            fix = "；可运行`bulletin fix`自动改正" if rule.fixable else ""
             out += [
                 f"### {rule.name}（`{rule.id}`）",
                 "",

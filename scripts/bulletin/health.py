@@ -131,7 +131,7 @@ def network_health(
                     UNKNOWN_ACCOUNT,
                     folders[0] if len(folders) == 1 else None,
                     account,
-                    f"账号 {account} 推送了{len(paths)}条信息（{names}），但不是名册中任何信息员的账号："
+                    f"账号{account}推送了{len(paths)}条信息（{names}），但不是名册中任何信息员的账号："
                     "请核实身份，是新信息员的请登记到名册",
                     paths=paths,
                 )
@@ -144,7 +144,7 @@ def network_health(
                     FOREIGN_ACCOUNT,
                     owner[account],
                     account,
-                    f"{_name(config, owner[account])}的信息员账号 {account} 推送了其他单位的信息"
+                    f"{_name(config, owner[account])}的信息员账号{account}推送了其他单位的信息"
                     f"（{'、'.join(_name(config, u) for u in sorted({s.unit for s in foreign}))}）：请核实是否代报",
                     paths=tuple(sorted(s.path for s in foreign)),
                 )

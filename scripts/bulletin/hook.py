@@ -59,9 +59,9 @@ def path_problem(rel: str) -> str | None:
         return "路径中含有制表符、换行等控制字符"
     parts = PurePosixPath(rel).parts
     if rel.startswith("/") or "\\" in rel or ".." in parts or "." in parts:
-        return "应是报送台内的相对路径，如 submissions/xiushui/2026/1128-01.md"
+        return "应是报送台内的相对路径，如submissions/xiushui/2026/1128-01.md"
     if len(parts) != 4 or parts[0] != "submissions" or not parts[3].endswith(".md") or parts[3] == ".md":
-        return "只有 submissions/<单位代号>/<年份>/<文件名>.md 形式的信息文件才登记接报"
+        return "只有submissions/<单位代号>/<年份>/<文件名>.md形式的信息文件才登记接报"
     return None
 
 
@@ -152,9 +152,9 @@ def _bare_repo(path: Path) -> git.Repo:
     try:
         repo = git.Repo(path)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise UsageError(f"{path} 不是 git 仓库：请给出服务器上仓库的目录（裸仓库，如 /srv/git/bulletin.git）") from exc
+        raise UsageError(f"{path}不是git仓库：请给出服务器上仓库的目录（裸仓库，如/srv/git/bulletin.git）") from exc
     if not repo.bare:
-        raise UsageError(f"{path} 不是裸仓库：钩子要装在服务器上接收推送的裸仓库里，不是装在工作副本里")
+        raise UsageError(f"{path}不是裸仓库：钩子要装在服务器上接收推送的裸仓库里，不是装在工作副本里")
     return repo
 
 
@@ -175,7 +175,7 @@ def install(bare: Path, force: bool = False, python: str | None = None) -> list[
             conflicts.append(target)
     if conflicts and not force:
         shown = "、".join(str(p) for p in conflicts)
-        raise UsageError(f"{shown} 已存在且内容不同，未改动任何文件。确认要替换时，加 --force 重新运行")
+        raise UsageError(f"{shown}已存在且内容不同，未改动任何文件。确认要替换时，加“--force”重新运行")
     done: list[Installed] = []
     writes: list[atomic.Write] = []
     for name, target in targets:
@@ -243,15 +243,15 @@ def refusals(repo: git.Repo, updates: Sequence[Update], account: str | None = No
     for up in updates:
         if up.ref == NOTES_REF:
             reasons.append(
-                f"拒绝推送 {NOTES_REF}：接报记录只能由服务器登记，不接受推送。"
-                f"取得接报记录请运行 git fetch origin {NOTES_REF}:{NOTES_REF}"
+                f"拒绝推送{NOTES_REF}：接报记录只能由服务器登记，不接受推送。"
+                f"取得接报记录请运行“git fetch origin {NOTES_REF}:{NOTES_REF}”"
             )
         elif up.ref == MAIN_REF and up.deleted:
-            reasons.append("拒绝删除主分支 main：已合并的信息和刊物都在主分支上，不能删除")
+            reasons.append("拒绝删除主分支main：已合并的信息和刊物都在主分支上，不能删除")
         elif up.ref == MAIN_REF and not up.created and not _is_ancestor(repo, up.old, up.new):
             reasons.append(
-                f"拒绝强制推送主分支 main（{up.old[:7]} → {up.new[:7]} 会改写已有的历史）：主分支只能向前推进。"
-                "请先运行 git pull 取回最新的 main，在其上提交后再推送"
+                f"拒绝强制推送主分支main（{up.old[:7]} → {up.new[:7]}会改写已有的历史）：主分支只能向前推进。"
+                "请先运行“git pull”取回最新的main，在其上提交后再推送"
             )
     if account is not None:
         reasons += identity_refusals(repo, updates, account)
@@ -298,8 +298,8 @@ def _explain(branch: str, who: str, findings: Sequence[Finding]) -> list[str]:
         paths.setdefault(f.message, []).append(f.path)
     lines = []
     for message, names in paths.items():
-        shown = "、".join(names[:5]) + (f" 等{len(names)}个文件" if len(names) > 5 else "")
-        lines.append(f"拒绝推送分支 {branch}（推送账号：{who}）：{shown}：{message}")
+        shown = "、".join(names[:5]) + (f"等{len(names)}个文件" if len(names) > 5 else "")
+        lines.append(f"拒绝推送分支{branch}（推送账号：{who}）：{shown}：{message}")
     return lines
 
 
@@ -330,8 +330,8 @@ def identity_refusals(repo: git.Repo, updates: Sequence[Update], account: str) -
         if up.ref == MAIN_REF:
             if role.kind == UNIT:
                 reasons.append(
-                    f"拒绝推送主分支 main：{role.label}不能直接推送主分支。请推送到自己的分支"
-                    f"（如 git push origin HEAD:{role.unit_ids[0]}/1128-01）并发起合并请求，由信息处编辑审核合并"
+                    f"拒绝推送主分支main：{role.label}不能直接推送主分支。请推送到自己的分支"
+                    f"（如“git push origin HEAD:{role.unit_ids[0]}/1128-01”）并发起合并请求，由信息处编辑审核合并"
                 )
                 continue
             base: str | None = None if up.created else up.old
@@ -431,14 +431,14 @@ def _receive(repo: git.Repo, up: Update, when: dt.datetime, account: str, stdout
         if rel.startswith("submissions/") and rel.endswith(".md"):
             problem = path_problem(rel)
             if problem:
-                stdout.write(f"信息报送台：警告：{rel!r} 不登记接报：{problem}。\n")
+                stdout.write(f"信息报送台：警告：{rel!r}不登记接报：{problem}。\n")
                 continue
             wanted.append(Receipt(rel, when, account, "hook"))
     if not wanted:
         return
     written, _ = record(repo, up.new, wanted)
     for receipt in written:
-        stdout.write(f"已接报 {receipt.path}：{format_time(receipt.received_at)}\n")
+        stdout.write(f"已接报{receipt.path}：{format_time(receipt.received_at)}\n")
 
 
 # ---------------------------------------------------------------- bulletin receipt add / list
@@ -448,7 +448,7 @@ def open_repo(start: Path) -> git.Repo:
     try:
         return git.Repo(start, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise UsageError(f"{start} 不在 git 仓库中：接报记录保存在仓库的 {NOTES_REF} 中，请在仓库里运行") from exc
+        raise UsageError(f"{start}不在git仓库中：接报记录保存在仓库的{NOTES_REF}中，请在仓库里运行") from exc
 
 
 def add(
@@ -459,12 +459,12 @@ def add(
     if problems:
         raise UsageError("以下路径不能登记，未登记任何接报：" + "；".join(problems))
     if any(ord(ch) < 0x20 or ch == "\t" for ch in account):
-        raise UsageError("--account 中不能有制表符、换行等控制字符")
+        raise UsageError("“--account”中不能有制表符、换行等控制字符")
     try:
         sha = repo.commit(commit).hexsha
     except (git.BadName, ValueError, git.GitCommandError) as exc:
         raise UsageError(
-            f"找不到提交“{commit}”：接报记录挂在提交上，请先取回它（如 git fetch origin 该提交所在的引用）"
+            f"找不到提交“{commit}”：接报记录挂在提交上，请先取回它（如“git fetch origin 该提交所在的引用”）"
         ) from exc
     return record(repo, sha, [Receipt(p, received_at, account, source) for p in paths])
 
@@ -499,13 +499,13 @@ INSTALL_VERBS = {"written": "已安装", "replaced": "已替换", "unchanged": "
 def install_report(done: Sequence[Installed]) -> str:
     lines = [f"{INSTALL_VERBS[item.status]} {item.path}" for item in done]
     lines.append(
-        f"钩子调用 {sys.executable}：升级或移动这个 Python 环境后，请重新运行 bulletin hook install。"
-        f"接报记录保存在仓库的 {NOTES_REF} 中"
+        f"钩子调用{sys.executable}：升级或移动这个Python环境后，请重新运行“bulletin hook install”。"
+        f"接报记录保存在仓库的{NOTES_REF}中"
     )
     return "\n".join(lines)
 
 
 def add_report(written: Sequence[Receipt], existing: Mapping[str, Receipt]) -> str:
-    lines = [f"已登记 {r.path}：{format_time(r.received_at)}（{r.account or '账号不明'}）" for r in written]
+    lines = [f"已登记{r.path}：{format_time(r.received_at)}（{r.account or '账号不明'}）" for r in written]
     lines += [f"{path}：已于{format_time(r.received_at)}接报，不再登记" for path, r in existing.items()]
     return "\n".join(lines)

@@ -88,7 +88,7 @@ def parse_issue(text: str, shown: str, name: str, r: _Reader | None = None) -> I
     r = r or _Reader(shown, [])
     parts = split_front_matter(text)
     if parts is None:
-        r.problem(1, "缺少头部信息：刊物文件应以 --- 开头，写明刊物、期号、日期等，再以 --- 结束")
+        r.problem(1, "缺少头部信息：刊物文件应以“---”开头，写明刊物、期号、日期等，再以“---”结束")
         raise IssueProblems(r.findings)
     fm_text, fm_line, body, body_line = parts
     try:
@@ -102,13 +102,13 @@ def parse_issue(text: str, shown: str, name: str, r: _Reader | None = None) -> I
     lines = {k.value: fm_line + k.start_mark.line for k, _ in node.value} if node is not None else {}
     for key in raw:
         if key not in KEYS:
-            r.problem(lines.get(key), f"不认识的键“{key}”：可用的键为 {'、'.join(KEYS)}")
+            r.problem(lines.get(key), f"不认识的键“{key}”：可用的键为{'、'.join(KEYS)}")
     for key in REQUIRED:
         if raw.get(key) in (None, ""):
             r.problem(None, f"缺少“{key}”")
     m = _FILE.match(name)
     if not m:
-        r.problem(None, f"文件名“{name}”应为三位期号，如 015.md；增刊为 zk001.md")
+        r.problem(None, f"文件名“{name}”应为三位期号，如015.md；增刊为zk001.md")
     if r.findings:
         raise IssueProblems(r.findings)
 
@@ -133,29 +133,29 @@ def parse_issue(text: str, shown: str, name: str, r: _Reader | None = None) -> I
             return tuple(v for v in _SPLIT.split(value) if v)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
-        r.problem(lines.get(key), f"“{key}”应为列表，如 [省委办公厅]")
+        r.problem(lines.get(key), f"“{key}”应为列表，如[省委办公厅]")
         return None
 
     try:
         date = dt.date.fromisoformat(str(raw["日期"]).strip())
     except ValueError:
-        r.problem(lines.get("日期"), f"日期“{raw['日期']}”应写成 2026-11-28")
+        r.problem(lines.get("日期"), f"日期“{raw['日期']}”应写成2026-11-28")
         date = dt.date(1970, 1, 1)
     level = str(raw["密级"]).strip()
     if level not in LEVELS:
-        r.problem(lines.get("密级"), f"密级“{level}”无效：只能是 {' / '.join(LEVELS)}")
+        r.problem(lines.get("密级"), f"密级“{level}”无效：只能是{'/'.join(LEVELS)}")
     urgency = text_of("紧急程度")
     if urgency and urgency not in fields.URGENCIES:
-        r.problem(lines.get("紧急程度"), f"紧急程度“{urgency}”无效：只能是 {' / '.join(fields.URGENCIES)}")
+        r.problem(lines.get("紧急程度"), f"紧急程度“{urgency}”无效：只能是{'/'.join(fields.URGENCIES)}")
     supplement = raw.get("增刊", False)
     if not isinstance(supplement, bool):
-        r.problem(lines.get("增刊"), "“增刊”应为 true 或 false")
+        r.problem(lines.get("增刊"), "“增刊”应为true或false")
         supplement = False
     number = integer("期号") or 0
     if m and int(m["n"]) != number:
-        r.problem(lines.get("期号"), f"期号{number}与文件名 {name} 不一致")
+        r.problem(lines.get("期号"), f"期号{number}与文件名{name}不一致")
     if m and bool(m["zk"]) != supplement:
-        r.problem(lines.get("增刊"), "增刊的文件名以 zk 开头（如 zk001.md），正刊不加")
+        r.problem(lines.get("增刊"), "增刊的文件名以zk开头（如zk001.md），正刊不加")
     distribution = {k: v for k in ("报", "送", "发") if (v := names(k)) is not None}
     issue = Issue(
         path=shown,
@@ -222,7 +222,7 @@ def _parse_body(issue: Issue, body: str, body_line: int, r: _Reader) -> None:
             continue
         if current is None:
             if line.strip():
-                r.problem(number, "第一个条目标题（## 标题）之前只能有编者按（> 编者按：……）或栏目名（# 栏目）")
+                r.problem(number, "第一个条目标题（“## 标题”）之前只能有编者按（“> 编者按：……”）或栏目名（“# 栏目”）")
             continue
         buffer.append(line)
     close()

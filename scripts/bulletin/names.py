@@ -170,14 +170,14 @@ def windows_problem(name: str) -> str | None:
     bad = sorted(set(_FORBIDDEN.findall(name)))
     if bad:
         shown = "".join(c if c.isprintable() else label(c) for c in bad)
-        return f"含有 Windows 不允许的字符 {shown}"
+        return f"含有Windows不允许的字符{shown}"
     if name[-1] in ". ":
-        return "以句点或空格结尾（Windows 会悄悄去掉它们，文件名就变了）"
+        return "以句点或空格结尾（Windows会悄悄去掉它们，文件名就变了）"
     stem = name.split(".")[0].rstrip(" ")
     if stem.upper() in _RESERVED:
-        return f"“{stem}”是 Windows 的设备保留名（CON、PRN、AUX、NUL、COM1–COM9、LPT1–LPT9，不论大小写和扩展名）"
+        return f"“{stem}”是Windows的设备保留名（CON、PRN、AUX、NUL、COM1–COM9、LPT1–LPT9，不论大小写和扩展名）"
     if len(name.encode("utf-8")) > 255:
-        return "名称过长（超过 255 字节）"
+        return "名称过长（超过255字节）"
     return None
 
 

@@ -80,12 +80,12 @@ def render(draft: Draft, config: Config) -> str:
 报送单位: {d.unit.id}              # {d.unit.name}；只能报送本单位的信息
 信息员: {_yaml_text(informant)}                # 执笔的信息员
 签发人: {_yaml_text(approver)}                # 签发本条信息的单位领导
-类别: {d.kind}                # {" / ".join(fields.KINDS)}
-紧急程度: {d.urgency}              # {" / ".join(fields.URGENCIES)}
-密级: {d.classification}                  # {" / ".join(fields.CLASSIFICATIONS)}（绝密信息严禁录入本系统）
+类别: {d.kind}                # {"/".join(fields.KINDS)}
+紧急程度: {d.urgency}              # {"/".join(fields.URGENCIES)}
+密级: {d.classification}                  # {"/".join(fields.CLASSIFICATIONS)}（绝密信息严禁录入本系统）
 {term_line}
 {occurred_line}
-# 事件等级: 一般               # 突发事件的等级：特别重大 / 重大 / 较大 / 一般，决定报送时限
+# 事件等级: 一般               # 突发事件的等级：特别重大/重大/较大/一般，决定报送时限
 # 事件: 2026/1109-chaisang      # 信息处已登记该事件时，写事件编号
 报送对象: [{", ".join(recipients)}]      # 突发性、特急信息必须报{config.emergency_recipient}
 {topics_line}
@@ -106,7 +106,7 @@ def _candidates(config: Config, unit_id: str, when: dt.datetime) -> list[Path]:
 
 def _full(config: Config, unit_id: str, when: dt.datetime) -> UsageError:
     folder = (config.root / "submissions" / unit_id / f"{when.year}").relative_to(config.root).as_posix()
-    return UsageError(f"{folder} 下 {when:%m月%d日} 的信息已有{MAX_PER_DAY}条：请检查是否重复生成")
+    return UsageError(f"{folder}下{when:%m月%d日}的信息已有{MAX_PER_DAY}条：请检查是否重复生成")
 
 
 def create(config: Config, draft: Draft, today: dt.datetime) -> Path:
@@ -139,10 +139,10 @@ def _validate(config: Config, d: Draft) -> None:
     ):
         if value not in allowed:
             hint = "；绝密信息严禁录入本系统" if value == fields.TOP_SECRET else ""
-            raise UsageError(f"{label}“{value}”无效：只能是 {' / '.join(allowed)}{hint}")
+            raise UsageError(f"{label}“{value}”无效：只能是{'/'.join(allowed)}{hint}")
     for value in d.recipients:
         if value not in config.recipients:
-            raise UsageError(f"报送对象“{value}”无效：只能是 {'、'.join(config.recipients)}")
+            raise UsageError(f"报送对象“{value}”无效：只能是{'、'.join(config.recipients)}")
 
 
 Ask = Callable[[str, str | None], str]
@@ -151,13 +151,13 @@ Ask = Callable[[str, str | None], str]
 def interactive(config: Config, unit: Unit, draft: Draft, ask: Ask) -> Draft:
     """Fill what the flags left open by asking, with the defaults shown."""
     draft.title = draft.title or ask("标题（一句话写明核心事实）", None) or None
-    draft.kind = ask(f"类别（{' / '.join(fields.KINDS)}）", draft.kind) or draft.kind
-    draft.urgency = ask(f"紧急程度（{' / '.join(fields.URGENCIES)}）", draft.urgency) or draft.urgency
+    draft.kind = ask(f"类别（{'/'.join(fields.KINDS)}）", draft.kind) or draft.kind
+    draft.urgency = ask(f"紧急程度（{'/'.join(fields.URGENCIES)}）", draft.urgency) or draft.urgency
     draft.classification = (
-        ask(f"密级（{' / '.join(fields.CLASSIFICATIONS)}）", draft.classification) or draft.classification
+        ask(f"密级（{'/'.join(fields.CLASSIFICATIONS)}）", draft.classification) or draft.classification
     )
     if draft.classification in fields.CLASSIFIED and not draft.secrecy_term:
-        draft.secrecy_term = ask("保密期限（如 1年、6个月）", "1年")
+        draft.secrecy_term = ask("保密期限（如1年、6个月）", "1年")
     if (draft.kind == fields.EMERGENCY_KIND or draft.urgency == fields.EMERGENCY_URGENCY) and not draft.occurred_at:
-        draft.occurred_at = ask("发生时间（如 2026-11-28 08:30，北京时间）", None) or None
+        draft.occurred_at = ask("发生时间（如2026-11-28 08:30，北京时间）", None) or None
     return draft

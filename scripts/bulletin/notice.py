@@ -64,7 +64,7 @@ def build_notice(
 ) -> Issue:
     pub = next((p for p in config.publications if p.kind == "通报"), None)
     if pub is None:
-        raise UsageError("配置中没有通报类刊物：请在 bulletin.yml 的 publications 中加一项 kind: 通报")
+        raise UsageError("配置中没有通报类刊物：请在bulletin.yml的publications中加一项“kind: 通报”")
     issues, _ = load_issues(config)
     same = [i for i in issues if i.publication == pub.id]
     numbers = [i.number for i in same if i.year == day.year and not i.supplement]

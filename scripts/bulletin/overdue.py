@@ -508,7 +508,7 @@ def _when(moment: dt.datetime | None, config: Config) -> str:
 def describe(config: Config, case: Case) -> str:
     """One Chinese sentence for a case, as the notices and `bulletin overdue` print it."""
     unit = _unit_name(config, case.unit)
-    what = f"“{case.title}”" + (f"（事件 {case.event.id}）" if case.event else f"（信息 {case.submission}）")
+    what = f"“{case.title}”" + (f"（事件{case.event.id}）" if case.event else f"（信息{case.submission}）")
     due = f"应于{_when(case.due, config)}前报送（{case.limit}）"
     weak = "；收到时间取自合入主分支的时间，未见接报记录，须核实" if case.source == _WEAK else ""
     if case.kind == MISSED:
@@ -520,7 +520,7 @@ def describe(config: Config, case: Case) -> str:
         )
     if case.kind == FOLLOW_UP:
         return (
-            f"续报逾期：{unit}{what}的续报 {case.submission} 应于{_when(case.due, config)}前报送（{case.limit}），"
+            f"续报逾期：{unit}{what}的续报{case.submission}应于{_when(case.due, config)}前报送（{case.limit}），"
             f"{_when(case.reported_at, config)}才收到，逾期{format_duration(case.delay or dt.timedelta(0))}{weak}"
         )
     if case.kind == LATE:
@@ -554,7 +554,7 @@ def case_dict(config: Config, case: Case) -> dict[str, object]:
 
 def _awaited_text(config: Config, a: Awaited) -> str:
     return (
-        f"{_unit_name(config, a.event.unit)}“{a.event.title}”（事件 {a.event.id}）尚未报送，"
+        f"{_unit_name(config, a.event.unit)}“{a.event.title}”（事件{a.event.id}）尚未报送，"
         f"须于{_when(a.due, config)}前报送（{a.limit}），还剩{format_duration(a.left)}"
     )
 
@@ -606,7 +606,7 @@ def render_markdown(
     stamp = f"截至{_when(now, config)}（北京时间）"
     if still:
         out += [
-            f"{stamp}，有 **{len(still)}** 件紧急信息逾期未报：",
+            f"{stamp}，有**{len(still)}**件紧急信息逾期未报：",
             "",
             "| 情形 | 责任单位 | 事件或信息 | 应报时间 | 时限 | 已逾期 |",
             "|---|---|---|---|---|---|",

@@ -63,7 +63,7 @@ class YamlProblem(Exception):
         self.line = line  # 0-based within the YAML text, or None
 
 
-_ALIAS_MESSAGE = "不允许使用 YAML 锚点和别名（& 与 *），请直接写出每个值"
+_ALIAS_MESSAGE = "不允许使用YAML锚点和别名（“&”与“*”），请直接写出每个值"
 
 
 def load_yaml(
@@ -76,7 +76,7 @@ def load_yaml(
     then composed. Returns the data and the composed node (for line numbers).
     """
     if len(text) > max_chars:
-        raise YamlProblem(f"内容过大（{len(text) // 1024} K 字符，上限 {max_chars // 1024} K）：请精简", None)
+        raise YamlProblem(f"内容过大（{len(text) // 1024}K字符，上限{max_chars // 1024}K）：请精简", None)
     try:
         if len(text) > _SCAN_ABOVE_CHARS:
             _scan(text, max_nodes, max_depth)
@@ -92,9 +92,9 @@ def load_yaml(
         mark = exc.problem_mark or exc.context_mark
         raise YamlProblem(_yaml_message(exc, text), mark.line if mark else None) from exc
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"YAML 格式有误，请检查冒号、引号和缩进（解析器提示：{exc}）", None) from exc
+        raise YamlProblem(f"YAML格式有误，请检查冒号、引号和缩进（解析器提示：{exc}）", None) from exc
     except RecursionError as exc:
-        raise YamlProblem("YAML 嵌套层数过多，请只写简单的“键: 值”", None) from exc
+        raise YamlProblem("YAML嵌套层数过多，请只写简单的“键: 值”", None) from exc
     except (ValueError, OverflowError, TypeError) as exc:  # e.g. an integer of more than 4300 digits
         raise YamlProblem(f"有无法读取的值（{str(exc)[:60]}）：数字过长时请加引号写成文字", None) from exc
 
@@ -112,7 +112,7 @@ def _scan(text: str, max_nodes: int, max_depth: int) -> None:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise YamlProblem("只能有一组“键: 值”：中间多出了 --- 分隔的第二部分，请删去", line)
+                    raise YamlProblem("只能有一组“键: 值”：中间多出了“---”分隔的第二部分，请删去", line)
             elif isinstance(event, yaml.AliasEvent):
                 raise YamlProblem(_ALIAS_MESSAGE, line)
             elif isinstance(event, yaml.NodeEvent):
@@ -121,14 +121,14 @@ def _scan(text: str, max_nodes: int, max_depth: int) -> None:
                 tag = getattr(event, "tag", None)
                 if tag is not None and tag not in _SAFE_TAGS:
                     shown = tag.replace("tag:yaml.org,2002:", "!!")
-                    raise YamlProblem(f"不允许使用 YAML 标签“{shown[:60]}”，请只写普通文字", line)
+                    raise YamlProblem(f"不允许使用YAML标签“{shown[:60]}”，请只写普通文字", line)
                 count += 1
                 if count > max_nodes:
-                    raise YamlProblem(f"YAML 内容过多（超过 {max_nodes} 项）：请精简", line)
+                    raise YamlProblem(f"YAML内容过多（超过{max_nodes}项）：请精简", line)
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
                     if depth > max_depth:
-                        raise YamlProblem(f"YAML 嵌套过深（超过 {max_depth} 层）：请只写简单的“键: 值”", line)
+                        raise YamlProblem(f"YAML嵌套过深（超过{max_depth}层）：请只写简单的“键: 值”", line)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     finally:
@@ -136,24 +136,24 @@ def _scan(text: str, max_nodes: int, max_depth: int) -> None:
 
 
 _YAML_PROBLEMS = (  # what libyaml and PyYAML say -> what the user is told
-    (("could not determine a constructor",), "不允许使用 YAML 标签（以 ! 开头的写法），请只写普通文字"),
-    (("found character '\\t'", "tab character"), "YAML 中不能用制表符（Tab）缩进，请改用空格"),
+    (("could not determine a constructor",), "不允许使用YAML标签（以“!”开头的写法），请只写普通文字"),
+    (("found character '\\t'", "tab character"), "YAML中不能用制表符（Tab）缩进，请改用空格"),
     (("mapping values are not allowed",), "这一行的冒号用法不对：值里含有“: ”时请给整个值加引号"),
     (
         ("could not find expected ':'", "expected <block end>", "did not find expected key"),
-        "YAML 结构有误：每行应为“键: 值”，注意缩进和冒号（冒号后需空格），同一层的键要对齐",
+        "YAML结构有误：每行应为“键: 值”，注意缩进和冒号（冒号后需空格），同一层的键要对齐",
     ),
     (("found undefined alias", "found duplicate anchor", "expected alphabetic or numeric"), _ALIAS_MESSAGE),
     (("unknown escape",), "双引号中的反斜杠（\\）写法不对：请改用单引号，或去掉反斜杠"),
     (("control characters are not allowed", "special characters are not allowed"), "有看不见的控制字符：请删去"),
-    (("maximum nesting depth",), "YAML 嵌套层数过多，请只写简单的“键: 值”"),
+    (("maximum nesting depth",), "YAML嵌套层数过多，请只写简单的“键: 值”"),
     (("found unexpected end of stream",), "引号没有配对：请检查这一行的引号"),
-    (("expected ',' or ']'", "expected ',' or '}'"), "方括号或花括号没有配对，或项之间少了逗号：如 [市委, 市政府]"),
-    (("cannot start any token",), "这一行以 YAML 的特殊符号（如 @、`、%、|）开头：请给整个值加引号"),
-    (("block sequence entries are not allowed",), "列表项（- ）的位置不对：请检查缩进，或写成 [甲, 乙]"),
+    (("expected ',' or ']'", "expected ',' or '}'"), "方括号或花括号没有配对，或项之间少了逗号：如[市委, 市政府]"),
+    (("cannot start any token",), "这一行以YAML的特殊符号（如@、`、%、|）开头：请给整个值加引号"),
+    (("block sequence entries are not allowed",), "列表项（“- ”）的位置不对：请检查缩进，或写成[甲, 乙]"),
     (("unhashable key",), "键只能是文字，不能是列表或映射"),
-    (("another document", "expected <document start>"), "只能有一组“键: 值”：请检查是否多写了 ---"),
-    (("directive",), "不允许使用 % 开头的 YAML 指令，请删去"),
+    (("another document", "expected <document start>"), "只能有一组“键: 值”：请检查是否多写了“---”"),
+    (("directive",), "不允许使用“%”开头的YAML指令，请删去"),
 )
 
 
@@ -164,13 +164,13 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str = "") -> str:
         lines = text.split("\n", mark.line + 1)
         line = lines[mark.line] if mark.line < len(lines) else ""
         if "\t" in line[: len(line) - len(line.lstrip())] or line[mark.column : mark.column + 1] == "\t":
-            return "YAML 中不能用制表符（Tab）缩进，请改用空格"
+            return "YAML中不能用制表符（Tab）缩进，请改用空格"
     for needles, message in _YAML_PROBLEMS:
         if any(needle in problem for needle in needles):
             return message
     if "tag" in problem:
-        return "不允许使用 YAML 标签（以 ! 开头的写法），请只写普通文字"
-    return f"YAML 格式有误，请检查这一行的冒号、引号和缩进（解析器提示：{(problem or str(exc))[:80]}）"
+        return "不允许使用YAML标签（以“!”开头的写法），请只写普通文字"
+    return f"YAML格式有误，请检查这一行的冒号、引号和缩进（解析器提示：{(problem or str(exc))[:80]}）"
 
 
 # Composing is linear in the text (an alias becomes a shared node, not a copy) and libyaml bounds
@@ -199,17 +199,17 @@ class _Builder:
             raise YamlProblem(_ALIAS_MESSAGE, node.start_mark.line)
         self.seen.add(id(node))
         if len(self.seen) > self.max_nodes:
-            raise YamlProblem(f"YAML 内容过多（超过 {self.max_nodes} 项）：请精简", node.start_mark.line)
+            raise YamlProblem(f"YAML内容过多（超过{self.max_nodes}项）：请精简", node.start_mark.line)
         tag = node.tag
         if tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
             return node.value
         if tag not in _SAFE_TAGS:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise YamlProblem(f"不允许使用 YAML 标签“{shown[:60]}”，请只写普通文字", node.start_mark.line)
+            raise YamlProblem(f"不允许使用YAML标签“{shown[:60]}”，请只写普通文字", node.start_mark.line)
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node)
         if depth > self.max_depth:
-            raise YamlProblem(f"YAML 嵌套过深（超过 {self.max_depth} 层）：请只写简单的“键: 值”", node.start_mark.line)
+            raise YamlProblem(f"YAML嵌套过深（超过{self.max_depth}层）：请只写简单的“键: 值”", node.start_mark.line)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, depth + 1) for child in node.value]
         mapping: dict[Any, Any] = {}
@@ -236,17 +236,17 @@ class DecodeProblem(Exception):
 
 
 _SIGNATURES = (  # the first bytes of files a user may mistake for text, and what they are
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"GIF87a", "GIF 图片"),
-    (b"GIF89a", "GIF 图片"),
-    (b"%PDF-", "PDF 文件"),
-    (b"PK\x03\x04", "Word（.docx）、WPS、OFD 文档或 ZIP 压缩包"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word（.doc）、Excel（.xls）或 WPS 文档"),
-    (b"{\\rtf", "RTF 文档（写字板或 Word 另存的格式）"),
-    (b"Rar!\x1a\x07", "RAR 压缩包"),
-    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
-    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"\x89PNG", "PNG图片"),
+    (b"\xff\xd8\xff", "JPEG图片"),
+    (b"GIF87a", "GIF图片"),
+    (b"GIF89a", "GIF图片"),
+    (b"%PDF-", "PDF文件"),
+    (b"PK\x03\x04", "Word（.docx）、WPS、OFD文档或ZIP压缩包"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word（.doc）、Excel（.xls）或WPS文档"),
+    (b"{\\rtf", "RTF文档（写字板或Word另存的格式）"),
+    (b"Rar!\x1a\x07", "RAR压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z压缩包"),
+    (b"\x1f\x8b", "gzip压缩包"),
     (b"\x7fELF", "程序文件"),
 )
 _TEXT_CONTROLS = set(b"\t\n\r\x0c\x1b")
@@ -258,7 +258,7 @@ def binary_kind(data: bytes) -> str | None:
         if data.startswith(signature):
             return kind
     if data.startswith((b"RIFF",)) and data[8:12] == b"WEBP":
-        return "WebP 图片"
+        return "WebP图片"
     if b"\x00" in data:
         return "二进制文件"
     return None
@@ -274,14 +274,14 @@ def _mostly_controls(data: bytes) -> bool:
 def decode(data: bytes) -> Decoded:
     """UTF-8 (BOM and CRLF accepted); a GBK, UTF-16 or binary file is a clear problem."""
     if not data.strip():
-        raise DecodeProblem("empty", "文件是空的：请按模板填写头部信息和正文（可用 bulletin new 生成）")
+        raise DecodeProblem("empty", "文件是空的：请按模板填写头部信息和正文（可用“bulletin new”生成）")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DecodeProblem("encoding", "文件是 UTF-16 编码（记事本的“Unicode”）：须为 UTF-8，请在编辑器中另存为 UTF-8")
+        raise DecodeProblem("encoding", "文件是UTF-16编码（记事本的“Unicode”）：须为UTF-8，请在编辑器中另存为UTF-8")
     kind = binary_kind(data)
     if kind is not None:
         raise DecodeProblem(
             "file-type",
-            f"这是{kind}，不是文本文件：须为 UTF-8 编码的文本文件（如 Markdown），请在文本编辑器中新建文件写入内容",
+            f"这是{kind}，不是文本文件：须为UTF-8编码的文本文件（如Markdown），请在文本编辑器中新建文件写入内容",
         )
     had_bom = data.startswith(b"\xef\xbb\xbf")
     if had_bom:
@@ -291,18 +291,18 @@ def decode(data: bytes) -> Decoded:
     except UnicodeDecodeError as exc:
         if _mostly_controls(data):
             raise DecodeProblem(
-                "file-type", "这是二进制文件，不是文本文件：须为 UTF-8 编码的文本文件（如 Markdown）"
+                "file-type", "这是二进制文件，不是文本文件：须为UTF-8编码的文本文件（如Markdown）"
             ) from exc
         try:
             data.decode("gb18030")
         except UnicodeDecodeError:
             line = data[: exc.start].count(b"\n") + 1
             raise DecodeProblem(
-                "encoding", f"第{line}行附近有无法识别的字节：文件不是 UTF-8 编码，请用 UTF-8 重新保存"
+                "encoding", f"第{line}行附近有无法识别的字节：文件不是UTF-8编码，请用UTF-8重新保存"
             ) from exc
         raise DecodeProblem(
             "encoding",
-            "文件是 GBK（GB2312/GB18030）编码，须为 UTF-8：请运行 bulletin fix 自动转换，或在编辑器中另存为 UTF-8",
+            "文件是GBK（GB2312/GB18030）编码，须为UTF-8：请运行“bulletin fix”自动转换，或在编辑器中另存为UTF-8",
         ) from exc
     had_crlf = "\r\n" in text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -352,7 +352,7 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
 
 
 def _too_big(size: int, limit: int) -> str:
-    return f"文件过大（{size // 1024} KB，上限 {limit // 1024} KB）：请精简或拆分"
+    return f"文件过大（{size // 1024} KB，上限{limit // 1024} KB）：请精简或拆分"
 
 
 def read_text(path: Path, max_bytes: int) -> str:
@@ -391,7 +391,7 @@ def invisible_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, list[
 
 def invisible_message(found: list[str]) -> str:
     shown = "、".join(names.label(ch) for ch in found[:5])
-    return f"这一行有看不见的字符 {shown}：多是从网页、聊天软件复制带来的，会让看起来相同的文字实际不同，请删去"
+    return f"这一行有看不见的字符{shown}：多是从网页、聊天软件复制带来的，会让看起来相同的文字实际不同，请删去"
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
@@ -457,12 +457,12 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
         return item, out
     if parts is None:
         if item.text.startswith("---"):
-            return problem("front-matter", 1, "头部信息没有结束：请在头部最后加一行 ---")
+            return problem("front-matter", 1, "头部信息没有结束：请在头部最后加一行“---”")
         item.body = item.text
         return problem(
             "front-matter",
             1,
-            "缺少头部信息：文件应以 --- 开头，写明标题、报送单位等，再以 --- 结束（可用 bulletin new 生成模板）",
+            "缺少头部信息：文件应以“---”开头，写明标题、报送单位等，再以“---”结束（可用“bulletin new”生成模板）",
         )
     fm_text, fm_line, item.body, item.body_line = parts
     if len(fm_text.encode("utf-8")) > FRONT_MATTER_MAX_BYTES:

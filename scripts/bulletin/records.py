@@ -59,7 +59,7 @@ def load_records(config: Config) -> tuple[list[Record], list[Finding]]:
         try:
             parts = split_front_matter(decode(read_bounded(path, RECORD_MAX_BYTES)).text)
             if parts is None:
-                problem("缺少头部信息：应以 --- 开头和结束")
+                problem("缺少头部信息：应以“---”开头和结束")
                 continue
             raw, _ = load_yaml(parts[0])
         except (OSError, DecodeProblem, YamlProblem) as exc:
@@ -72,19 +72,19 @@ def load_records(config: Config) -> tuple[list[Record], list[Finding]]:
         level = str(raw.get("级别", "")).strip()
         levels = INSTRUCTION_LEVELS if kind == INSTRUCTION else ADOPTION_LEVELS
         if kind not in (INSTRUCTION, ADOPTION):
-            problem(f"类型“{kind}”无效：只能是 {INSTRUCTION} / {ADOPTION}")
+            problem(f"类型“{kind}”无效：只能是{INSTRUCTION} / {ADOPTION}")
             continue
         if level not in levels:
-            problem(f"级别“{level}”无效：{kind}的级别只能是 {' / '.join(levels)}")
+            problem(f"级别“{level}”无效：{kind}的级别只能是{'/'.join(levels)}")
             continue
         item = str(raw.get("信息", "")).strip()
         if not (config.root / "submissions" / f"{item}.md").is_file():
-            problem(f"信息 {item or '（未写）'} 不存在：请写 submissions/ 下的信息编号")
+            problem(f"信息{item or '（未写）'}不存在：请写submissions/下的信息编号")
             continue
         try:
             date = dt.date.fromisoformat(str(raw.get("日期", "")).strip())
         except ValueError:
-            problem(f"日期“{raw.get('日期')}”应写成 2026-11-28")
+            problem(f"日期“{raw.get('日期')}”应写成2026-11-28")
             continue
         out.append(
             Record(
@@ -105,9 +105,9 @@ def write_record(config: Config, record: Record) -> Path:
     """A new record file (never overwrites): records/<year>/<MMDD>-<kind>-<NN>.md."""
     levels = INSTRUCTION_LEVELS if record.kind == INSTRUCTION else ADOPTION_LEVELS
     if record.level not in levels:
-        raise UsageError(f"级别“{record.level}”无效：{record.kind}的级别只能是 {' / '.join(levels)}")
+        raise UsageError(f"级别“{record.level}”无效：{record.kind}的级别只能是{'/'.join(levels)}")
     if not (config.root / "submissions" / f"{record.item}.md").is_file():
-        raise UsageError(f"信息 {record.item} 不存在：请写 submissions/ 下的信息编号，如 xiushui/2026/1103-01")
+        raise UsageError(f"信息{record.item}不存在：请写submissions/下的信息编号，如xiushui/2026/1103-01")
     if record.kind == INSTRUCTION and not record.by:
         raise UsageError("批示须写明批示人（--by）")
     folder = config.root / RECORDS / str(record.date.year)
@@ -136,5 +136,5 @@ def write_record(config: Config, record: Record) -> Path:
             continue
         return path
     raise UsageError(
-        f"{folder.relative_to(config.root).as_posix()} 下 {record.date:%m月%d日} 的登记已有999条：请检查是否重复登记"
+        f"{folder.relative_to(config.root).as_posix()}下{record.date:%m月%d日}的登记已有999条：请检查是否重复登记"
     )

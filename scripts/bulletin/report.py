@@ -91,7 +91,7 @@ def summary(findings: Sequence[Finding], checked: int) -> str:
         for f in rest:
             message = f.message.replace("|", "\\|")
             out.append(f"| {f.path} | {f.line or ''} | {f.severity.label} | `{f.rule}` | {message} |")
-        out += ["", "规则说明见《信息写作与报送规范》；标点、数字和编码问题可运行 `bulletin fix 文件` 自动改正。"]
+        out += ["", "规则说明见《信息写作与报送规范》；标点、数字和编码问题可运行`bulletin fix 文件`自动改正。"]
     return "\n".join(out) + "\n"
 
 
@@ -102,7 +102,7 @@ def append_summary(path: Path, findings: Sequence[Finding], checked: int) -> Non
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
     except OSError as exc:
-        raise UsageError(f"无法写入摘要文件 {path}：{exc.strerror}") from exc
+        raise UsageError(f"无法写入摘要文件{path}：{exc.strerror}") from exc
     try:
         before = os.fstat(fd).st_size
         view = memoryview(data)
@@ -113,7 +113,7 @@ def append_summary(path: Path, findings: Sequence[Finding], checked: int) -> Non
             os.ftruncate(fd, before)  # no half summary (the file held `before` bytes until now)
             raise
     except OSError as exc:
-        raise UsageError(f"无法写入摘要文件 {path}：{exc.strerror}，摘要文件未改动") from exc
+        raise UsageError(f"无法写入摘要文件{path}：{exc.strerror}，摘要文件未改动") from exc
     finally:
         os.close(fd)
 

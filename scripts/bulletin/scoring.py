@@ -40,7 +40,7 @@ def load_table(root: Path) -> Table:
         raise ConfigError(f"bulletin.yml：{getattr(exc, 'message', exc)}") from exc
     section = (raw or {}).get("scoring") or {}
     if not isinstance(section, dict):
-        raise ConfigError("bulletin.yml：scoring 应为映射")
+        raise ConfigError("bulletin.yml：scoring应为映射")
     table = Table()
     values: dict[str, Any] = {}
     for key in ("adoption", "instruction", "deduction"):
@@ -50,11 +50,11 @@ def load_table(root: Path) -> Table:
         if not isinstance(given, dict) or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in given.values()
         ):
-            raise ConfigError(f"bulletin.yml：scoring.{key} 应为“名称: 分值”的映射，分值为整数")
+            raise ConfigError(f"bulletin.yml：scoring.{key}应为“名称: 分值”的映射，分值为整数")
         values[key] = {**getattr(table, key), **{str(k): v for k, v in given.items()}}
     if "composite" in section:
         if not isinstance(section["composite"], int) or isinstance(section["composite"], bool):
-            raise ConfigError("bulletin.yml：scoring.composite 应为整数")
+            raise ConfigError("bulletin.yml：scoring.composite应为整数")
         values["composite"] = section["composite"]
     return Table(**{**asdict(table), **values})
 
@@ -91,7 +91,7 @@ def parse_period(text: str) -> Period:
     if m := _YEAR.match(text):
         year = int(m[1])
         return Period(f"{year}年", dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
-    raise UsageError(f"时段“{text}”无法识别：请写 2026-11（月）、2026-Q4（季度）或 2026（年）")
+    raise UsageError(f"时段“{text}”无法识别：请写2026-11（月）、2026-Q4（季度）或2026（年）")
 
 
 @dataclass(frozen=True)

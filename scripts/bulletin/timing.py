@@ -36,7 +36,7 @@ class TimeFormatError(ValueError):
     """A time or duration that cannot be read; the message says what is accepted."""
 
 
-TIME_FORMATS_HELP = "2026-11-28 08:30、2026-11-28T08:30:00+08:00 或 2026年11月28日8时30分"
+TIME_FORMATS_HELP = "2026-11-28 08:30、2026-11-28T08:30:00+08:00或2026年11月28日8时30分"
 
 
 def parse_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = False) -> dt.datetime:
@@ -48,16 +48,16 @@ def parse_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = Fal
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, dt.date):
         if require_clock:
-            raise TimeFormatError(f"须写到几时几分，如 {TIME_FORMATS_HELP}")
+            raise TimeFormatError(f"须写到几时几分，如{TIME_FORMATS_HELP}")
         return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
     if not isinstance(value, str):
-        raise TimeFormatError(f"时间应写成文字，如 {TIME_FORMATS_HELP}")
+        raise TimeFormatError(f"时间应写成文字，如{TIME_FORMATS_HELP}")
     text = value.strip()
     for pattern in (_PLAIN_TIME, _CN_TIME):
         m = pattern.match(text)
         if m:
             if require_clock and m["H"] is None:
-                raise TimeFormatError(f"“{text}”只有日期，须写到几时几分，如 {TIME_FORMATS_HELP}")
+                raise TimeFormatError(f"“{text}”只有日期，须写到几时几分，如{TIME_FORMATS_HELP}")
             try:
                 return dt.datetime(
                     int(m["y"]),
@@ -73,7 +73,7 @@ def parse_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = Fal
     try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise TimeFormatError(f"无法识别时间“{text}”，请写成 {TIME_FORMATS_HELP}") from exc
+        raise TimeFormatError(f"无法识别时间“{text}”，请写成{TIME_FORMATS_HELP}") from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
@@ -83,7 +83,7 @@ def parse_duration(value: object) -> dt.timedelta:
         return dt.timedelta(minutes=value)
     m = _DURATION.match(str(value))
     if not m:
-        raise TimeFormatError(f"无法识别时长“{value}”，请写成 2小时、30分钟 或 1天")
+        raise TimeFormatError(f"无法识别时长“{value}”，请写成2小时、30分钟或1天")
     return dt.timedelta(seconds=float(m[1]) * _DURATION_UNITS[m[2].lower()])
 
 
@@ -91,7 +91,7 @@ def parse_term(value: object) -> tuple[int, str]:
     """Read a secrecy term (保密期限) such as 1年 or 6个月: (number, "年" | "月")."""
     m = _TERM.match(str(value))
     if not m:
-        raise TimeFormatError(f"无法识别保密期限“{value}”，请写成 1年 或 6个月")
+        raise TimeFormatError(f"无法识别保密期限“{value}”，请写成1年或6个月")
     return int(m[1]), "年" if m[2] == "年" else "月"
 
 

@@ -247,7 +247,7 @@ def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
             else:
                 rule = "halfwidth-punct"
                 msg = f"“{where}”中的半角标点“{old.strip()}”应为全角“{new.strip()}”"
-            found.append(TypoProblem(number, rule, msg + "（可运行 bulletin fix 自动改正）"))
+            found.append(TypoProblem(number, rule, msg + "（可运行“bulletin fix”自动改正）"))
     return found
 
 

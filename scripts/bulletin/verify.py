@@ -84,7 +84,7 @@ def _blob(repo: gitpython.Repo, commit: str, path: str) -> str | None:
 
 def _how(change: Change, config: Config) -> str:
     when = change.when.astimezone(config.timezone)
-    return f"提交 {change.commit[:10]}，{when:%Y-%m-%d %H:%M}，{change.author}"
+    return f"提交{change.commit[:10]}，{when:%Y-%m-%d %H:%M}，{change.author}"
 
 
 def history_findings(config: Config, ref: str) -> list[Finding]:
@@ -165,7 +165,7 @@ def receipt_findings(config: Config, ref: str) -> list[Finding]:
                     "verify-receipt-missing",
                     "已合入主分支的信息没有接报记录：请先取回服务器的接报记录"
                     "（git fetch origin refs/notes/bulletin-receipts:refs/notes/bulletin-receipts），"
-                    "仍没有的，由管理员核实收到时间后用 bulletin receipt add 补登",
+                    "仍没有的，由管理员核实收到时间后用“bulletin receipt add”补登",
                 )
             )
     return out
@@ -179,7 +179,7 @@ def site_findings(config: Config, site: Path) -> list[Finding]:
     manifests = sorted(site.rglob(f"pdf/{MANIFEST}"))
     if not manifests:
         return [
-            _error(str(site), "verify-pdf", f"站点中找不到 pdf/{MANIFEST}（发布记录）：请用 bulletin build 构建站点")
+            _error(str(site), "verify-pdf", f"站点中找不到pdf/{MANIFEST}（发布记录）：请用“bulletin build”构建站点")
         ]
     out: list[Finding] = []
     for manifest in manifests:

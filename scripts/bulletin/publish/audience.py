@@ -59,9 +59,9 @@ def scope_for(config: Config, requested: str | None) -> Scope:
         return Scope(config.least_audience())
     audience = config.audience(requested)
     if audience is None:
-        names = "、".join(f"{a.id}（{a.name}）" for a in config.audiences) or "（bulletin.yml 中未配置 audiences）"
+        names = "、".join(f"{a.id}（{a.name}）" for a in config.audiences) or "（bulletin.yml中未配置audiences）"
         raise ConfigError(
-            f"读者范围“{requested}”不在 bulletin.yml 的 audiences 中：可用 {names}，或 {EVERYTHING}（全部内容）"
+            f"读者范围“{requested}”不在bulletin.yml的audiences中：可用{names}，或{EVERYTHING}（全部内容）"
         )
     return Scope(audience)
 

@@ -532,7 +532,7 @@ def publication_archive(desk: Desk, pub: Publication, page_rows: int = PAGE_ROWS
     """A publication's archive: every issue when they fit on a page, else its years."""
     src = publication_src(pub.id)
     years = desk.by_publication.get(pub.id, {})
-    out = [*_front_matter(f"{pub.name} 各期目录", searched=False), f"# {md(pub.name)}", ""]
+    out = [*_front_matter(f"{pub.name}各期目录", searched=False), f"# {md(pub.name)}", ""]
     facts = [f for f in (pub.cadence, f"读者：{pub.audience}" if pub.audience else "") if f]
     if facts:
         out += ["；".join(md(f) for f in facts), ""]
@@ -684,7 +684,7 @@ def unit_page(
         rows.append(("分管领导", md(unit.leader)))
     informants = "、".join(md(i.name) for i in unit.informants) or "尚未落实信息员"
     rows.append(("信息员", informants))
-    rows.append(("报送 / 采用", f"{len(subs)}条 / {_adopted(desk, subs)}条"))
+    rows.append(("报送/采用", f"{len(subs)}条/ {_adopted(desk, subs)}条"))
     out = [*_front_matter(unit.name), f"# {md(unit.name)}", "", "| 项目 | 内容 |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     # a raw heading, for the attribute: mkdocs-material leaves the section it opens out of the search index
@@ -751,7 +751,7 @@ def topic_page(desk: Desk, src: str, topic: str, subs: list[Submission], parts: 
 
 def topics_index(desk: Desk, by_topic: dict[str, list[Submission]]) -> str:
     src = "topics/index.md"
-    out = ["# 主题", "", "全市中心工作主题（见 bulletin.yml 的 topics），及标注各主题的信息。", ""]
+    out = ["# 主题", "", "全市中心工作主题（见bulletin.yml的topics），及标注各主题的信息。", ""]
     out += ["| 主题 | 信息 | 采用 |", "|---|---|---|"]
     for number, topic in enumerate(desk.config.topics, start=1):
         subs = by_topic.get(topic, [])

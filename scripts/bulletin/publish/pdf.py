@@ -115,14 +115,14 @@ class Face:
     install: str  # how to get it, in Chinese
 
 
-_NOTO = "以 root 运行 make fonts，或执行 apt-get install fonts-noto-cjk"
+_NOTO = "以root运行“make fonts”，或执行“apt-get install fonts-noto-cjk”"
 FACES: tuple[Face, ...] = (
     Face(
         "fang",
         "FandolFang R",
         ("FandolFang-Regular.otf",),
         "仿宋（正文）",
-        "运行 make fonts（从 Debian 软件包 texlive-lang-chinese 中只提取这一个字体文件到 .fonts/，不安装 TeX）",
+        "运行“make fonts”（从Debian软件包texlive-lang-chinese中只提取这一个字体文件到.fonts/，不安装TeX）",
     ),
     Face(
         "song", "Noto Serif CJK SC", ("NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular.otf"), "宋体（补字）", _NOTO
@@ -140,7 +140,7 @@ FACES: tuple[Face, ...] = (
         "LXGW WenKai",
         ("LXGWWenKai-Regular.ttf",),
         "楷体",
-        "以 root 运行 make fonts，或执行 apt-get install fonts-lxgw-wenkai",
+        "以root运行“make fonts”，或执行“apt-get install fonts-lxgw-wenkai”",
     ),
 )
 _FACE = {face.key: face for face in FACES}
@@ -189,11 +189,11 @@ def find_faces(config: Config) -> dict[str, Path]:
     for face in FACES:
         path = next((found[n] for n in face.files if n in found), None)
         if path is None:
-            missing.append(f"  {face.label}：{face.files[0]}（字族 {face.family}）。安装：{face.install}")
+            missing.append(f"  {face.label}：{face.files[0]}（字族{face.family}）。安装：{face.install}")
         else:
             faces[face.key] = path
     if missing:
-        raise FontMissing("生成 PDF 所需的字体没有找到：\n" + "\n".join(missing))
+        raise FontMissing("生成PDF所需的字体没有找到：\n" + "\n".join(missing))
     return faces
 
 
@@ -246,14 +246,14 @@ def _cmap_ranges(path: Path, family: str) -> list[tuple[int, int]]:
             fonts = TTCollection(str(path), lazy=True).fonts
             font = next((f for f in fonts if family in names(f)), None)
             if font is None:
-                raise FontMissing(f"字体文件 {path} 中没有字族 {family}")
+                raise FontMissing(f"字体文件{path}中没有字族{family}")
         else:
             font = TTFont(str(path), lazy=True)
         codepoints = sorted(font.getBestCmap())
     except FontMissing:
         raise
     except Exception as exc:  # fontTools raises many kinds on a damaged file
-        raise FontMissing(f"字体文件 {path} 无法读取：{exc}") from None
+        raise FontMissing(f"字体文件{path}无法读取：{exc}") from None
     ranges: list[tuple[int, int]] = []
     for cp in codepoints:
         if ranges and cp == ranges[-1][1] + 1:
@@ -298,7 +298,7 @@ def _units(config: Config, issue: Issue, item: IssueItem) -> str:
         unit_id = source.split("/")[0]
         unit = config.unit(unit_id)
         if unit is None:
-            raise PdfError(f"{issue.path}：条目“{item.title}”的来源 {source} 中的单位“{unit_id}”不在信息网络名册中")
+            raise PdfError(f"{issue.path}：条目“{item.title}”的来源{source}中的单位“{unit_id}”不在信息网络名册中")
         if unit.name not in names:
             names.append(unit.name)
     return "、".join(names)
@@ -352,7 +352,7 @@ class _Job:
 def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
     pub = config.publication(issue.publication)
     if pub is None:
-        raise PdfError(f"{issue.path}：刊物“{issue.publication}”不在配置（bulletin.yml 的 publications）中")
+        raise PdfError(f"{issue.path}：刊物“{issue.publication}”不在配置（bulletin.yml的publications）中")
     m = _NAME_SUFFIX.match(pub.name)
     marks = [mark for mark in (secrecy_mark(issue.classification, issue.secrecy_term),) if mark]
     if issue.urgency in URGENT:
@@ -411,10 +411,10 @@ def _to_typst(texts: Sequence[tuple[str, str]]) -> list[str]:
                 verify_format=False,  # else pypandoc runs pandoc twice more to list its formats
             )
         except (RuntimeError, OSError) as exc:
-            raise PdfError(f"pandoc 转换正文失败：{exc}") from None
+            raise PdfError(f"pandoc转换正文失败：{exc}") from None
     bodies = re.split(rf"^// {token}\n", out, flags=re.MULTILINE)
     if len(bodies) != len(texts):
-        raise PdfError(f"pandoc 返回的条目数（{len(bodies)}）与送去的（{len(texts)}）不一致")
+        raise PdfError(f"pandoc返回的条目数（{len(bodies)}）与送去的（{len(texts)}）不一致")
     return [b.strip() + "\n" for b in bodies]
 
 
@@ -463,9 +463,9 @@ def _compile(compiler: typst.Compiler, data_json: str, timestamp: int, out: str,
     messages = [str(w.message) for w in warnings]
     unknown = [m for m in messages if "unknown font family" in m]
     if unknown:
-        raise FontMissing(f"{shown}：排版时找不到字体（{'；'.join(unknown)}）：请运行 make fonts")
+        raise FontMissing(f"{shown}：排版时找不到字体（{'；'.join(unknown)}）：请运行“make fonts”")
     if not isinstance(pdf, bytes):
-        raise PdfError(f"{shown}：排版没有得到 PDF")
+        raise PdfError(f"{shown}：排版没有得到PDF")
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file(path, pdf)
@@ -537,7 +537,7 @@ class PdfBuilder:
             self.cache_dir = self.config.root / "build" / "pdf-cache"
         self.cache_dir = Path(self.cache_dir)
         if self.parallel not in ("threads", "processes"):
-            raise PdfError(f"parallel 只能是 threads 或 processes，现为“{self.parallel}”")
+            raise PdfError(f"parallel只能是threads或processes，现为“{self.parallel}”")
 
     # -- state kept between builds
 
@@ -766,7 +766,7 @@ class PdfBuilder:
         issues, findings = load_issues(self.config)
         if findings:
             raise PdfError(
-                "刊物文件有错误，先改正再生成 PDF：\n" + "\n".join(f"{f.path}：{f.message}" for f in findings)
+                "刊物文件有错误，先改正再生成PDF：\n" + "\n".join(f"{f.path}：{f.message}" for f in findings)
             )
         return self.build_many([(issue, pdf_path(out_dir, issue)) for issue in issues], force=force)
 

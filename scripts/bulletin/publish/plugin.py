@@ -71,11 +71,11 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
         desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year())
         if self.config.page_rows < 1:
-            raise PluginError(f"mkdocs.yml 中 bulletin 插件的 page_rows 应为正整数（现为{self.config.page_rows}）")
+            raise PluginError(f"mkdocs.yml中bulletin插件的page_rows应为正整数（现为{self.config.page_rows}）")
         for page in generate(desk, config.use_directory_urls, self.config.page_rows):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
-                raise PluginError(f"docs/{page.src_uri} 与自动生成的页面重名：请删除或改名这个文件")
+                raise PluginError(f"docs/{page.src_uri}与自动生成的页面重名：请删除或改名这个文件")
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         from bulletin.publish.discipline import discipline_pages
@@ -107,7 +107,7 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         try:
             built, kept = publish_pdfs(self.desk, Path(config.site_dir))
         except BulletinError as exc:
-            raise PluginError(f"PDF 未能生成：{exc}") from exc
+            raise PluginError(f"PDF未能生成：{exc}") from exc
         log.info(f"PDF：重排{built}份，沿用未改动的{kept}份")
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -125,7 +125,7 @@ def volume_year() -> int | None:
     if not value:
         return None
     if not value.isdigit() or len(value) != 4:
-        raise PluginError(f"环境变量 BULLETIN_YEAR“{value}”应为四位年份，如 2026")
+        raise PluginError(f"环境变量BULLETIN_YEAR“{value}”应为四位年份，如2026")
     return int(value)
 
 
@@ -164,8 +164,8 @@ def load_desk(root: Path, scope: Scope, year: int | None = None) -> Desk:
 
 
 def _problems(what: str, findings: list[Finding]) -> str:
-    lines = [f"  {f.path}" + (f" 第{f.line}行" if f.line else "") + f"：{f.message}" for f in findings]
-    return f"{what}，站点未能构建：\n" + "\n".join(lines) + "\n请改正后重新构建（可先运行 bulletin issue check）。"
+    lines = [f"  {f.path}" + (f"第{f.line}行" if f.line else "") + f"：{f.message}" for f in findings]
+    return f"{what}，站点未能构建：\n" + "\n".join(lines) + "\n请改正后重新构建（可先运行“bulletin issue check”）。"
 
 
 def _issue_problems(config: Config, issue: Issue, submissions: dict[str, Submission]) -> list[Finding]:
@@ -177,11 +177,11 @@ def _issue_problems(config: Config, issue: Issue, submissions: dict[str, Submiss
 
     if config.publication(issue.publication) is None:
         names = "、".join(p.id for p in config.publications)
-        problem(None, f"刊物“{issue.publication}”不在配置中：可用的刊物为 {names}")
+        problem(None, f"刊物“{issue.publication}”不在配置中：可用的刊物为{names}")
     for item in issue.items:
         for source in item.sources:
             if source not in submissions:
-                problem(item.line, f"来源 {source} 不存在或无法读取：请核对信息编号（submissions/ 下的路径，不含 .md）")
+                problem(item.line, f"来源{source}不存在或无法读取：请核对信息编号（submissions/下的路径，不含.md）")
         if fields.PLACEHOLDER in item.title or fields.PLACEHOLDER in item.text:
             problem(item.line, f"条目“{item.title}”中还有“{fields.PLACEHOLDER}……】”没有换成实际内容")
     return out
@@ -197,7 +197,7 @@ def load_submissions(config: Config) -> dict[str, Submission]:
         rel = path.relative_to(folder).with_suffix("").as_posix()
         item = load_submission(config, rel)
         if item is None:
-            log.warning(f"{SUBMISSIONS}/{rel}.md 无法读取或头部信息有误，未列入站点：请运行 bulletin check 查看")
+            log.warning(f"{SUBMISSIONS}/{rel}.md无法读取或头部信息有误，未列入站点：请运行“bulletin check”查看")
             continue
         unit_id, year, stem = rel.split("/")
         _, term, _ = classification_of(item)

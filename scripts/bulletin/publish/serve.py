@@ -25,7 +25,7 @@ CSP = (
 
 def _checked(value: str, what: str) -> str:
     if not _SAFE.match(value):
-        raise UsageError(f"{what}“{value}”只能含字母、数字和 _ . / : -（会写进 nginx 配置，不能有空格、分号、引号）")
+        raise UsageError(f"{what}“{value}”只能含字母、数字和“_ . / : -”（会写进nginx配置，不能有空格、分号、引号）")
     return value
 
 
@@ -38,19 +38,19 @@ def nginx_config(
 ) -> str:
     """An nginx `server` block serving every audience's site behind its own password file."""
     if not config.audiences:
-        raise UsageError("bulletin.yml 中没有配置读者范围（audiences）：每个范围一个站点，才能分别设访问控制")
+        raise UsageError("bulletin.yml中没有配置读者范围（audiences）：每个范围一个站点，才能分别设访问控制")
     root, auth_dir, server_name = (
         _checked(root, "站点目录"),
         _checked(auth_dir, "口令文件目录"),
         _checked(server_name, "服务器名"),
     )
     if not re.match(r"^[0-9.:\[\]]*[0-9]+( ssl)?$", listen):
-        raise UsageError(f"监听地址“{listen}”应为端口或 地址:端口，可加 ssl，如 443 ssl、127.0.0.1:8080")
+        raise UsageError(f"监听地址“{listen}”应为端口或“地址:端口”，可加ssl，如“443 ssl”、127.0.0.1:8080")
     lines = [
-        f"# 由 bulletin nginx 根据 {config.desk} 的 bulletin.yml 生成：每个读者范围一个站点，各用自己的口令文件。",
-        "# 口令文件用 htpasswd -B 创建（apache2-utils），每个范围一个：",
+        f"# 由“bulletin nginx”根据{config.desk}的bulletin.yml生成：每个读者范围一个站点，各用自己的口令文件。",
+        "# 口令文件用“htpasswd -B”创建（apache2-utils），每个范围一个：",
         *[f"#   {auth_dir}/{a.id}.htpasswd  {a.name}（最高密级：{a.max_classification}）" for a in config.audiences],
-        "# 同一读者可以列在多个口令文件中。已接入统一身份认证的，可把 auth_basic 换成 auth_request。",
+        "# 同一读者可以列在多个口令文件中。已接入统一身份认证的，可把auth_basic换成auth_request。",
         "server {",
         f"    listen {listen};",
         f"    server_name {server_name};",
@@ -72,7 +72,7 @@ def nginx_config(
         '    add_header Referrer-Policy "no-referrer" always;',
         '    add_header Cache-Control "no-store" always;  # 涉密内容不留在浏览器和代理的缓存中',
         "",
-        "    # 以点开头的文件和目录（构建中的临时目录、.git 等）一概不提供",
+        "    # 以点开头的文件和目录（构建中的临时目录、.git等）一概不提供",
         "    location ~ /\\. {",
         "        deny all;",
         "    }",

@@ -42,7 +42,7 @@ define(
     "不用网页代码",
     S.ERROR,
     "body",
-    "正文只写文字，不得夹带 HTML 代码或脚本。",
+    "正文只写文字，不得夹带HTML代码或脚本。",
     "<font color=red>重要</font>情况",
     "重要情况",
 )

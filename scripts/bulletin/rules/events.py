@@ -22,7 +22,7 @@ define(
     "事件未登记",
     S.WARNING,
     "fields",
-    "“事件”写信息处登记的突发事件编号（年份/编号，见 events/），应已登记；没有编号时不写，按报送单位和发生时间对应。",
+    "“事件”写信息处登记的突发事件编号（年份/编号，见events/），应已登记；没有编号时不写，按报送单位和发生时间对应。",
     "事件: 2026/1199-chaisang",
     "事件: 2026/1109-chaisang",
 )
@@ -43,7 +43,7 @@ RECORD_ID = re.compile(r"^\d{4}/[0-9A-Za-z][0-9A-Za-z_-]{0,80}$")
 def registries(item: Item, ctx: Context) -> None:
     grade = text_field(item, "事件等级")
     if grade and grade not in fields.GRADES:
-        ctx.emit("invalid-value", item.lines["事件等级"], f"事件等级“{grade}”无效：只能是 {' / '.join(fields.GRADES)}")
+        ctx.emit("invalid-value", item.lines["事件等级"], f"事件等级“{grade}”无效：只能是{'/'.join(fields.GRADES)}")
     if grade and not is_emergency(item) and item.fields.get("发生时间") in (None, ""):
         ctx.emit(
             "occurred-at",
@@ -56,13 +56,13 @@ def registries(item: Item, ctx: Context) -> None:
             ctx.emit(
                 "bad-reference",
                 item.lines["事件"],
-                f"事件编号“{event}”的写法不对：应写信息处登记的编号（年份/编号），如 2026/1109-chaisang；没有编号可不写",
+                f"事件编号“{event}”的写法不对：应写信息处登记的编号（年份/编号），如2026/1109-chaisang；没有编号可不写",
             )
         elif not (ctx.config.root / EVENTS / f"{event}.md").is_file():
             ctx.emit(
                 "event-missing",
                 item.lines["事件"],
-                f"事件 {EVENTS}/{event}.md 未登记：请核对编号，或向信息处询问；不知道编号时可删去这一行",
+                f"事件{EVENTS}/{event}.md未登记：请核对编号，或向信息处询问；不知道编号时可删去这一行",
             )
     request = text_field(item, "约稿")
     # the format itself is checked with the other references (header.references); a desk that keeps
@@ -72,5 +72,5 @@ def registries(item: Item, ctx: Context) -> None:
         ctx.emit(
             "request-missing",
             item.lines["约稿"],
-            f"约稿 {CALLS}/{request}.md 未登记：请照抄约稿通知上的编号（年份/编号），如 2026/1112-anquan",
+            f"约稿{CALLS}/{request}.md未登记：请照抄约稿通知上的编号（年份/编号），如2026/1112-anquan",
         )

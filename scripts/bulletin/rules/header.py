@@ -61,9 +61,9 @@ define(
     "报送单位与文件夹不符",
     S.ERROR,
     "fields",
-    "报送单位须与文件所在的 submissions/<单位代号>/ 文件夹一致，不能替其他单位报送。",
-    "（文件在 submissions/wuning/ 下）\n报送单位: 修水县",
-    "（文件在 submissions/xiushui/ 下）\n报送单位: 修水县",
+    "报送单位须与文件所在的submissions/<单位代号>/文件夹一致，不能替其他单位报送。",
+    "（文件在submissions/wuning/下）\n报送单位: 修水县",
+    "（文件在submissions/xiushui/下）\n报送单位: 修水县",
 )
 define(
     "informant-unknown",
@@ -145,7 +145,7 @@ def required_and_types(item: Item, ctx: Context) -> None:
         if ok and f.shape != "list" and "\n" in str(value).strip():
             ok = False
         if not ok:
-            shape = "列表，如 [市委, 市政府]" if f.shape == "list" else "一行文字"
+            shape = "列表，如[市委, 市政府]" if f.shape == "list" else "一行文字"
             ctx.emit("field-type", item.lines[f.key], f"“{f.key}”应写成{shape}")
 
 
@@ -154,7 +154,7 @@ def enumerations(item: Item, ctx: Context) -> None:
     for key, allowed in (("类别", fields.KINDS), ("紧急程度", fields.URGENCIES)):
         value = text_field(item, key)
         if value and value not in allowed:
-            ctx.emit("invalid-value", item.lines[key], f"{key}“{value}”无效：只能是 {' / '.join(allowed)}")
+            ctx.emit("invalid-value", item.lines[key], f"{key}“{value}”无效：只能是{'/'.join(allowed)}")
 
 
 @check
@@ -171,14 +171,14 @@ def unit(item: Item, ctx: Context) -> None:
             ctx.emit(
                 "unit-lookalike",
                 line,
-                f"报送单位“{names.visible(ref)}”看起来像名册中的“{written}”（{resembled.name}，代号 {resembled.id}），"
+                f"报送单位“{names.visible(ref)}”看起来像名册中的“{written}”（{resembled.name}，代号{resembled.id}），"
                 f"但并不相同：{names.explain(ref)}。请照名册写作“{written}”",
             )
             return
         ctx.emit(
             "unit-unknown",
             line,
-            f"报送单位“{names.visible(ref)}”不在信息网络名册中：请写本单位的代号、名称或别名（见 network.yml）",
+            f"报送单位“{names.visible(ref)}”不在信息网络名册中：请写本单位的代号、名称或别名（见network.yml）",
         )
         return
     if ctx.location and ctx.location.unit_id != unit.id:
@@ -187,7 +187,7 @@ def unit(item: Item, ctx: Context) -> None:
         ctx.emit(
             "unit-folder",
             line,
-            f"报送单位“{ref}”（{unit.name}）与文件夹 submissions/{ctx.location.unit_id}/（{folder_name}）不一致："
+            f"报送单位“{ref}”（{unit.name}）与文件夹submissions/{ctx.location.unit_id}/（{folder_name}）不一致："
             "只能报送本单位的信息，请把文件放到本单位的文件夹，或改正报送单位",
         )
     informant = text_field(item, "信息员")
@@ -209,7 +209,7 @@ def recipients(item: Item, ctx: Context) -> None:
     allowed = ctx.config.recipients
     for value in values:
         if value not in allowed:
-            ctx.emit("recipients", line, f"报送对象“{value}”无效：只能是 {'、'.join(allowed)}")
+            ctx.emit("recipients", line, f"报送对象“{value}”无效：只能是{'、'.join(allowed)}")
     must = ctx.config.emergency_recipient
     if is_emergency(item) and must not in values:
         ctx.emit(
@@ -239,16 +239,14 @@ def references(item: Item, ctx: Context) -> None:
             ctx.emit(
                 "bad-reference",
                 item.lines["续报"],
-                f"续报“{follows}”的写法不对：应写首报的编号，如 xiushui/2026/1112-01",
+                f"续报“{follows}”的写法不对：应写首报的编号，如xiushui/2026/1112-01",
             )
         elif not (ctx.config.root / "submissions" / f"{follows}.md").is_file():
-            ctx.emit(
-                "follows-missing", item.lines["续报"], f"续报所指的首报 submissions/{follows}.md 不存在：请核对编号"
-            )
+            ctx.emit("follows-missing", item.lines["续报"], f"续报所指的首报submissions/{follows}.md不存在：请核对编号")
         elif ctx.location and follows == ctx.location.item_id:
             ctx.emit("bad-reference", item.lines["续报"], "续报不能指向自己：请写首报的编号")
     request = text_field(item, "约稿")
     if request and not _REQUEST.match(request):
         ctx.emit(
-            "bad-reference", item.lines["约稿"], f"约稿编号“{request}”的写法不对：请照抄约稿通知上的编号，如 2026-11-03"
+            "bad-reference", item.lines["约稿"], f"约稿编号“{request}”的写法不对：请照抄约稿通知上的编号，如2026-11-03"
         )

@@ -58,7 +58,7 @@ def secrecy(item: Item, ctx: Context) -> None:
         )
         return
     if level not in fields.CLASSIFICATIONS:
-        ctx.emit("classification", line, f"密级“{level}”无效：只能是 {' / '.join(fields.CLASSIFICATIONS)}")
+        ctx.emit("classification", line, f"密级“{level}”无效：只能是{'/'.join(fields.CLASSIFICATIONS)}")
         return
     term_line = item.lines.get("保密期限", line)
     if level not in fields.CLASSIFIED:
