@@ -77,6 +77,21 @@ def test_committed_checks_the_branchs_commits_only(desk: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("committed", [False, True])
+def test_a_branch_with_no_history_in_common_counts_every_file_as_new(desk: Path, committed: bool) -> None:
+    git(desk, "checkout", "-q", "--orphan", "unit/fresh")
+    path = desk / "submissions/xiushui/2026/1128-03.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ITEM, encoding="utf-8")
+    git(desk, "add", "-A")
+    git(desk, "commit", "-q", "-m", "A desk of its own")
+    done = run_cli("check", *(["--committed"] if committed else []), "--format", "json", cwd=desk)
+    no_traceback(done)
+    report = json.loads(done.stdout)
+    assert report["checked"] >= 1
+    assert "submissions/xiushui/2026/1128-03.md" not in {f["path"] for f in report["findings"]}
+
+
 def test_committed_is_only_for_branch_checks(desk: Path) -> None:
     done = run_cli("check", "--committed", "submissions", cwd=desk)
     assert done.returncode == 2

@@ -18,8 +18,8 @@ from bulletin.names import windows_problem
 from bulletin.read import read_item
 from bulletin.rules import Context, Location, run_checks
 
-if TYPE_CHECKING:  # both bring in GitPython: only imported when git is asked (not for one plain item)
-    from bulletin import identity
+if TYPE_CHECKING:  # imported when git is asked (not for one plain item)
+    from bulletin import git, identity
     from bulletin.receipts import Receipt
 
 SUBMISSIONS = "submissions"
@@ -167,7 +167,12 @@ def _order(f: Finding) -> tuple[str, int, int, str]:
 
 
 def check_changes(
-    config: Config, base: str | None, received_at: dt.datetime, author: str | None = None, committed: bool = False
+    config: Config,
+    base: str | None,
+    received_at: dt.datetime,
+    author: str | None = None,
+    committed: bool = False,
+    checkout: git.Checkout | None = None,
 ) -> CheckResult:
     """Check what the branch adds or changes under submissions/ (deleted files are not items), and
     the branch as a whole: no accepted submission (on `base`) modified, deleted or overwritten, no
@@ -180,7 +185,10 @@ def check_changes(
 
     items: list[Path] = []
     findings: list[Finding] = []
-    changes = identity.branch_changes(config.root, base, committed)  # one diff (and scan for new files), shared
+    from bulletin import git
+
+    checkout = checkout or git.Checkout.of(config.root)  # one, for the changes and for what is accepted
+    changes = identity.branch_changes(config.root, base, committed, checkout)  # one diff (and scan), shared
     for path in sorted(config.root / c.path for c in changes if c.status != "D"):
         rel = shown_path(config, path)
         if rel.startswith(PROTECTED):
@@ -213,7 +221,7 @@ def check_changes(
             )
     result = check_paths(config, items, received_at)
     checked = {shown_path(config, p) for p in items} | {f.path for f in findings}
-    branch = _branch_findings(config, base, author, changes)
+    branch = _branch_findings(config, base, author, changes, checkout)
     # check_file already refuses an added or changed receipt: one finding per file and rule
     seen = {(f.path, f.rule) for f in result.findings}
     branch = [f for f in branch if (f.path, f.rule) not in seen]
@@ -223,11 +231,11 @@ def check_changes(
 
 
 def _branch_findings(
-    config: Config, base: str | None, author: str | None, changes: list[identity.Change]
+    config: Config, base: str | None, author: str | None, changes: list[identity.Change], checkout: git.Checkout
 ) -> list[Finding]:
     from bulletin import codeowners, identity
 
-    accepted = identity.accepted_paths(config.root, base, [c.path for c in changes])
+    accepted = identity.accepted_paths(config.root, base, [c.path for c in changes], checkout)
     if author is None:
         findings = identity.immutability(changes, accepted.__contains__)
     else:

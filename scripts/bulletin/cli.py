@@ -402,7 +402,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         from bulletin.config import CONFIG_NAME, load_config
 
         root = _root(args)
-        ref, read = git.file_reader(root, args.base)
+        checkout = git.Checkout.of(root)  # one for the command: git is asked each thing once
+        ref, read = git.file_reader(root, args.base, checkout)
         try:
             read(CONFIG_NAME)
         except FileNotFoundError:  # the desk is being set up on this branch: nothing older to trust
@@ -412,7 +413,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.author is not None and not args.author.strip():
             raise UsageError("“--author”的账号为空：CI应传入合并请求发起人的账号")
         received_at = _time_option(args.received_at, config.timezone, "--received-at")
-        result = check_changes(config, ref, received_at, author=args.author, committed=args.committed)
+        result = check_changes(
+            config, ref, received_at, author=args.author, committed=args.committed, checkout=checkout
+        )
     print(report.PRINTERS[args.format](result.findings, result.checked))
     if args.summary:
         report.append_summary(args.summary, result.findings, result.checked)

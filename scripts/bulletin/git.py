@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,13 +37,16 @@ class GitFailed(Exception):
     """A git command of `Checkout` did not succeed (what it printed is the message)."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Checkout:
-    """The repository holding the desk at `root`, asked through the git command line."""
+    """The repository holding the desk at `root`, asked through the git command line. Made for one
+    command: what it has been told about commits and files is kept for the command's length."""
 
     root: Path  # the desk
     top: Path  # the repository's work tree
     prefix: str  # the desk's folder within the repository ("" or "folder/")
+    _commits: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _blobs: dict[tuple[str, str], bytes | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, root: Path) -> Checkout:
@@ -60,21 +63,39 @@ class Checkout:
 
     def commit(self, name: str) -> str | None:
         """The commit `name` stands for, or None."""
-        try:
-            return self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}").strip()
-        except GitFailed:
-            return None
+        if name not in self._commits:
+            try:
+                found = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
+                self._commits[name] = found.strip()
+            except GitFailed:
+                self._commits[name] = None
+        return self._commits[name]
 
-    def base(self, base: str | None) -> str:
-        """The branch to compare with: as given, else main, else origin/main (as resolve_base)."""
-        return _pick_base(base, lambda name: self.commit(name) is not None)
+    def base(self, base: str | None) -> tuple[str, str]:
+        """The branch to compare with (as given, else main, else origin/main, as resolve_base) and its commit."""
+        found: dict[str, str] = {}
+
+        def exists(name: str) -> bool:
+            commit = self.commit(name)
+            if commit:
+                found[name] = commit
+            return commit is not None
+
+        name = _pick_base(base, exists)
+        return name, found[name]
 
     def blob(self, commit: str, rel: str) -> bytes:
         """The desk file `rel` as it is at `commit`; FileNotFoundError if it is not there."""
-        try:
-            return bytes(_git(self.top, "cat-file", "blob", f"{commit}:{self.prefix}{rel}", text=False))
-        except GitFailed as exc:
-            raise FileNotFoundError(rel) from exc
+        if (commit, rel) not in self._blobs:
+            try:
+                data = bytes(_git(self.top, "cat-file", "blob", f"{commit}:{self.prefix}{rel}", text=False))
+            except GitFailed:
+                data = None
+            self._blobs[commit, rel] = data
+        found = self._blobs[commit, rel]
+        if found is None:
+            raise FileNotFoundError(rel)
+        return found
 
     def relative(self, path: str) -> str:
         """A repository path as a desk path."""
@@ -123,11 +144,10 @@ def resolve_base(repo: git.Repo, base: str | None) -> str:
     return _pick_base(base, exists)
 
 
-def file_reader(root: Path, ref: str | None) -> tuple[str, Callable[[str], bytes]]:
+def file_reader(root: Path, ref: str | None, checkout: Checkout | None = None) -> tuple[str, Callable[[str], bytes]]:
     """(the resolved ref, a reader of desk files as they are at that ref's commit now)."""
-    checkout = Checkout.of(root)
-    resolved = checkout.base(ref)
-    commit = checkout.commit(resolved) or resolved
+    checkout = checkout or Checkout.of(root)
+    resolved, commit = checkout.base(ref)
     return resolved, lambda name: checkout.blob(commit, name)
 
 

@@ -138,25 +138,29 @@ def _relative(path: str, prefix: str) -> str:
     return posixpath.relpath(path, prefix.rstrip("/")) if prefix else path
 
 
-def branch_changes(root: Path, base: str | None, committed: bool = False) -> list[Change]:
+def branch_changes(
+    root: Path, base: str | None, committed: bool = False, checkout: git.Checkout | None = None
+) -> list[Change]:
     """What the work tree (commits, uncommitted and untracked files) changes against its merge-base
     with `base`; with `committed`, what HEAD's commits change (a clean checkout, as in CI: no work
     tree to compare, which in a large desk means not looking at every file)."""
-    checkout = git.Checkout.of(root)
-    ref = checkout.base(base)
-    head = checkout.commit("HEAD")
-    try:
-        merge_base = checkout.run("merge-base", ref, "HEAD").strip() if head else ""
-    except git.GitFailed:  # nothing in common
-        merge_base = ""
-    if merge_base:
-        # against the work tree: committed, staged and unstaged changes of tracked files
-        against = [merge_base, "HEAD"] if committed else [merge_base]
-        changes = parse_name_status(
-            checkout.run("diff", "--name-status", "--no-renames", "--no-color", "--no-ext-diff", "-z", *against)
-        )
+    checkout = checkout or git.Checkout.of(root)
+    _, ref = checkout.base(base)
+    diff = ["diff", "--name-status", "--no-renames", "--no-color", "--no-ext-diff", "-z"]
+    output: str | None = None
+    if committed:  # what HEAD's commits change since the merge-base (A...B), in one call
+        try:
+            output = checkout.run(*diff, f"{ref}...HEAD")
+        except git.GitFailed:
+            if _merge_base(checkout, ref):  # not for want of a common commit: a real failure
+                raise
+    else:  # against the work tree: committed, staged and unstaged changes of tracked files
+        merge_base = _merge_base(checkout, ref)
+        output = checkout.run(*diff, merge_base) if merge_base else None
+    if output is not None:
+        changes = parse_name_status(output)
     elif committed:  # nothing in common: every committed file is new
-        listing = checkout.run("ls-tree", "-r", "--name-only", "-z", "HEAD") if head else ""
+        listing = checkout.run("ls-tree", "-r", "--name-only", "-z", "HEAD") if checkout.commit("HEAD") else ""
         changes = [Change("A", name) for name in listing.split("\0") if name]
     else:  # nothing in common: every tracked file is new
         changes = [Change("A", name) for name in checkout.run("ls-files", "-z").split("\0") if name]
@@ -166,14 +170,23 @@ def branch_changes(root: Path, base: str | None, committed: bool = False) -> lis
     return sorted({Change(c.status, _relative(c.path, checkout.prefix)) for c in changes})
 
 
+def _merge_base(checkout: git.Checkout, ref: str) -> str | None:
+    try:
+        return checkout.run("merge-base", ref, "HEAD").strip() or None
+    except git.GitFailed:  # nothing in common, or no commit yet
+        return None
+
+
 _LIST_AT_MOST = 1000  # paths named to git ls-tree; more than this and the whole folder is listed
 
 
-def accepted_paths(root: Path, base: str | None, among: Sequence[str] | None = None) -> set[str]:
+def accepted_paths(
+    root: Path, base: str | None, among: Sequence[str] | None = None, checkout: git.Checkout | None = None
+) -> set[str]:
     """Desk-relative paths of the files under submissions/ on `base` (accepted, 采用入库); with
     `among`, only which of those paths are (a branch's few changes need not list 400,000 files)."""
-    checkout = git.Checkout.of(root)
-    ref = checkout.base(base)
+    checkout = checkout or git.Checkout.of(root)
+    _, ref = checkout.base(base)
     prefix = checkout.prefix
     wanted = None if among is None else [p for p in among if p.startswith(SUBMISSIONS)]
     if wanted is not None and not wanted:

@@ -134,17 +134,30 @@ def differences(written: str) -> list[tuple[str, str]]:
         if ch in seen:
             continue
         seen.add(ch)
-        if is_invisible(ch):
-            out.append((ch, "看不见的字符"))
-        elif ch.isspace() and ch not in " \t":
-            out.append((ch, "特殊空格"))
-        elif unicodedata.normalize("NFKC", ch) != ch:
-            out.append((ch, f"全角或兼容字符（应为“{unicodedata.normalize('NFKC', ch)}”）"))
-        elif ch.casefold().translate(_CONFUSABLE) != ch.casefold():
-            out.append((ch, f"形近的外文字母（应为拉丁字母“{ch.casefold().translate(_CONFUSABLE)}”）"))
-        elif simplified(ch) != ch:
-            out.append((ch, f"繁体字（简体为“{simplified(ch)}”）"))
+        what = _difference(ch)
+        if what is not None:
+            out.append((ch, what))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _difference(ch: str) -> str | None:
+    """What is wrong with one character, or None (asked once per character: a registry of a
+    thousand units repeats the same few hundred)."""
+    if is_invisible(ch):
+        return "看不见的字符"
+    if ch.isspace() and ch not in " \t":
+        return "特殊空格"
+    normal = unicodedata.normalize("NFKC", ch)
+    if normal != ch:
+        return f"全角或兼容字符（应为“{normal}”）"
+    latin = ch.casefold().translate(_CONFUSABLE)
+    if latin != ch.casefold():
+        return f"形近的外文字母（应为拉丁字母“{latin}”）"
+    simple = simplified(ch)
+    if simple != ch:
+        return f"繁体字（简体为“{simple}”）"
+    return None
 
 
 def explain(written: str) -> str:
