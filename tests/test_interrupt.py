@@ -166,6 +166,29 @@ def assert_interrupted(done: subprocess.CompletedProcess[str], alone: bool = Tru
     assert lines[-1].startswith("bulletin：已中断") and sum("已中断" in line for line in lines) == 1, done.stderr
 
 
+@pytest.mark.parametrize("delay", [0.0, 0.02, 0.05, 0.1, 0.15, 0.25])
+def test_ctrl_c_while_the_command_is_still_starting_is_one_line(delay: float, tmp_path: Path) -> None:
+    """Ctrl-C during the first tenths of a second, while the modules are imported: the same one
+    line and 130 (or, when the command was quicker, its own result), never a traceback."""
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("bulletin")), "rules", "--format", "md"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    if done.returncode == -signal.SIGINT:  # before Python itself had started: killed, silent
+        assert done.stderr == ""
+    elif done.returncode == 0:  # finished before the signal came
+        assert_clean_exit(done)
+    else:
+        assert_interrupted(done)
+
+
 def assert_not_items(desk: Path, leftovers: list[str]) -> None:
     """A leftover temporary file is never read as an item: not by `bulletin check FOLDER`, and
     `bulletin check` on the branch names it only as a stray file to delete."""

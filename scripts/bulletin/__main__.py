@@ -1,3 +1,3 @@
-from bulletin.cli import main
+from bulletin.entry import main
 
 raise SystemExit(main())

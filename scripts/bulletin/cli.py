@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from bulletin import __version__, report
+from bulletin import __version__, entry, report
 from bulletin.errors import BulletinError, UsageError
 from bulletin.model import Config
 
@@ -778,14 +778,10 @@ COMMANDS = {
 
 
 def _interrupted(argv: Sequence[str] | None) -> int:
-    """Ctrl-C: every write is atomic (bulletin.atomic), so nothing is left half-written."""
-    if argv is None:  # run as the command: a second Ctrl-C (e.g. while PDF threads finish) must not print a traceback
-        import contextlib
-        import signal
-
-        with contextlib.suppress(ValueError):  # not the main thread
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-    print("bulletin：已中断，未写完的修改已丢弃，不会留下写了一半的文件", file=sys.stderr)
+    """Ctrl-C: one line, exit status 130 (see bulletin.entry)."""
+    if argv is None:  # run as the command
+        return entry.interrupted()
+    print(entry.INTERRUPTED, file=sys.stderr)
     return 130
 
 

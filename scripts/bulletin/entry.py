@@ -1,0 +1,29 @@
+"""The `bulletin` command's entry point. It imports nothing heavy itself, so that Ctrl-C is met
+with one line and exit status 130 from the first moment, also while the desk's modules are still
+being imported (a few tenths of a second, in which `cli.main` cannot yet catch anything)."""
+
+from __future__ import annotations
+
+import sys
+
+INTERRUPTED = "bulletin：已中断，未写完的修改已丢弃，不会留下写了一半的文件"
+
+
+def interrupted() -> int:
+    """Ctrl-C: every write is atomic (bulletin.atomic), so nothing is left half-written. A second
+    Ctrl-C (e.g. while PDF threads finish) is ignored, so no traceback follows the line."""
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print(INTERRUPTED, file=sys.stderr)
+    return 130
+
+
+def main() -> int:
+    try:
+        from bulletin import cli
+    except KeyboardInterrupt:
+        return interrupted()
+    return cli.main()
