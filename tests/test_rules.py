@@ -29,7 +29,7 @@ from bulletin.config import load_config
 from bulletin.fix import FixRefused, FixResult, fix_file
 from bulletin.model import Config, Finding, Item, Severity
 from bulletin.new import Draft, render
-from bulletin.read import parse_item
+from bulletin.read import FINDINGS_PER_RULE, parse_item
 from bulletin.rules import RULES
 from bulletin.rules import body as body_rules
 from bulletin.timing import parse_time
@@ -1083,6 +1083,14 @@ def test_corrector_leaves_inline_code_and_link_urls_alone() -> None:
 )
 def test_corrector_produces_the_standard_form_in_one_call(wrong: str, right: str) -> None:
     assert correct_line(wrong) == right
+
+
+def test_typography_findings_are_capped_per_rule_with_one_line_for_the_rest(check_text: CheckText) -> None:
+    body = "\n\n".join(f"第{n}段,项目推进顺利." for n in range(1, 41))  # 80 half-width marks, 40 lines
+    found = only(check_text(item_text(body)), "halfwidth-punct")
+    assert len(found) == FINDINGS_PER_RULE + 1
+    assert found[-1].message.startswith("从这一行起还有更多同样的问题") and "bulletin fix" in found[-1].message
+    assert all("应为全角" in f.message for f in found[:-1])
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bulletin import typography
 from bulletin.model import Item
 from bulletin.model import Severity as S
-from bulletin.rules import Context, check, define
+from bulletin.read import FINDINGS_PER_RULE
+from bulletin.rules import RULES, Context, check, define
 
 define(
     "halfwidth-punct",
@@ -50,5 +51,14 @@ define(
 
 @check
 def body_typography(item: Item, ctx: Context) -> None:
+    counts: dict[str, int] = {}
     for problem in typography.problems(item.body):
-        ctx.emit(problem.rule, item.body_line + problem.line - 1, problem.message)
+        # at most FINDINGS_PER_RULE of each rule, then one line for the rest: a text full of
+        # half-width punctuation must not flood the report (`bulletin fix` corrects them all)
+        counts[problem.rule] = counts.get(problem.rule, 0) + 1
+        line = item.body_line + problem.line - 1
+        if counts[problem.rule] <= FINDINGS_PER_RULE:
+            ctx.emit(problem.rule, line, problem.message)
+        elif counts[problem.rule] == FINDINGS_PER_RULE + 1:
+            fixable = "（可运行“bulletin fix”自动改正）" if RULES[problem.rule].fixable else ""
+            ctx.emit(problem.rule, line, f"从这一行起还有更多同样的问题，不再逐一列出：请全部改正{fixable}")
