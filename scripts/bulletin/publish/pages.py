@@ -684,7 +684,7 @@ def unit_page(
         rows.append(("分管领导", md(unit.leader)))
     informants = "、".join(md(i.name) for i in unit.informants) or "尚未落实信息员"
     rows.append(("信息员", informants))
-    rows.append(("报送/采用", f"{len(subs)}条/ {_adopted(desk, subs)}条"))
+    rows.append(("报送/采用", f"{len(subs)}条/{_adopted(desk, subs)}条"))
     out = [*_front_matter(unit.name), f"# {md(unit.name)}", "", "| 项目 | 内容 |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     # a raw heading, for the attribute: mkdocs-material leaves the section it opens out of the search index
