@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -134,6 +135,49 @@ def test_a_replaced_pdf_and_a_pdf_beyond_the_audience_are_found(published: Path,
     ]
     messages = " ".join(str(f["message"]) for f in findings)
     assert "与发布时记录的不同" in messages and "不属于读者范围" in messages and "来历不明" in messages
+
+
+def _keep_records(site: Path, kept: Path) -> None:
+    """What the publish workflow saves as its artifact: every pdf/manifest.json, in its folder."""
+    for manifest in site.rglob("pdf/manifest.json"):
+        target = kept / manifest.relative_to(site)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(manifest, target)
+
+
+def test_a_pdf_swapped_together_with_its_record_is_found_only_against_the_kept_record(
+    published: Path, tmp_path: Path
+) -> None:
+    site, kept = tmp_path / "site", tmp_path / "publication-record"
+    shutil.copytree(published / "site", site)
+    _keep_records(site, kept)
+    assert verify(published, "--site", str(site), "--record", str(kept)) == (0, [])
+    # who can write the web root replaces a PDF and rewrites its hash in the site's record
+    pdf = site / "counties/pdf/huiyao/2026/003.pdf"
+    with open(pdf, "ab") as f:
+        f.write(b"%tampered\n")
+    manifest = site / "counties/pdf/manifest.json"
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    for entry in record["pdfs"]:
+        if entry["pdf"] == "pdf/huiyao/2026/003.pdf":
+            entry["pdf_sha256"] = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert verify(published, "--site", str(site)) == (0, [])  # the site alone cannot tell
+    code, findings = verify(published, "--site", str(site), "--record", str(kept))
+    assert code == 1
+    assert rules(findings) == [
+        ("verify-pdf", "counties/pdf/huiyao/2026/003.pdf"),
+        ("verify-pdf", "counties/pdf/manifest.json"),
+    ]
+    # a whole audience's site taken down is found as well
+    shutil.rmtree(site / "departments")
+    code, findings = verify(published, "--site", str(site), "--record", str(kept))
+    assert ("verify-pdf", "departments/pdf/manifest.json") in rules(findings)
+
+
+def test_record_is_only_with_a_site(published: Path) -> None:
+    done = run_cli("verify", "--record", "site", cwd=published)
+    assert done.returncode == 2 and "“--record”须与“--site”一起用" in done.stderr
 
 
 def test_a_site_not_rebuilt_after_a_correction_is_found(published: Path) -> None:

@@ -317,6 +317,12 @@ def _parser() -> _Parser:
     )
     p.add_argument("--base", metavar="分支", help="核查哪个分支（默认main，其次origin/main）")
     p.add_argument("--site", metavar="目录", type=Path, help="同时核查这个已发布的站点（“bulletin build”的输出）")
+    p.add_argument(
+        "--record",
+        metavar="目录",
+        type=Path,
+        help="发布时另存的发布记录（发布工作流的制品publication-record）：站点上的记录须与它相同，并以它为准核查",
+    )
     p.add_argument("--format", choices=sorted(report.PRINTERS), default="text", help="输出格式：text、json或github")
 
     p = sub.add_parser(
@@ -669,7 +675,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.site is not None and not args.site.is_dir():
         raise UsageError(f"找不到站点目录{args.site}：请先用“bulletin build”构建，或指向网站服务器上的站点目录")
-    findings, checked = verify(config, args.base, args.site)
+    if args.record is not None and (args.site is None or not args.record.is_dir()):
+        raise UsageError("“--record”须与“--site”一起用，并指向另存的发布记录目录（解压后的制品publication-record）")
+    findings, checked = verify(config, args.base, args.site, args.record)
     print(report.PRINTERS[args.format](findings, checked))
     return EXIT_FINDINGS if findings else EXIT_OK
 

@@ -171,8 +171,11 @@ def receipt_findings(config: Config, ref: str) -> list[Finding]:
     return out
 
 
-def site_findings(config: Config, site: Path) -> list[Finding]:
-    """Every pdf/manifest.json under `site` (one per audience and year volume) against its PDFs and the desk."""
+def site_findings(config: Config, site: Path, kept: Path | None = None) -> list[Finding]:
+    """Every pdf/manifest.json under `site` (one per audience and year volume) against its PDFs and
+    the desk. With `kept` (the copy of the publication records saved when publishing, in the same
+    folders as on the site), each record must be the kept one, and the kept one is believed: who can
+    rewrite the web root can rewrite its records too, not the copy kept elsewhere."""
     from bulletin.publish.audience import scope_for
     from bulletin.publish.pdfsite import MANIFEST, expected_pdfs, sha256_of
 
@@ -182,10 +185,32 @@ def site_findings(config: Config, site: Path) -> list[Finding]:
             _error(str(site), "verify-pdf", f"站点中找不到pdf/{MANIFEST}（发布记录）：请用“bulletin build”构建站点")
         ]
     out: list[Finding] = []
+    if kept is not None:
+        on_site = {m.relative_to(site).as_posix() for m in manifests}
+        for copy in sorted(kept.rglob(f"pdf/{MANIFEST}")):
+            rel = copy.relative_to(kept).as_posix()
+            if rel not in on_site:
+                out.append(
+                    _error(
+                        rel, "verify-pdf", "另存的发布记录在站点上没有对应的一份（整卷被撤下或移走）：请核查网站服务器"
+                    )
+                )
     for manifest in manifests:
         shown = manifest.relative_to(site).as_posix()
+        source = manifest
+        if kept is not None:
+            source = kept / shown
+            if not source.is_file():
+                out.append(
+                    _error(shown, "verify-pdf", "另存的发布记录中没有这一份：它不是发布时写下的，请核查网站服务器")
+                )
+                continue
+            if source.read_bytes() != manifest.read_bytes():
+                out.append(
+                    _error(shown, "verify-pdf", "站点上的发布记录与另存的一份不同（被改动）：以下按另存的一份核查")
+                )
         try:
-            record = json.loads(manifest.read_text(encoding="utf-8"))
+            record = json.loads(source.read_text(encoding="utf-8"))
             entries = {e["pdf"]: e for e in record["pdfs"]}
             audience = record.get("audience") or "all"
             year = record.get("year")
@@ -230,7 +255,9 @@ def site_findings(config: Config, site: Path) -> list[Finding]:
     return out
 
 
-def verify(config: Config, ref: str | None = None, site: Path | None = None) -> tuple[list[Finding], int]:
+def verify(
+    config: Config, ref: str | None = None, site: Path | None = None, kept: Path | None = None
+) -> tuple[list[Finding], int]:
     """(findings, how many things were checked)."""
     repo = git.open_repo(config.root)
     resolved = git.resolve_base(repo, ref)
@@ -239,5 +266,5 @@ def verify(config: Config, ref: str | None = None, site: Path | None = None) -> 
         git.paths_at(config.root, resolved, "issues")
     )
     if site is not None:
-        findings += site_findings(config, site)
+        findings += site_findings(config, site, kept)
     return sorted(findings), checked
