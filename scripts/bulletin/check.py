@@ -181,12 +181,10 @@ def check_changes(
     With `committed`, only what the branch's commits change (CI's clean checkout), without
     comparing the work tree.
     """
-    from bulletin import identity
+    from bulletin import git, identity
 
     items: list[Path] = []
     findings: list[Finding] = []
-    from bulletin import git
-
     checkout = checkout or git.Checkout.of(config.root)  # one, for the changes and for what is accepted
     changes = identity.branch_changes(config.root, base, committed, checkout)  # one diff (and scan), shared
     for path in sorted(config.root / c.path for c in changes if c.status != "D"):
