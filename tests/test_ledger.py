@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from bulletin import scoring
 from bulletin.config import load_config
-from bulletin.ledger import build_ledger
+from bulletin.ledger import Ledger, Life, build_ledger
 from desk_helpers import git, make_desk, run_cli
 
 HEAD = """---
@@ -291,6 +292,25 @@ def test_the_same_history_gives_the_same_ledger(month: Path) -> None:
     second = run_cli("ledger", "--format", "json", cwd=month)
     assert first.returncode == 0 and first.stdout == second.stdout
     assert len(json.loads(first.stdout)) == 7
+
+
+def test_the_ledger_is_written_as_json_dumps_would_write_it_whole(month: Path) -> None:
+    """write_json streams one life at a time; the text is exactly that of the whole list dumped at once."""
+    ledger = build_ledger(load_config(month))
+    assert len(ledger.lives) > 5
+
+    def whole(lives: list[Life]) -> str:
+        return json.dumps(
+            [asdict(life) for life in lives],
+            ensure_ascii=False,
+            indent=1,
+            default=lambda v: v.isoformat(),
+            sort_keys=True,
+        )
+
+    assert ledger.to_json() == whole(ledger.lives)
+    assert Ledger([]).to_json() == whole([]) == "[]"
+    assert Ledger(ledger.lives[:1]).to_json() == whole(ledger.lives[:1])
 
 
 def test_scores_and_ranks_match_the_hand_count(month: Path) -> None:

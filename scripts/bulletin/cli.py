@@ -592,7 +592,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
     ledger = build_ledger(_config(args), args.ref)
     if args.format == "json":
-        print(ledger.to_json())
+        ledger.write_json(sys.stdout)
+        print()
         return EXIT_OK
     from bulletin.timing import format_time
 

@@ -8,9 +8,10 @@ issues (综合 or not), adopted above, leaders' instructions (批示).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from bulletin import git as gitio
 from bulletin.assemble import load_issues
@@ -59,14 +60,27 @@ class Ledger:
     fields: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> str:
-        def default(value: Any) -> Any:
-            if isinstance(value, (dt.datetime, dt.date)):
-                return value.isoformat()
-            raise TypeError(type(value))
+        out = io.StringIO()
+        self.write_json(out)
+        return out.getvalue()
 
-        return json.dumps(
-            [asdict(life) for life in self.lives], ensure_ascii=False, indent=1, default=default, sort_keys=True
-        )
+    def write_json(self, out: TextIO) -> None:
+        """The ledger as JSON (a list of lives, as json.dumps(..., indent=1) would write it), one
+        life at a time: a ten-year archive's ledger is never held whole as dicts or as one string."""
+        if not self.lives:
+            out.write("[]")
+            return
+        out.write("[\n")
+        for n, life in enumerate(self.lives):
+            text = json.dumps(asdict(life), ensure_ascii=False, indent=1, default=_json_value, sort_keys=True)
+            out.write((",\n " if n else " ") + text.replace("\n", "\n "))
+        out.write("\n]")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    raise TypeError(type(value))
 
 
 @dataclass
@@ -87,8 +101,8 @@ def gather(config: Config, ref: str = "HEAD") -> Sources:
     for path in sorted(base.glob("*/*/*.md")) if base.is_dir() else []:
         rel = path.relative_to(config.root).as_posix()
         item, _ = read_item(path, rel, config.limits.file_max_bytes)
-        if item.front_matter_ok:
-            items[rel[len(SUBMISSIONS) + 1 : -3]] = item
+        if item.front_matter_ok:  # only the front matter is kept: a ten-year archive's texts are gigabytes
+            items[rel[len(SUBMISSIONS) + 1 : -3]] = Item(rel, path, "", item.fields, front_matter_ok=True)
     issues, _ = load_issues(config)
     records, _ = load_records(config)
     try:
