@@ -55,7 +55,7 @@ define install_missing
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
 	    echo "缺少系统软件：$$missing"; \
-	    echo "请以 root 运行 make，或让管理员执行：apt-get install$$missing"; \
+	    echo "请以root运行make，或让管理员执行：apt-get install$$missing"; \
 	    exit 1; \
 	  fi; \
 	fi
@@ -79,20 +79,20 @@ sysdeps-bench:
 
 $(FANDOL):
 	@command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 || { \
-	  echo "提取仿宋字体需要 apt-get 和 dpkg-deb（Debian 或 Ubuntu）；也可以手动把 FandolFang-Regular.otf 放进 $(FONT_DIR)/"; exit 1; }
+	  echo "提取仿宋字体需要apt-get和dpkg-deb（Debian或Ubuntu）；也可以手动把FandolFang-Regular.otf放进$(FONT_DIR)/"; exit 1; }
 	@rm -rf $(FONT_DIR)/.download && mkdir -p $(FONT_DIR)/.download
-	@echo "下载 $(FANDOL_PACKAGE)（约 50 MB），只提取其中的 FandolFang 仿宋字体到 $(FONT_DIR)/，不安装 TeX"
+	@echo "下载$(FANDOL_PACKAGE)（约50 MB），只提取其中的FandolFang仿宋字体到$(FONT_DIR)/，不安装TeX"
 	@cd $(FONT_DIR)/.download && { apt-get download -qq -o APT::Sandbox::User=root $(FANDOL_PACKAGE) 2>/dev/null || { \
 	  [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get download -qq -o APT::Sandbox::User=root $(FANDOL_PACKAGE); }; } || { \
 	  rm -rf $(FONT_DIR)/.download; \
-	  echo "下载 $(FANDOL_PACKAGE) 失败：请检查软件源（必要时以 root 运行 apt-get update）后重试"; exit 1; }
+	  echo "下载$(FANDOL_PACKAGE)失败：请检查软件源（必要时以root运行“apt-get update”）后重试"; exit 1; }
 	@dpkg-deb -x $(FONT_DIR)/.download/$(FANDOL_PACKAGE)_*.deb $(FONT_DIR)/.download/tree
 	@cp $(FONT_DIR)/.download/tree/$(FANDOL_IN_PACKAGE)/FandolFang-*.otf $(FONT_DIR)/
 	@rm -rf $(FONT_DIR)/.download
 	@echo "已提取：$$(ls $(FONT_DIR)/FandolFang-*.otf | tr '\n' ' ')"
 
 $(VENV)/.installed: pyproject.toml | sysdeps
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更新版本（当前：$$($(PYTHON) --version)）"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要Python 3.11或更新版本（当前：$$($(PYTHON) --version)）"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
