@@ -29,7 +29,7 @@ import secrets
 import signal
 import stat
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +98,20 @@ def create_file(
 ) -> Path:
     """Create `path` atomically, only if no file has that name (NameTaken otherwise)."""
     return write_files([Write(Path(path), data, True, mode)], within=within, shown=shown)[0]
+
+
+def create_first_free(paths: Iterable[Path], data: bytes, *, within: Path) -> Path | None:
+    """Create the first of `paths` (numbered names, in order) that is free: one that exists, or is
+    taken meanwhile by another writer, passes to the next. None when every one is taken."""
+    for path in paths:
+        if os.path.lexists(path):
+            continue
+        try:
+            create_file(path, data, within=within, shown=path.relative_to(within).as_posix())
+        except NameTaken:
+            continue
+        return path
+    return None
 
 
 def write_files(writes: Sequence[Write], *, within: Path | None = None, shown: str | None = None) -> list[Path]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import fields
-from bulletin.atomic import NameTaken, create_file
+from bulletin.atomic import create_first_free
 from bulletin.errors import UsageError
 from bulletin.fields import PLACEHOLDER
 from bulletin.model import Config, Unit
@@ -119,16 +118,11 @@ def create(config: Config, draft: Draft, today: dt.datetime) -> Path:
         except TimeFormatError as exc:
             raise UsageError(f"发生时间：{exc}") from exc
     data = render(draft, config).encode("utf-8")
-    for path in _candidates(config, draft.unit.id, when):
-        if os.path.lexists(path):
-            continue
-        try:
-            # whole or not at all, and never over a file that appeared meanwhile: then the next number
-            create_file(path, data, within=config.root, shown=path.relative_to(config.root).as_posix())
-        except NameTaken:
-            continue
-        return path
-    raise _full(config, draft.unit.id, when)
+    # whole or not at all, and never over a file that appeared meanwhile: then the next number
+    path = create_first_free(_candidates(config, draft.unit.id, when), data, within=config.root)
+    if path is None:
+        raise _full(config, draft.unit.id, when)
+    return path
 
 
 def _validate(config: Config, d: Draft) -> None:

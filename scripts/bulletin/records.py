@@ -16,11 +16,10 @@ One small file each, `records/<year>/<name>.md`, written by `bulletin record …
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.atomic import NameTaken, create_file
+from bulletin.atomic import create_first_free
 from bulletin.errors import UsageError
 from bulletin.model import Config, Finding, Severity
 from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, read_bounded, split_front_matter
@@ -125,15 +124,10 @@ def write_record(config: Config, record: Record) -> Path:
         lines.append(f"刊物: {record.publication}")
     lines += ["---", "", record.text, ""]
     data = "\n".join(lines).encode("utf-8")
-    for n in range(1, 1000):
-        path = folder / f"{record.date:%m%d}-{tag}-{n:02d}.md"
-        if os.path.lexists(path):
-            continue
-        try:
-            # whole or not at all, never over another record (one written meanwhile: the next number)
-            create_file(path, data, within=config.root, shown=path.relative_to(config.root).as_posix())
-        except NameTaken:
-            continue
+    # whole or not at all, never over another record (one written meanwhile: the next number)
+    names = (folder / f"{record.date:%m%d}-{tag}-{n:02d}.md" for n in range(1, 1000))
+    path = create_first_free(names, data, within=config.root)
+    if path is not None:
         return path
     raise UsageError(
         f"{folder.relative_to(config.root).as_posix()}下{record.date:%m月%d日}的登记已有999条：请检查是否重复登记"
