@@ -54,8 +54,7 @@ class Checkout:
             top = _git(Path(root), "rev-parse", "--show-toplevel").rstrip("\n")
         except GitFailed as exc:
             raise _not_a_repository(root) from exc
-        prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
-        return cls(Path(root), Path(top), "" if prefix in ("", ".") else prefix + "/")
+        return cls(Path(root), Path(top), _prefix(Path(top), Path(root)))
 
     def run(self, *args: str) -> str:
         """git's output (run at the top of the work tree, as GitPython runs it); GitFailed if it fails."""
@@ -73,16 +72,8 @@ class Checkout:
 
     def base(self, base: str | None) -> tuple[str, str]:
         """The branch to compare with (as given, else main, else origin/main, as resolve_base) and its commit."""
-        found: dict[str, str] = {}
-
-        def exists(name: str) -> bool:
-            commit = self.commit(name)
-            if commit:
-                found[name] = commit
-            return commit is not None
-
-        name = _pick_base(base, exists)
-        return name, found[name]
+        name = _pick_base(base, lambda candidate: self.commit(candidate) is not None)
+        return name, str(self.commit(name))  # kept from the question just asked
 
     def blob(self, commit: str, rel: str) -> bytes:
         """The desk file `rel` as it is at `commit`; FileNotFoundError if it is not there."""
@@ -96,10 +87,6 @@ class Checkout:
         if found is None:
             raise FileNotFoundError(rel)
         return found
-
-    def relative(self, path: str) -> str:
-        """A repository path as a desk path."""
-        return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
 
 
 def _git(cwd: Path, *args: str, text: bool = True) -> Any:
@@ -125,8 +112,11 @@ def _pick_base(base: str | None, exists: Callable[[str], bool]) -> str:
 
 def desk_prefix(repo: git.Repo, root: Path) -> str:
     """The desk's folder within the repository, as a path prefix ("" when the desk is the repository)."""
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = Path(root).resolve().relative_to(top).as_posix()
+    return _prefix(Path(repo.working_tree_dir or root), Path(root))
+
+
+def _prefix(top: Path, root: Path) -> str:
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
     return "" if prefix in ("", ".") else prefix + "/"
 
 
