@@ -336,7 +336,7 @@ def test_the_notice_ranks_commends_and_names_every_case(month: Path) -> None:
     text = (month / "issues/tongbao/2026/001.md").read_text(encoding="utf-8")
     assert "全市4个单位共报送信息7条，被市委办公室刊物采用4条，被上级采用1次，获领导批示1次" in text
     assert "对修水县、柴桑区予以通报表扬" in text
-    cases = text[text.index("## 四、迟报、漏报、瞒报情况") :]
+    cases = text[text.index("## 四、迟报、漏报、瞒报和约稿情况") :]
     assert "武宁县：迟报" in cases and "迟报1小时" in cases
     assert "湖口县：瞒报" in cases and "有意拖延" in cases
     assert "德安县：漏报" in cases

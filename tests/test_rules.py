@@ -788,13 +788,20 @@ def test_township_may_not_report_in_its_county_folder(check_text: CheckText) -> 
 # ---------------------------------------------------------------- times and deadlines
 
 
-@pytest.mark.parametrize(
-    "written", ["2026-11-28 08:30", "2026-11-28T08:30:00+08:00", "2026年11月28日8时30分", "2026-11-28T00:30:00Z"]
-)
+@pytest.mark.parametrize("written", ["2026-11-28 08:30", "2026-11-28T08:30:00+08:00", "2026年11月28日8时30分"])
 def test_time_formats_are_accepted_and_read_as_the_same_moment(check_text: CheckText, written: str) -> None:
     assert check_text(emergency_text(发生时间=written), received=at(10, 29)) == []
     [late] = only(check_text(emergency_text(发生时间=written), received=at(10, 31)), "late")
     assert "2026年11月28日08:30" in late.message
+
+
+@pytest.mark.parametrize("written", ["2026-12-01T08:00:00+05:00", "2026-11-28T00:30:00Z", "2026-11-28T08:30:00-03:00"])
+def test_a_foreign_offset_is_refused_not_read_as_another_beijing_time(check_text: CheckText, written: str) -> None:
+    """Finding 12.7: +05:00 was read as 11:00 Beijing time without a word, moving the limit."""
+    findings = check_text(emergency_text(发生时间=written), received=at(10, 31))
+    [bad] = only(findings, "time-format")
+    assert "时区" in bad.message and "+08:00" in bad.message and bad.line is not None
+    assert "late" not in rules_of(findings)  # nothing is judged on a time the desk does not accept
 
 
 def test_time_without_offset_is_beijing_time() -> None:

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from bulletin.config import load_config
+from bulletin.duty import LATE, MISSED, NOT_ANSWERED, CallCase, Case
 from bulletin.events import Call
 from bulletin.health import NO_INFORMANT, HealthProblem
 from bulletin.model import Config, Issue, IssueItem
-from bulletin.overdue import LATE, MISSED, NOT_ANSWERED, CallCase, Case
 from bulletin.publish.discipline import record_pages
 from bulletin.publish.pages import Desk, Page, Submission, chunk_src, chunks, generate
 from bulletin.timing import BEIJING

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from bulletin import __version__, entry, report
 from bulletin.errors import BulletinError, UsageError
@@ -186,7 +186,8 @@ def _parser() -> _Parser:
         description="从提交历史、接报记录、刊物和登记的批示、上级采用推出每条信息的经历。同一历史总得出同样的台账。",
     )
     p.add_argument("--format", choices=["text", "json"], default="text", help="text（默认）或json")
-    p.add_argument("--ref", metavar="分支", default="HEAD", help="以哪个分支的历史为准（默认当前分支）")
+    p.add_argument("--ref", metavar="分支", help="读哪个分支上的信息、以它的历史为准（默认工作区和当前分支）")
+    p.add_argument("--now", metavar="时间", help="按哪个时刻判断迟报、漏报，如2026-11-30 18:00（默认现在）")
 
     p = sub.add_parser(
         "stats",
@@ -195,6 +196,9 @@ def _parser() -> _Parser:
     )
     p.add_argument("--period", metavar="时段", required=True, help="2026-11（月）、2026-Q4（季度）或2026（年）")
     p.add_argument("--format", choices=["text", "json", "md"], default="text", help="text（默认）、json或md")
+    p.add_argument(
+        "--now", metavar="时间", help="按哪个时刻统计，如2026-11-30 18:00（默认时段结束时，时段未结束则为现在）"
+    )
 
     p = sub.add_parser(
         "notice",
@@ -204,6 +208,10 @@ def _parser() -> _Parser:
     )
     p.add_argument("--period", metavar="时段", required=True, help="2026-11（月）、2026-Q4（季度）或2026（年）")
     p.add_argument("--date", metavar="日期", help="通报日期（默认今天）")
+    p.add_argument(
+        "--now", metavar="时间", help="按哪个时刻统计，如2026-11-30 18:00（默认时段结束时，时段未结束则为现在）"
+    )
+    p.add_argument("--revision", action="store_true", help="这一时段已有通报时，起草新的一期作为修订稿代替它")
 
     p = sub.add_parser(
         "record",
@@ -589,23 +597,24 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_ledger(args: argparse.Namespace) -> int:
     from bulletin.ledger import build_ledger
+    from bulletin.timing import format_duration, format_time
 
-    ledger = build_ledger(_config(args), args.ref)
+    config = _config(args)
+    ledger = build_ledger(config, args.ref, _time_option(args.now, config.timezone, "--now"))
     if args.format == "json":
         ledger.write_json(sys.stdout)
         print()
         return EXIT_OK
-    from bulletin.timing import format_time
-
     for life in ledger.lives:
-        received = format_time(life.received_at) if life.received_at else "无接报记录"
-        if life.received_by == "commit":
+        received = format_time(life.received_at, config.timezone) if life.received_at else "无接报记录"
+        if life.received_by == "git":
             received += "（入库时间，无接报记录）"
-        late = f"，迟报{life.late_minutes}分钟" if life.late_minutes else ""
+        late = ""
+        if life.late_minutes:
+            kind = next((k for k in life.cases if k in ("迟报", "续报逾期", "约稿逾期")), "迟报")
+            late = f"，{kind}{format_duration(dt.timedelta(minutes=life.late_minutes))}"
         late += f"，退改{life.sent_back}次" if life.sent_back else ""
-        adopted = "、".join(a.issue + ("（综合）" if a.composite else "") for a in life.adoptions) or (
-            "待编" if life.accepted_at else "未采用"
-        )
+        adopted = "、".join(a.issue + ("（综合）" if a.composite else "") for a in life.adoptions) or life.state
         extra = "".join(f"，{r.level}级采用" for r in life.upper) + "".join(
             f"，{r.by}（{r.level}）批示" for r in life.instructions
         )
@@ -613,14 +622,24 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _period_now(args: argparse.Namespace, config: Config, period: Any) -> dt.datetime:
+    """--now, else the end of the period (or now, while the period runs): the same figures on every run."""
+    from bulletin.timing import now
+
+    if args.now:
+        return _time_option(args.now, config.timezone, "--now")
+    return min(now(), period.end_moment(config.timezone))
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from bulletin import scoring
-    from bulletin.ledger import build_ledger
+    from bulletin.ledger import derive
+    from bulletin.snapshot import read_desk
 
     config = _config(args)
     period = scoring.parse_period(args.period)
-    ledger = build_ledger(config)
-    rows = scoring.stats(config, ledger, scoring.all_cases(config, ledger), period, scoring.load_table(config.root))
+    snap = read_desk(config, _period_now(args, config, period))
+    rows = scoring.stats(config, derive(snap), snap.cases, period, scoring.load_table(config.root))
     printer = {"text": scoring.stats_text, "json": scoring.stats_json, "md": scoring.stats_markdown}[args.format]
     print(printer(period, rows))
     return EXIT_OK
@@ -628,7 +647,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_notice(args: argparse.Namespace) -> int:
     from bulletin import notice, scoring
-    from bulletin.ledger import build_ledger
+    from bulletin.ledger import derive
+    from bulletin.snapshot import read_desk
     from bulletin.timing import now
 
     config = _config(args)
@@ -637,10 +657,10 @@ def cmd_notice(args: argparse.Namespace) -> int:
         day = dt.date.fromisoformat(args.date) if args.date else now().date()
     except ValueError as exc:
         raise UsageError(f"--date“{args.date}”应写成2026-11-28") from exc
-    ledger = build_ledger(config)
-    cases = scoring.all_cases(config, ledger)
-    rows = scoring.stats(config, ledger, cases, period, scoring.load_table(config.root))
-    draft = notice.build_notice(config, ledger, rows, cases, period, day, scoring.health_lines(config, day))
+    snap = read_desk(config, _period_now(args, config, period))
+    rows = scoring.stats(config, derive(snap), snap.cases, period, scoring.load_table(config.root))
+    health = scoring.health_lines(config, snap, day)
+    draft = notice.build_notice(config, snap, rows, period, day, health, revision=args.revision)
     rel = notice.write_notice(config, draft)
     print(f"已起草{rel}：请核对后填写签发人，按刊物流程提交；合并后站点和PDF自动生成")
     return EXIT_OK
@@ -736,30 +756,37 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 def cmd_overdue(args: argparse.Namespace) -> int:
     from bulletin import overdue
-    from bulletin.events import load_records
+    from bulletin.snapshot import read_desk
 
     config = _config(args)
     moment = _time_option(args.now, config.timezone, "--now")
-    records = load_records(config)
-    for problem in records.findings:
+    snap = read_desk(config, moment, args.base)
+    for problem in snap.findings:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
         print(f"{where}: {problem.severity.label} {problem.message}（此条登记未参与检查）", file=sys.stderr)
-    subs = overdue.load_submitted(config)
-    receipts = overdue.receipt_times(config, subs, args.base)
-    found = overdue.cases(config, records.events, subs, receipts, moment)
-    waiting = overdue.awaiting(config, records.events, subs, receipts, moment)
-    calls = overdue.call_cases(config, records.calls, subs, receipts, moment) if args.all else []
-    print(overdue.RENDERERS[args.format](config, moment, found, waiting, args.all, calls))
-    return EXIT_FINDINGS if overdue.open_cases(found) else EXIT_OK
+    found = snap.cases if args.all else [c for c in snap.cases if c.call is None]
+    print(
+        overdue.RENDERERS[args.format](
+            config,
+            moment,
+            found,
+            snap.awaiting,
+            args.all,
+            snap.call_answers if args.all else [],
+            overdue.pending_reports(snap),
+        )
+    )
+    return EXIT_FINDINGS if overdue.open_cases(snap.cases) else EXIT_OK
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from bulletin import health, overdue
+    from bulletin import health
+    from bulletin.snapshot import read_desk
 
     config = _config(args)
     moment = _time_option(args.now, config.timezone, "--now")
-    subs = overdue.load_submitted(config)
-    problems = health.network_health(config, subs, overdue.receipt_times(config, subs), moment)
+    snap = read_desk(config, moment)
+    problems = health.network_health(config, snap.submissions, snap.receipts, moment)
     print(health.RENDERERS[args.format](config, moment, problems))
     return EXIT_OK
 

@@ -50,7 +50,7 @@ from bulletin.read import (
     read_text,
     split_front_matter,
 )
-from bulletin.timing import TimeFormatError, parse_time
+from bulletin.timing import TimeFormatError, field_time
 
 EVENTS = "events"
 CALLS = "calls"
@@ -216,7 +216,7 @@ def load_records(config: Config) -> _Loaded:
 
             def time(key: str, raw: dict[str, object] = raw, problem=problem) -> dt.datetime:
                 try:
-                    return parse_time(raw.get(key), config.timezone, require_clock=True)
+                    return field_time(raw.get(key), config.timezone, require_clock=True)
                 except TimeFormatError as exc:
                     problem(key, f"{key}：{exc}")
                     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

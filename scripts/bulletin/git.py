@@ -227,3 +227,53 @@ def revisions_before_landing(root: Path, ref: str, folder: str, landed_at: dict[
         elif line.strip() and commit is not None and commit not in on_main and line.strip() in landed_at:
             counts[line.strip()] = counts.get(line.strip(), 0) + 1
     return counts
+
+
+def files_at(root: Path, ref: str, folder: str) -> dict[str, bytes]:
+    """Every file under the desk's `folder` as it is at `ref` (desk-relative path -> bytes), read in
+    one `git cat-file --batch` rather than a process per file."""
+    checkout = Checkout.of(root)
+    listing = checkout.run("ls-tree", "-r", "-z", "--end-of-options", ref, "--", f"{checkout.prefix}{folder}")
+    entries = []  # (desk-relative path, blob id) of regular files only: no links, no submodules
+    for row in listing.split("\0"):
+        if not row:
+            continue
+        meta, _, name = row.partition("\t")
+        mode, kind, oid = meta.split()
+        if kind == "blob" and mode in ("100644", "100755") and name.startswith(checkout.prefix):
+            entries.append((name[len(checkout.prefix) :], oid))
+    if not entries:
+        return {}
+    request = "".join(f"{oid}\n" for _, oid in entries).encode()
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=checkout.top, input=request, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise GitFailed(done.stderr.decode("utf-8", "replace").strip())
+    out, data, at = {}, done.stdout, 0
+    for rel, _ in entries:
+        header_end = data.index(b"\n", at)
+        size = int(data[at:header_end].split()[2])
+        out[rel] = data[header_end + 1 : header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return out
+
+
+def unmerged_commits(root: Path, main: str) -> set[str]:
+    """Commits on the desk's live branches (local and remote-tracking, main itself excluded) that
+    are not on `main`: where a submission waiting in a pull request lies (待审). A branch deleted
+    when its pull request was closed leaves its commits out (未采用)."""
+    checkout = Checkout.of(root)
+    refs = checkout.run("for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes").split()
+
+    def is_main(ref: str) -> bool:
+        parts = ref.split("/")
+        return ref == "refs/heads/main" or (parts[1] == "remotes" and len(parts) == 4 and parts[3] in ("main", "HEAD"))
+
+    live = [r for r in refs if not is_main(r)]
+    if not live:
+        return set()
+    try:
+        return set(checkout.run("rev-list", *live, "--not", main, "--").split())
+    except GitFailed:
+        return set()

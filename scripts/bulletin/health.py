@@ -20,8 +20,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bulletin.duty import Submitted
 from bulletin.model import Config
-from bulletin.overdue import Submitted
 from bulletin.receipts import Receipt
 
 NO_INFORMANT = "未落实信息员"

@@ -12,7 +12,7 @@ from bulletin.atomic import create_first_free
 from bulletin.errors import UsageError
 from bulletin.fields import PLACEHOLDER
 from bulletin.model import Config, Unit
-from bulletin.timing import TimeFormatError, parse_time
+from bulletin.timing import TimeFormatError, field_time
 
 
 @dataclass
@@ -114,7 +114,7 @@ def create(config: Config, draft: Draft, today: dt.datetime) -> Path:
     when = today
     if draft.occurred_at:
         try:
-            when = parse_time(draft.occurred_at, config.timezone)
+            when = field_time(draft.occurred_at, config.timezone)
         except TimeFormatError as exc:
             raise UsageError(f"发生时间：{exc}") from exc
     data = render(draft, config).encode("utf-8")

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bulletin.assemble import load_issues, write_draft
+from bulletin import duty
+from bulletin.assemble import write_draft
 from bulletin.errors import UsageError
 from bulletin.issue import level_rank
-from bulletin.ledger import Ledger
 from bulletin.model import Config, Issue, IssueItem
-from bulletin.scoring import Case, Period, UnitStats
-from bulletin.timing import format_time
+from bulletin.scoring import Period, UnitStats, in_period
+from bulletin.snapshot import Snapshot
+from bulletin.timing import format_duration, format_time
 
-COMMENDED = 3  # units commended by name
+COMMENDED = 3  # ranks commended by name (every unit tied at these ranks is named)
 
 
-def _overview(period: Period, rows: list[UnitStats], cases: list[Case]) -> str:
+def _overview(period: Period, rows: list[UnitStats], cases: list[duty.Case]) -> str:
     submitted = sum(r.submitted for r in rows)
     adopted = sum(r.adopted for r in rows)
     upper = sum(sum(r.upper.values()) for r in rows)
     instructions = sum(sum(r.instructions.values()) for r in rows)
     active = sum(1 for r in rows if r.submitted)
-    counts = {kind: sum(1 for c in cases if c.kind == kind) for kind in ("迟报", "漏报", "瞒报", "误报")}
-    tail = "、".join(f"{kind}{n}起" for kind, n in counts.items() if n) or "未发生迟报、漏报、瞒报"
+    counts = {kind: sum(1 for c in cases if c.kind == kind) for kind in duty.KINDS}
+    tail = "、".join(f"{kind}{n}起" for kind, n in counts.items() if n) or "未发生迟报、漏报、瞒报，约稿均按时报送"
     return (
         f"{period.label}，全市{active}个单位共报送信息{submitted}条，被市委办公室刊物采用{adopted}条，"
         f"被上级采用{upper}次，获领导批示{instructions}次；{tail}。"
@@ -41,47 +42,95 @@ def _ranking(rows: list[UnitStats]) -> str:
     return "\n".join(out)
 
 
-def _cases_text(config: Config, cases: list[Case]) -> str:
+def _what(config: Config, case: duty.Case, level: str, classification: dict[str, str]) -> str:
+    """What a case concerns, in words, never quoting a title above the notice's own 密级."""
+    if case.call is not None:
+        return f"约稿“{case.call.topic}”（{case.call.id}）"
+    if case.event is not None:  # registered by the office, without a 密级 of their own
+        return f"“{case.title}”（事件{case.event.id}）"
+    secret = classification.get(case.submission or "", "")
+    if secret and level_rank(secret) > level_rank(level):
+        return f"一条{secret}信息（{case.submission}，标题不在本通报中列出）"
+    return f"“{case.title}”（{case.submission}）"
+
+
+def _case_line(config: Config, case: duty.Case, level: str, classification: dict[str, str]) -> str:
+    what = _what(config, case, level, classification)
+    due = format_time(case.due, config.timezone)
+    delay = format_duration(case.delay) if case.delay else ""
+    if case.reported_at is not None and case.kind in (duty.LATE, duty.FOLLOW_UP, duty.CALL_LATE):
+        late = "迟报" if case.kind == duty.LATE else "逾期"
+        when = f"应于{due}前报送（{case.limit}），{format_time(case.reported_at, config.timezone)}收到，{late}{delay}"
+    elif case.kind in (duty.MISSED, duty.FOLLOW_UP, duty.CALL_MISSED):
+        when = f"应于{due}前报送（{case.limit}），未报" + (f"，已逾期{delay}" if delay else "")
+    else:
+        when = f"经认定为{case.kind}（{case.reason or '未写明理由'}）"
+    unit = config.unit(case.unit)
+    return f"{unit.name if unit else case.unit}：{case.kind}，{what}，{when}。"
+
+
+def _cases_text(config: Config, cases: list[duty.Case], level: str, classification: dict[str, str]) -> str:
     if not cases:
-        return "本期未发生迟报、漏报、瞒报。"
-    lines = []
-    names = {u.id: u.name for u in config.units}
-    for case in sorted(cases, key=lambda c: (c.unit, c.date, c.kind)):
-        detail = f"，{case.detail}" if case.detail else ""
-        when = {"迟报": "{}收到", "漏报": "应于{}前报送，未报"}.get(case.kind, "{}发生").format(format_time(case.date))
-        lines.append(f"{names.get(case.unit, case.unit)}：{case.kind}，{case.what}（{when}）{detail}。")
+        return "本期未发生迟报、漏报、瞒报，约稿均按时报送。"
+    lines = [
+        _case_line(config, c, level, classification) for c in sorted(cases, key=lambda c: (c.unit, c.when, c.kind))
+    ]
     return "\n\n".join(lines) + "\n\n请以上单位认真查找原因，落实整改，于5个工作日内将整改情况书面报市委办公室信息处。"
+
+
+def existing_notice(config: Config, snap: Snapshot, period: Period) -> Issue | None:
+    """The notice already drafted for this period, if any (its 编者按 names the period)."""
+    pub = next((p for p in config.publications if p.kind == "通报"), None)
+    marker = f"现将{period.label}"
+    return next(
+        (i for i in snap.issues if pub and i.publication == pub.id and marker in (i.note or "")),
+        None,
+    )
 
 
 def build_notice(
     config: Config,
-    ledger: Ledger,
+    snap: Snapshot,
     rows: list[UnitStats],
-    cases: list[Case],
     period: Period,
     day: dt.date,
     health: list[str] | None = None,
+    revision: bool = False,
 ) -> Issue:
+    """The notice as a new issue of the notice publication. Every unit of the network is ranked
+    (ties share a rank; units that sent nothing are named); every case on record in the period is
+    listed. Refused when the period already has a notice, unless `revision`."""
     pub = next((p for p in config.publications if p.kind == "通报"), None)
     if pub is None:
         raise UsageError("配置中没有通报类刊物：请在bulletin.yml的publications中加一项“kind: 通报”")
-    issues, _ = load_issues(config)
-    same = [i for i in issues if i.publication == pub.id]
+    earlier = existing_notice(config, snap, period)
+    if earlier is not None and not revision:
+        raise UsageError(
+            f"{period.label}已有通报{earlier.path}，不重复起草：要修订时加“--revision”，起草新的一期代替它"
+        )
+    same = [i for i in snap.issues if i.publication == pub.id]
     numbers = [i.number for i in same if i.year == day.year and not i.supplement]
     totals = [i.total_number for i in same if i.total_number]
-    in_period = [c for c in cases if c.date.astimezone(config.timezone).date() in period]
-    ranked = [r for r in rows if r.submitted or r.score]
-    commended = [r for r in ranked if r.score > 0][:COMMENDED]
+    cases = [c for c in duty.on_record(snap.cases) if in_period(config, c, period)]
+    level = max(("内部", pub.max_classification), key=level_rank) if pub.max_classification == "公开" else "内部"
+    classification = {s.id: s.classification for s in snap.submissions}
+    commended = [r for r in rows if r.score > 0 and r.rank <= COMMENDED]
+    silent = [r for r in rows if not r.submitted]
+    silent_text = (
+        f"本期未报送信息的单位（{len(silent)}个）：" + "、".join(r.name for r in silent) + "。"
+        if silent
+        else "本期各单位均报送了信息。"
+    )
     items = [
-        ("一、总体情况", _overview(period, rows, in_period)),
-        ("二、各单位信息报送和采用情况", _ranking(ranked)),
+        ("一、总体情况", _overview(period, rows, cases)),
+        ("二、各单位信息报送和采用情况", _ranking(rows) + "\n\n" + silent_text),
         (
             "三、通报表扬",
             ("对" + "、".join(r.name for r in commended) + "予以通报表扬。希望受表扬的单位再接再厉，其他单位学习借鉴。")
             if commended
             else "本期没有得分为正的单位。",
         ),
-        ("四、迟报、漏报、瞒报情况", _cases_text(config, in_period)),
+        ("四、迟报、漏报、瞒报和约稿情况", _cases_text(config, cases, level, classification)),
     ]
     if health:
         items.append(("五、信息网络管理", "\n\n".join(line.rstrip("。") + "。" for line in health)))
@@ -92,7 +141,9 @@ def build_notice(
             "围绕中心工作多报有分量的信息；落实信息员和分管领导，保持信息网络畅通。",
         )
     )
-    level = max(("内部", pub.max_classification), key=level_rank) if pub.max_classification == "公开" else "内部"
+    note = f"现将{period.label}全市党委系统信息报送和采用情况通报如下。"
+    if earlier is not None:
+        note = f"本期为修订稿，代替{earlier.path}。{note}"
     return Issue(
         path="",
         publication=pub.id,
@@ -108,7 +159,7 @@ def build_notice(
         supplement=False,
         distribution=dict(pub.distribution),
         copies=pub.copies,
-        note=f"现将{period.label}全市党委系统信息报送和采用情况通报如下。",
+        note=note,
         items=[IssueItem(title, text, (), 0) for title, text in items],
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import git
@@ -31,7 +31,8 @@ class Receipt:
     path: str  # desk-relative, e.g. submissions/xiushui/2026/1128-01.md
     received_at: dt.datetime  # zone-aware
     account: str  # who pushed it (forge account), "" when unknown
-    source: str  # "hook" | "forge"
+    source: str  # "hook" | "forge" | "import" | "git" (the time it landed on main: weaker, see bulletin.duty)
+    commit: str = field(default="", compare=False)  # the commit the note is attached to (brings the file)
 
     def line(self) -> str:
         return f"{self.path}\t{self.received_at.isoformat()}\t{self.account}\t{self.source}"
@@ -97,8 +98,9 @@ def _from_notes(root: Path, wanted: set[str] | None = None) -> dict[str, Receipt
     few = wanted is not None and len(wanted) <= _GREP_MAX_PATHS
     texts = _grep_notes(repo, wanted) if few and wanted is not None else _all_notes(repo)
     found: dict[str, Receipt] = {}
-    for text in texts:
+    for commit, text in texts:
         for receipt in parse_note(text):
+            receipt = replace(receipt, commit=commit) if commit else receipt
             if wanted is not None and receipt.path not in wanted:
                 continue
             known = found.get(receipt.path)
@@ -107,18 +109,18 @@ def _from_notes(root: Path, wanted: set[str] | None = None) -> dict[str, Receipt
     return found
 
 
-def _all_notes(repo: git.Repo) -> Iterator[str]:
+def _all_notes(repo: git.Repo) -> Iterator[tuple[str, str]]:
     try:
         listing = repo.git.notes("--ref", NOTES_REF, "list")
     except git.GitCommandError:
         return
     for row in listing.splitlines():
-        note_blob = row.split()[0]
+        note_blob, commit = row.split()[:2]
         # one long-lived `git cat-file --batch` for all notes, not a process per note
-        yield repo.odb.stream(bytes.fromhex(note_blob)).read().decode("utf-8", "replace")
+        yield commit, repo.odb.stream(bytes.fromhex(note_blob)).read().decode("utf-8", "replace")
 
 
-def _grep_notes(repo: git.Repo, wanted: set[str]) -> Iterator[str]:
+def _grep_notes(repo: git.Repo, wanted: set[str]) -> Iterator[tuple[str, str]]:
     """The note lines that mention a wanted path: one `git grep` over the notes tree."""
     if not wanted:
         return
@@ -127,7 +129,7 @@ def _grep_notes(repo: git.Repo, wanted: set[str]) -> Iterator[str]:
         out = repo.git.grep("-h", "-F", "--no-color", *patterns, NOTES_REF, "--", with_extended_output=False)
     except git.GitCommandError:  # no match (exit 1), or no notes ref
         return
-    yield out
+    yield "", out
 
 
 def add_receipts(repo: git.Repo, commit: str, receipts: list[Receipt]) -> None:

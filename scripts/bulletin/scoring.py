@@ -16,10 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bulletin import duty
 from bulletin.errors import ConfigError, UsageError
 from bulletin.ledger import Ledger
 from bulletin.model import Config
 from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml
+from bulletin.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,17 @@ class Table:
     instruction: dict[str, int] = field(
         default_factory=lambda: {"国家": 50, "省": 40, "市": 30, "市委办": 20, "县": 10}
     )
-    deduction: dict[str, int] = field(default_factory=lambda: {"迟报": 100, "漏报": 200, "瞒报": 200, "误报": 50})
+    deduction: dict[str, int] = field(
+        default_factory=lambda: {
+            "迟报": 100,
+            "漏报": 200,
+            "瞒报": 200,
+            "误报": 50,
+            "续报逾期": 50,
+            "约稿逾期": 20,
+            "约稿未报": 50,
+        }
+    )
 
 
 def load_table(root: Path) -> Table:
@@ -65,6 +77,10 @@ class Period:
     start: dt.date
     end: dt.date  # exclusive
 
+    def end_moment(self, tz: dt.tzinfo) -> dt.datetime:
+        """The last moment of the period (the default moment to judge a period at)."""
+        return dt.datetime.combine(self.end, dt.time(0), tzinfo=tz) - dt.timedelta(seconds=1)
+
     def __contains__(self, day: object) -> bool:
         if isinstance(day, dt.datetime):
             day = day.date()
@@ -94,23 +110,13 @@ def parse_period(text: str) -> Period:
     raise UsageError(f"时段“{text}”无法识别：请写2026-11（月）、2026-Q4（季度）或2026（年）")
 
 
-@dataclass(frozen=True)
-class Case:
-    """A case on the record for a unit: 迟报 / 漏报 / 瞒报 / 误报, with its date and what it concerns."""
-
-    unit: str
-    kind: str
-    date: dt.datetime
-    what: str  # the item or event, in words
-    detail: str = ""  # e.g. the delay
-
-
 @dataclass
 class UnitStats:
     unit: str
     name: str
     submitted: int = 0
-    adopted: int = 0  # submissions adopted at least once in the period
+    adopted: int = 0  # submissions adopted at least once in the period (by the office or above)
+    received_adopted: int = 0  # of the submissions received in the period, those adopted since
     by_publication: dict[str, int] = field(default_factory=dict)
     upper: dict[str, int] = field(default_factory=dict)  # adopted above, by level
     instructions: dict[str, int] = field(default_factory=dict)  # by level
@@ -118,15 +124,37 @@ class UnitStats:
     missed: int = 0
     concealed: int = 0
     false: int = 0
+    follow_up: int = 0  # 续报逾期
+    call_late: int = 0  # 约稿逾期
+    call_missed: int = 0  # 约稿未报
     score: int = 0
     rank: int = 0
 
     @property
     def rate(self) -> float:
-        return self.adopted / self.submitted if self.submitted else 0.0
+        """采用率: of what the office received in the period, the share adopted (by the office or above)."""
+        return self.received_adopted / self.submitted if self.submitted else 0.0
 
 
-def stats(config: Config, ledger: Ledger, cases: list[Case], period: Period, table: Table) -> list[UnitStats]:
+COUNTERS = {
+    duty.LATE: "late",
+    duty.MISSED: "missed",
+    duty.CONCEALED: "concealed",
+    duty.FALSE: "false",
+    duty.FOLLOW_UP: "follow_up",
+    duty.CALL_LATE: "call_late",
+    duty.CALL_MISSED: "call_missed",
+}
+PERIODS_NOTE = "报送按信息处收到的时间计入时段，采用按刊物出刊日期计入时段，迟报等按迟报收到或应报的时间计入时段"
+
+
+def in_period(config: Config, case: duty.Case, period: Period) -> bool:
+    return case.when.astimezone(config.timezone).date() in period
+
+
+def stats(config: Config, ledger: Ledger, cases: list[duty.Case], period: Period, table: Table) -> list[UnitStats]:
+    """Each unit of the network (also those that sent nothing) with its counts and score in the
+    period; ranked by score, ties sharing a rank. `cases`: the duty engine's, on record."""
     units = {u.id: UnitStats(u.id, u.name) for u in config.units}
     pub_names = {p.id: p.name for p in config.publications}
     for life in ledger.lives:
@@ -135,6 +163,7 @@ def stats(config: Config, ledger: Ledger, cases: list[Case], period: Period, tab
             continue
         if life.received_at is not None and life.received_at.astimezone(config.timezone).date() in period:
             row.submitted += 1
+            row.received_adopted += bool(life.adoptions or life.upper)
         adopted_here = False
         for adoption in life.adoptions:
             if adoption.date in period:
@@ -152,12 +181,11 @@ def stats(config: Config, ledger: Ledger, cases: list[Case], period: Period, tab
                 row.instructions[record.level] = row.instructions.get(record.level, 0) + 1
                 row.score += table.instruction.get(record.level, 0)
         row.adopted += adopted_here
-    counters = {"迟报": "late", "漏报": "missed", "瞒报": "concealed", "误报": "false"}
-    for case in cases:
+    for case in duty.on_record(cases):
         row = units.get(case.unit)
-        if row is None or case.date.astimezone(config.timezone).date() not in period:
+        if row is None or not in_period(config, case, period):
             continue
-        setattr(row, counters[case.kind], getattr(row, counters[case.kind]) + 1)
+        setattr(row, COUNTERS[case.kind], getattr(row, COUNTERS[case.kind]) + 1)
         row.score -= table.deduction.get(case.kind, 0)
     ordered = sorted(units.values(), key=lambda r: (-r.score, -r.adopted, r.unit))
     rank = 0
@@ -171,7 +199,11 @@ def stats(config: Config, ledger: Ledger, cases: list[Case], period: Period, tab
 
 def stats_json(period: Period, rows: list[UnitStats]) -> str:
     return json.dumps(
-        {"period": period.label, "units": [{**asdict(r), "rate": round(r.rate, 4)} for r in rows]},
+        {
+            "period": period.label,
+            "note": PERIODS_NOTE,
+            "units": [{**asdict(r), "rate": round(r.rate, 4)} for r in rows],
+        },
         ensure_ascii=False,
         indent=1,
     )
@@ -181,62 +213,34 @@ def stats_markdown(period: Period, rows: list[UnitStats]) -> str:
     out = [
         f"{period.label}各单位信息报送和采用情况",
         "",
-        "| 名次 | 单位 | 报送 | 采用 | 采用率 | 上级采用 | 批示 | 迟报 | 漏报 | 瞒报 | 得分 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| 名次 | 单位 | 报送 | 采用 | 采用率 | 上级采用 | 批示 | 迟报 | 漏报 | 瞒报 | 续报逾期 | 约稿逾期 | 约稿未报 | 得分 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         out.append(
             f"| {r.rank} | {r.name} | {r.submitted} | {r.adopted} | {r.rate:.0%} | {sum(r.upper.values())} | "
-            f"{sum(r.instructions.values())} | {r.late} | {r.missed} | {r.concealed} | {r.score} |"
+            f"{sum(r.instructions.values())} | {r.late} | {r.missed} | {r.concealed} | {r.follow_up} | "
+            f"{r.call_late} | {r.call_missed} | {r.score} |"
         )
+    out += ["", f"注：{PERIODS_NOTE}。"]
     return "\n".join(out)
 
 
 def stats_text(period: Period, rows: list[UnitStats]) -> str:
-    out = [f"{period.label}各单位信息报送和采用情况（按得分排名）"]
+    out = [f"{period.label}各单位信息报送和采用情况（按得分排名；{PERIODS_NOTE}）"]
     for r in rows:
         out.append(
             f"{r.rank:>3}. {r.name}：报送{r.submitted}条，采用{r.adopted}条（{r.rate:.0%}），"
             f"上级采用{sum(r.upper.values())}次，批示{sum(r.instructions.values())}次，"
-            f"迟报{r.late}、漏报{r.missed}、瞒报{r.concealed}，得分{r.score}"
+            f"迟报{r.late}、漏报{r.missed}、瞒报{r.concealed}、续报逾期{r.follow_up}、"
+            f"约稿逾期{r.call_late}、约稿未报{r.call_missed}，得分{r.score}"
         )
     return "\n".join(out)
 
 
-def all_cases(config: Config, ledger: Ledger, now: dt.datetime | None = None) -> list[Case]:
-    """Every case on the record as of `now`: 迟报, 漏报, 瞒报 and 误报 from the events registry and
-    the emergencies' own limits (bulletin.overdue). A 迟报 counts only on a server-side receipt:
-    the git fallback time is not evidence against a unit."""
-    from bulletin import overdue
-    from bulletin.events import load_records
-    from bulletin.timing import format_duration
-    from bulletin.timing import now as clock
-
-    moment = now or clock()
-    subs = overdue.submitted_from(config, ledger.fields) if ledger.fields else overdue.load_submitted(config)
-    receipts = overdue.receipt_times(config, subs)
-    out: list[Case] = []
-    for case in overdue.cases(config, load_records(config).events, subs, receipts, moment):
-        if case.kind not in ("迟报", "漏报", "瞒报", "误报"):
-            continue
-        if case.kind == "迟报" and case.source not in ("hook", "forge", "import"):
-            continue
-        when = case.reported_at if case.kind == "迟报" and case.reported_at else case.due
-        if case.event is not None and case.kind in ("瞒报", "误报"):
-            when = case.event.occurred_at
-        detail = case.limit
-        if case.delay is not None and case.kind == "迟报":
-            detail = f"{case.limit}，迟报{format_duration(case.delay)}"
-        if case.reason:
-            detail = f"{detail}；{case.reason}" if detail else case.reason
-        out.append(Case(case.unit, case.kind, when, f"“{case.title}”", detail))
-    return sorted(out, key=lambda c: (c.date, c.unit, c.kind))
-
-
-def health_lines(config: Config, day: dt.date) -> list[str]:
+def health_lines(config: Config, snap: Snapshot, day: dt.date) -> list[str]:
     """The network's gaps in plain sentences, for the notice (bulletin.health)."""
-    from bulletin import health, overdue
+    from bulletin import health
 
-    subs = overdue.load_submitted(config)
     moment = dt.datetime.combine(day, dt.time(23, 59), tzinfo=config.timezone)
-    return [p.detail for p in health.network_health(config, subs, overdue.receipt_times(config, subs), moment)]
+    return [p.detail for p in health.network_health(config, snap.submissions, snap.receipts, moment)]

@@ -77,6 +77,31 @@ def parse_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = Fal
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
+def field_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = False) -> dt.datetime:
+    """A time written in a desk file (an item's 发生时间 or 截止时间, an event's, a call's).
+
+    The desk's units are in one timezone: a time without an offset is the desk's, and an explicit
+    offset other than the desk's is refused (a foreign offset would move the time limit silently).
+    Times that come from the forge or the server (receipts, ``--received-at``) go through
+    `parse_time`, which takes any offset.
+    """
+    moment = parse_time(value, tz, require_clock)
+    own = moment.astimezone(tz).utcoffset()
+    if moment.utcoffset() != own:
+        written = str(value).strip() if not isinstance(value, dt.datetime) else moment.isoformat()
+        raise TimeFormatError(
+            f"“{written}”带的时区与报送台所在时区（UTC{_offset(own)}）不同：请写北京时间，不写时区或写+08:00"
+        )
+    return moment
+
+
+def _offset(delta: dt.timedelta | None) -> str:
+    minutes = int((delta or dt.timedelta(0)).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{mins:02d}"
+
+
 def parse_duration(value: object) -> dt.timedelta:
     """Read a limit such as 2小时, 30分钟, 1天 (also 2h, 30m)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -114,18 +139,6 @@ def format_time(moment: dt.datetime, tz: dt.tzinfo = BEIJING) -> str:
     """A moment as a Beijing-time string in government style: 2026年11月28日08:30."""
     local = moment.astimezone(tz)
     return f"{local.year}年{local.month}月{local.day}日{local:%H:%M}"
-
-
-def due_time(
-    occurred_at: dt.datetime | None,
-    limits: list[dt.timedelta],
-    explicit: dt.datetime | None,
-) -> dt.datetime | None:
-    """The earliest deadline that applies: each limit after the event, and any explicit deadline."""
-    candidates = [occurred_at + limit for limit in limits] if occurred_at else []
-    if explicit is not None:
-        candidates.append(explicit)
-    return min(candidates) if candidates else None
 
 
 def now() -> dt.datetime:

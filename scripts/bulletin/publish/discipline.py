@@ -20,10 +20,9 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from bulletin import health, overdue
-from bulletin.events import load_records
+from bulletin.duty import CallCase, Case
 from bulletin.health import HealthProblem
 from bulletin.model import Config
-from bulletin.overdue import CallCase, Case
 from bulletin.publish.pages import (
     PAGE_ROWS,
     Chunk,
@@ -35,6 +34,7 @@ from bulletin.publish.pages import (
     chunk_src,
     chunks,
 )
+from bulletin.snapshot import read_desk
 from bulletin.timing import format_time
 
 SRC = "discipline.md"
@@ -78,12 +78,11 @@ def discipline_pages(
     """discipline.md and its parts. `visible` says whether a case's submission id may appear (a site
     for one audience leaves out cases about items above its clearance, whose titles the sentences
     would carry)."""
-    records = load_records(config)
-    subs = overdue.load_submitted(config)
-    receipts = overdue.receipt_times(config, subs)
-    found = [c for c in overdue.cases(config, records.events, subs, receipts, now) if visible(c.submission)]
-    calls = [c for c in overdue.call_cases(config, records.calls, subs, receipts, now) if visible(c.submission)]
-    gaps = health.network_health(config, subs, receipts, now)
+    snap = read_desk(config, now)
+    # the calls have their own section (every asked unit's answer); the cases of the events and items here
+    found = [c for c in snap.cases if c.call is None and visible(c.submission)]
+    calls = [c for c in snap.call_answers if visible(c.submission)]
+    gaps = health.network_health(config, snap.submissions, snap.receipts, now)
     return record_pages(config, now, found, calls, gaps, page_rows)
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bulletin import fields
-from bulletin.model import Deadlines, Item
+from bulletin import duty, fields
+from bulletin.model import Item
 from bulletin.model import Severity as S
 from bulletin.rules import Context, check, define
-from bulletin.rules.header import is_emergency, text_field
-from bulletin.timing import TimeFormatError, due_time, format_duration, format_time, parse_time
+from bulletin.rules.header import follows_problem, is_emergency, text_field
+from bulletin.timing import TimeFormatError, field_time, format_duration, format_time
 
 define(
     "time-format",
@@ -58,30 +58,10 @@ def _time(item: Item, ctx: Context, key: str, require_clock: bool = False) -> dt
     if value in (None, ""):
         return None
     try:
-        return parse_time(value, ctx.config.timezone, require_clock)
+        return field_time(value, ctx.config.timezone, require_clock)
     except TimeFormatError as exc:
         ctx.emit("time-format", item.lines[key], f"{key}：{exc}")
         return None
-
-
-def item_limits(
-    deadlines: Deadlines, urgency: str | None, kind: str | None, grade: str | None
-) -> list[tuple[str, dt.timedelta]]:
-    """Every limit after the event that applies to an item, with its label (pure; the earliest counts)."""
-    found: list[tuple[str, dt.timedelta]] = []
-    if urgency in deadlines.by_urgency:
-        found.append((f"{urgency}信息", deadlines.by_urgency[urgency]))
-    if kind in deadlines.by_kind:
-        found.append((f"{kind}信息", deadlines.by_kind[kind]))
-    if grade in deadlines.by_grade:
-        found.append((f"{grade}事件", deadlines.by_grade[grade]))
-    return found
-
-
-def limits_for(item: Item, ctx: Context) -> list[tuple[str, dt.timedelta]]:
-    return item_limits(
-        ctx.config.deadlines, text_field(item, "紧急程度"), text_field(item, "类别"), text_field(item, "事件等级")
-    )
 
 
 @check
@@ -107,17 +87,20 @@ def deadline(item: Item, ctx: Context) -> None:
             f"发生时间{format_time(occurred)}晚于收到时间{format_time(received)}：请核对日期和钟点",
         )
         return
-    # a follow-up (续报) is not held to the first report's limit after the event
-    limits = [] if text_field(item, "续报") else limits_for(item, ctx)
-    due = due_time(occurred, [limit for _, limit in limits], explicit)
-    if due is None or received <= due:
+    # the one due time (bulletin.duty): a follow-up (续报) that continues its unit's chain is not
+    # held to the first report's limit after the event
+    item_id = ctx.location.item_id if ctx.location else item.path
+    sub = duty.submitted(ctx.config, item_id, item.fields)
+    follows = text_field(item, "续报")
+    in_chain = bool(follows and ctx.location and follows_problem(ctx, follows) is None)
+    due = duty.item_due(ctx.config, sub, in_chain)
+    if due is None or received <= due.at:
         return
-    delay = format_duration(received - due)
-    if explicit is not None and due == explicit:
-        why, line = f"截止时间为{format_time(due)}", item.lines.get("截止时间")
+    if due.why == duty.EXPLICIT:
+        why, line = f"截止时间为{format_time(due.at)}", item.lines.get("截止时间")
     else:
         assert occurred is not None  # a limit after the event applies only when it is known
-        label, limit = min(limits, key=lambda pair: pair[1])
-        why = f"事件发生于{format_time(occurred)}（{label}须在{format_duration(limit)}内报送，即{format_time(due)}前）"
+        why = f"事件发生于{format_time(occurred)}（{due.why}，即{format_time(due.at)}前）"
         line = item.lines.get("发生时间")
+    delay = format_duration(received - due.at)
     ctx.emit("late", line, f"迟报：{why}，实际收到于{format_time(received)}，迟报{delay}。此事将记录在案并通报")

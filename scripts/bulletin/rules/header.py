@@ -103,10 +103,10 @@ define(
 )
 define(
     "follows-missing",
-    "续报对象不存在",
-    S.WARNING,
+    "续报对象不存在或不是本单位的",
+    S.ERROR,
     "fields",
-    "续报所指的首报信息应已在报送台中（先报首报，再报续报）。",
+    "续报所指的首报信息应是本单位已报送的信息（先报首报，再报续报）；不接续本单位首报的信息按首报判断时限。",
     "续报: xiushui/2026/1199-01",
     "续报: xiushui/2026/1112-01",
 )
@@ -231,6 +231,18 @@ def topics(item: Item, ctx: Context) -> None:
             )
 
 
+def follows_problem(ctx: Context, follows: str) -> str | None:
+    """Why this item's 续报 does not continue a real chain of its unit's reports (bulletin.duty decides):
+    the first report must be in the desk or received by the office (it may still wait in a pull request)."""
+    from bulletin.duty import follows_problem as judged
+    from bulletin.receipts import read_receipts
+
+    assert ctx.location is not None
+    rel = f"submissions/{follows}.md"
+    known = (ctx.config.root / rel).is_file() or rel in read_receipts(ctx.config.root, [rel])
+    return judged(ctx.location.item_id, follows, {follows: follows.split("/", 1)[0]} if known else {})
+
+
 @check
 def references(item: Item, ctx: Context) -> None:
     follows = text_field(item, "续报")
@@ -241,10 +253,10 @@ def references(item: Item, ctx: Context) -> None:
                 item.lines["续报"],
                 f"续报“{follows}”的写法不对：应写首报的编号，如xiushui/2026/1112-01",
             )
-        elif not (ctx.config.root / "submissions" / f"{follows}.md").is_file():
-            ctx.emit("follows-missing", item.lines["续报"], f"续报所指的首报submissions/{follows}.md不存在：请核对编号")
         elif ctx.location and follows == ctx.location.item_id:
             ctx.emit("bad-reference", item.lines["续报"], "续报不能指向自己：请写首报的编号")
+        elif ctx.location and (problem := follows_problem(ctx, follows)):
+            ctx.emit("follows-missing", item.lines["续报"], problem)
     request = text_field(item, "约稿")
     if request and not _REQUEST.match(request):
         ctx.emit(

@@ -1,0 +1,205 @@
+"""One reading of the desk: everything the ledger, the duty engine, the statistics, the notices,
+`bulletin overdue` and the site's 报送纪律 pages need, read once per command.
+
+What it holds: every submission the office received, merged or not (from the work tree or a
+branch, and from the commits its receipts are attached to: a report waiting in a pull request, or
+one whose pull request was closed without merging), each with its state; the receipts (the server's
+stamps, else the time the file landed on main, marked as weaker evidence); when each file landed
+on main and how often it was sent back; the issues, the records (批示, 上级采用), the events and the
+calls. The cases of reporting discipline are computed from it once (`cases`), by the duty engine.
+
+States of a submission (`STATES`):
+- 待审: received, waiting in a pull request (its commit lies on a live branch, not on main);
+- 未采用: received, its pull request closed without merging (the branch is gone);
+- 待编: merged (accepted), not yet in an issue; 已采用: in at least one issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from bulletin import duty
+from bulletin.events import Call, Event
+from bulletin.events import load_records as load_registers
+from bulletin.model import Config, Finding, Issue, Item
+from bulletin.receipts import Receipt, read_receipts
+from bulletin.records import Record
+
+SUBMISSIONS = "submissions"
+
+PENDING = "待审"
+NOT_ADOPTED = "未采用"
+ACCEPTED = "待编"
+ADOPTED = "已采用"
+STATES = (PENDING, NOT_ADOPTED, ACCEPTED, ADOPTED)
+
+
+@dataclass
+class Snapshot:
+    config: Config
+    now: dt.datetime
+    items: dict[str, dict[str, Any]]  # item id -> front matter (canonical keys)
+    receipts: dict[str, Receipt]  # desk path -> receipt (stamped, else source "git": when it landed)
+    landed: dict[str, dt.datetime]  # desk path -> when it landed on main (in the desk's timezone)
+    revised: dict[str, int]  # desk path -> changes on its branch before it landed (退改)
+    unmerged: dict[str, str]  # item id -> 待审 / 未采用, for items received but not on main
+    issues: list[Issue]
+    records: list[Record]
+    events: list[Event]
+    calls: list[Call]
+    findings: list[Finding] = field(default_factory=list)  # problems of the registers (not judged)
+
+    @cached_property
+    def submissions(self) -> list[duty.Submitted]:
+        return [duty.submitted(self.config, item_id, fm) for item_id, fm in sorted(self.items.items())]
+
+    @cached_property
+    def cases(self) -> list[duty.Case]:
+        """Every case as of `now` (the duty engine, once per command)."""
+        return duty.judge(self.config, self.events, self.calls, self.submissions, self.receipts, self.now)
+
+    @cached_property
+    def call_answers(self) -> list[duty.CallCase]:
+        return duty.call_cases(self.config, self.calls, self.submissions, self.receipts, self.now)
+
+    @cached_property
+    def awaiting(self) -> list[duty.Awaited]:
+        return duty.awaiting(self.config, self.events, self.submissions, self.receipts, self.now)
+
+    @cached_property
+    def adopted_ids(self) -> set[str]:
+        return {source for issue in self.issues for entry in issue.items for source in entry.sources}
+
+    def state(self, item_id: str) -> str:
+        if item_id in self.unmerged:
+            return self.unmerged[item_id]
+        return ADOPTED if item_id in self.adopted_ids else ACCEPTED
+
+
+def item_files(root: Path) -> list[str]:
+    """Desk-relative paths of the files at submissions/<unit>/<year>/<name>.md in the work tree.
+
+    Links are not followed (a linked unit or year folder could lead out of the repository; `bulletin
+    check` refuses links): only real folders and regular files count."""
+    out = []
+    base = os.path.join(root, SUBMISSIONS)
+    for unit in _real_entries(base, folders=True):
+        for year in _real_entries(os.path.join(base, unit), folders=True):
+            for name in _real_entries(os.path.join(base, unit, year), folders=False):
+                if name.endswith(".md"):
+                    out.append(f"{SUBMISSIONS}/{unit}/{year}/{name}")
+    return sorted(out)
+
+
+def _real_entries(folder: str, folders: bool) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(
+                e.name
+                for e in entries
+                if not e.is_symlink()
+                and (e.is_dir(follow_symlinks=False) if folders else e.is_file(follow_symlinks=False))
+            )
+    except OSError:
+        return []
+
+
+def _front_matter(config: Config, rel: str, data: bytes | None) -> dict[str, Any] | None:
+    """The front matter of a well-placed item (None: misplaced or unreadable; `bulletin check` says why)."""
+    from bulletin.check import locate
+    from bulletin.read import parse_item, read_item
+
+    location, misplaced = locate(config, rel)
+    if location is None or misplaced:
+        return None
+    if data is None:
+        item, _ = read_item(config.root / rel, rel, config.limits.file_max_bytes)
+    else:
+        if len(data) > config.limits.file_max_bytes:
+            return None
+        item, _ = parse_item(data, Item(rel, config.root / rel, ""), [])
+    return item.fields if item.front_matter_ok else None
+
+
+def read_desk(config: Config, now: dt.datetime | None = None, ref: str | None = None) -> Snapshot:
+    """Read the desk once. `ref`: read the submissions as they are on that branch (default: the work
+    tree) and judge landing on it (default: HEAD). `now`: the moment to judge at (default: the clock)."""
+    from bulletin import git as gitio
+    from bulletin.assemble import load_issues
+    from bulletin.errors import UsageError
+    from bulletin.records import load_records
+    from bulletin.timing import now as clock
+
+    moment = now or clock()
+    items: dict[str, dict[str, Any]] = {}
+    if ref is None:
+        sources: dict[str, bytes | None] = dict.fromkeys(item_files(config.root))
+    else:
+        try:
+            sources = dict(gitio.files_at(config.root, ref, SUBMISSIONS))
+        except gitio.GitFailed as exc:
+            raise UsageError(f"读不出分支“{ref}”上的信息：{exc}") from exc
+    for rel, data in sources.items():
+        fm = _front_matter(config, rel, data)
+        if fm is not None:
+            items[rel[len(SUBMISSIONS) + 1 : -3]] = fm
+    branch = ref or "HEAD"
+    try:
+        landed = {p: t.astimezone(config.timezone) for p, t in gitio.landed(config.root, branch, SUBMISSIONS).items()}
+        revised = gitio.revisions_before_landing(config.root, branch, SUBMISSIONS, landed)
+    except Exception:  # not a repository, or no commit yet: nothing landed
+        landed, revised = {}, {}
+    stamped = read_receipts(config.root)
+    receipts: dict[str, Receipt] = {}
+    unmerged: dict[str, str] = {}
+    pending_commits: set[str] | None = None
+    checkout: gitio.Checkout | None = None
+    for rel, receipt in stamped.items():
+        item_id = rel[len(SUBMISSIONS) + 1 : -3] if rel.startswith(SUBMISSIONS + "/") and rel.endswith(".md") else None
+        if item_id is None:
+            continue
+        if item_id not in items and rel not in landed and receipt.commit:
+            # received, never merged: read it from the commit its receipt is attached to
+            try:
+                checkout = checkout or gitio.Checkout.of(config.root)
+                data = checkout.blob(receipt.commit, rel)
+            except (FileNotFoundError, UsageError):
+                continue
+            fm = _front_matter(config, rel, data)
+            if fm is None:
+                continue
+            items[item_id] = fm
+            if pending_commits is None:
+                try:
+                    pending_commits = gitio.unmerged_commits(config.root, branch)
+                except (gitio.GitFailed, UsageError):
+                    pending_commits = set()
+            unmerged[item_id] = PENDING if receipt.commit in pending_commits else NOT_ADOPTED
+        if item_id in items:
+            receipts[rel] = receipt
+    for item_id in items:
+        rel = f"{SUBMISSIONS}/{item_id}.md"
+        if rel not in receipts and rel in landed:
+            receipts[rel] = Receipt(rel, landed[rel], "", duty.WEAK)
+    issues, _ = load_issues(config)
+    records, _ = load_records(config)
+    registers = load_registers(config)
+    return Snapshot(
+        config=config,
+        now=moment,
+        items=items,
+        receipts=dict(sorted(receipts.items())),
+        landed=landed,
+        revised=revised,
+        unmerged=unmerged,
+        issues=issues,
+        records=records,
+        events=registers.events,
+        calls=registers.calls,
+        findings=list(registers.findings),
+    )
