@@ -66,9 +66,19 @@ def item(desk: Path, unit: str, title: str, kind: str = "普遍性", urgency: st
     )
 
 
-def submit(desk: Path, rel: str, text: str, received: str, account: str, backdate: str = "", revise: str = "") -> None:
+def submit(
+    desk: Path,
+    rel: str,
+    text: str,
+    received: str,
+    account: str,
+    backdate: str = "",
+    revise: str = "",
+    outcome: str = "merge",
+) -> None:
     """A unit's pull request: its branch (commits possibly backdated by the unit), the forge's
-    receipt, a revision asked for in review (退改), then the editor merges it."""
+    receipt, a revision asked for in review (退改), then the editor merges it (`outcome` "merge"),
+    leaves it open ("open") or closes it without merging, deleting its branch ("close")."""
     branch = "unit/" + rel.replace("/", "-")
     git(desk, "checkout", "-q", "-b", branch, "main")
     path = desk / "submissions" / f"{rel}.md"
@@ -95,7 +105,10 @@ def submit(desk: Path, rel: str, text: str, received: str, account: str, backdat
         path.write_text(text.replace(BODY, BODY + revise), encoding="utf-8")
         git(desk, "commit", "-q", "-am", f"Revise {rel} as asked")
     git(desk, "checkout", "-q", "main")
-    git(desk, "merge", "-q", "--no-ff", branch, "-m", f"Accept {rel}")
+    if outcome == "merge":
+        git(desk, "merge", "-q", "--no-ff", branch, "-m", f"Accept {rel}")
+    elif outcome == "close":
+        git(desk, "branch", "-q", "-D", branch)
 
 
 def event(desk: Path, name: str, body: str) -> None:

@@ -53,6 +53,7 @@ FIELDS: tuple[Field, ...] = (
     Field("约稿", "request", "ref", False, "所响应的约稿编号（年份/编号），如2026/1112-anquan"),
     Field("续报", "follows", "ref", False, "所续报的首报信息编号，如xiushui/2026/1112-01"),
     Field("截止时间", "deadline", "time", False, "约稿或领导要求的明确截止时间"),
+    Field("终报", "final", "text", False, "事件处置结束、本条是对该事件的最后一次报告时写“是”：此后不再须续报"),
 )
 
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}

@@ -245,6 +245,9 @@ def follows_problem(ctx: Context, follows: str) -> str | None:
 
 @check
 def references(item: Item, ctx: Context) -> None:
+    final = item.fields.get("终报")
+    if final not in (None, "") and str(final).strip() not in ("是", "否"):
+        ctx.emit("invalid-value", item.lines.get("终报"), f"终报“{final}”无效：是最后一次报告写“是”，否则不写这一行")
     follows = text_field(item, "续报")
     if follows:
         if not _REF.match(follows):
