@@ -204,6 +204,7 @@ def test_every_unit_is_ranked_ties_share_a_rank_and_silent_units_are_named(decem
     desk = tmp_path / "copy"
     shutil.copytree(december, desk)  # with the receipts (git notes), which a clone leaves behind
     done = run_cli("notice", "--period", "2026-12", "--date", "2026-12-21", "--now", NOW, cwd=desk)
+    assert done.returncode == 0, done.stderr
     text = (desk / "issues/tongbao/2026/001.md").read_text(encoding="utf-8")
     assert "本期未报送信息的单位" in text and "武宁县" in text.split("本期未报送信息的单位")[1].split("\n")[0]
     table = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| 名次")]
