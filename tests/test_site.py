@@ -455,3 +455,19 @@ def test_discipline_page_names_every_case_call_and_gap(site: Path) -> None:
     assert "瞒报：永修县" in html and "迟报：德安县" in html and "迟报30分钟" in html
     assert "约稿" in html and "修水县未报送" in html
     assert "彭泽县龙城镇尚未落实信息员" in html
+
+
+def test_unit_pages_show_the_ledgers_numbers(site: Path, desk: Config) -> None:
+    """Issue 11, finding 4: the 修水县 page said 报送/采用 4条/4条 (only the items of the site's
+    issues) while the unit had 5 items; the site now shows what the ledger and stats count."""
+    done = subprocess.run(
+        [str(MKDOCS.parent / "bulletin"), "ledger", "--format", "json"], cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    lives = json.loads(done.stdout)
+    index = page(site, "units/")
+    for unit in desk.units:
+        mine = [life for life in lives if life["unit"] == unit.id and life["received_at"]]
+        adopted = sum(1 for life in mine if life["adoptions"] or life["upper"])
+        assert f"{len(mine)}条/{adopted}条" in page(site, f"units/{unit.id}/"), unit.id
+    assert "与统计、通报一致" in index or "与统计、通报一致" in page(site, "units/xiushui/")

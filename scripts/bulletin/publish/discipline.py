@@ -34,7 +34,7 @@ from bulletin.publish.pages import (
     chunk_src,
     chunks,
 )
-from bulletin.snapshot import read_desk
+from bulletin.snapshot import Snapshot, read_desk
 from bulletin.timing import format_time
 
 SRC = "discipline.md"
@@ -74,11 +74,12 @@ def discipline_pages(
     now: dt.datetime,
     visible: Callable[[str | None], bool] = lambda _: True,
     page_rows: int = PAGE_ROWS,
+    snap: Snapshot | None = None,
 ) -> list[Page]:
-    """discipline.md and its parts. `visible` says whether a case's submission id may appear (a site
+    """discipline.md and its parts (from `snap` when the caller has read the desk already). `visible` says whether a case's submission id may appear (a site
     for one audience leaves out cases about items above its clearance, whose titles the sentences
     would carry)."""
-    snap = read_desk(config, now)
+    snap = snap or read_desk(config, now)
     # the calls have their own section (every asked unit's answer); the cases of the events and items here
     found = [c for c in snap.cases if c.call is None and visible(c.submission)]
     calls = [c for c in snap.call_answers if visible(c.submission)]

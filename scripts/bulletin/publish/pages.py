@@ -91,6 +91,8 @@ class Desk:
     audience_label: str = ""
     audience_id: str = "all"  # "all": the full site
     year: int | None = None  # the year volume built, None: every year
+    # unit id -> (received, adopted) over every item the office received (bulletin.ledger), set by the plugin
+    unit_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def visible_publications(self) -> tuple[Publication, ...]:
@@ -684,7 +686,9 @@ def unit_page(
         rows.append(("分管领导", md(unit.leader)))
     informants = "、".join(md(i.name) for i in unit.informants) or "尚未落实信息员"
     rows.append(("信息员", informants))
-    rows.append(("报送/采用", f"{len(subs)}条/{_adopted(desk, subs)}条"))
+    received, adopted = desk.unit_counts.get(unit.id, (0, 0))
+    rows.append(("报送/采用", f"{received}条/{adopted}条（信息处收到的全部信息，与统计、通报一致）"))
+    rows.append(("本站列出", f"{len(subs)}条（编入本站所收刊物的信息）"))
     out = [*_front_matter(unit.name), f"# {md(unit.name)}", "", "| 项目 | 内容 |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     # a raw heading, for the attribute: mkdocs-material leaves the section it opens out of the search index
@@ -696,10 +700,12 @@ def unit_page(
 
 def units_index(desk: Desk) -> str:
     src = "units/index.md"
-    by_unit = _by_unit(desk)
     out = ["# 报送单位", "", "全市信息报送网络的各单位，按类型排列。点击单位名称查看其报送和采用情况。", ""]
     if desk.audience_label:
-        out += ["本站按读者范围发布：只列出编入本站所收刊物的信息，报送和采用条数也只计这些信息。", ""]
+        out += [
+            "本站按读者范围发布：只列出编入本站所收刊物的信息；报送和采用条数是信息处收到的全部信息，与统计、通报一致。",
+            "",
+        ]
     for unit_type in UNIT_TYPES:
         units = [u for u in desk.config.units if u.type == unit_type]
         if not units:
@@ -708,16 +714,12 @@ def units_index(desk: Desk) -> str:
         head = ["单位", *(["上级单位"] if towns else []), "信息员", "报送", "采用"]
         out += [f"## {unit_type}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for unit in units:
-            subs = by_unit.get(unit.id, [])
             parent = desk.config.unit(unit.parent) if unit.parent else None
             row = [_link(unit.name, src, unit_src(unit.id))]
             if towns:
                 row.append(_link(parent.name, src, unit_src(parent.id)) if parent else "—")
-            row += [
-                "、".join(md(i.name) for i in unit.informants) or "尚未落实",
-                str(len(subs)),
-                str(_adopted(desk, subs)),
-            ]
+            received, adopted = desk.unit_counts.get(unit.id, (0, 0))
+            row += ["、".join(md(i.name) for i in unit.informants) or "尚未落实", str(received), str(adopted)]
             out.append("| " + " | ".join(row) + " |")
         out.append("")
     return "\n".join(out)

@@ -11,6 +11,11 @@ A broken issue file stops the build with a Chinese message naming the file and t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bulletin.ledger import Ledger
+
 import datetime as dt
 import os
 import re
@@ -70,6 +75,13 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         if files.get_file_from_path(self.config.rules_page) is None:
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
         desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year())
+        from bulletin.ledger import derive
+        from bulletin.snapshot import read_desk
+        from bulletin.timing import now
+
+        # one reading of the desk for the numbers and the record: the same the ledger, stats and notices read
+        snap = read_desk(desk.config, now())
+        desk.unit_counts = unit_counts(derive(snap))
         if self.config.page_rows < 1:
             raise PluginError(f"mkdocs.yml中bulletin插件的page_rows应为正整数（现为{self.config.page_rows}）")
         for page in generate(desk, config.use_directory_urls, self.config.page_rows):
@@ -79,12 +91,11 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         from bulletin.publish.discipline import discipline_pages
-        from bulletin.timing import now
 
         shown = set(desk.submissions)
         full = self.scope is None or self.scope.full
         record = discipline_pages(
-            desk.config, now(), lambda sub: full or sub is None or sub in shown, self.config.page_rows
+            desk.config, snap.now, lambda sub: full or sub is None or sub in shown, self.config.page_rows, snap
         )
         for page in record:  # discipline.md, and the parts of its long sections
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -138,6 +149,17 @@ def _config(root: Path) -> Config:
         return load_config(root)
     except ConfigError as exc:
         raise PluginError(f"报送台配置有误，站点未能构建：{exc}") from exc
+
+
+def unit_counts(ledger: Ledger) -> dict[str, tuple[int, int]]:
+    """Unit id -> (received, adopted by the office or above), over every item the office received:
+    the numbers `bulletin ledger` and `bulletin stats` count, whatever this site's audience lists."""
+    out: dict[str, tuple[int, int]] = {}
+    for life in ledger.lives:
+        received, adopted = out.get(life.unit, (0, 0))
+        if life.received_at is not None:
+            out[life.unit] = (received + 1, adopted + bool(life.adoptions or life.upper))
+    return out
 
 
 def load_desk(root: Path, scope: Scope, year: int | None = None) -> Desk:
