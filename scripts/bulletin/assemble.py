@@ -26,6 +26,7 @@ from bulletin.issue import (
     read_issue_text,
     render_issue,
 )
+from bulletin.layout import SUBMISSIONS
 from bulletin.levels import item_level, item_term, level_rank, text_field
 from bulletin.model import Config, Finding, Issue, IssueItem, Item, Severity
 from bulletin.read import (
@@ -39,8 +40,6 @@ from bulletin.read import (
     read_item,
     split_front_matter,
 )
-
-SUBMISSIONS = "submissions"
 
 
 def submission_path(root: Path, item_id: str) -> Path:

@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # imported when git is asked (not for one plain item)
     from bulletin import git, identity
     from bulletin.receipts import Receipt
 
-SUBMISSIONS = "submissions"
+from bulletin.layout import SUBMISSIONS
+
 PROTECTED = "receipts/"  # written by the server (and imported history): never through a unit's change
 ATTACHMENT_SUFFIXES = {".jpg", ".jpeg", ".png"}
 _NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,80}\.md$")

@@ -35,6 +35,7 @@ from itertools import pairwise
 
 from bulletin import fields
 from bulletin.events import Call, Event
+from bulletin.layout import SUBMISSIONS
 from bulletin.model import Config, Deadlines
 from bulletin.receipts import Receipt
 from bulletin.timing import TimeFormatError, field_time, format_duration
@@ -84,9 +85,6 @@ class Submitted:
     @property
     def emergency(self) -> bool:
         return self.kind == fields.EMERGENCY_KIND or self.urgency == fields.EMERGENCY_URGENCY
-
-
-SUBMISSIONS = "submissions"
 
 
 def submitted(config: Config, item_id: str, item_fields: Mapping[str, object]) -> Submitted:

@@ -37,6 +37,7 @@ import yaml
 
 from bulletin import names
 from bulletin.fields import GRADES
+from bulletin.layout import CALLS, EVENTS
 from bulletin.model import Config, Finding, Severity
 from bulletin.read import (
     FINDINGS_PER_RULE,
@@ -52,8 +53,6 @@ from bulletin.read import (
 )
 from bulletin.timing import TimeFormatError, field_time
 
-EVENTS = "events"
-CALLS = "calls"
 STATES = ("处置中", "已终结")
 FINDINGS = ("瞒报", "误报")
 
@@ -95,9 +94,13 @@ _STEM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,80}$")
 _YEAR = re.compile(r"^\d{4}$")
 
 
-def _front(
+def read_register(
     path: Path, shown: str, problems: list[Finding], root: Path
 ) -> tuple[dict[str, object], dict[str, int], str] | None:
+    """The front matter (with each key's line) and text of an office's register file: events/,
+    calls/ and records/ (`<year>/<id>.md`). What is wrong comes back as findings (record-format,
+    with the line), the same bounded safe reading and checks for every register."""
+
     def problem(line: int | None, message: str, rule: str = "record-format") -> None:
         problems.append(Finding(shown, line, rule, Severity.ERROR, message))
 
@@ -197,7 +200,7 @@ def load_records(config: Config) -> _Loaded:
         out.findings.extend(_stray(config, base, set(paths)))
         for path in paths:
             shown = path.relative_to(config.root).as_posix()
-            parsed = _front(path, shown, out.findings, config.root)
+            parsed = read_register(path, shown, out.findings, config.root)
             if parsed is None:
                 continue
             raw, lines, body = parsed

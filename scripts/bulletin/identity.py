@@ -28,14 +28,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin import git
+from bulletin import git, layout
 from bulletin.model import Config, Finding, Severity, Unit
 
 ADMIN, EDITOR, UNIT, UNKNOWN = "admin", "editor", "unit", "unknown"
 
-SUBMISSIONS = "submissions/"
+SUBMISSIONS = layout.SUBMISSIONS + "/"
 RECEIPTS = "receipts/"
-ISSUES = "issues/"
+ISSUES = layout.ISSUES + "/"
 REGISTRY = "network.yml"
 CONFIG = "bulletin.yml"
 CODEOWNERS = ".github/CODEOWNERS"

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from bulletin import fields
+from bulletin.layout import ISSUES
 from bulletin.levels import LEVELS
 from bulletin.levels import level_rank as level_rank  # re-exported: callers import it from here
 from bulletin.model import Config, Finding, Issue, IssueItem, Severity
 from bulletin.read import FRONT_MATTER_MAX_NODES, DecodeProblem, YamlProblem, load_yaml, read_text, split_front_matter
 
-ISSUES = "issues"
 _FILE = re.compile(r"^(?P<zk>zk)?(?P<n>\d{3,4})\.md$")
 _SOURCES = re.compile(r"^来源[：:]\s*(?P<list>.+?)\s*$")
 _NOTE = re.compile(r"^>\s*编者按[：:]\s*(?P<text>.*)$")

@@ -11,6 +11,7 @@ from bulletin import fields
 from bulletin.atomic import create_first_free
 from bulletin.errors import UsageError
 from bulletin.fields import PLACEHOLDER
+from bulletin.layout import SUBMISSIONS
 from bulletin.model import Config, Unit
 from bulletin.timing import TimeFormatError, field_time
 
@@ -99,12 +100,12 @@ MAX_PER_DAY = 99
 
 
 def _candidates(config: Config, unit_id: str, when: dt.datetime) -> list[Path]:
-    folder = config.root / "submissions" / unit_id / f"{when.year}"
+    folder = config.root / SUBMISSIONS / unit_id / f"{when.year}"
     return [folder / f"{when:%m%d}-{number:02d}.md" for number in range(1, MAX_PER_DAY + 1)]
 
 
 def _full(config: Config, unit_id: str, when: dt.datetime) -> UsageError:
-    folder = (config.root / "submissions" / unit_id / f"{when.year}").relative_to(config.root).as_posix()
+    folder = (config.root / SUBMISSIONS / unit_id / f"{when.year}").relative_to(config.root).as_posix()
     return UsageError(f"{folder}下{when:%m月%d日}的信息已有{MAX_PER_DAY}条：请检查是否重复生成")
 
 

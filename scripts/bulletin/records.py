@@ -21,10 +21,9 @@ from pathlib import Path
 
 from bulletin.atomic import create_first_free
 from bulletin.errors import UsageError
+from bulletin.layout import RECORDS, SUBMISSIONS
 from bulletin.model import Config, Finding, Severity
-from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, read_bounded, split_front_matter
 
-RECORDS = "records"
 INSTRUCTION, ADOPTION = "批示", "上级采用"
 INSTRUCTION_LEVELS = ("国家", "省", "市", "市委办", "县")
 ADOPTION_LEVELS = ("省", "国务院办公厅", "中央办公厅")
@@ -46,57 +45,42 @@ RECORD_MAX_BYTES = 64 * 1024  # a record is a few lines
 
 
 def load_records(config: Config) -> tuple[list[Record], list[Finding]]:
+    """Every record of the desk (read as events and calls are: bulletin.events.read_register)."""
+    from bulletin.events import read_register
+
     out: list[Record] = []
     problems: list[Finding] = []
     base = config.root / RECORDS
     for path in sorted(base.glob("*/*.md")) if base.is_dir() else []:
         shown = path.relative_to(config.root).as_posix()
-
-        def problem(message: str, shown: str = shown) -> None:
-            problems.append(Finding(shown, None, "record-format", Severity.ERROR, message))
-
-        try:
-            parts = split_front_matter(decode(read_bounded(path, RECORD_MAX_BYTES)).text)
-            if parts is None:
-                problem("缺少头部信息：应以“---”开头和结束")
-                continue
-            raw, _ = load_yaml(parts[0])
-        except (OSError, DecodeProblem, YamlProblem) as exc:
-            problem(getattr(exc, "message", str(exc)))
+        parsed = read_register(path, shown, problems, config.root)
+        if parsed is None:
             continue
-        if not isinstance(raw, dict):
-            problem("头部信息应为“键: 值”的映射")
-            continue
+        raw, lines, body = parsed
+
+        def problem(key: str, message: str, shown: str = shown, lines: dict[str, int] = lines) -> None:
+            problems.append(Finding(shown, lines.get(key), "record-format", Severity.ERROR, message))
+
         kind = str(raw.get("类型", "")).strip()
         level = str(raw.get("级别", "")).strip()
         levels = INSTRUCTION_LEVELS if kind == INSTRUCTION else ADOPTION_LEVELS
         if kind not in (INSTRUCTION, ADOPTION):
-            problem(f"类型“{kind}”无效：只能是{INSTRUCTION} / {ADOPTION}")
+            problem("类型", f"类型“{kind}”无效：只能是{INSTRUCTION} / {ADOPTION}")
             continue
         if level not in levels:
-            problem(f"级别“{level}”无效：{kind}的级别只能是{'/'.join(levels)}")
+            problem("级别", f"级别“{level}”无效：{kind}的级别只能是{'/'.join(levels)}")
             continue
         item = str(raw.get("信息", "")).strip()
-        if not (config.root / "submissions" / f"{item}.md").is_file():
-            problem(f"信息{item or '（未写）'}不存在：请写submissions/下的信息编号")
+        if not (config.root / SUBMISSIONS / f"{item}.md").is_file():
+            problem("信息", f"信息{item or '（未写）'}不存在：请写submissions/下的信息编号")
             continue
         try:
             date = dt.date.fromisoformat(str(raw.get("日期", "")).strip())
         except ValueError:
-            problem(f"日期“{raw.get('日期')}”应写成2026-11-28")
+            problem("日期", f"日期“{raw.get('日期')}”应写成2026-11-28")
             continue
-        out.append(
-            Record(
-                shown,
-                kind,
-                item,
-                date,
-                level,
-                str(raw.get("批示人") or ""),
-                str(raw.get("刊物") or ""),
-                parts[2].strip(),
-            )
-        )
+        by, publication = str(raw.get("批示人") or ""), str(raw.get("刊物") or "")
+        out.append(Record(shown, kind, item, date, level, by, publication, body))
     return out, problems
 
 
@@ -105,7 +89,7 @@ def write_record(config: Config, record: Record) -> Path:
     levels = INSTRUCTION_LEVELS if record.kind == INSTRUCTION else ADOPTION_LEVELS
     if record.level not in levels:
         raise UsageError(f"级别“{record.level}”无效：{record.kind}的级别只能是{'/'.join(levels)}")
-    if not (config.root / "submissions" / f"{record.item}.md").is_file():
+    if not (config.root / SUBMISSIONS / f"{record.item}.md").is_file():
         raise UsageError(f"信息{record.item}不存在：请写submissions/下的信息编号，如xiushui/2026/1103-01")
     if record.kind == INSTRUCTION and not record.by:
         raise UsageError("批示须写明批示人（--by）")

@@ -26,11 +26,10 @@ from typing import Any
 from bulletin import duty
 from bulletin.events import Call, Event
 from bulletin.events import load_records as load_registers
+from bulletin.layout import SUBMISSIONS
 from bulletin.model import Config, Finding, Issue, Item
 from bulletin.receipts import Receipt, read_receipts
 from bulletin.records import Record
-
-SUBMISSIONS = "submissions"
 
 PENDING = "待审"
 NOT_ADOPTED = "未采用"

@@ -29,10 +29,11 @@ import git as gitpython
 
 from bulletin import git
 from bulletin.issue import IssueProblems, parse_issue
+from bulletin.layout import ISSUES, SUBMISSIONS
 from bulletin.model import Config, Finding, Severity
 from bulletin.receipts import read_receipts
 
-_WATCHED = ("submissions", "issues", "receipts")
+_WATCHED = (SUBMISSIONS, ISSUES, "receipts")
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _receipts_change(repo: gitpython.Repo, prefix: str, change: Change, how: str
 def receipt_findings(config: Config, ref: str) -> list[Finding]:
     receipts = read_receipts(config.root)
     out = []
-    for path in git.paths_at(config.root, ref, "submissions"):
+    for path in git.paths_at(config.root, ref, SUBMISSIONS):
         if path.endswith(".md") and path not in receipts:
             out.append(
                 _error(
@@ -262,9 +263,7 @@ def verify(
     repo = git.open_repo(config.root)
     resolved = git.resolve_base(repo, ref)
     findings = history_findings(config, resolved) + receipt_findings(config, resolved)
-    checked = len(git.paths_at(config.root, resolved, "submissions")) + len(
-        git.paths_at(config.root, resolved, "issues")
-    )
+    checked = len(git.paths_at(config.root, resolved, SUBMISSIONS)) + len(git.paths_at(config.root, resolved, "issues"))
     if site is not None:
         findings += site_findings(config, site, kept)
     return sorted(findings), checked
