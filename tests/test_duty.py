@@ -380,3 +380,65 @@ def test_the_ledger_is_the_same_built_in_process(december: Path) -> None:
     config = load_config(december)
     now = dt.datetime(2026, 12, 20, 12, tzinfo=config.timezone)
     assert json.loads(build_ledger(config, None, now).to_json()) == list(ledger(december).values())
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "said"),
+    [
+        ("类型: 批示\n信息: xiushui/2026/1205-01\n日期: 2026-12-08\n级别: 乡\n批示人: 某某\n", 5, "级别“乡”无效"),
+        ("类型: 批示\n信息: &a [a, *a]\n日期: 2026-12-08\n", None, "别名"),
+        ("类型: 批示\n日期: 2026-12-40\n信息: xiushui/2026/1205-01\n级别: 省\n批示人: 某某\n", 3, "应写成2026-11-28"),
+    ],
+)
+def test_records_are_read_as_safely_as_events_with_line_numbers(
+    december: Path, tmp_path: Path, front: str, line: int | None, said: str
+) -> None:
+    """11.4: records.load_records lacked the safety checks and line numbers of the other readers."""
+    from bulletin.records import load_records
+
+    desk = tmp_path / "copy"
+    shutil.copytree(december, desk)
+    write(desk, "records/2026/1208-ps-01.md", f"---\n{front}---\n批示内容\n")
+    records, problems = load_records(load_config(desk))
+    assert records == []
+    [problem] = problems
+    assert problem.path == "records/2026/1208-ps-01.md" and said in problem.message
+    if line is not None:
+        assert problem.line == line
+
+
+def test_the_demo_desk_tells_one_story(tmp_path: Path) -> None:
+    """Done when: ledger, overdue --all, stats and notice agree on every case for the demo desk."""
+    repo = Path(__file__).resolve().parents[1]
+    desk = tmp_path / "demo"
+    shutil.copytree(repo, desk, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".fonts", "build"))
+    now = "2026-11-30 23:59:59"
+    overdue = json.loads(run_cli("overdue", "--all", "--format", "json", "--now", now, cwd=desk).stdout)
+    on_record = [
+        c
+        for c in overdue["cases"]
+        if c["source"] in duty.TRUSTED or c["reported_at"] is None or c["kind"] in ("瞒报", "误报")
+    ]
+    done = run_cli("stats", "--period", "2026-11", "--format", "json", "--now", now, cwd=desk)
+    rows = {r["unit"]: r for r in json.loads(done.stdout)["units"]}
+    config = load_config(desk)
+    keys = ("late", "missed", "concealed", "false", "follow_up", "call_late", "call_missed")
+    snap = read_desk(config, dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=config.timezone))
+    in_period = [c for c in duty.on_record(snap.cases) if c.when.astimezone(config.timezone).month == 11]
+    assert sum(int(r[k]) for r in rows.values() for k in keys) == len(in_period)
+    assert {(c["kind"], c["unit"]) for c in on_record} >= {(c.kind, c.unit) for c in in_period}
+    lives = json.loads(run_cli("ledger", "--format", "json", "--now", now, cwd=desk).stdout)
+    late_items = {life["id"] for life in lives if life["late_minutes"]}
+    measured = {
+        c.submission
+        for c in in_period
+        if c.submission and c.delay and c.kind in ("迟报", "瞒报", "续报逾期", "约稿逾期")
+    }
+    assert measured <= late_items
+    # the demo already has November's notice: a revision is drafted beside it
+    done = run_cli("notice", "--period", "2026-11", "--date", "2026-12-01", "--now", now, "--revision", cwd=desk)
+    assert done.returncode == 0, done.stderr
+    drafted = sorted((desk / "issues/tongbao/2026").glob("*.md"))[-1].read_text(encoding="utf-8")
+    section = drafted.split("## 四、")[1].split("\n## ")[0]
+    listed = [p for p in section.split("\n\n") if "：" in p and not p.startswith("请以上单位")]
+    assert len(listed) == len(in_period), section
