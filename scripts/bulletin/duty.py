@@ -32,13 +32,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from bulletin import fields
 from bulletin.events import Call, Event
 from bulletin.layout import SUBMISSIONS
 from bulletin.model import Config, Deadlines
-from bulletin.receipts import Receipt
 from bulletin.timing import TimeFormatError, field_time, format_duration
+
+if TYPE_CHECKING:  # a check of one item must not import GitPython (bulletin.receipts does)
+    from bulletin.receipts import Receipt
 
 # kinds of case
 LATE = "迟报"  # reported after the limit
@@ -269,7 +272,7 @@ class CallCase:
     source: str = ""
 
 
-Received = tuple[Submitted, Receipt]
+Received = tuple[Submitted, "Receipt"]
 
 
 def received_by(submissions: Iterable[Submitted], receipts: Mapping[str, Receipt], now: dt.datetime) -> list[Received]:
