@@ -112,9 +112,42 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     for name in ("docs", "issues", "events", "calls", "receipts"):
         shutil.copytree(REPO / name, desk / name)
+    secret_late_item_and_its_notice(desk)
     done = run_cli("build", "--every-audience", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
     return desk / "site"
+
+
+SECRET_TITLE = "湖口县某涉密事项处置进展"
+
+
+def secret_late_item_and_its_notice(desk: Path) -> None:
+    """A 秘密 item received late, and December's 通报 (内部) drafted by `bulletin notice` and signed:
+    the notice must name the case without the title (issue 12, finding 2)."""
+    item = (
+        f"---\n标题: {SECRET_TITLE}\n报送单位: 湖口县\n信息员: 张旭\n签发人: 殷志华\n类别: 突发性\n紧急程度: 特急\n"
+        "密级: 秘密\n保密期限: 1年\n发生时间: 2026-12-15 08:00\n报送对象: [市委]\n---\n\n"
+        "12月15日8时许，湖口县某单位发生涉密事项，县委县政府高度重视，已组织力量妥善处置，目前情况平稳。\n"
+    )
+    (desk / "submissions/hukou/2026").mkdir(parents=True, exist_ok=True)
+    (desk / "submissions/hukou/2026/1215-01.md").write_text(item, encoding="utf-8")
+    with (desk / "receipts/imported.tsv").open("a", encoding="utf-8") as tsv:
+        tsv.write("submissions/hukou/2026/1215-01.md\t2026-12-15T13:00:00+08:00\thukou-zhangxu\timport\n")
+    done = run_cli("notice", "--period", "2026-12", "--date", "2026-12-31", "--now", "2026-12-31 23:00", cwd=desk)
+    assert done.returncode == 0, done.stderr
+    [draft] = [p for p in (desk / "issues/tongbao/2026").glob("*.md") if "2026年12月" in p.read_text(encoding="utf-8")]
+    text = draft.read_text(encoding="utf-8").replace("【待填写：签发领导】", "周建国")
+    assert "一条秘密信息（hukou/2026/1215-01" in text and SECRET_TITLE not in text
+    draft.write_text(text, encoding="utf-8")
+
+
+def test_a_secret_title_reaches_no_site_through_the_notice(config: Config, built: Path) -> None:
+    """Issue 12, finding 2: the 内部 notice quoted 秘密 titles; it is published to every audience."""
+    for audience in config.audiences:
+        text, pdfs = site_text(built / audience.id)
+        assert squeeze(SECRET_TITLE) not in text + pdfs, audience.id
+        if "tongbao" in audience.publications:
+            assert "一条秘密信息" in text, audience.id  # the case itself is notified
 
 
 def test_the_demo_has_something_to_keep_from_every_audience_but_the_highest(config: Config) -> None:
