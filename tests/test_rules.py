@@ -1511,3 +1511,23 @@ def test_inline_html_and_links_are_reported_on_their_own_line_within_a_paragraph
     text = item_text("第一行正文。\n第二行有<font color=red>网页代码</font>。\n第三行见[报道](https://example.com/a)。")
     assert {f.line for f in only(check_text(text), "raw-html")} == {line_of(text, "第二行")}
     assert [f.line for f in only(check_text(text), "external-link")] == [line_of(text, "第三行")]
+
+
+def test_every_rule_id_a_finding_can_carry_is_registered() -> None:
+    """Issue 11: issue-format, issue-number, issue-published, record-format and verify-* were not
+    registered, so `bulletin rules` did not list them. Every literal rule id handed to a Finding,
+    an emit or an error helper in the package must be in the registry."""
+    from bulletin.rules import RULES
+
+    package = Path(__file__).resolve().parents[1] / "scripts" / "bulletin"
+    handed = re.compile(
+        r"(?:Finding\([^()]*?|emit\([^()]*?|_error\([^()]*?|problem\([^()]*?|rule=)\"([a-z]+(?:-[a-z]+)+)\""
+    )
+    used = {m[1] for path in package.rglob("*.py") for m in handed.finditer(path.read_text(encoding="utf-8"))}
+    assert len(used) > 20
+    assert sorted(used - set(RULES)) == []
+    from desk_helpers import run_cli
+
+    listed = run_cli("rules", cwd=Path(__file__).resolve().parents[1])
+    for rule_id in ("issue-format", "issue-number", "issue-published", "record-format", "verify-pdf"):
+        assert rule_id in listed.stdout

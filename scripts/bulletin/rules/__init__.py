@@ -37,6 +37,9 @@ FAMILIES = {
     "typography": "标点与数字",
     "deadline": "时限",
     "identity": "账号与权限",
+    "issues": "刊物文件",
+    "registers": "登记文件",
+    "verify": "发布核查",
 }
 
 
@@ -115,6 +118,7 @@ def _load_families() -> None:
     from bulletin.rules import (  # noqa: F401  (registration by import)
         body,
         deadline,
+        editorial,
         events,
         files,
         header,
