@@ -356,7 +356,8 @@ def test_not_submission_paths(rel: str) -> None:
     assert hook.path_problem(rel) is not None
 
 
-def test_pre_receive_lets_other_refs_pass(unit: Path) -> None:
+def test_without_an_account_only_main_and_the_receipts_are_judged(unit: Path) -> None:
+    """`refusals` without a pusher (a library call): who may push which ref needs the account (test_hook_refs)."""
     repo = hook.open_repo(unit)
     head = git(unit, "rev-parse", "HEAD").strip()
     zero = "0" * 40
