@@ -525,8 +525,20 @@ def test_an_unregistered_account_is_told_to_ask_the_office(clone: Path) -> None:
     done = push(clone, "origin", "x", account="stranger")
     assert done.returncode != 0
     line = next(line for line in done.stderr.splitlines() if "拒绝推送分支x" in line)
-    assert f"{OWN_NEW}、submissions/xiushui/2026/1201-02.md：" in line, "同一理由的文件合成一行"
     assert "账号“stranger”不在信息网络名册（network.yml）中" in line and "请联系信息处" in line
+    assert not remote_branch(clone, "x")
+
+
+def test_files_refused_for_one_reason_share_a_line(clone: Path) -> None:
+    branch(clone, "xiushui/for-lianxi")
+    write(clone, "submissions/lianxi/2026/1201-01.md", ITEM)
+    write(clone, "submissions/lianxi/2026/1201-02.md", ITEM)
+    commit(clone)
+    done = push(clone, "origin", "xiushui/for-lianxi", account=UNIT_ACCOUNT)
+    assert done.returncode != 0
+    [line] = [line for line in done.stderr.splitlines() if "拒绝推送分支xiushui/for-lianxi" in line]
+    assert "submissions/lianxi/2026/1201-01.md、submissions/lianxi/2026/1201-02.md：" in line, "同一理由的文件合成一行"
+    assert "只能报送本单位的信息" in line
 
 
 def test_a_push_cannot_grant_itself_rights(clone: Path) -> None:

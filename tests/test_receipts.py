@@ -195,12 +195,12 @@ def test_later_pushes_keep_the_first_receipt(unit: Path, tmp_path: Path) -> None
     assert again.returncode == 0, again.stderr
     assert "已接报" not in again.stderr
     # a new branch from main that adds the same path once more, and its merge into main
-    git(unit, "checkout", "-q", "-b", "again", "origin/main")
+    git(unit, "checkout", "-q", "-b", "xiushui/again", "origin/main")
     commit_file(unit, NEW_ITEM, ITEM.replace("36个", "38个"), "重新报送")
-    other = push(unit, "origin", "again", account="xiushui-fanjing")
+    other = push(unit, "origin", "xiushui/again", account="xiushui-fanjing")
     assert other.returncode == 0, other.stderr
     assert "已接报" not in other.stderr
-    merged = push(unit, "origin", "again:main", account="jj-editor-lijing")
+    merged = push(unit, "origin", "xiushui/again:main", account="jj-editor-lijing")
     assert merged.returncode == 0, merged.stderr
     assert "已接报" not in merged.stderr
 
@@ -211,31 +211,31 @@ def test_later_pushes_keep_the_first_receipt(unit: Path, tmp_path: Path) -> None
 
 
 def test_new_branch_without_pusher_variables_uses_user(unit: Path) -> None:
-    git(unit, "checkout", "-q", "-b", "b")
+    git(unit, "checkout", "-q", "-b", "xiushui/b")
     commit_file(unit, NEW_ITEM, ITEM)
-    done = push(unit, "origin", "b", account=None, user="xiushui-fanjing")
+    done = push(unit, "origin", "xiushui/b", account=None, user="xiushui-fanjing")
     assert done.returncode == 0, done.stderr
     assert fetch_receipts(unit)[NEW_ITEM].account == "xiushui-fanjing"
 
 
 def test_every_added_item_of_a_push_is_received_once(unit: Path) -> None:
-    git(unit, "checkout", "-q", "-b", "two")
+    git(unit, "checkout", "-q", "-b", "xiushui/two")
     commit_file(unit, NEW_ITEM, ITEM)
     second = "submissions/xiushui/2026/1201-02.md"
     commit_file(unit, second, ITEM.replace("修水县", "修水县今年"))
     (unit / "submissions/xiushui/2026/1201-01.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # not an item
     git(unit, "add", "submissions/xiushui/2026/1201-01.jpg")
     git(unit, "commit", "-q", "-m", "附件")
-    assert push(unit, "origin", "two").returncode == 0
+    assert push(unit, "origin", "xiushui/two").returncode == 0
     assert sorted(fetch_receipts(unit)) == [NEW_ITEM, second]
 
 
 def test_a_control_character_in_a_file_name_forges_nothing(server: Path, unit: Path) -> None:
     # a file name that would add a forged line (an early receipt of another path) to the note
     sneaky = f"submissions/xiushui/2026/a\t2020-01-01T00:00:00+08:00\tx\thook\n{NEW_ITEM}"
-    git(unit, "checkout", "-q", "-b", "sneaky")
+    git(unit, "checkout", "-q", "-b", "xiushui/sneaky")
     commit_file(unit, sneaky, ITEM)
-    done = push(unit, "origin", "sneaky")
+    done = push(unit, "origin", "xiushui/sneaky")
     assert done.returncode == 0, done.stderr
     assert "不登记接报" in done.stderr
     assert server_receipts(server) == {}
@@ -243,12 +243,12 @@ def test_a_control_character_in_a_file_name_forges_nothing(server: Path, unit: P
 
 def test_a_receipt_error_does_not_fail_the_push(server: Path, unit: Path) -> None:
     (server / hook.LOCK_NAME).mkdir()  # the lock cannot be opened: recording fails
-    git(unit, "checkout", "-q", "-b", "b")
+    git(unit, "checkout", "-q", "-b", "xiushui/b")
     commit_file(unit, NEW_ITEM, ITEM)
-    done = push(unit, "origin", "b")
+    done = push(unit, "origin", "xiushui/b")
     assert done.returncode == 0, done.stderr
     assert "警告：接报时间登记失败" in done.stderr and "推送已成功" in done.stderr
-    assert git(unit, "ls-remote", "origin", "refs/heads/b").strip()
+    assert git(unit, "ls-remote", "origin", "refs/heads/xiushui/b").strip()
 
 
 def test_first_push_into_an_empty_repository_is_an_import(tmp_path: Path) -> None:
@@ -285,18 +285,18 @@ def test_deleting_main_is_refused(unit: Path) -> None:
 def test_fast_forward_to_main_and_other_branches_pass(unit: Path) -> None:
     commit_file(unit, NEW_ITEM, ITEM)
     assert push(unit, "origin", "main", account="jj-editor-lijing").returncode == 0, "编辑可以推进主分支"
-    git(unit, "checkout", "-q", "-b", "topic")
+    git(unit, "checkout", "-q", "-b", "xiushui/topic")
     commit_file(unit, "submissions/xiushui/2026/1201-02.md", ITEM)
-    assert push(unit, "origin", "topic").returncode == 0
+    assert push(unit, "origin", "xiushui/topic").returncode == 0
     git(unit, "commit", "-q", "--amend", "-m", "改写自己的分支")
-    assert push(unit, "--force", "origin", "topic").returncode == 0, "单位自己的分支可以强制推送"
-    assert push(unit, "origin", ":topic").returncode == 0, "单位自己的分支可以删除"
+    assert push(unit, "--force", "origin", "xiushui/topic").returncode == 0, "单位自己的分支可以强制推送"
+    assert push(unit, "origin", ":xiushui/topic").returncode == 0, "单位自己的分支可以删除"
 
 
 def test_client_push_of_receipts_is_refused(unit: Path) -> None:
-    git(unit, "checkout", "-q", "-b", "b")
+    git(unit, "checkout", "-q", "-b", "xiushui/b")
     commit_file(unit, NEW_ITEM, ITEM)
-    assert push(unit, "origin", "b").returncode == 0
+    assert push(unit, "origin", "xiushui/b").returncode == 0
     fetch_receipts(unit)
     # a fast-forward of the server's own record, claiming an earlier time
     fake = f"submissions/xiushui/2026/1201-09.md\t2020-01-01T00:00:00+08:00\t{ACCOUNT}\thook"
@@ -356,7 +356,8 @@ def test_not_submission_paths(rel: str) -> None:
     assert hook.path_problem(rel) is not None
 
 
-def test_pre_receive_lets_other_refs_pass(unit: Path) -> None:
+def test_without_an_account_only_main_and_the_receipts_are_judged(unit: Path) -> None:
+    """`refusals` without a pusher (a library call): who may push which ref needs the account (test_hook_refs)."""
     repo = hook.open_repo(unit)
     head = git(unit, "rev-parse", "HEAD").strip()
     zero = "0" * 40
@@ -530,10 +531,10 @@ def test_workflow_without_new_items_records_nothing(tmp_path: Path) -> None:
 
 
 def test_administrator_repairs_a_receipt_on_the_server(server: Path, unit: Path) -> None:
-    git(unit, "checkout", "-q", "-b", "b")
+    git(unit, "checkout", "-q", "-b", "xiushui/b")
     sha = commit_file(unit, NEW_ITEM, ITEM)
     (server / "hooks" / "post-receive").unlink()  # the receipt was not taken
-    assert push(unit, "origin", "b").returncode == 0
+    assert push(unit, "origin", "xiushui/b").returncode == 0
     assert server_receipts(server) == {}
     done = run_cli(
         "receipt", "add", "--commit", sha, "--received-at", "2026-11-28 09:05", "--source", "hook", NEW_ITEM, cwd=server

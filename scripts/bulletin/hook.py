@@ -3,11 +3,18 @@
 `bulletin hook install BARE` writes two hooks into a bare repository:
 
 - pre-receive refuses to rewrite or delete `refs/heads/main`, refuses any client push to the
-  receipts ref (only the server writes receipts), and refuses a pushed branch whose changes the
-  pushing account may not make by the registry on main (bulletin.identity): a unit's account only
-  adds its own unit's submissions and never pushes to main, nobody changes an accepted submission;
+  receipts ref (only the server writes receipts) or to the refs a forge keeps for its pull requests
+  (`refs/pull/*`, `refs/merge-requests/*`), and judges every other ref the pushing account touches
+  by the registry on main (bulletin.identity): a unit's account pushes, force-pushes and deletes only
+  its own branches (`refs/heads/<unit>/...`, e.g. `xiushui/1128-01`), never main, tags or other refs,
+  and its branches only add its own unit's submissions; editors and administrators manage any
+  branch and tag; nobody changes an accepted submission;
 - post-receive records a receipt (server clock, the pushing account) for every submission a push
-  adds, as a note on the pushed commit. Commit dates never enter: units can forge them.
+  adds, as a note on the pushed commit, and only for a path the pushing account may add: a unit's
+  account only in its own unit's folder, whichever ref carries it (the forge's own write of
+  `refs/pull/<n>/head` too, which Gitea/Forgejo make with GITEA_INTERNAL_PUSH and the pull request's
+  author as the pusher). A path that has a receipt keeps it. Commit dates never enter: units can
+  forge them.
 
 `bulletin receipt add` records receipts given explicitly (the pull-request workflow on a hosted
 forge, or an administrator repairing a record); `bulletin receipt list` prints them.
@@ -22,7 +29,7 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -31,9 +38,9 @@ import git
 
 from bulletin import atomic
 from bulletin.errors import BulletinError, UsageError
-from bulletin.identity import UNIT, Change, authorize, parse_name_status, role_of
+from bulletin.identity import ADMIN, EDITOR, UNIT, Change, Role, authorize, parse_name_status, role_of
 from bulletin.model import Config, Finding
-from bulletin.receipts import NOTES_REF, Receipt, add_receipts, read_receipts
+from bulletin.receipts import IMPORTED, IMPORTED_MAX_BYTES, NOTES_REF, Receipt, add_receipts, parse_note, read_receipts
 from bulletin.timing import format_time, now
 
 MAIN_REF = "refs/heads/main"
@@ -41,10 +48,20 @@ HOOKS = ("pre-receive", "post-receive")
 # environment variables naming the pushing account, first set wins:
 # GitLab, Gitea/Forgejo, HTTP servers (git-http-backend), ssh login
 PUSHER_VARIABLES = ("GL_USERNAME", "GITEA_PUSHER_NAME", "REMOTE_USER", "USER")
+BRANCHES = "refs/heads/"
+TAGS = "refs/tags/"
 # refs whose pushes bring submissions: branches, and the pull-request heads a forge keeps
 # (Gitea/Forgejo update refs/pull/<n>/head in the base repository for pull requests from forks)
-_RECEIVING_PREFIXES = ("refs/heads/",)
+_RECEIVING_PREFIXES = (BRANCHES,)
 _PULL_HEADS = (("refs/pull/", "/head"), ("refs/merge-requests/", "/head"))
+# the refs a forge keeps for its pull requests: written by the forge itself, never by a client
+FORGE_PREFIXES = ("refs/pull/", "refs/merge-requests/")
+# set (to "true") by Gitea/Forgejo on the pushes the forge makes itself, among them the head of a
+# pull request into refs/pull/<n>/head, with the pull request's author as GITEA_PUSHER_NAME; the
+# server's environment, which a pushing client cannot set
+FORGE_INTERNAL = "GITEA_INTERNAL_PUSH"
+# the example branch of the refusals: <unit>/<mmdd>-<nn>
+EXAMPLE_BRANCH = "1128-01"
 LOCK_NAME = "bulletin-receipts.lock"
 IDENTITY = ("bulletin 接报登记", "bulletin@localhost")
 
@@ -104,14 +121,30 @@ def receipts_of(repo: git.Repo) -> dict[str, Receipt]:
     return read_receipts(Path(repo.git_dir))
 
 
+def imported_on_main(repo: git.Repo) -> dict[str, Receipt]:
+    """The receipts of receipts/imported.tsv as committed on main (a server's bare repository has no
+    work tree to read it from; `read_receipts` reads it from a desk's work tree)."""
+    if not _ref_exists(repo, MAIN_REF):
+        return {}
+    try:
+        blob = repo.commit(MAIN_REF).tree / IMPORTED
+    except KeyError:
+        return {}
+    if blob.type != "blob" or blob.size > IMPORTED_MAX_BYTES:
+        return {}
+    text = bytes(blob.data_stream.read()).decode("utf-8", "replace")
+    return {r.path: Receipt(r.path, r.received_at, r.account, "import") for r in parse_note(text)}
+
+
 def record(repo: git.Repo, commit: str, wanted: Sequence[Receipt]) -> tuple[list[Receipt], dict[str, Receipt]]:
     """Write the receipts of paths that have none yet, as a note on `commit`.
 
     Returns (written, already receipted: path -> the existing receipt). Paths repeated in `wanted`
-    count once (the first).
+    count once (the first). A receipt is never replaced: neither a note's nor an imported one
+    (receipts/imported.tsv on main), which a new note would take precedence over.
     """
     with _receipts_lock(repo):
-        known = receipts_of(repo)
+        known = {**imported_on_main(repo), **receipts_of(repo)}
         fresh: list[Receipt] = []
         existing: dict[str, Receipt] = {}
         seen: set[str] = set()
@@ -236,9 +269,12 @@ def _is_ancestor(repo: git.Repo, old: str, new: str) -> bool:
     return True
 
 
-def refusals(repo: git.Repo, updates: Sequence[Update], account: str | None = None) -> list[str]:
+def refusals(
+    repo: git.Repo, updates: Sequence[Update], account: str | None = None, internal: bool = False
+) -> list[str]:
     """The Chinese reasons to refuse this push (empty: accept); with `account` (the pusher), also
-    every change of a pushed branch that account may not make (see `identity_refusals`)."""
+    every ref that account may not touch and every change of a pushed branch it may not make (see
+    `identity_refusals`). `internal`: the forge itself pushes (GITEA_INTERNAL_PUSH)."""
     reasons = []
     for up in updates:
         if up.ref == NOTES_REF:
@@ -254,7 +290,7 @@ def refusals(repo: git.Repo, updates: Sequence[Update], account: str | None = No
                 "请先运行“git pull”取回最新的main，在其上提交后再推送"
             )
     if account is not None:
-        reasons += identity_refusals(repo, updates, account)
+        reasons += identity_refusals(repo, updates, account, internal)
     return reasons
 
 
@@ -303,16 +339,119 @@ def _explain(branch: str, who: str, findings: Sequence[Finding]) -> list[str]:
     return lines
 
 
-def identity_refusals(repo: git.Repo, updates: Sequence[Update], account: str) -> list[str]:
-    """Changes the pushing account may not make, judged by the registry on main (never the pushed one).
+def _is_forge_ref(ref: str) -> bool:
+    return ref.startswith(FORGE_PREFIXES)
+
+
+def branch_owner(ref: str) -> str | None:
+    """The unit whose branch `ref` is by its name (refs/heads/<unit>/<anything>), or None."""
+    if not ref.startswith(BRANCHES):
+        return None
+    owner, slash, rest = ref[len(BRANCHES) :].partition("/")
+    return owner if slash and owner and rest else None
+
+
+def _shown(ref: str) -> str:
+    """A ref as a sentence names it: 分支xiushui/1128-01, 标签v1, or the full name."""
+    if ref.startswith(BRANCHES):
+        return f"分支{ref[len(BRANCHES) :]}"
+    if ref.startswith(TAGS):
+        return f"标签{ref[len(TAGS) :]}"
+    return ref
+
+
+def _verb(repo: git.Repo, up: Update) -> str:
+    if up.deleted:
+        return "删除"
+    if not up.created and not _is_ancestor(repo, up.old, up.new):
+        return "强制推送"
+    return "推送"
+
+
+def ref_refusal(repo: git.Repo, config: Config, role: Role, up: Update, internal: bool = False) -> str | None:
+    """Why `role` may not touch the ref of `up` at all, whatever it carries (None: it may).
+
+    - the refs a forge keeps for pull requests: only the forge itself writes them (`internal`);
+    - main: only editors and administrators (its deletion and rewriting are refused before);
+    - other branches: editors and administrators any; a unit's account only its own,
+      refs/heads/<its unit>/<name>, which it may also force-push and delete;
+    - tags and every other ref: editors and administrators only;
+    - an account not in the registry (or none given): nothing.
+    """
+    if up.ref == NOTES_REF or (up.ref == MAIN_REF and up.deleted):
+        return None  # refused in `refusals` already
+    verb, shown = _verb(repo, up), _shown(up.ref)
+    if _is_forge_ref(up.ref):
+        if internal:
+            return None
+        own = (
+            f"本单位的分支（如“git push origin HEAD:{role.unit_ids[0]}/{EXAMPLE_BRANCH}”）"
+            if role.kind == UNIT
+            else "一个分支"
+        )
+        return (
+            f"拒绝{verb}{shown}（推送账号：{role.label}）：这是代码托管平台为合并请求保存的引用，只由平台自己写入，"
+            f"不接受推送，推到这里的信息也不登记接报。请把信息推送到{own}，再在网页上发起合并请求"
+        )
+    if role.kind in (ADMIN, EDITOR):
+        return None
+    if role.kind != UNIT:
+        if role.account:
+            return (
+                f"拒绝{verb}{shown}：账号“{role.account}”不在信息网络名册（network.yml）中，不能推送。"
+                "请联系信息处，把本账号登记为本单位的信息员（units中的informants）或编辑，名册合并后再推送"
+            )
+        return (
+            f"拒绝{verb}{shown}：服务器没有提供推送账号（GL_USERNAME、GITEA_PUSHER_NAME、REMOTE_USER或USER），"
+            "无法核对权限，不接受推送。请联系管理员"
+        )
+    own_id = role.unit_ids[0]
+    prefixes = "、".join(f"“{unit}/”" for unit in role.unit_ids)
+    example = f"“git push origin HEAD:{own_id}/{EXAMPLE_BRANCH}”"
+    if up.ref == MAIN_REF:
+        return (
+            f"拒绝推送主分支main：{role.label}不能直接推送主分支。请推送到自己的分支"
+            f"（如{example}）并发起合并请求，由信息处编辑审核合并"
+        )
+    if up.ref.startswith(BRANCHES):
+        owner = branch_owner(up.ref)
+        if owner in role.unit_ids:
+            return None
+        other = config.unit(owner) if owner else None
+        if other is not None:
+            why = f"这是{other.name}的分支，只有{other.name}的信息员和信息处编辑能推送、强制推送或删除它"
+        else:
+            why = f"报送单位只能推送、强制推送和删除本单位的分支，即以{prefixes}开头的分支（如“{own_id}/{EXAMPLE_BRANCH}”）"
+        if up.deleted:
+            todo = "本单位的分支可以删除；确需删除这个分支的，请联系信息处编辑"
+        else:
+            todo = f"请推送到本单位的分支，如{example}，再发起合并请求"
+        return f"拒绝{verb}{shown}（推送账号：{role.label}）：{why}。{todo}"
+    if up.ref.startswith(TAGS):
+        tag = up.ref[len(TAGS) :]
+        return (
+            f"拒绝{verb}{shown}（推送账号：{role.label}）：报送单位不能推送或删除标签，标签只由信息处编辑和管理员建立。"
+            f"请推送时不要加“--tags”或“--follow-tags”；本地的这个标签可用“git tag -d {tag}”删除"
+        )
+    return (
+        f"拒绝{verb}{shown}（推送账号：{role.label}）：报送单位只能推送本单位的分支（以{prefixes}开头），"
+        f"不能推送其他引用。请推送到本单位的分支（如{example}）并发起合并请求"
+    )
+
+
+def identity_refusals(repo: git.Repo, updates: Sequence[Update], account: str, internal: bool = False) -> list[str]:
+    """Refs the pushing account may not touch (`ref_refusal`), and changes of the branches it pushes
+    that it may not make, judged by the registry on main (never the pushed one).
 
     A branch is judged by everything it brings relative to main (from its fork point), so that
     what it would merge is what is checked; a push to main itself, by what it adds to main (only
     editors and administrators push to main: the forge's merge). The first push into an empty
-    repository (no main yet) is an import and is not judged.
+    repository (no main yet) is an import and is not judged. The forge's own writes of the refs of
+    its pull requests (`internal`) are not judged here: CI judges a pull request by its author, and
+    post-receive takes receipts only for what the author may add.
     """
-    pushed = [up for up in updates if up.ref.startswith("refs/heads/") and not up.deleted]
-    if not pushed or not _ref_exists(repo, MAIN_REF):
+    judged = [up for up in updates if up.ref != NOTES_REF and not (internal and _is_forge_ref(up.ref))]
+    if not judged or not _ref_exists(repo, MAIN_REF):
         return []
     try:
         config = _main_config(repo)
@@ -323,28 +462,43 @@ def identity_refusals(repo: git.Repo, updates: Sequence[Update], account: str) -
             f"主分支上的配置有误，无法核对推送账号的权限，暂不接受推送：{exc}。请管理员先在服务器上修复主分支上的配置"
         ]
     role = role_of(config, account)
-    accepted = set(_names(repo.git.ls_tree("-r", "--name-only", "-z", MAIN_REF, "--", "submissions")))
+    accepted: set[str] | None = None
     reasons: list[str] = []
-    for up in pushed:
-        branch = up.ref[len("refs/heads/") :]
+    for up in judged:
+        refused = ref_refusal(repo, config, role, up, internal)
+        if refused:
+            reasons.append(refused)
+            continue
+        if not up.ref.startswith(BRANCHES) or up.deleted:
+            continue  # only what a branch brings is merged: tags and other refs carry nothing to judge
         if up.ref == MAIN_REF:
-            if role.kind == UNIT:
-                reasons.append(
-                    f"拒绝推送主分支main：{role.label}不能直接推送主分支。请推送到自己的分支"
-                    f"（如“git push origin HEAD:{role.unit_ids[0]}/1128-01”）并发起合并请求，由信息处编辑审核合并"
-                )
-                continue
             base: str | None = None if up.created else up.old
         else:
             base = _fork_point(repo, up.new)
+        if accepted is None:
+            accepted = set(_names(repo.git.ls_tree("-r", "--name-only", "-z", MAIN_REF, "--", "submissions")))
         findings = authorize(config, account, pushed_changes(repo, base, up.new), accepted.__contains__)
-        reasons += _explain(branch, role.label, findings)
+        reasons += _explain(up.ref[len(BRANCHES) :], role.label, findings)
     return reasons
 
 
+def forge_internal(env: Mapping[str, str]) -> bool:
+    """Whether the forge itself pushes (Gitea/Forgejo set GITEA_INTERNAL_PUSH=true on their own pushes)."""
+    return env.get(FORGE_INTERNAL, "").strip().lower() == "true"
+
+
 def pre_receive(stdin: TextIO, stderr: TextIO, env: Mapping[str, str] = os.environ) -> int:
-    updates = parse_updates(stdin.read())
-    reasons = refusals(_open_here(env), updates, pusher(env))
+    """Refuse the whole push when any ref of it is refused; an error of ours refuses too (one line, no traceback)."""
+    try:
+        updates = parse_updates(stdin.read())
+        reasons = refusals(_open_here(env), updates, pusher(env), forge_internal(env))
+    except Exception as exc:  # never let a push through unjudged, never show a pusher a traceback
+        if env.get("BULLETIN_DEBUG"):
+            raise
+        reasons = [
+            f"检查推送时出错（{type(exc).__name__}: {exc}），暂不接受推送。"
+            "请稍后重试；仍然出错的，请把这条信息告诉信息处，由管理员处理"
+        ]
     for reason in reasons:
         stderr.write(f"信息报送台：{reason}\n")
     return 1 if reasons else 0
@@ -415,8 +569,15 @@ def post_receive(stdin: TextIO, stdout: TextIO, env: Mapping[str, str] = os.envi
         if _was_empty(repo, updates):
             stdout.write("信息报送台：仓库原为空，本次推送视为导入，不登记接报时间（已有信息的收到时间无从得知）。\n")
             return 0
+        receivable = _receivable(repo, account)
+        if receivable is None:
+            stdout.write(
+                "信息报送台：警告：主分支上没有可用的配置和信息网络名册，无法核对推送账号能为哪些信息登记接报，"
+                "未登记接报时间。推送已成功；请把这条信息告诉信息处，由管理员补登接报时间。\n"
+            )
+            return 0
         for up in updates:
-            _receive(repo, up, when, account, stdout)
+            _receive(repo, up, when, account, receivable, stdout)
     except Exception as exc:  # a receipt problem must not look like a failed push
         stdout.write(
             f"信息报送台：警告：接报时间登记失败（{type(exc).__name__}: {exc}）。推送已成功；"
@@ -425,11 +586,49 @@ def post_receive(stdin: TextIO, stdout: TextIO, env: Mapping[str, str] = os.envi
     return 0
 
 
-def _receive(repo: git.Repo, up: Update, when: dt.datetime, account: str, stdout: TextIO) -> None:
+def receipt_refusal(config: Config, role: Role, rel: str) -> str | None:
+    """Why a push by `role` takes no receipt for the submission `rel` (None: it does): a receipt only
+    for a path the account may add, a unit's account only in its own unit's folder (editors may
+    enter any unit's item, 代各单位录入), so that no unit takes another's receipt time."""
+    if role.kind in (ADMIN, EDITOR):
+        return None
+    if role.kind == UNIT:
+        folder = rel.split("/")[1]
+        if folder in role.unit_ids:
+            return None
+        own = "、".join(f"submissions/{unit}/" for unit in role.unit_ids)
+        other = config.unit(folder)
+        whose = f"{other.name}的文件夹" if other else f"文件夹submissions/{folder}/"
+        return f"这个文件在{whose}中，{role.label}只为本单位的信息（{own}）登记接报"
+    if role.account:
+        return f"推送账号“{role.account}”不在信息网络名册（network.yml）中"
+    return "服务器没有提供推送账号，无法核对"
+
+
+def _receivable(repo: git.Repo, account: str) -> Callable[[str], str | None] | None:
+    """`receipt_refusal` for the pushing account by the registry on main; None when main has none."""
+    if not _ref_exists(repo, MAIN_REF):
+        return None
+    try:
+        config = _main_config(repo)
+    except (FileNotFoundError, BulletinError):
+        return None
+    role = role_of(config, account)
+    return lambda rel: receipt_refusal(config, role, rel)
+
+
+def _receive(
+    repo: git.Repo,
+    up: Update,
+    when: dt.datetime,
+    account: str,
+    receivable: Callable[[str], str | None],
+    stdout: TextIO,
+) -> None:
     wanted = []
     for rel in added_paths(repo, up):
         if rel.startswith("submissions/") and rel.endswith(".md"):
-            problem = path_problem(rel)
+            problem = path_problem(rel) or receivable(rel)
             if problem:
                 stdout.write(f"信息报送台：警告：{rel!r}不登记接报：{problem}。\n")
                 continue
