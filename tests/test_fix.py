@@ -7,19 +7,22 @@ found”; a registry outside the desk).
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bulletin import typography
 from bulletin.check import check_file
-from bulletin.fix import FixResult, fix_file
+from bulletin.fix import FixRefused, FixResult, fix_file
 from bulletin.model import Config, Item
 from bulletin.read import parse_item
 from bulletin.rules import RULES
 from conftest import MakeItem
+from desk_helpers import make_desk, run_cli
 from test_rules import RECEIVED, item_text
 
 HEAD = (
@@ -36,6 +39,124 @@ def _fix(path: Path, write: bool = True) -> FixResult:
 def _read(data: bytes) -> Item:
     item, _ = parse_item(data, Item("x.md", Path("x.md"), ""), [])
     return item
+
+
+# ---------------------------------------------------------------- finding 8: headers fix cannot read
+
+
+BROKEN_HEADERS = {
+    "blank-line-before": ("\n---\n" + HEAD + "---\n\n" + TYPO_BODY, 1, "空行"),
+    "two-blank-lines-before": ("\n\n---\n" + HEAD + "---\n\n" + TYPO_BODY, 1, "空行"),
+    "no-closing-fence": ("---\n" + HEAD + "\n" + TYPO_BODY, 11, "没有结束"),
+    "two-dashes": ("--\n" + HEAD + "--\n\n" + TYPO_BODY, 1, "“--”"),
+    "four-dashes": ("----\n" + HEAD + "----\n\n" + TYPO_BODY, 1, "“----”"),
+    "two-dashes-closing": ("---\n" + HEAD + "--\n\n" + TYPO_BODY, 11, "结束线"),
+    "leading-space": (" ---\n" + HEAD + "---\n\n" + TYPO_BODY, 1, "空格"),
+    "yaml-directive": ("%YAML 1.2\n---\n" + HEAD + "---\n\n" + TYPO_BODY, 1, "YAML指令"),
+    "no-header": (TYPO_BODY, 1, "缺少头部信息"),
+    "invalid-yaml-in-fences": ("---\n" + HEAD + "备注: [甲\n---\n\n" + TYPO_BODY, 12, "方括号"),
+    "tab-indent": ("---\n" + HEAD.replace("信息员", "\t信息员") + "---\n\n" + TYPO_BODY, 4, "制表符"),
+    "not-a-mapping": ("---\n- 标题\n- 报送单位\n---\n\n" + TYPO_BODY, 2, "键: 值"),
+    "invisible-control-char": ("---\n" + HEAD.replace("匡小平", "匡\x08小平") + "---\n\n" + TYPO_BODY, 4, "看不见"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BROKEN_HEADERS))
+@pytest.mark.parametrize("write", [True, False])
+def test_fix_refuses_a_file_whose_header_it_cannot_read_and_leaves_its_bytes(
+    make_item: MakeItem, shape: str, write: bool
+) -> None:
+    text, line, what = BROKEN_HEADERS[shape]
+    path = make_item(text)
+    before = path.read_bytes()
+    with pytest.raises(FixRefused) as refused:
+        _fix(path, write=write)
+    assert path.read_bytes() == before
+    message = str(refused.value)
+    assert message.startswith(f"{path.name}：第{line}行：") and what in message, message
+    assert "未作任何修改" in message and "bulletin fix" in message
+
+
+def test_fix_refuses_a_broken_header_from_the_command_line_without_a_traceback(tmp_path: Path) -> None:
+    desk = make_desk(tmp_path / "desk", with_submissions=False)
+    path = desk / "submissions/xiushui/2026/1128-01.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n---\n" + HEAD + "---\n\n事故现场如图，![现场](pic.png)\n", encoding="utf-8")
+    before = path.read_bytes()
+    done = run_cli("fix", "submissions/xiushui/2026/1128-01.md", cwd=desk)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "submissions/xiushui/2026/1128-01.md：第1行：" in done.stderr and "空行" in done.stderr
+    assert path.read_bytes() == before
+
+
+def test_fix_still_fixes_an_item_whose_header_is_read(demo_config: Config, make_item: MakeItem) -> None:
+    path = make_item("---\n" + HEAD.replace("标题", "title") + "---\n\n" + TYPO_BODY)
+    result = _fix(path)
+    assert result.written
+    assert path.read_text("utf-8") == "---\n" + HEAD + "---\n\n今天，我们开会。全年签约22个项目。\n"
+    assert check_file(demo_config, path, RECEIVED) == []
+
+
+def test_fix_never_changes_a_list_value_in_the_header(make_item: MakeItem) -> None:
+    path = make_item("---\n" + HEAD.replace("[项目建设]", "[项目建设, 安全生产]") + "---\n\n" + TYPO_BODY)
+    _fix(path)
+    assert "主题: [项目建设, 安全生产]\n" in path.read_text("utf-8")
+    assert "报送对象: [市委, 市政府]\n" in path.read_text("utf-8")
+
+
+_CORRUPTIONS = [*"\n -%:#[]{}\"'\t,!&*|>?@`", "---", "--", "...", "：", "，", "\u3000", "\ufeff", "\x08"]
+
+
+@st.composite
+def corrupted_headers(draw: st.DrawFn) -> str:
+    """A valid item with one to three random edits in its header (insert, delete, replace, move a line)."""
+    head = "---\n" + HEAD.replace("签发人", "approver") + "---\n"
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.integers(0, len(head)))
+        kind = draw(st.sampled_from(["insert", "delete", "replace", "line"]))
+        piece = draw(st.sampled_from(_CORRUPTIONS))
+        if kind == "insert":
+            head = head[:where] + piece + head[where:]
+        elif kind == "delete":
+            head = head[:where] + head[where + draw(st.integers(1, 4)) :]
+        elif kind == "replace":
+            head = head[:where] + piece + head[where + 1 :]
+        else:
+            lines = head.split("\n")
+            moved = lines.pop(draw(st.integers(0, len(lines) - 1)))
+            lines.insert(draw(st.integers(0, len(lines))), moved)
+            head = "\n".join(lines)
+    return head + "\n" + TYPO_BODY + "事故现场如图，![现场](pic.png)\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=corrupted_headers())
+@example(text="\n---\n" + HEAD + "---\n\n" + TYPO_BODY)
+@example(text="---\n" + HEAD.replace("标题: 修水县", "标题: %修水县") + "---\n\n" + TYPO_BODY)
+@example(text="---\n" + HEAD.replace("标题: 修水县召开", "标题: 修水县,召开") + "---\n\n" + TYPO_BODY)
+def test_fix_leaves_a_corrupted_header_alone_or_keeps_every_value_check_reads(make_item: MakeItem, text: str) -> None:
+    """For random corruptions of a valid header: fix leaves the file byte for byte, or writes a file
+    that `bulletin check` reads with the same values (the title only corrected by the typography rules)."""
+    path = make_item(text)
+    data = path.read_bytes()
+    before = _read(data)
+    try:
+        _fix(path)
+    except FixRefused:
+        assert path.read_bytes() == data
+        return
+    after_data = path.read_bytes()
+    if after_data == data:
+        return
+    assert before.front_matter_ok  # a file whose header check cannot read is never written
+    after = _read(after_data)
+    assert after.front_matter_ok and after.fields.keys() == before.fields.keys()
+    for key, value in before.fields.items():
+        if key == "标题" and isinstance(value, str):
+            assert after.fields[key] == "\n".join(typography.corrected_lines(value, spaces=False))
+        else:
+            assert after.fields[key] == value, key
+    assert typography.markdown_shape(after.body) == typography.markdown_shape(before.body)
 
 
 # ---------------------------------------------------------------- finding 9: Markdown syntax is not prose
@@ -147,3 +268,79 @@ def test_markdown_shape_sees_what_the_issue_lost() -> None:
     assert typography.markdown_shape("如图，![现场](pic.png)") != typography.markdown_shape("如图，！[现场](pic.png)")
     assert typography.markdown_shape("a &amp; b") != typography.markdown_shape("a &amp； b")
     assert typography.markdown_shape("正文,一") == typography.markdown_shape("正文，一")
+
+
+# ---------------------------------------------------------------- finding 11: encodings, files, registry
+
+
+def test_utf32_with_a_byte_order_mark_is_named_utf32_and_fix_converts_it(
+    demo_config: Config, make_item: MakeItem
+) -> None:
+    path = make_item(item_text().encode("utf-32"))
+    [finding] = [f for f in check_file(demo_config, path, RECEIVED) if f.rule == "encoding"]
+    assert "UTF-32" in finding.message and "UTF-16" not in finding.message
+    result = _fix(path)
+    assert "编码由UTF-32转为UTF-8" in result.changes
+    assert path.read_bytes() == item_text().encode("utf-8")
+    assert check_file(demo_config, path, RECEIVED) == []
+
+
+@pytest.mark.parametrize("codec", ["utf-32-le", "utf-32-be"])
+def test_utf32_without_a_byte_order_mark_is_named_utf32_and_fix_converts_it(
+    demo_config: Config, make_item: MakeItem, codec: str
+) -> None:
+    path = make_item(item_text().encode(codec))
+    [finding] = [f for f in check_file(demo_config, path, RECEIVED) if f.rule == "encoding"]
+    assert "UTF-32" in finding.message
+    assert "编码由UTF-32转为UTF-8" in _fix(path).changes
+    assert check_file(demo_config, path, RECEIVED) == []
+
+
+def test_utf16_is_still_named_utf16(demo_config: Config, make_item: MakeItem) -> None:
+    path = make_item(item_text().encode("utf-16"))
+    [finding] = [f for f in check_file(demo_config, path, RECEIVED) if f.rule == "encoding"]
+    assert "UTF-16" in finding.message
+
+
+def test_a_binary_file_is_not_taken_for_utf32(demo_config: Config, make_item: MakeItem) -> None:
+    path = make_item(b"\x00\x00\x00\x00" * 64)
+    assert "UTF-32" not in " ".join(f.message for f in check_file(demo_config, path, RECEIVED))
+    with pytest.raises(FixRefused):
+        _fix(path)
+
+
+@pytest.fixture
+def cli_desk(tmp_path: Path) -> Path:
+    desk = make_desk(tmp_path / "desk", with_submissions=False)
+    (desk / "submissions/xiushui/2026").mkdir(parents=True)
+    return desk
+
+
+def test_fix_on_a_fifo_says_it_is_not_a_regular_file_and_does_not_block(cli_desk: Path) -> None:
+    fifo = cli_desk / "submissions/xiushui/2026/1128-01.md"
+    os.mkfifo(fifo)
+    done = run_cli("fix", "submissions/xiushui/2026/1128-01.md", cwd=cli_desk)  # times out if it blocks
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "不是普通文件" in done.stderr and "找不到" not in done.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/null"])
+def test_fix_on_a_link_to_a_device_says_it_is_not_a_regular_file(cli_desk: Path, target: str) -> None:
+    link = cli_desk / "submissions/xiushui/2026/1128-01.md"
+    link.symlink_to(target)
+    done = run_cli("fix", "submissions/xiushui/2026/1128-01.md", cwd=cli_desk)  # times out if it reads forever
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "不是普通文件" in done.stderr and "设备" in done.stderr and "找不到" not in done.stderr
+    assert os.readlink(link) == target
+
+
+def test_fix_on_a_device_or_a_folder_says_it_is_not_a_regular_file(cli_desk: Path) -> None:
+    for name in ("/dev/zero", str(cli_desk / "submissions")):
+        done = run_cli("fix", name, cwd=cli_desk)
+        assert done.returncode == 1 and "不是普通文件" in done.stderr and "找不到" not in done.stderr
+
+
+def test_fix_on_a_missing_file_still_says_not_found(cli_desk: Path) -> None:
+    done = run_cli("fix", "submissions/xiushui/2026/1128-09.md", cwd=cli_desk)
+    assert done.returncode == 2 and "找不到文件" in done.stderr
