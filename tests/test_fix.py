@@ -8,6 +8,8 @@ found”; a registry outside the desk).
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import stat
 from pathlib import Path
 
@@ -17,11 +19,13 @@ from hypothesis import strategies as st
 
 from bulletin import typography
 from bulletin.check import check_file
+from bulletin.config import load_config
+from bulletin.errors import ConfigError
 from bulletin.fix import FixRefused, FixResult, fix_file
 from bulletin.model import Config, Item
 from bulletin.read import parse_item
 from bulletin.rules import RULES
-from conftest import MakeItem
+from conftest import REPO_ROOT, MakeItem
 from desk_helpers import make_desk, run_cli
 from test_rules import RECEIVED, item_text
 
@@ -344,3 +348,44 @@ def test_fix_on_a_device_or_a_folder_says_it_is_not_a_regular_file(cli_desk: Pat
 def test_fix_on_a_missing_file_still_says_not_found(cli_desk: Path) -> None:
     done = run_cli("fix", "submissions/xiushui/2026/1128-09.md", cwd=cli_desk)
     assert done.returncode == 2 and "找不到文件" in done.stderr
+
+
+def _with_registry(desk: Path, registry: str) -> None:
+    config = (desk / "bulletin.yml").read_text("utf-8")
+    changed = re.sub(r"(?m)^registry:.*$", lambda _: f"registry: {registry}", config)
+    assert changed != config
+    (desk / "bulletin.yml").write_text(changed, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("registry", "what"),
+    [
+        ("../outside.yml", "“..”"),
+        ("{outside}", "相对路径"),
+        ("~/network.yml", "相对路径"),
+        ("reg/network.yml", "符号链接"),
+    ],
+)
+def test_a_registry_outside_the_desk_is_a_configuration_error(tmp_path: Path, registry: str, what: str) -> None:
+    desk = make_desk(tmp_path / "desk", with_submissions=False)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(REPO_ROOT / "network.yml", outside / "network.yml")
+    shutil.copy(REPO_ROOT / "network.yml", tmp_path / "outside.yml")
+    (desk / "reg").symlink_to(outside)
+    _with_registry(desk, registry.format(outside=outside / "network.yml"))
+    with pytest.raises(ConfigError) as refused:
+        load_config(desk)
+    message = str(refused.value)
+    assert "registry" in message and what in message and "报送台" in message, message
+    assert re.search(r"[\u4e00-\u9fff] [!-~]|[!-~] [\u4e00-\u9fff]", message) is None
+    done = run_cli("check", cwd=desk)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "registry" in done.stderr
+
+
+def test_a_registry_in_a_folder_of_the_desk_is_read(tmp_path: Path) -> None:
+    desk = make_desk(tmp_path / "desk", with_submissions=False)
+    (desk / "config").mkdir()
+    shutil.move(desk / "network.yml", desk / "config" / "network.yml")
+    _with_registry(desk, "config/network.yml")
+    assert load_config(desk).unit("xiushui") is not None
