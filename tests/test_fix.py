@@ -81,6 +81,15 @@ def test_fix_refuses_a_file_whose_header_it_cannot_read_and_leaves_its_bytes(
     assert "未作任何修改" in message and "bulletin fix" in message
 
 
+def test_fix_refuses_a_body_check_cannot_read_without_blaming_the_header(make_item: MakeItem) -> None:
+    path = make_item(item_text("今天,我们开会." * 300))  # one line of 2,400 characters
+    before = path.read_bytes()
+    with pytest.raises(FixRefused) as refused:
+        _fix(path)
+    assert path.read_bytes() == before
+    assert "第13行" in str(refused.value) and "头部" not in str(refused.value) and "超过单行上限" in str(refused.value)
+
+
 def test_fix_refuses_a_broken_header_from_the_command_line_without_a_traceback(tmp_path: Path) -> None:
     desk = make_desk(tmp_path / "desk", with_submissions=False)
     path = desk / "submissions/xiushui/2026/1128-01.md"

@@ -1,7 +1,10 @@
 """`bulletin fix`: the safe automatic fixes, written atomically, verified to lose no text.
 
-Fixes: encoding to UTF-8 (GBK and BOM), English key aliases to the canonical Chinese keys,
-typography of the title and body (punctuation, full-width digits and letters, stray spaces).
+Fixes: encoding to UTF-8 (GBK, UTF-16, UTF-32 and BOM), English key aliases to the canonical
+Chinese keys, typography of the title and body (punctuation, full-width digits and letters, stray
+spaces; Markdown syntax is never prose: bulletin.typography.corrected_lines). A file is read as
+`bulletin check` reads it (read.parse_item); one whose header cannot be read is refused whole, its
+bytes untouched, and a fixed file must read back with the same values and Markdown structure.
 Comments, key order, quoting and line endings of the file are kept as written. The original
 stays untouched until the fixed file is completely on the disk (bulletin.atomic).
 """
@@ -166,16 +169,18 @@ _DASHES = re.compile(r"^[-‐‑‒–—―－]{1,}[ \t]*$")
 
 
 def _unreadable(shown: str, text: str, findings: list[Finding]) -> str:
-    """Why the header cannot be read, where, and what to do: the fix refuses the whole file."""
-    line, problem = _header_shape(text) or _first_problem(findings)
+    """Why the file cannot be read, where, and what to do: the fix refuses the whole file."""
+    shape = _header_shape(text)
+    line, problem, rule = (*shape, "front-matter") if shape else _first_problem(findings)
     where = f"第{line}行：" if line else ""
-    return f"{shown}：{where}{problem}。头部信息读不出来，文件未作任何修改：请先改正头部，再运行“bulletin fix”"
+    what = "头部信息读不出来" if rule == "front-matter" else "“bulletin check”读不出这个文件"
+    return f"{shown}：{where}{problem}。{what}，文件未作任何修改：请先按提示改正，再运行“bulletin fix”"
 
 
-def _first_problem(findings: list[Finding]) -> tuple[int | None, str]:
+def _first_problem(findings: list[Finding]) -> tuple[int | None, str, str]:
     for finding in findings:
-        return finding.line, finding.message.rstrip("。")
-    return None, "头部信息无法读取"
+        return finding.line, finding.message.rstrip("。"), finding.rule
+    return None, "头部信息无法读取", "front-matter"
 
 
 def _header_shape(text: str) -> tuple[int, str] | None:
