@@ -172,6 +172,35 @@ def test_fix_leaves_a_corrupted_header_alone_or_keeps_every_value_check_reads(ma
     assert typography.markdown_shape(after.body) == typography.markdown_shape(before.body)
 
 
+TITLES = {
+    # title as written in the header: as fixed
+    "plain": ("修水县召开推进会,部署攻坚", "修水县召开推进会，部署攻坚"),
+    "double-quoted": ('"修水县召开推进会,部署攻坚"', '"修水县召开推进会，部署攻坚"'),
+    "single-quoted": ("'修水县召开推进会,部署攻坚'", "'修水县召开推进会，部署攻坚'"),
+    "double-quoted-with-escape": (
+        '"修水县召开\\"三个一批\\"推进会,部署攻坚"',
+        '"修水县召开\\"三个一批\\"推进会，部署攻坚"',
+    ),
+    "single-quoted-doubled-quote": (
+        "'修水县召开''三个一批''推进会,部署攻坚'",
+        "\"修水县召开'三个一批'推进会，部署攻坚\"",
+    ),
+    "with-comment": ("修水县召开推进会,部署攻坚   # 一句话", "修水县召开推进会，部署攻坚   # 一句话"),
+    "clean": ("修水县召开推进会 部署攻坚", "修水县召开推进会 部署攻坚"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TITLES))
+def test_fix_corrects_every_title_check_reports_as_fixable(demo_config: Config, make_item: MakeItem, name: str) -> None:
+    written, fixed = TITLES[name]
+    path = make_item(item_text(标题=written))
+    fixable = [f for f in check_file(demo_config, path, RECEIVED) if RULES[f.rule].fixable]
+    assert bool(fixable) == (written != fixed)
+    _fix(path)
+    assert path.read_text("utf-8") == item_text(标题=fixed)
+    assert [f for f in check_file(demo_config, path, RECEIVED) if RULES[f.rule].fixable] == []
+
+
 # ---------------------------------------------------------------- finding 9: Markdown syntax is not prose
 
 

@@ -12,6 +12,7 @@ stays untouched until the fixed file is completely on the disk (bulletin.atomic)
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import stat
@@ -249,27 +250,31 @@ def _fix_front_matter(lines: list[str], fm_text: str, fm_line: int) -> tuple[lis
 
 
 def _title_edit(lines: list[str], fm_text: str, fm_line: int, value: yaml.Node) -> tuple[int, int, int, str] | None:
-    """The in-place edit correcting a title written on one line as it is read (no escapes, no doubled
-    quotes), or None; kept only if the header, so edited, reads the corrected title."""
+    """The edit correcting a title written on one line, or None: in place where the title is written
+    as it is read (no escapes, no doubled quotes), else the whole value written anew in double quotes;
+    kept only if the header, so edited, reads the corrected title."""
     if not isinstance(value, yaml.ScalarNode) or value.start_mark.line != value.end_mark.line:
         return None
-    start, end = value.start_mark.column, value.end_mark.column
-    if value.style in ('"', "'"):
-        start, end = start + 1, end - 1
-    index = fm_line - 1 + value.start_mark.line
-    raw = lines[index][start:end]
     corrected = _corrected_title(value.value)
-    if raw != value.value or corrected == raw:
+    if corrected == value.value:
         return None
-    fm_lines = fm_text.split("\n")
-    at = value.start_mark.line
-    fm_lines[at] = fm_lines[at][:start] + corrected + fm_lines[at][end:]
-    try:
-        data, _ = load_yaml("\n".join(fm_lines), max_nodes=FRONT_MATTER_MAX_NODES)
-    except YamlProblem:
-        return None
-    titles = [v for k, v in data.items() if isinstance(k, str) and fields.canonical(k) is fields.canonical("标题")]
-    return (index, start, end, corrected) if titles == [corrected] else None
+    start, end = value.start_mark.column, value.end_mark.column
+    inner = (start + 1, end - 1) if value.style in ('"', "'") else (start, end)
+    index, at = fm_line - 1 + value.start_mark.line, value.start_mark.line
+    candidates = [(start, end, json.dumps(corrected, ensure_ascii=False))]
+    if lines[index][inner[0] : inner[1]] == value.value:
+        candidates.insert(0, (*inner, corrected))
+    for begin, stop, replacement in candidates:
+        fm_lines = fm_text.split("\n")
+        fm_lines[at] = fm_lines[at][:begin] + replacement + fm_lines[at][stop:]
+        try:
+            data, _ = load_yaml("\n".join(fm_lines), max_nodes=FRONT_MATTER_MAX_NODES)
+        except YamlProblem:
+            continue
+        titles = [v for k, v in data.items() if isinstance(k, str) and fields.canonical(k) is fields.canonical("标题")]
+        if titles == [corrected]:
+            return index, begin, stop, replacement
+    return None
 
 
 _EQUIVALENT = str.maketrans({"。": ".", "，": ",", "；": ";", "：": ":", "！": "!", "？": "?", "（": "(", "）": ")"})
