@@ -306,6 +306,34 @@ def test_fix_never_changes_the_markdown_structure_of_a_body(body: str) -> None:
     assert bool(fixable) == (fixed != body)
 
 
+_TITLE_PIECES = [*"修水县开会，。！：,.;:!?()１Ａ \"'\\#`[]-", "修水县召开推进会", "  ", "１２"]
+_TITLE_FORMS = ["{}", '"{}"', "'{}'"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    title=st.lists(st.sampled_from(_TITLE_PIECES), min_size=1, max_size=12).map("".join),
+    form=st.sampled_from(_TITLE_FORMS),
+    body=markdown_bodies,
+)
+@example(title="１２", form="{}", body="正文。")
+def test_check_and_fix_agree_on_what_is_fixable(
+    demo_config: Config, make_item: MakeItem, title: str, form: str, body: str
+) -> None:
+    """What check reports as fixable, fix fixes; where fix changes nothing, check reports nothing fixable."""
+    path = make_item(item_text(body or "正文。", 标题=form.format(title)))
+    data = path.read_bytes()
+    fixable = [f for f in check_file(demo_config, path, RECEIVED) if RULES[f.rule].fixable]
+    try:
+        result = _fix(path)
+    except FixRefused:
+        assert path.read_bytes() == data
+        assert not _read(data).front_matter_ok
+        return
+    assert bool(fixable) == result.written, (fixable, result.diff)
+    assert [f for f in check_file(demo_config, path, RECEIVED) if RULES[f.rule].fixable] == []
+
+
 def test_markdown_shape_sees_what_the_issue_lost() -> None:
     assert typography.markdown_shape("如图，![现场](pic.png)") != typography.markdown_shape("如图，！[现场](pic.png)")
     assert typography.markdown_shape("a &amp; b") != typography.markdown_shape("a &amp； b")
