@@ -21,7 +21,7 @@ from bulletin import typography
 from bulletin.check import check_file
 from bulletin.config import load_config
 from bulletin.errors import ConfigError
-from bulletin.fix import FixRefused, FixResult, fix_file
+from bulletin.fix import FixRefused, FixResult, _corrected_title, fix_file
 from bulletin.model import Config, Item
 from bulletin.read import parse_item
 from bulletin.rules import RULES
@@ -166,7 +166,7 @@ def test_fix_leaves_a_corrupted_header_alone_or_keeps_every_value_check_reads(ma
     assert after.front_matter_ok and after.fields.keys() == before.fields.keys()
     for key, value in before.fields.items():
         if key == "标题" and isinstance(value, str):
-            assert after.fields[key] == "\n".join(typography.corrected_lines(value, spaces=False))
+            assert after.fields[key] == _corrected_title(value)
         else:
             assert after.fields[key] == value, key
     assert typography.markdown_shape(after.body) == typography.markdown_shape(before.body)
@@ -229,6 +229,8 @@ CONSTRUCTS = {
     "backslash-escape": ("中文\\!中文\\,好", "中文\\!中文\\,好"),
     "reference-definition": ('见[说明][1]。\n\n[1]: a.md "说明,一"', '见[说明][1]。\n\n[1]: a.md "说明,一"'),
     "reference-label": ("见[说明][资料,一],好.\n\n[资料,一]: a.md", "见[说明][资料,一]，好。\n\n[资料,一]: a.md"),
+    "admonition": ('!!! 注意 "说明,一"\n\n正文,好.', '!!! 注意 "说明,一"\n\n正文，好。'),
+    "collapsible-admonition": ("??? 说明\n\n正文,好.", "??? 说明\n\n正文，好。"),
     "html-tag": ('中文<span title="a,中">文</span>', '中文<span title="a,中">文</span>'),
 }
 
@@ -317,6 +319,7 @@ _TITLE_FORMS = ["{}", '"{}"', "'{}'"]
     body=markdown_bodies,
 )
 @example(title="１２", form="{}", body="正文。")
+@example(title="    １", form='"{}"', body="正文。")  # found by this test: the title read as indented code
 def test_check_and_fix_agree_on_what_is_fixable(
     demo_config: Config, make_item: MakeItem, title: str, form: str, body: str
 ) -> None:

@@ -304,4 +304,10 @@ def _verify(before: _Read, fixed: str, shown: str) -> None:
 
 
 def _corrected_title(title: str) -> str:
-    return "\n".join(typography.corrected_lines(title, spaces=False))
+    """The title as the typography rules correct it: what check judges is the title without the
+    spaces at its ends (levels.as_text), so that is what is corrected; the spaces stay."""
+    core = title.strip()
+    if not core:
+        return title
+    at = title.index(core)
+    return title[:at] + "\n".join(typography.corrected_lines(core, spaces=False)) + title[at + len(core) :]

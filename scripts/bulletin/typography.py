@@ -76,8 +76,9 @@ _PROTECTED = re.compile(
     r"|&(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"  # HTML entities: &amp; &#12290;
     r"|\\[!-/:-@\[-`{-~]"  # backslash escapes: \* \!
 )
-# a line that starts a reference definition ([1]: a.md "说明") is syntax from end to end
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:")
+# lines that are syntax from end to end: a reference definition ([1]: a.md "说明"), and the first
+# line of the site's admonitions (!!! 注意 "标题", ??? 说明: markdown_extensions in mkdocs.yml)
+_SYNTAX_LINE = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:|^[ \t]*(?:!!!|\?\?\?\+?)[ \t]")
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ def _prose_lines(body: str) -> Iterator[tuple[str, bool]]:
                 fence = opening[1]
                 yield line, False
             else:
-                yield line, not _REFERENCE_DEFINITION.match(line)
+                yield line, not _SYNTAX_LINE.match(line)
         else:
             stripped = line.strip()
             if stripped.startswith(fence) and not stripped.strip(fence[0]):
