@@ -228,6 +228,7 @@ def _fix_front_matter(lines: list[str], fm_text: str, fm_line: int) -> tuple[lis
         return lines, notes
     lines = list(lines)
     present = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    titles = sum(1 for k in _keys(node) if fields.canonical(k) is fields.canonical("标题"))
     edits: list[tuple[int, int, int, str]] = []  # (line index, start col, end col, replacement)
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode) or not isinstance(key.value, str):
@@ -238,7 +239,7 @@ def _fix_front_matter(lines: list[str], fm_text: str, fm_line: int) -> tuple[lis
         if key.value != field.key and field.key not in present and key.start_mark.line == key.end_mark.line:
             edits.append((fm_line - 1 + key.start_mark.line, key.start_mark.column, key.end_mark.column, field.key))
             notes.append(f"键“{key.value}”改为“{field.key}”")
-        if field.key == "标题":
+        if field.key == "标题" and titles == 1:  # two titles: a duplicate-key error to settle first
             edit = _title_edit(lines, fm_text, fm_line, value)
             if edit is not None:
                 edits.append(edit)
@@ -247,6 +248,10 @@ def _fix_front_matter(lines: list[str], fm_text: str, fm_line: int) -> tuple[lis
         line = lines[index]
         lines[index] = line[:start] + replacement + line[end:]
     return lines, notes
+
+
+def _keys(node: yaml.MappingNode) -> list[str]:
+    return [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode) and isinstance(k.value, str)]
 
 
 def _title_edit(lines: list[str], fm_text: str, fm_line: int, value: yaml.Node) -> tuple[int, int, int, str] | None:
