@@ -451,7 +451,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.paths:
         shown = shown_path(config, path)
-        if not path.is_file():
+        if not os.path.lexists(path):  # a FIFO, a device or a link: fix_file says what it is
             print(f"{shown}：找不到文件", file=sys.stderr)
             status = EXIT_USAGE
             continue

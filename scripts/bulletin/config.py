@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,7 +44,7 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
     read = reader or (lambda name: read_bounded(root / name, CONFIG_MAX_BYTES))
     path = Path(source + CONFIG_NAME) if source else root / CONFIG_NAME
     raw = _load_mapping(path, read, CONFIG_NAME)
-    registry_name = _text(raw, "registry", path, default="network.yml")
+    registry_name = _registry_name(_text(raw, "registry", path, default="network.yml"), root, path, source)
     registry_path = Path(source + registry_name) if source else root / registry_name
     registry = _load_mapping(registry_path, read, registry_name)
     try:
@@ -80,6 +80,22 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
             for e in _mapping_list(registry.get("admins") or [], "admins", registry_path)
         ),
     )
+
+
+def _registry_name(name: str, root: Path, path: Path, source: str) -> str:
+    """The registry's desk-relative name; a registry outside the desk is refused (it would let the
+    configuration read, and the desk trust, any file on the machine)."""
+    hint = "registry须写报送台内的相对路径，如network.yml"
+    posix = PurePosixPath(name.replace("\\", "/"))
+    if not name or posix.is_absolute() or PureWindowsPath(name).drive or name.startswith("~"):
+        raise ConfigError(f"{path}：registry“{name}”不是报送台内的相对路径：{hint}")
+    if ".." in posix.parts:
+        raise ConfigError(f"{path}：registry“{name}”用“..”指向了报送台以外：{hint}")
+    if not source:  # in the work tree: a link (of the file or a folder on the way) must not lead out
+        target = (root / name).resolve()
+        if not target.is_relative_to(root):
+            raise ConfigError(f"{path}：registry“{name}”是指向报送台以外（{target}）的符号链接：{hint}")
+    return name
 
 
 def _load_mapping(path: Path, read: Reader, name: str) -> dict[str, Any]:

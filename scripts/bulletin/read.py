@@ -271,11 +271,40 @@ def _mostly_controls(data: bytes) -> bool:
     return controls > max(8, len(head) // 100)
 
 
+def wide_encoding(data: bytes) -> tuple[str, str] | None:
+    """("UTF-32" or "UTF-16", the codec to read it) for text in those encodings, else None.
+
+    UTF-16 is known by its byte order mark; UTF-32 by its mark, or without one by its shape: units of
+    four bytes, each a character below U+110000 (two or three zero bytes in each)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32", "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16", "utf-16"
+    head = data[:65536]
+    if len(data) % 4 or len(head) < 4:
+        return None
+    for codec, zero, plane, rest in (("utf-32-le", 3, 2, (0, 1)), ("utf-32-be", 0, 1, (2, 3))):
+        if any(head[zero::4]) or max(head[plane::4]) > 0x10 or not any(any(head[i::4]) for i in rest):
+            continue
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return "UTF-32", codec
+    return None
+
+
 def decode(data: bytes) -> Decoded:
     """UTF-8 (BOM and CRLF accepted); a GBK, UTF-16 or binary file is a clear problem."""
     if not data.strip():
         raise DecodeProblem("empty", "文件是空的：请按模板填写头部信息和正文（可用“bulletin new”生成）")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = wide_encoding(data)
+    if wide is not None and wide[0] == "UTF-32":
+        raise DecodeProblem(
+            "encoding", "文件是UTF-32编码：须为UTF-8，请运行“bulletin fix”自动转换，或在编辑器中另存为UTF-8"
+        )
+    if wide is not None:
         raise DecodeProblem("encoding", "文件是UTF-16编码（记事本的“Unicode”）：须为UTF-8，请在编辑器中另存为UTF-8")
     kind = binary_kind(data)
     if kind is not None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import autocorrect_py
 
@@ -46,7 +48,8 @@ _CN = f"[{HAN}{FW_PUNCT}]"
 _HAN = f"[{HAN}]"
 _LOST = re.compile(rf"(?<=\d)\?(?=\d)|(?<={_HAN})\?(?={_HAN})|\ufffd")
 _PLACEHOLDER = "\ue000"  # keeps a lost '?' or '\ufffd' away from the converters
-_GUARDED = re.compile(f"{_LOST.pattern}|{_PLACEHOLDER}")  # and the placeholder itself, if written
+_SYNTAX = "\ue001"  # stands in for a span of Markdown syntax while the converters run
+_GUARDED = re.compile(f"{_LOST.pattern}|[{_PLACEHOLDER}{_SYNTAX}]")  # and the placeholders themselves, if written
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _TO_FULL = str.maketrans(_HALF_TO_FULL)
 _PUNCT_BEFORE = re.compile(rf"(?<={_CN})\s*([,;:!?]+)")  # a run at once: 一:? -> 一：？ in one pass
@@ -60,8 +63,22 @@ _FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 _FULLWIDTH_NUMERIC = re.compile(r"[０-９Ａ-Ｚａ-ｚ．％]")
 # Markdown block markers at the start of a line (quote, heading, list item) keep their space
 _BLOCK_MARKER = re.compile(r"^[ \t\u3000]*(?:>[ \t]*)*(?:(?:#{1,6}|[-*+]|\d{1,9}[.)])[ \t]+)?")
-# spans that must not change: inline code, link targets, autolinks, bare URLs
-_PROTECTED = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]*>|https?://[^\s)）]+")
+# Markdown syntax, never corrected as prose: each span stands aside as one placeholder character
+# while the converters run, and comes back as written
+_PROTECTED = re.compile(
+    r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)"  # inline code
+    r"|(?<!`)`+.*"  # a backtick run not closed on this line: a code span may go on to the next
+    r"|!\["  # the marker of an image: ![现场](pic.png)
+    r"|\]\((?:[^()\n]|\([^()\n]*\))*\)"  # a link's or an image's target and title
+    r"|\]\[[^\]\n]*\]"  # the label of a reference link: [文字][1]
+    r"|<[^>\n]*>"  # autolinks and HTML tags
+    r"|(?:https?|ftp)://[^\s)）]+[ \t]*|www\.[^\s)）]+[ \t]*"  # bare addresses, and the space that ends them
+    r"|&(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"  # HTML entities: &amp; &#12290;
+    r"|\\[!-/:-@\[-`{-~]"  # backslash escapes: \* \!
+)
+# lines that are syntax from end to end: a reference definition ([1]: a.md "说明"), and the first
+# line of the site's admonitions (!!! 注意 "标题", ??? 说明: markdown_extensions in mkdocs.yml)
+_SYNTAX_LINE = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:|^[ \t]*(?:!!!|\?\?\?\+?)[ \t]")
 
 
 @dataclass(frozen=True)
@@ -97,14 +114,20 @@ def _complete(segment: str, spaces: bool) -> str:
     return _FW_NUMBER_PUNCT.sub(lambda m: "." if m[0] == "．" else "%", segment)
 
 
-def _map_unprotected(line: str, func: Callable[[str], str]) -> str:
-    out, last = [], 0
-    for m in _PROTECTED.finditer(line):
-        out.append(func(line[last : m.start()]))
-        out.append(m[0])
-        last = m.end()
-    out.append(func(line[last:]))
-    return "".join(out)
+def _set_aside(text: str) -> tuple[str, list[str]]:
+    """`text` with each span of Markdown syntax replaced by one placeholder, and the spans."""
+    spans = [m[0] for m in _PROTECTED.finditer(text)]
+    return (_PROTECTED.sub(_SYNTAX, text) if spans else text), spans
+
+
+def _put_back(text: str, spans: list[str], placeholder: str) -> str | None:
+    """The inverse of _set_aside; None if the placeholders did not survive one for one."""
+    if not spans:
+        return text
+    pieces = text.split(placeholder)
+    if len(pieces) != len(spans) + 1:
+        return None
+    return "".join(piece + spans[i] if i < len(spans) else piece for i, piece in enumerate(pieces))
 
 
 _MAX_PASSES = 8
@@ -135,7 +158,7 @@ def _correct_line(line: str, spaces: bool) -> str:
     trailing = guarded[len(stripped) :]  # Markdown hard breaks stay
     marker = _BLOCK_MARKER.match(stripped)
     leading = marker.end() if marker else 0
-    head, core = stripped[:leading], stripped[leading:]
+    head, (core, spans) = stripped[:leading], _set_aside(stripped[leading:])
     fixed = core
     for _ in range(_MAX_PASSES):  # one change can enable another: repeat until nothing changes
         done = _correct_once(fixed, spaces)
@@ -144,20 +167,18 @@ def _correct_line(line: str, spaces: bool) -> str:
         fixed = done
     if not spaces:  # keep the spaces as written (titles allow one between two parts)
         fixed = fixed if _spaces(fixed) == _spaces(core) else _restore_spaces(core, fixed)
-    result = head + fixed + trailing
-    if not kept:
-        return result
-    pieces = result.split(_PLACEHOLDER)
-    if len(pieces) != len(kept) + 1:  # never expected: the converters leave private-use characters alone
+    restored = _put_back(fixed, spans, _SYNTAX)
+    if restored is None:  # never expected: the converters leave private-use characters alone
         return line
-    return "".join(piece + kept[i] if i < len(kept) else piece for i, piece in enumerate(pieces))
+    result = _put_back(head + restored + trailing, kept, _PLACEHOLDER)
+    return line if result is None else result
 
 
 def _correct_once(core: str, spaces: bool) -> str:
     fixed = autocorrect_py.format_for(core, "md") if core else core
     if "\n" in fixed:  # never let the library change the line structure
         fixed = core
-    return _map_unprotected(fixed, lambda s: _complete(s, spaces))
+    return _complete(fixed, spaces)
 
 
 def _spaces(text: str) -> int:
@@ -195,24 +216,119 @@ def _restore_spaces(original: str, fixed: str) -> str:
 
 
 def correct_body(body: str) -> str:
-    """The corrected Markdown body: prose lines corrected, fenced code left alone."""
-    return "\n".join(correct_line(line) if prose else line for line, prose in _prose_lines(body))
+    """The corrected Markdown body: prose lines corrected, Markdown syntax and code left alone."""
+    return "\n".join(corrected_lines(body))
+
+
+def corrected_lines(text: str, spaces: bool = True) -> list[str]:
+    """The lines of `text` as `bulletin fix` writes them, and as `bulletin check` judges them: prose
+    lines corrected, code and reference definitions left alone, and no change kept that would
+    alter what the Markdown means (a list, a link, an image, code: see markdown_shape)."""
+    lines = text.split("\n")
+    fixed = [correct_line(line, spaces) if prose else line for line, prose in _prose_lines(text)]
+    if fixed == lines:
+        return fixed
+    return _keep_markdown(lines, fixed)
+
+
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def _prose_lines(body: str) -> Iterator[tuple[str, bool]]:
     fence: str | None = None
     for line in body.split("\n"):
-        stripped = line.lstrip()
-        marker = stripped[:3]
-        if fence is None and marker in ("```", "~~~"):
-            fence = marker
-            yield line, False
-        elif fence is not None:
-            if stripped.startswith(fence):
+        if fence is None:
+            opening = _FENCE_OPEN.match(line)
+            if opening:
+                fence = opening[1]
+                yield line, False
+            else:
+                yield line, not _SYNTAX_LINE.match(line)
+        else:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
                 fence = None
             yield line, False
-        else:
-            yield line, True
+
+
+_GUARD_ROUNDS = 20  # each round takes back the changes in one block; beyond this, all of them
+
+
+def _keep_markdown(lines: list[str], fixed: list[str]) -> list[str]:
+    """`fixed` without the changes that alter the Markdown structure of `lines`.
+
+    The corrector sets Markdown syntax aside, but a change can still make Markdown of prose (１. 一
+    becomes 1. 一, a list item) or meet code that goes on over lines: the changes in the block where
+    the structure first differs are taken back, until the structure is the same."""
+    original = "\n".join(lines)
+    want = markdown_shape(original)
+    fixed = list(fixed)
+    for _ in range(_GUARD_ROUNDS):
+        got = markdown_shape("\n".join(fixed))
+        if got == want:
+            return fixed
+        first, last = _first_difference(want, got)
+        changed = [i for i in range(first, min(last, len(lines))) if fixed[i] != lines[i]]
+        if not changed:
+            break
+        for i in changed:
+            fixed[i] = lines[i]
+    return list(lines)
+
+
+def _first_difference(want: tuple[Any, ...], got: tuple[Any, ...]) -> tuple[int, int]:
+    """The lines (first, end) of the block where two Markdown shapes first differ; all if unknown."""
+    whole = (0, 1 << 30)
+    for index in range(min(len(want), len(got)) + 1):
+        if index < len(want) and index < len(got) and want[index] == got[index]:
+            continue
+        spans = [shape[index][1] for shape in (want, got) if index < len(shape) and shape[index][1]]
+        for back in range(index - 1, -1, -1):  # no lines of its own (a closing token): the block it closes
+            if spans:
+                break
+            spans = [shape[back][1] for shape in (want, got) if back < len(shape) and shape[back][1]]
+        if not spans:
+            return whole
+        return min(s[0] for s in spans), max(s[1] for s in spans)
+    return whole
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    """CommonMark as the desk reads bodies (markdown-it), keeping entities and escapes as written."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # every link counts, as in the body rules
+    md.disable("text_join")  # an entity or an escape stays a token of its own
+    return md
+
+
+_KEPT_CONTENT = {"code_block", "fence", "html_block", "code_inline", "html_inline", "text_special"}
+
+
+def markdown_shape(body: str) -> tuple[Any, ...]:
+    """What a body means as Markdown, without its prose: the blocks and their lines, every link,
+    image and reference target, code, HTML, entities and escapes as written. `bulletin fix` never
+    changes it (a property test holds the corrector to that)."""
+    env: dict[str, Any] = {}
+    shape: list[Any] = []
+    for token in _markdown().parse(body, env):
+        content = token.content if token.type in _KEPT_CONTENT else None
+        block = (token.type, token.tag, token.nesting, token.markup, token.info, content)
+        inline: list[Any] = []
+        for child in token.children or ():
+            if child.type == "text":
+                if not inline or inline[-1] != "text":
+                    inline.append("text")
+                continue
+            attrs = tuple(sorted((k, str(v)) for k, v in child.attrs.items() if k != "alt"))
+            kept = child.content if child.type in _KEPT_CONTENT else None
+            inline.append((child.type, child.tag, child.nesting, child.markup, child.info, attrs, kept))
+        shape.append((block, tuple(token.map) if token.map else None, tuple(inline)))
+    references = env.get("references", {})
+    shape.append((("references",), None, tuple(sorted((k, v["href"], v["title"]) for k, v in references.items()))))
+    return tuple(shape)
 
 
 def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
@@ -220,7 +336,8 @@ def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
     found: list[TypoProblem] = []
     if not _MAY_CHANGE_OR_LOST.search(text):  # ("?" is ASCII punctuation: a lost character is found)
         return found
-    for number, (line, prose) in enumerate(_prose_lines(text), start=1):
+    lines = zip(_prose_lines(text), corrected_lines(text, spaces), strict=True)
+    for number, ((line, prose), fixed) in enumerate(lines, start=1):
         if not prose:
             continue
         for m in _LOST.finditer(line):
@@ -232,7 +349,6 @@ def problems(text: str, spaces: bool = True) -> list[TypoProblem]:
                     "（如“11·26”变成“11?26”）：请对照原稿改回原字",
                 )
             )
-        fixed = correct_line(line, spaces)
         if fixed == line:
             continue
         for op, a0, a1, b0, b1 in _opcodes(line, fixed):
