@@ -680,7 +680,10 @@ def test_corrected_case_passes(c: Case, demo_desk: Path, demo_config: Config, ma
 
 
 def test_every_rule_has_a_bad_and_a_good_case() -> None:
-    assert {c.rule for c in CASES} == set(RULES)
+    """Every rule about an item; the rules of issues, registers and verification (rules.editorial)
+    are judged on those files and tested with them (test_issues, test_ledger, test_verify)."""
+    item_rules = {r.id for r in RULES.values() if r.family not in ("issues", "registers", "verify")}
+    assert {c.rule for c in CASES} == item_rules
 
 
 def test_every_rule_is_documented_with_a_wrong_and_a_right_example() -> None:
