@@ -24,7 +24,7 @@ from pathlib import Path
 
 from measure import BULLETIN, PYTHON, Row, Sample, rounds, run_child, within
 
-IMPORT = "import bulletin.cli, bulletin.check"
+IMPORT = "import bulletin.cli, bulletin.editorial.check"
 BRANCH = "bench-check"
 FLOOR = """
 import sys, yaml

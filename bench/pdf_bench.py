@@ -29,8 +29,8 @@ from measure import PYTHON, Row, Sample, median, mib, run_child, secs, skipped
 ONE_ISSUE = """
 import sys
 from pathlib import Path
-from bulletin.config import load_config
-from bulletin.issue import read_issue
+from bulletin.desk.config import load_config
+from bulletin.desk.issues import read_issue
 from bulletin.publish.pdf import PdfBuilder
 root, rel, out, cache = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
 config = load_config(root)
@@ -45,7 +45,7 @@ from bulletin.publish.plugin import load_desk
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
 try:  # the full site's PDFs (every audience's are among them)
     from bulletin.publish.audience import EVERYTHING, scope_for
-    from bulletin.config import load_config
+    from bulletin.desk.config import load_config
     desk = load_desk(root, scope_for(load_config(root), EVERYTHING))
 except ImportError:  # before audiences
     desk = load_desk(root)
@@ -55,7 +55,7 @@ print(built, kept)
 FONTS = """
 import sys
 from pathlib import Path
-from bulletin.config import load_config
+from bulletin.desk.config import load_config
 from bulletin.publish.pdf import PdfBuilder
 PdfBuilder(load_config(Path(sys.argv[1])), Path(sys.argv[2])).fonts()
 """

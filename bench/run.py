@@ -177,10 +177,10 @@ def write_results(size: str, text: str) -> None:
 RULE_COSTS = r"""
 import sys, time, datetime as dt
 from pathlib import Path
-from bulletin.config import load_config
-from bulletin.read import read_item
+from bulletin.desk.config import load_config
+from bulletin.desk.read import read_item
 from bulletin.rules import CHECKS, Context
-from bulletin.check import locate
+from bulletin.editorial.check import locate
 root = Path(sys.argv[1])
 config = load_config(root)
 paths = sorted((root / "submissions").glob("*/*/*.md"))[: int(sys.argv[2])]

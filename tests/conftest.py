@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.config import load_config
-from bulletin.model import Config
+from bulletin.core.model import Config
+from bulletin.desk.config import load_config
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from bulletin.assemble import load_issues, load_submission
-from bulletin.config import load_config
-from bulletin.fields import CLASSIFICATIONS
-from bulletin.model import Audience, Config, Issue
+from bulletin.core.fields import CLASSIFICATIONS
+from bulletin.core.model import Audience, Config, Issue
+from bulletin.desk.config import load_config
+from bulletin.editorial.assemble import load_issues, load_submission
 from bulletin.rules.header import text_field
 from bulletin.rules.secrecy import classification_of
 from desk_helpers import REPO, make_desk, run_cli

@@ -370,7 +370,7 @@ def test_a_branch_cannot_rewrite_the_receipts(desk: Path) -> None:
 def test_a_server_receipt_outranks_an_imported_one(desk: Path) -> None:
     import git as gitpython
 
-    from bulletin.receipts import Receipt, add_receipts, read_receipts
+    from bulletin.desk.receipts import Receipt, add_receipts, read_receipts
 
     rel = "submissions/xiushui/2026/1103-01.md"
     (desk / "receipts").mkdir(exist_ok=True)
@@ -391,8 +391,8 @@ def test_many_files_are_checked_in_worker_processes_with_the_same_findings(
     import datetime as dt
     import os
 
-    from bulletin import check
-    from bulletin.config import load_config
+    from bulletin.desk.config import load_config
+    from bulletin.editorial import check
 
     config = load_config(desk)
     bad = desk / "submissions/xiushui/2026/1128-01.md"

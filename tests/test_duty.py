@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import duty
-from bulletin.config import load_config
-from bulletin.ledger import build_ledger
-from bulletin.snapshot import read_desk
+from bulletin.desk.config import load_config
+from bulletin.desk.snapshot import read_desk
+from bulletin.duty import engine as duty
+from bulletin.duty.ledger import build_ledger
 from desk_helpers import git, make_desk, run_cli
 from test_ledger import item, submit
 
@@ -394,7 +394,7 @@ def test_records_are_read_as_safely_as_events_with_line_numbers(
     december: Path, tmp_path: Path, front: str, line: int | None, said: str
 ) -> None:
     """11.4: records.load_records lacked the safety checks and line numbers of the other readers."""
-    from bulletin.records import load_records
+    from bulletin.desk.records import load_records
 
     desk = tmp_path / "copy"
     shutil.copytree(december, desk)

@@ -16,13 +16,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bulletin import duty, notice, scoring
-from bulletin.check import check_file
-from bulletin.config import load_config
-from bulletin.events import Call, Event
-from bulletin.ledger import derive
-from bulletin.receipts import Receipt
-from bulletin.snapshot import Snapshot
+from bulletin.desk.config import load_config
+from bulletin.desk.receipts import Receipt
+from bulletin.desk.registers import Call, Event
+from bulletin.desk.snapshot import Snapshot
+from bulletin.duty import engine as duty
+from bulletin.duty import scoring
+from bulletin.duty.ledger import derive
+from bulletin.editorial import notice
+from bulletin.editorial.check import check_file
 from desk_helpers import make_desk
 from test_ledger import item
 
@@ -139,7 +141,7 @@ def test_every_output_agrees_on_generated_desks(plan: dict, tmp_path_factory) ->
         path = root / "submissions" / f"{item_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        from bulletin.read import read_item
+        from bulletin.desk.read import read_item
 
         read, _ = read_item(path, f"submissions/{item_id}.md", config.limits.file_max_bytes)
         assert read.front_matter_ok

@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bulletin import typography
-from bulletin.check import check_file
-from bulletin.config import load_config
+from bulletin.core import typography
+from bulletin.core.model import Config, Item
+from bulletin.desk.config import load_config
+from bulletin.desk.read import parse_item
+from bulletin.editorial.check import check_file
+from bulletin.editorial.fix import FixRefused, FixResult, _corrected_title, fix_file
 from bulletin.errors import ConfigError
-from bulletin.fix import FixRefused, FixResult, _corrected_title, fix_file
-from bulletin.model import Config, Item
-from bulletin.read import parse_item
 from bulletin.rules import RULES
 from conftest import REPO_ROOT, MakeItem
 from desk_helpers import make_desk, run_cli

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import hook
-from bulletin.receipts import NOTES_REF, read_receipts
+from bulletin.access import hook
+from bulletin.desk.receipts import NOTES_REF, read_receipts
 from desk_helpers import ITEM, REPO, git, init_repo, make_desk, run_cli
 
 XIUSHUI = "xiushui-kuangxiaoping"  # 修水县的信息员匡小平

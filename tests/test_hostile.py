@@ -840,8 +840,8 @@ def run_entry(case: Hostile, desk: Path) -> Outcome:
         if case.kind in ("submission", "issue") and out.getvalue().strip():
             findings = json.loads(out.getvalue())["findings"]
         elif case.kind in ("event", "call"):  # overdue prints these without rule ids: ask the library too
-            from bulletin.config import load_config
-            from bulletin.events import load_records
+            from bulletin.desk.config import load_config
+            from bulletin.desk.registers import load_records
 
             findings = [f.as_dict() for f in load_records(load_config(desk)).findings]
     seconds = time.perf_counter() - start
@@ -1048,7 +1048,7 @@ def test_safe_yaml_reads_the_same_data_as_the_safe_constructor(data: Any, flow: 
     constructor would have built from the same text."""
     import yaml
 
-    from bulletin import read
+    from bulletin.desk import read
 
     text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
     loaded, _ = read.load_yaml(text)
@@ -1060,7 +1060,7 @@ def test_safe_yaml_reads_the_same_data_as_the_safe_constructor(data: Any, flow: 
 def test_safe_yaml_text_it_accepts_is_read_as_the_safe_constructor_reads_it(text: str) -> None:
     import yaml
 
-    from bulletin import read
+    from bulletin.desk import read
 
     try:
         loaded, _ = read.load_yaml(text)
@@ -1078,7 +1078,7 @@ _names = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(_names)
 def test_folding_is_idempotent_and_explains_every_difference(name: str) -> None:
-    from bulletin import names
+    from bulletin.core import names
 
     folded = names.fold(name)
     assert names.fold(folded) == folded
@@ -1092,7 +1092,7 @@ def test_folding_is_idempotent_and_explains_every_difference(name: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(_names)
 def test_windows_safe_names_are_safe(name: str) -> None:
-    from bulletin.names import windows_problem
+    from bulletin.core.names import windows_problem
 
     if windows_problem(name) is None:
         assert name and name[-1] not in ". " and not re.search(r'[<>:"/\\|?*\x00-\x1f]', name)

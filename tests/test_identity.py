@@ -1,6 +1,6 @@
 """身份与权限：名册中的账号能改动什么、已采用的信息和已发布的刊物不可改写、CODEOWNERS 由名册生成。
 
-三处执行同一套规则（bulletin.identity）：
+三处执行同一套规则（bulletin.access.identity）：
 - `bulletin check --author 账号`（CI 传入合并请求发起人）；不给 --author 时仍拒绝改动已采用的信息；
 - 服务器端 pre-receive 钩子，按推送账号核对，权限以主分支上的名册为准；
 - `bulletin codeowners` 生成 .github/CODEOWNERS，`--check` 和 `bulletin check` 发现它过期。
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import hook
-from bulletin.codeowners import render
-from bulletin.config import load_config
-from bulletin.identity import ADMIN, EDITOR, UNIT, UNKNOWN, Change, authorize, parse_name_status, role_of
-from bulletin.model import Config, Editor
+from bulletin.access import hook
+from bulletin.access.codeowners import render
+from bulletin.access.identity import ADMIN, EDITOR, UNIT, UNKNOWN, Change, authorize, parse_name_status, role_of
+from bulletin.core.model import Config, Editor
+from bulletin.desk.config import load_config
 from desk_helpers import ITEM, REPO, git, init_repo, make_desk, run_cli
 
 UNIT_ACCOUNT = "xiushui-kuangxiaoping"  # 修水县的信息员匡小平

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.atomic import is_temp
-from bulletin.fix import fix_file
-from bulletin.hook import LOCK_NAME
+from bulletin.access.hook import LOCK_NAME
+from bulletin.desk.atomic import is_temp
+from bulletin.editorial.fix import fix_file
 from desk_helpers import ITEM, REPO, git, init_repo, make_desk
 
 KILLED = -signal.SIGKILL
@@ -246,7 +246,7 @@ def fixed_version(tmp_path: Path) -> bytes:
 # ---------------------------------------------------------------- bulletin fix
 
 
-NO_O_TMPFILE = "import bulletin.atomic as _a\n_a._open_nameless = lambda folder: None\n"
+NO_O_TMPFILE = "import bulletin.desk.atomic as _a\n_a._open_nameless = lambda folder: None\n"
 
 
 @pytest.mark.parametrize(
@@ -326,7 +326,7 @@ def test_fix_refuses_rather_than_lose_text(unfixed: Path) -> None:
     desk = unfixed.parents[3]
     # make the corrector drop a character: the check must catch it and leave the file alone
     inject = (
-        "import bulletin.typography as _t\n_real_body = _t.correct_body\n"
+        "import bulletin.core.typography as _t\n_real_body = _t.correct_body\n"
         "_t.correct_body = lambda text, *a, **k: _real_body(text, *a, **k).replace('项目', '项', 1)\n"
     )
     done = run(desk, "fix", FIX_REL, inject=inject)
@@ -421,7 +421,7 @@ def test_new_never_overwrites_a_file_that_appears_meanwhile(desk: Path) -> None:
     """Another informant's file gets the chosen name while the skeleton is written: it stays, and
     the skeleton takes the next number."""
     theirs = "别人刚写的信息\n"
-    inject = fault("bulletin.atomic._stage", then=f"Path(args[0]).write_text({theirs!r}, encoding='utf-8')")
+    inject = fault("bulletin.desk.atomic._stage", then=f"Path(args[0]).write_text({theirs!r}, encoding='utf-8')")
     done = run(desk, *NEW, inject="from pathlib import Path\n" + inject)
     assert done.returncode == 0, done.stderr
     created = sorted(line.removeprefix("?? ") for line in status(desk))
@@ -460,7 +460,7 @@ def test_issue_new_killed_while_writing_leaves_no_file(desk: Path) -> None:
 
 def test_issue_new_never_overwrites_a_draft_written_meanwhile(desk: Path) -> None:
     theirs = "另一位编辑刚起草的一期\n"
-    inject = fault("bulletin.atomic._stage", then=f"Path(args[0]).write_text({theirs!r}, encoding='utf-8')")
+    inject = fault("bulletin.desk.atomic._stage", then=f"Path(args[0]).write_text({theirs!r}, encoding='utf-8')")
     done = run(desk, *ISSUE_NEW, inject="from pathlib import Path\n" + inject)
     assert done.returncode == 2
     assert_clean_exit(done)
@@ -591,8 +591,8 @@ def test_receipt_add_killed_around_git_notes_leaves_no_half_state(desk: Path, wh
 
 _BUILD_PDF = """
 from pathlib import Path
-from bulletin.config import load_config
-from bulletin.issue import read_issue
+from bulletin.desk.config import load_config
+from bulletin.desk.issues import read_issue
 from bulletin.publish.pdf import PdfBuilder
 root = Path.cwd()
 rel = "issues/huiyao/2026/001.md"
@@ -731,7 +731,7 @@ def test_build_killed_right_after_the_swap_leaves_the_new_site(site_desk: Path) 
     assert building_folders(site_desk) == [] and site_status(site_desk) == []
 
 
-_NO_EXCHANGE = "import bulletin.build\nbulletin.build._exchange = lambda a, b: False\n"
+_NO_EXCHANGE = "import bulletin.publish.build\nbulletin.build._exchange = lambda a, b: False\n"
 
 
 def test_build_killed_between_the_two_renames_is_recovered_by_the_next(site_desk: Path) -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import scoring
-from bulletin.config import load_config
-from bulletin.ledger import Ledger, Life, build_ledger
+from bulletin.desk.config import load_config
+from bulletin.duty import scoring
+from bulletin.duty.ledger import Ledger, Life, build_ledger
 from desk_helpers import git, make_desk, run_cli
 
 HEAD = """---

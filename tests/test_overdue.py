@@ -19,15 +19,17 @@ from zoneinfo import ZoneInfo
 import git as gitpython
 import pytest
 
-from bulletin import duty, health, overdue
-from bulletin.check import check_file
-from bulletin.config import load_config
-from bulletin.duty import Case, Submitted
+from bulletin.core.model import Config
+from bulletin.desk.config import load_config
+from bulletin.desk.receipts import Receipt, add_receipts
+from bulletin.desk.registers import load_records
+from bulletin.desk.snapshot import read_desk
+from bulletin.duty import engine as duty
+from bulletin.duty import health
+from bulletin.duty.engine import Case, Submitted
+from bulletin.editorial.check import check_file
 from bulletin.errors import ConfigError
-from bulletin.events import load_records
-from bulletin.model import Config
-from bulletin.receipts import Receipt, add_receipts
-from bulletin.snapshot import read_desk
+from bulletin.report import discipline as overdue
 from desk_helpers import git, make_desk, run_cli
 from test_workflows import _node, load, run_actionlint, run_jsonschema, steps, uses
 

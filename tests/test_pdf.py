@@ -12,9 +12,9 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from bulletin.config import load_config
-from bulletin.issue import read_issue
-from bulletin.model import Config, Issue
+from bulletin.core.model import Config, Issue
+from bulletin.desk.config import load_config
+from bulletin.desk.issues import read_issue
 from bulletin.publish import pdf
 from bulletin.publish.pdf import FontMissing, GlyphMissing, PdfBuilder, PdfError, build_pdf
 

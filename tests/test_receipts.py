@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bulletin import hook
-from bulletin.receipts import NOTES_REF, Receipt, read_receipts
-from bulletin.timing import BEIJING
+from bulletin.access import hook
+from bulletin.core.timing import BEIJING
+from bulletin.desk.receipts import NOTES_REF, Receipt, read_receipts
 from desk_helpers import BULLETIN, ITEM, git, init_repo, make_desk, run_cli
 
 NEW_ITEM = "submissions/xiushui/2026/1201-01.md"
@@ -552,8 +552,8 @@ def test_receipts_of_a_few_paths_are_the_same_as_from_reading_every_note(tmp_pat
 
     import git as gitpython
 
-    from bulletin.receipts import IMPORTED, Receipt, add_receipts, read_receipts
-    from bulletin.timing import BEIJING
+    from bulletin.core.timing import BEIJING
+    from bulletin.desk.receipts import IMPORTED, Receipt, add_receipts, read_receipts
 
     desk = tmp_path / "desk"
     desk.mkdir()

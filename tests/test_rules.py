@@ -22,18 +22,18 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bulletin import fields, typography
-from bulletin.check import check_changes, check_file
-from bulletin.codeowners import render as render_codeowners
-from bulletin.config import load_config
-from bulletin.fix import FixRefused, FixResult, fix_file
-from bulletin.model import Config, Finding, Item, Severity
-from bulletin.new import Draft, render
-from bulletin.read import FINDINGS_PER_RULE, parse_item
+from bulletin.access.codeowners import render as render_codeowners
+from bulletin.core import fields, typography
+from bulletin.core.model import Config, Finding, Item, Severity
+from bulletin.core.timing import parse_time
+from bulletin.core.typography import HAN, correct_line, problems
+from bulletin.desk.config import load_config
+from bulletin.desk.read import FINDINGS_PER_RULE, parse_item
+from bulletin.editorial.check import check_changes, check_file
+from bulletin.editorial.fix import FixRefused, FixResult, fix_file
+from bulletin.editorial.new import Draft, render
 from bulletin.rules import RULES
 from bulletin.rules import body as body_rules
-from bulletin.timing import parse_time
-from bulletin.typography import HAN, correct_line, problems
 from conftest import REPO_ROOT, MakeItem
 from desk_helpers import git
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.assemble import load_issues, load_submission
-from bulletin.config import UNIT_TYPES, load_config
-from bulletin.model import Config, Issue
+from bulletin.core.model import Config, Issue
+from bulletin.desk.config import UNIT_TYPES, load_config
+from bulletin.editorial.assemble import load_issues, load_submission
 from bulletin.publish.pages import md, pdf_href
 from bulletin.rules import RULES
 from bulletin.rules.header import as_list, text_field

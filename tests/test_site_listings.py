@@ -21,14 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.config import load_config
-from bulletin.duty import LATE, MISSED, NOT_ANSWERED, CallCase, Case
-from bulletin.events import Call
-from bulletin.health import NO_INFORMANT, HealthProblem
-from bulletin.model import Config, Issue, IssueItem
+from bulletin.core.model import Config, Issue, IssueItem
+from bulletin.core.timing import BEIJING
+from bulletin.desk.config import load_config
+from bulletin.desk.registers import Call
+from bulletin.duty.engine import LATE, MISSED, NOT_ANSWERED, CallCase, Case
+from bulletin.duty.health import NO_INFORMANT, HealthProblem
 from bulletin.publish.discipline import record_pages
 from bulletin.publish.pages import Desk, Page, Submission, chunk_src, chunks, generate
-from bulletin.timing import BEIJING
 from desk_helpers import REPO
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -253,7 +253,7 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_built_topic_parts_hold_exactly_the_topics_submissions(paged_site: Path, config: Config) -> None:
-    from bulletin.assemble import load_submission
+    from bulletin.editorial.assemble import load_submission
     from bulletin.rules.header import as_list, text_field
 
     subs = {}

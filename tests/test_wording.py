@@ -24,7 +24,7 @@ import ast
 import re
 from pathlib import Path
 
-from bulletin.typography import FW_PUNCT, HAN
+from bulletin.core.typography import FW_PUNCT, HAN
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scripts" / "bulletin"
 PLACEHOLDER = "{}"  # an f-string's {expression}: counted as Latin text

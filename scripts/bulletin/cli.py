@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bulletin import __version__, entry, report
+from bulletin import __version__, entry
+from bulletin.core.model import Config
 from bulletin.errors import BulletinError, UsageError
-from bulletin.model import Config
+from bulletin.report import findings as report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -251,7 +252,7 @@ def _parser() -> _Parser:
         description="把pre-receive和post-receive写入裸仓库的hooks/（Gitea、Forgejo的仓库写入\n"
         "hooks/pre-receive.d/bulletin等，与平台自己的钩子并存）。钩子调用运行本命令的Python。",
     )
-    q.add_argument("bare", metavar="裸仓库", type=Path, help="服务器上的裸仓库目录，如/srv/git/bulletin.git")
+    q.add_argument("bare", metavar="裸仓库", type=Path, help="服务器上的裸仓库目录，如/srv/git/bulletin.desk.git")
     q.add_argument("--force", action="store_true", help="已有内容不同的钩子时替换它")
     hook_sub.add_parser("pre-receive", help="（由git调用）检查推送", description="由git在接收推送前调用。")
     hook_sub.add_parser("post-receive", help="（由git调用）登记接报时间", description="由git在接收推送后调用。")
@@ -365,7 +366,7 @@ def _parser() -> _Parser:
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from bulletin.config import find_root
+    from bulletin.desk.config import find_root
 
     if args.desk:
         root = args.desk
@@ -380,14 +381,14 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    from bulletin.config import load_config
+    from bulletin.desk.config import load_config
 
     return load_config(_root(args))
 
 
 def _time_option(value: str | None, tz: dt.tzinfo, option: str) -> dt.datetime:
     """A time given on the command line (times without an offset in `tz`); now when not given."""
-    from bulletin.timing import TimeFormatError, now, parse_time
+    from bulletin.core.timing import TimeFormatError, now, parse_time
 
     if not value:
         return now()
@@ -398,7 +399,7 @@ def _time_option(value: str | None, tz: dt.tzinfo, option: str) -> dt.datetime:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from bulletin.check import check_changes, check_paths
+    from bulletin.editorial.check import check_changes, check_paths
 
     if args.paths:
         if args.author is not None:
@@ -412,8 +413,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         files = [f for p in args.paths for f in (_markdown_files(p) if p.is_dir() else [p])]
         result = check_paths(config, files, _time_option(args.received_at, config.timezone, "--received-at"))
     else:
-        from bulletin import git
-        from bulletin.config import CONFIG_NAME, load_config
+        from bulletin.desk import git
+        from bulletin.desk.config import CONFIG_NAME, load_config
 
         root = _root(args)
         checkout = git.Checkout.of(root)  # one for the command: git is asked each thing once
@@ -444,8 +445,8 @@ def _markdown_files(folder: Path) -> list[Path]:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from bulletin.check import shown_path
-    from bulletin.fix import FixRefused, fix_file
+    from bulletin.editorial.check import shown_path
+    from bulletin.editorial.fix import FixRefused, fix_file
 
     config = _config(args)
     status = EXIT_OK
@@ -472,9 +473,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from bulletin.new import Draft, create, interactive
+    from bulletin.core.timing import now
+    from bulletin.editorial.new import Draft, create, interactive
     from bulletin.rules.header import as_list
-    from bulletin.timing import now
 
     config = _config(args)
     tty = sys.stdin.isatty() and not args.no_input
@@ -514,7 +515,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
-    from bulletin import codeowners
+    from bulletin.access import codeowners
 
     config = _config(args)
     if args.check:
@@ -535,14 +536,14 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from bulletin.guide import rules_markdown, rules_text
+    from bulletin.report.guide import rules_markdown, rules_text
 
     print(rules_markdown() if args.format == "md" else rules_text())
     return EXIT_OK
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    from bulletin import assemble
+    from bulletin.editorial import assemble
 
     config = _config(args)
     if args.issue_command == "new":
@@ -552,7 +553,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 raise UsageError(f"--date“{args.date}”应写成2026-11-28") from exc
         else:
-            from bulletin.timing import now
+            from bulletin.core.timing import now
 
             day = now().date()
         issue = assemble.draft(config, args.publication, list(args.sources), day, args.supplement)
@@ -562,7 +563,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
             f"已起草{rel}（第{issue.number}期，{len(issue.items)}条）：请编辑各条文字、填写签发人，然后运行“bulletin issue check”"
         )
         return EXIT_OK
-    from bulletin import git
+    from bulletin.desk import git
 
     ref, read = git.file_reader(config.root, args.base)
 
@@ -583,7 +584,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     import logging
 
-    from bulletin.build import build_audiences, build_site
+    from bulletin.publish.build import build_audiences, build_site
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     root = _root(args)
@@ -596,8 +597,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
-    from bulletin.ledger import build_ledger
-    from bulletin.timing import format_duration, format_time
+    from bulletin.core.timing import format_duration, format_time
+    from bulletin.duty.ledger import build_ledger
 
     config = _config(args)
     ledger = build_ledger(config, args.ref, _time_option(args.now, config.timezone, "--now"))
@@ -624,7 +625,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 def _period_now(args: argparse.Namespace, config: Config, period: Any) -> dt.datetime:
     """--now, else the end of the period (or now, while the period runs): the same figures on every run."""
-    from bulletin.timing import now
+    from bulletin.core.timing import now
 
     if args.now:
         return _time_option(args.now, config.timezone, "--now")
@@ -632,9 +633,9 @@ def _period_now(args: argparse.Namespace, config: Config, period: Any) -> dt.dat
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from bulletin import scoring
-    from bulletin.ledger import derive
-    from bulletin.snapshot import read_desk
+    from bulletin.desk.snapshot import read_desk
+    from bulletin.duty import scoring
+    from bulletin.duty.ledger import derive
 
     config = _config(args)
     period = scoring.parse_period(args.period)
@@ -646,10 +647,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
-    from bulletin import notice, scoring
-    from bulletin.ledger import derive
-    from bulletin.snapshot import read_desk
-    from bulletin.timing import now
+    from bulletin.core.timing import now
+    from bulletin.desk.snapshot import read_desk
+    from bulletin.duty import scoring
+    from bulletin.duty.ledger import derive
+    from bulletin.editorial import notice
 
     config = _config(args)
     period = scoring.parse_period(args.period)
@@ -667,7 +669,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from bulletin.records import ADOPTION, INSTRUCTION, Record, write_record
+    from bulletin.desk.records import ADOPTION, INSTRUCTION, Record, write_record
 
     config = _config(args)
     try:
@@ -691,7 +693,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from bulletin.verify import verify
+    from bulletin.editorial.verify import verify
 
     config = _config(args)
     if args.site is not None and not args.site.is_dir():
@@ -727,7 +729,7 @@ def cmd_nginx(args: argparse.Namespace) -> int:
 
 
 def cmd_hook(args: argparse.Namespace) -> int:
-    from bulletin import hook
+    from bulletin.access import hook
 
     if args.hook_command == "install":
         print(hook.install_report(hook.install(args.bare, force=args.force)))
@@ -738,9 +740,9 @@ def cmd_hook(args: argparse.Namespace) -> int:
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
-    from bulletin import hook
-    from bulletin.config import find_root
-    from bulletin.timing import BEIJING
+    from bulletin.access import hook
+    from bulletin.core.timing import BEIJING
+    from bulletin.desk.config import find_root
 
     start = args.desk or Path.cwd()
     repo = hook.open_repo(start)
@@ -755,8 +757,8 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_overdue(args: argparse.Namespace) -> int:
-    from bulletin import overdue
-    from bulletin.snapshot import read_desk
+    from bulletin.desk.snapshot import read_desk
+    from bulletin.report import discipline as overdue
 
     config = _config(args)
     moment = _time_option(args.now, config.timezone, "--now")
@@ -780,8 +782,8 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from bulletin import health
-    from bulletin.snapshot import read_desk
+    from bulletin.desk.snapshot import read_desk
+    from bulletin.duty import health
 
     config = _config(args)
     moment = _time_option(args.now, config.timezone, "--now")

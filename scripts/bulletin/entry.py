@@ -10,7 +10,7 @@ INTERRUPTED = "bulletin：已中断，未写完的修改已丢弃，不会留下
 
 
 def interrupted() -> int:
-    """Ctrl-C: every write is atomic (bulletin.atomic), so nothing is left half-written. A second
+    """Ctrl-C: every write is atomic (bulletin.desk.atomic), so nothing is left half-written. A second
     Ctrl-C (e.g. while PDF threads finish) is ignored, so no traceback follows the line."""
     import contextlib
     import signal

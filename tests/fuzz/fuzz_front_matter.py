@@ -5,8 +5,8 @@ With atheris (pip install atheris; wheels for Linux x86-64):
     .venv/bin/python tests/fuzz/fuzz_front_matter.py -atheris_runs=100000
 
 Without it, tests/test_hostile.py runs the same `one_input` under hypothesis in every test run.
-What it checks, for any bytes: reading a submission (`bulletin.read.parse_item`) and an issue
-(`bulletin.issue.parse_issue`) either succeeds or explains itself with findings of registered
+What it checks, for any bytes: reading a submission (`bulletin.desk.read.parse_item`) and an issue
+(`bulletin.desk.issues.parse_issue`) either succeeds or explains itself with findings of registered
 rules, in Chinese, on a line of the file; and `load_yaml` refuses only with a YamlProblem.
 """
 
@@ -16,9 +16,9 @@ import re
 import sys
 from pathlib import Path
 
-from bulletin.issue import IssueProblems, parse_issue
-from bulletin.model import Item
-from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml, parse_item, split_front_matter
+from bulletin.core.model import Item
+from bulletin.desk.issues import IssueProblems, parse_issue
+from bulletin.desk.read import DecodeProblem, YamlProblem, decode, load_yaml, parse_item, split_front_matter
 from bulletin.rules import RULES
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from bulletin.core.fields import CLASSIFICATIONS
+from bulletin.core.model import Audience, Config
 from bulletin.errors import ConfigError
-from bulletin.fields import CLASSIFICATIONS
-from bulletin.model import Audience, Config
 from bulletin.publish.pages import Desk, issue_marks
 
 ENV = "BULLETIN_AUDIENCE"  # set by `bulletin build --audience` (and for mike), read by the plugin

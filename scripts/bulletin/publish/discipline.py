@@ -19,10 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from bulletin import health, overdue
-from bulletin.duty import CallCase, Case
-from bulletin.health import HealthProblem
-from bulletin.model import Config
+from bulletin.core.model import Config
+from bulletin.core.timing import format_time
+from bulletin.desk.snapshot import Snapshot, read_desk
+from bulletin.duty import health
+from bulletin.duty.engine import CallCase, Case
+from bulletin.duty.health import HealthProblem
 from bulletin.publish.pages import (
     PAGE_ROWS,
     Chunk,
@@ -34,8 +36,7 @@ from bulletin.publish.pages import (
     chunk_src,
     chunks,
 )
-from bulletin.snapshot import Snapshot, read_desk
-from bulletin.timing import format_time
+from bulletin.report import discipline as overdue
 
 SRC = "discipline.md"
 NAME = "报送纪律"

@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Generic, TypeVar
 
-from bulletin.assemble import Revision, revision_changes
-from bulletin.config import UNIT_TYPES
-from bulletin.issue import cn_date, level_rank, number_line
-from bulletin.model import Config, Issue, IssueItem, Publication, Unit
-from bulletin.timing import BEIJING
+from bulletin.core.model import Config, Issue, IssueItem, Publication, Unit
+from bulletin.core.timing import BEIJING
+from bulletin.desk.config import UNIT_TYPES
+from bulletin.desk.issues import cn_date, level_rank, number_line
+from bulletin.editorial.assemble import Revision, revision_changes
 
 URGENCY_RANK = {"平件": 0, "加急": 1, "特急": 2}
 PAGE_ROWS = 50  # the most rows one listing page holds (a submission is a row; an issue, 1 + its items)
@@ -91,7 +91,7 @@ class Desk:
     audience_label: str = ""
     audience_id: str = "all"  # "all": the full site
     year: int | None = None  # the year volume built, None: every year
-    # unit id -> (received, adopted) over every item the office received (bulletin.ledger), set by the plugin
+    # unit id -> (received, adopted) over every item the office received (bulletin.duty.ledger), set by the plugin
     unit_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property

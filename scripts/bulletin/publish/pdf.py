@@ -41,13 +41,13 @@ from typing import TYPE_CHECKING, Any
 import pypandoc
 import typst
 
-from bulletin import fields
-from bulletin.assemble import load_issues, load_submission
-from bulletin.atomic import write_file
+from bulletin.core import fields
+from bulletin.core.levels import LEVELS, classification_of, item_level, level_rank, text_field
+from bulletin.core.model import Config, Issue, IssueItem, Publication
+from bulletin.desk.atomic import write_file
+from bulletin.desk.issues import cn_date, number_line
+from bulletin.editorial.assemble import load_issues, load_submission
 from bulletin.errors import BulletinError
-from bulletin.issue import cn_date, number_line
-from bulletin.levels import LEVELS, classification_of, item_level, level_rank, text_field
-from bulletin.model import Config, Issue, IssueItem, Publication
 
 if TYPE_CHECKING:  # imported when used: a single issue in a new process needs neither
     import concurrent.futures as cf

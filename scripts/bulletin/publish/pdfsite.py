@@ -15,11 +15,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bulletin.model import Config, Issue
+from bulletin.core.model import Config, Issue
+from bulletin.core.timing import now
 from bulletin.publish.audience import Scope
 from bulletin.publish.pages import Desk, pdf_path
 from bulletin.publish.pdf import PdfBuilder
-from bulletin.timing import now
 
 MANIFEST = "manifest.json"  # the publication record, in the site's pdf/ folder
 

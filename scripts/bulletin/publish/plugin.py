@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bulletin.ledger import Ledger
+    from bulletin.duty.ledger import Ledger
 
 import datetime as dt
 import os
@@ -29,15 +29,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from bulletin import fields
-from bulletin.assemble import SUBMISSIONS, issue_revisions, item_level, load_issues, load_submission
-from bulletin.config import CONFIG_NAME, load_config
+from bulletin.core import fields
+from bulletin.core.model import Config, Finding, Issue, Severity
+from bulletin.desk.config import CONFIG_NAME, load_config
+from bulletin.desk.issues import ISSUES
+from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions, item_level, load_issues, load_submission
 from bulletin.errors import BulletinError, ConfigError
-from bulletin.guide import rules_markdown
-from bulletin.issue import ISSUES
-from bulletin.model import Config, Finding, Issue, Severity
 from bulletin.publish.audience import Scope, requested_audience, restrict, scope_for
 from bulletin.publish.pages import PAGE_ROWS, Desk, Submission, generate, latest_issues
+from bulletin.report.guide import rules_markdown
 from bulletin.rules.header import as_list, text_field
 from bulletin.rules.secrecy import classification_of
 
@@ -75,9 +75,9 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         if files.get_file_from_path(self.config.rules_page) is None:
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
         desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year())
-        from bulletin.ledger import derive
-        from bulletin.snapshot import read_desk
-        from bulletin.timing import now
+        from bulletin.core.timing import now
+        from bulletin.desk.snapshot import read_desk
+        from bulletin.duty.ledger import derive
 
         # one reading of the desk for the numbers and the record: the same the ledger, stats and notices read
         snap = read_desk(desk.config, now())

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bulletin.core.model import Config
 from bulletin.errors import UsageError
-from bulletin.model import Config
 
 _SAFE = re.compile(r"^[A-Za-z0-9_./:-]+$")  # paths and names written into the configuration
 # mkdocs-material sets its palette and search from small inline scripts: 'unsafe-inline' stays, nothing external

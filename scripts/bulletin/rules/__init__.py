@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bulletin.model import Config, Finding, Item, Severity
+from bulletin.core.model import Config, Finding, Item, Severity
 
 
 @dataclass(frozen=True)

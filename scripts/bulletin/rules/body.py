@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from bulletin import names
-from bulletin.model import Item
-from bulletin.model import Severity as S
-from bulletin.read import FINDINGS_PER_RULE
+from bulletin.core import names
+from bulletin.core.model import Item
+from bulletin.core.model import Severity as S
+from bulletin.desk.read import FINDINGS_PER_RULE
 from bulletin.rules import Context, check, define
 
 if TYPE_CHECKING:

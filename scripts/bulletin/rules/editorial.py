@@ -6,7 +6,7 @@ the rules guide list every id a finding can carry.
 
 from __future__ import annotations
 
-from bulletin.model import Severity as S
+from bulletin.core.model import Severity as S
 from bulletin.rules import define
 
 define(

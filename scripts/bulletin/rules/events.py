@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from bulletin import fields
-from bulletin.events import CALLS, EVENTS
-from bulletin.model import Item
-from bulletin.model import Severity as S
+from bulletin.core import fields
+from bulletin.core.model import Item
+from bulletin.core.model import Severity as S
+from bulletin.desk.registers import CALLS, EVENTS
 from bulletin.rules import Context, check, define
 from bulletin.rules.header import is_emergency, text_field
 

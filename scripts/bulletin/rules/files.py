@@ -1,10 +1,10 @@
-"""File-level rules. Reading (bulletin.read) and locating (bulletin.check) emit these."""
+"""File-level rules. Reading (bulletin.desk.read) and locating (bulletin.editorial.check) emit these."""
 
 from __future__ import annotations
 
-from bulletin.fields import PLACEHOLDER
-from bulletin.model import Item
-from bulletin.model import Severity as S
+from bulletin.core.fields import PLACEHOLDER
+from bulletin.core.model import Item
+from bulletin.core.model import Severity as S
 from bulletin.rules import Context, check, define
 
 define(

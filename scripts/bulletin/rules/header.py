@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bulletin import fields, names
-from bulletin.levels import as_list, as_text, text_field
-from bulletin.model import Config, Item, Unit
-from bulletin.model import Severity as S
+from bulletin.core import fields, names
+from bulletin.core.levels import as_list, as_text, text_field
+from bulletin.core.model import Config, Item, Unit
+from bulletin.core.model import Severity as S
 from bulletin.rules import Context, check, define
 
 define(
@@ -232,10 +232,10 @@ def topics(item: Item, ctx: Context) -> None:
 
 
 def follows_problem(ctx: Context, follows: str) -> str | None:
-    """Why this item's 续报 does not continue a real chain of its unit's reports (bulletin.duty decides):
+    """Why this item's 续报 does not continue a real chain of its unit's reports (bulletin.duty.engine decides):
     the first report must be in the desk or received by the office (it may still wait in a pull request)."""
-    from bulletin.duty import follows_problem as judged
-    from bulletin.receipts import read_receipts
+    from bulletin.desk.receipts import read_receipts
+    from bulletin.duty.engine import follows_problem as judged
 
     assert ctx.location is not None
     rel = f"submissions/{follows}.md"

@@ -1,12 +1,12 @@
 """Rules on who may change what (accounts of the registry), judged on a branch's changes.
 
-bulletin.identity emits these from `bulletin check` (branch mode) and the server's pre-receive
+bulletin.access.identity emits these from `bulletin check` (branch mode) and the server's pre-receive
 hook; they concern a change as a whole, not an item's text, so there is no `@check` here.
 """
 
 from __future__ import annotations
 
-from bulletin.model import Severity as S
+from bulletin.core.model import Severity as S
 from bulletin.rules import define
 
 define(

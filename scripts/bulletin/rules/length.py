@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bulletin.model import Item
-from bulletin.model import Severity as S
+from bulletin.core.model import Item
+from bulletin.core.model import Severity as S
 from bulletin.rules import Context, check, define
 from bulletin.rules.body import body_text
 

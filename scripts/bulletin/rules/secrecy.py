@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bulletin import fields
-from bulletin.levels import classification_of
-from bulletin.model import Item
-from bulletin.model import Severity as S
+from bulletin.core import fields
+from bulletin.core.levels import classification_of
+from bulletin.core.model import Item
+from bulletin.core.model import Severity as S
+from bulletin.core.timing import TimeFormatError, parse_term
 from bulletin.rules import Context, check, define
-from bulletin.timing import TimeFormatError, parse_term
 
 define(
     "top-secret",

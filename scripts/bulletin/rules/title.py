@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bulletin import typography
-from bulletin.model import Item
-from bulletin.model import Severity as S
+from bulletin.core import typography
+from bulletin.core.model import Item
+from bulletin.core.model import Severity as S
 from bulletin.rules import Context, check, define
 from bulletin.rules.header import text_field
 

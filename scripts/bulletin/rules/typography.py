@@ -1,11 +1,11 @@
-"""Typography rules per GB/T 15834 and GB/T 15835 (the mechanics live in bulletin.typography)."""
+"""Typography rules per GB/T 15834 and GB/T 15835 (the mechanics live in bulletin.core.typography)."""
 
 from __future__ import annotations
 
-from bulletin import typography
-from bulletin.model import Item
-from bulletin.model import Severity as S
-from bulletin.read import FINDINGS_PER_RULE
+from bulletin.core import typography
+from bulletin.core.model import Item
+from bulletin.core.model import Severity as S
+from bulletin.desk.read import FINDINGS_PER_RULE
 from bulletin.rules import RULES, Context, check, define
 
 define(

@@ -16,12 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulletin import duty
+from bulletin.core.model import Config
+from bulletin.desk.read import DecodeProblem, YamlProblem, decode, load_yaml
+from bulletin.desk.snapshot import Snapshot
+from bulletin.duty import engine as duty
+from bulletin.duty.ledger import Ledger
 from bulletin.errors import ConfigError, UsageError
-from bulletin.ledger import Ledger
-from bulletin.model import Config
-from bulletin.read import DecodeProblem, YamlProblem, decode, load_yaml
-from bulletin.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -239,8 +239,8 @@ def stats_text(period: Period, rows: list[UnitStats]) -> str:
 
 
 def health_lines(config: Config, snap: Snapshot, day: dt.date) -> list[str]:
-    """The network's gaps in plain sentences, for the notice (bulletin.health)."""
-    from bulletin import health
+    """The network's gaps in plain sentences, for the notice (bulletin.duty.health)."""
+    from bulletin.duty import health
 
     moment = dt.datetime.combine(day, dt.time(23, 59), tzinfo=config.timezone)
     return [p.detail for p in health.network_health(config, snap.submissions, snap.receipts, moment)]

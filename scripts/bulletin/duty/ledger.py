@@ -1,8 +1,8 @@
-"""The ledger (台账): every submission's life, derived from one reading of the desk (bulletin.snapshot).
+"""The ledger (台账): every submission's life, derived from one reading of the desk (bulletin.desk.snapshot).
 
 Pure over the snapshot, so the same history and the same `now` always yield the same ledger:
 received (and by whom stamped), its state (待审, 未采用, 待编, 已采用), late or not (the duty
-engine's cases, bulletin.duty), adopted in which issues (综合 or not), adopted above, leaders'
+engine's cases, bulletin.duty.engine), adopted in which issues (综合 or not), adopted above, leaders'
 instructions (批示).
 """
 
@@ -14,10 +14,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
-from bulletin import duty
-from bulletin.model import Config
-from bulletin.records import ADOPTION, INSTRUCTION, Record
-from bulletin.snapshot import Snapshot, read_desk
+from bulletin.core.model import Config
+from bulletin.desk.records import ADOPTION, INSTRUCTION, Record
+from bulletin.desk.snapshot import Snapshot, read_desk
+from bulletin.duty import engine as duty
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ class Life:
     urgency: str
     received_at: dt.datetime | None
     received_by: str  # hook / forge / import (receipts); git = no receipt, the time it landed on main (not judged)
-    due: dt.datetime | None  # the due time of its case, else its own (bulletin.duty), else its call's deadline
+    due: dt.datetime | None  # the due time of its case, else its own (bulletin.duty.engine), else its call's deadline
     late_minutes: int | None  # late by so many minutes, as its case says (迟报, 续报逾期, 约稿逾期); None when not
     accepted_at: dt.datetime | None  # when it landed on main (merge): None = pending or not adopted
     sent_back: int  # 退改: times the unit revised it on its branch before it was accepted
-    state: str = ""  # 待审 / 未采用 / 待编 / 已采用 (bulletin.snapshot)
+    state: str = ""  # 待审 / 未采用 / 待编 / 已采用 (bulletin.desk.snapshot)
     cases: tuple[str, ...] = ()  # the kinds of the cases on record that name it
     adoptions: tuple[Adoption, ...] = ()
     upper: tuple[Record, ...] = ()  # 上级采用

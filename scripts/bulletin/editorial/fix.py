@@ -2,11 +2,11 @@
 
 Fixes: encoding to UTF-8 (GBK, UTF-16, UTF-32 and BOM), English key aliases to the canonical
 Chinese keys, typography of the title and body (punctuation, full-width digits and letters, stray
-spaces; Markdown syntax is never prose: bulletin.typography.corrected_lines). A file is read as
+spaces; Markdown syntax is never prose: bulletin.core.typography.corrected_lines). A file is read as
 `bulletin check` reads it (read.parse_item); one whose header cannot be read is refused whole, its
 bytes untouched, and a fixed file must read back with the same values and Markdown structure.
 Comments, key order, quoting and line endings of the file are kept as written. The original
-stays untouched until the fixed file is completely on the disk (bulletin.atomic).
+stays untouched until the fixed file is completely on the disk (bulletin.desk.atomic).
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from pathlib import Path
 
 import yaml
 
-from bulletin import fields, typography
-from bulletin.atomic import WriteError, write_file
-from bulletin.config import CONFIG_NAME
-from bulletin.errors import BulletinError
-from bulletin.model import Finding, Item
-from bulletin.read import (
+from bulletin.core import fields, typography
+from bulletin.core.model import Finding, Item
+from bulletin.desk.atomic import WriteError, write_file
+from bulletin.desk.config import CONFIG_NAME
+from bulletin.desk.read import (
     FRONT_MATTER_MAX_NODES,
     Decoded,
     DecodeProblem,
@@ -39,6 +38,7 @@ from bulletin.read import (
     split_front_matter,
     wide_encoding,
 )
+from bulletin.errors import BulletinError
 
 
 @dataclass

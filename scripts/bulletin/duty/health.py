@@ -20,9 +20,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bulletin.duty import Submitted
-from bulletin.model import Config
-from bulletin.receipts import Receipt
+from bulletin.core.model import Config
+from bulletin.desk.receipts import Receipt
+from bulletin.duty.engine import Submitted
 
 NO_INFORMANT = "未落实信息员"
 SILENT = "长期未报送"

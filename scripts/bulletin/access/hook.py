@@ -5,7 +5,7 @@
 - pre-receive refuses to rewrite or delete `refs/heads/main`, refuses any client push to the
   receipts ref (only the server writes receipts) or to the refs a forge keeps for its pull requests
   (`refs/pull/*`, `refs/merge-requests/*`), and judges every other ref the pushing account touches
-  by the registry on main (bulletin.identity): a unit's account pushes, force-pushes and deletes only
+  by the registry on main (bulletin.access.identity): a unit's account pushes, force-pushes and deletes only
   its own branches (`refs/heads/<unit>/...`, e.g. `xiushui/1128-01`), never main, tags or other refs,
   and its branches only add its own unit's submissions; editors and administrators manage any
   branch and tag; nobody changes an accepted submission;
@@ -36,12 +36,20 @@ from typing import TextIO
 
 import git
 
-from bulletin import atomic
+from bulletin.access.identity import ADMIN, EDITOR, UNIT, Change, Role, authorize, parse_name_status, role_of
+from bulletin.core.model import Config, Finding
+from bulletin.core.timing import format_time, now
+from bulletin.desk import atomic
+from bulletin.desk.receipts import (
+    IMPORTED,
+    IMPORTED_MAX_BYTES,
+    NOTES_REF,
+    Receipt,
+    add_receipts,
+    parse_note,
+    read_receipts,
+)
 from bulletin.errors import BulletinError, UsageError
-from bulletin.identity import ADMIN, EDITOR, UNIT, Change, Role, authorize, parse_name_status, role_of
-from bulletin.model import Config, Finding
-from bulletin.receipts import IMPORTED, IMPORTED_MAX_BYTES, NOTES_REF, Receipt, add_receipts, parse_note, read_receipts
-from bulletin.timing import format_time, now
 
 MAIN_REF = "refs/heads/main"
 HOOKS = ("pre-receive", "post-receive")
@@ -185,7 +193,9 @@ def _bare_repo(path: Path) -> git.Repo:
     try:
         repo = git.Repo(path)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise UsageError(f"{path}不是git仓库：请给出服务器上仓库的目录（裸仓库，如/srv/git/bulletin.git）") from exc
+        raise UsageError(
+            f"{path}不是git仓库：请给出服务器上仓库的目录（裸仓库，如/srv/git/bulletin.desk.git）"
+        ) from exc
     if not repo.bare:
         raise UsageError(f"{path}不是裸仓库：钩子要装在服务器上接收推送的裸仓库里，不是装在工作副本里")
     return repo
@@ -298,7 +308,7 @@ def _main_config(repo: git.Repo) -> Config:
     """The desk's configuration and registry as they are on main: a push never judges itself.
 
     FileNotFoundError when main holds no desk (no bulletin.yml at its top)."""
-    from bulletin.config import CONFIG_NAME, load_config
+    from bulletin.desk.config import CONFIG_NAME, load_config
 
     tree = repo.commit(MAIN_REF).tree
 

@@ -25,9 +25,9 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from bulletin.config import load_config
+from bulletin.core.model import Audience
+from bulletin.desk.config import load_config
 from bulletin.errors import BulletinError
-from bulletin.model import Audience
 from bulletin.publish.audience import ENV, scope_for
 
 log = logging.getLogger("mkdocs")

@@ -23,13 +23,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from bulletin import duty
-from bulletin.events import Call, Event
-from bulletin.events import load_records as load_registers
-from bulletin.layout import SUBMISSIONS
-from bulletin.model import Config, Finding, Issue, Item
-from bulletin.receipts import Receipt, read_receipts
-from bulletin.records import Record
+from bulletin.core.model import Config, Finding, Issue, Item
+from bulletin.desk.layout import SUBMISSIONS
+from bulletin.desk.receipts import Receipt, read_receipts
+from bulletin.desk.records import Record
+from bulletin.desk.registers import Call, Event
+from bulletin.desk.registers import load_records as load_registers
+from bulletin.duty import engine as duty
 
 PENDING = "待审"
 NOT_ADOPTED = "未采用"
@@ -110,8 +110,8 @@ def _real_entries(folder: str, folders: bool) -> list[str]:
 
 def _front_matter(config: Config, rel: str, data: bytes | None) -> dict[str, Any] | None:
     """The front matter of a well-placed item (None: misplaced or unreadable; `bulletin check` says why)."""
-    from bulletin.check import locate
-    from bulletin.read import parse_item, read_item
+    from bulletin.desk.read import parse_item, read_item
+    from bulletin.editorial.check import locate
 
     location, misplaced = locate(config, rel)
     if location is None or misplaced:
@@ -128,11 +128,11 @@ def _front_matter(config: Config, rel: str, data: bytes | None) -> dict[str, Any
 def read_desk(config: Config, now: dt.datetime | None = None, ref: str | None = None) -> Snapshot:
     """Read the desk once. `ref`: read the submissions as they are on that branch (default: the work
     tree) and judge landing on it (default: HEAD). `now`: the moment to judge at (default: the clock)."""
-    from bulletin import git as gitio
-    from bulletin.assemble import load_issues
+    from bulletin.core.timing import now as clock
+    from bulletin.desk import git as gitio
+    from bulletin.desk.records import load_records
+    from bulletin.editorial.assemble import load_issues
     from bulletin.errors import UsageError
-    from bulletin.records import load_records
-    from bulletin.timing import now as clock
 
     moment = now or clock()
     items: dict[str, dict[str, Any]] = {}

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bulletin.model import Item
+    from bulletin.core.model import Item
 
 LEVELS = ("公开", "内部", "秘密", "机密")  # in rising order
 _SPLIT = re.compile(r"[、，,；;\s]+")

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin import fields
-from bulletin.atomic import create_first_free
+from bulletin.core import fields
+from bulletin.core.fields import PLACEHOLDER
+from bulletin.core.model import Config, Unit
+from bulletin.core.timing import TimeFormatError, field_time
+from bulletin.desk.atomic import create_first_free
+from bulletin.desk.layout import SUBMISSIONS
 from bulletin.errors import UsageError
-from bulletin.fields import PLACEHOLDER
-from bulletin.layout import SUBMISSIONS
-from bulletin.model import Config, Unit
-from bulletin.timing import TimeFormatError, field_time
 
 
 @dataclass

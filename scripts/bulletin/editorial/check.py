@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.model import Config, Finding, Item, Severity
-from bulletin.names import windows_problem
-from bulletin.read import read_item
+from bulletin.core.model import Config, Finding, Item, Severity
+from bulletin.core.names import windows_problem
+from bulletin.desk.read import read_item
 from bulletin.rules import Context, Location, run_checks
 
 if TYPE_CHECKING:  # imported when git is asked (not for one plain item)
-    from bulletin import git, identity
-    from bulletin.receipts import Receipt
+    from bulletin.access import identity
+    from bulletin.desk import git
+    from bulletin.desk.receipts import Receipt
 
-from bulletin.layout import SUBMISSIONS
+from bulletin.desk.layout import SUBMISSIONS
 
 PROTECTED = "receipts/"  # written by the server (and imported history): never through a unit's change
 ATTACHMENT_SUFFIXES = {".jpg", ".jpeg", ".png"}
@@ -63,7 +64,7 @@ def locate(config: Config, rel: str) -> tuple[Location | None, str | None]:
         return None, f"年份文件夹“{year}”应为四位年份，如submissions/{unit_id}/2026/"
     if not _NAME.match(name):
         return None, f"文件名“{name}”只能用字母、数字、连字符和下划线，以.md结尾，如1128-01.md"
-    from bulletin.names import case_twins, windows_problem  # the desk is also worked on from Windows
+    from bulletin.core.names import case_twins, windows_problem  # the desk is also worked on from Windows
 
     unsafe = windows_problem(name)
     if unsafe:
@@ -111,7 +112,7 @@ def check_paths(
             findings.extend(check_file(config, path, received_at, receipt=lookup, shown=rel))
         return CheckResult(sorted(findings, key=_order), len(paths))
     if receipts is None:  # every receipt of these files at once
-        from bulletin.receipts import read_receipts
+        from bulletin.desk.receipts import read_receipts
 
         receipts = read_receipts(config.root, shown)
     jobs = []
@@ -147,7 +148,7 @@ def _workers(files: int) -> int:
 
 
 def _receipt_time(root: Path, rel: str) -> dt.datetime | None:
-    from bulletin.receipts import read_receipts
+    from bulletin.desk.receipts import read_receipts
 
     receipt = read_receipts(root, [rel]).get(rel)
     return receipt.received_at if receipt else None
@@ -182,7 +183,8 @@ def check_changes(
     With `committed`, only what the branch's commits change (CI's clean checkout), without
     comparing the work tree.
     """
-    from bulletin import git, identity
+    from bulletin.access import identity
+    from bulletin.desk import git
 
     items: list[Path] = []
     findings: list[Finding] = []
@@ -232,7 +234,7 @@ def check_changes(
 def _branch_findings(
     config: Config, base: str | None, author: str | None, changes: list[identity.Change], checkout: git.Checkout
 ) -> list[Finding]:
-    from bulletin import codeowners, identity
+    from bulletin.access import codeowners, identity
 
     accepted = identity.accepted_paths(config.root, base, [c.path for c in changes], checkout)
     if author is None:

@@ -27,11 +27,11 @@ from pathlib import Path, PurePosixPath
 
 import git as gitpython
 
-from bulletin import git
-from bulletin.issue import IssueProblems, parse_issue
-from bulletin.layout import ISSUES, SUBMISSIONS
-from bulletin.model import Config, Finding, Severity
-from bulletin.receipts import read_receipts
+from bulletin.core.model import Config, Finding, Severity
+from bulletin.desk import git
+from bulletin.desk.issues import IssueProblems, parse_issue
+from bulletin.desk.layout import ISSUES, SUBMISSIONS
+from bulletin.desk.receipts import read_receipts
 
 _WATCHED = (SUBMISSIONS, ISSUES, "receipts")
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from bulletin import fields, names
-from bulletin.model import Finding, Item, Severity
+from bulletin.core import fields, names
+from bulletin.core.model import Finding, Item, Severity
 
 FRONT_MATTER_MAX_BYTES = 64 * 1024
 LINE_MAX_CHARS = 2000  # a paragraph of a 1500-character item fits; a longer line is not prose

@@ -35,11 +35,12 @@ from pathlib import Path
 
 import yaml
 
-from bulletin import names
-from bulletin.fields import GRADES
-from bulletin.layout import CALLS, EVENTS
-from bulletin.model import Config, Finding, Severity
-from bulletin.read import (
+from bulletin.core import names
+from bulletin.core.fields import GRADES
+from bulletin.core.model import Config, Finding, Severity
+from bulletin.core.timing import TimeFormatError, field_time
+from bulletin.desk.layout import CALLS, EVENTS
+from bulletin.desk.read import (
     FINDINGS_PER_RULE,
     FRONT_MATTER_MAX_NODES,
     DecodeProblem,
@@ -51,7 +52,6 @@ from bulletin.read import (
     read_text,
     split_front_matter,
 )
-from bulletin.timing import TimeFormatError, field_time
 
 STATES = ("处置中", "已终结")
 FINDINGS = ("瞒报", "误报")

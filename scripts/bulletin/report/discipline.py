@@ -1,8 +1,8 @@
 """`bulletin overdue`: the alarm on emergencies not reported in time, and the sentences every output
 uses for a case of reporting discipline (describe, describe_call).
 
-The cases themselves come from the duty engine (bulletin.duty) over one reading of the desk
-(bulletin.snapshot); this module only prints them. A report waiting in a pull request whose receipt
+The cases themselves come from the duty engine (bulletin.duty.engine) over one reading of the desk
+(bulletin.desk.snapshot); this module only prints them. A report waiting in a pull request whose receipt
 the server already stamped is received (已接报、待采用), never 漏报.
 """
 
@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bulletin.duty import (
+from bulletin.core.model import Config
+from bulletin.core.timing import format_duration
+from bulletin.desk.snapshot import PENDING, Snapshot
+from bulletin.duty.engine import (
     ANSWERED_LATE,
     CALL_LATE,
     FOLLOW_UP,
@@ -27,9 +30,6 @@ from bulletin.duty import (
     match_events,
     open_cases,
 )
-from bulletin.model import Config
-from bulletin.snapshot import PENDING, Snapshot
-from bulletin.timing import format_duration
 
 # ---------------------------------------------------------------- printing (pure)
 
@@ -42,7 +42,7 @@ def _unit_name(config: Config, unit_id: str) -> str:
 
 
 def _when(moment: dt.datetime | None, config: Config) -> str:
-    from bulletin.timing import format_time
+    from bulletin.core.timing import format_time
 
     return format_time(moment, config.timezone) if moment else ""
 

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from bulletin.core.model import Finding, Severity
 from bulletin.errors import UsageError
-from bulletin.model import Finding, Severity
 from bulletin.rules import RULES
 
 

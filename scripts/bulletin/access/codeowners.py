@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from bulletin.access.identity import CODEOWNERS, CONFIG, REGISTRY, Change
+from bulletin.core.model import Config, Editor, Finding, Severity
 from bulletin.errors import BulletinError, UsageError
-from bulletin.identity import CODEOWNERS, CONFIG, REGISTRY, Change
-from bulletin.model import Config, Editor, Finding, Severity
 
 EDITOR_OWNED = ("/submissions/", "/issues/", "/events/", "/calls/", "/records/", "/docs/")
 ADMIN_OWNED = ("/network.yml", "/receipts/")  # the registry and the receipts, whatever the lines above say
@@ -75,7 +75,7 @@ def problem(config: Config) -> str | None:
 
 def write(config: Config) -> bool:
     """Write the generated file atomically; False when it was already current."""
-    from bulletin.atomic import write_file
+    from bulletin.desk.atomic import write_file
 
     path = config.root / CODEOWNERS
     data = render(config).encode("utf-8")
@@ -91,7 +91,7 @@ def branch_findings(root: Path, changes: Sequence[Change]) -> list[Finding]:
     Judged by the branch's own registry (the file must match what the branch will make main's
     registry). A desk that has never had the file (neither on the base nor on the branch) is not asked for it.
     """
-    from bulletin.config import load_config
+    from bulletin.desk.config import load_config
 
     touched = {c.path: c.status for c in changes}
     if not touched.keys() & {REGISTRY, CONFIG, CODEOWNERS}:

@@ -16,7 +16,7 @@ The policy (desk-relative paths):
 | 不在名册中 | 什么都不能改 |
 
 For everyone: a file of submissions/ that is on main is immutable (`accepted-immutable`), receipts/
-is refused (`protected-file`); published issues change only as a correction (bulletin.assemble's
+is refused (`protected-file`); published issues change only as a correction (bulletin.editorial.assemble's
 `check_published`, run by `bulletin issue check`). The registry judged by is always the base's
 (main's), so a change cannot grant itself rights.
 """
@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin import git, layout
-from bulletin.model import Config, Finding, Severity, Unit
+from bulletin.core.model import Config, Finding, Severity, Unit
+from bulletin.desk import git, layout
 
 ADMIN, EDITOR, UNIT, UNKNOWN = "admin", "editor", "unit", "unknown"
 

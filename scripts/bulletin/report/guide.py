@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bulletin import fields
+from bulletin.core import fields
 from bulletin.rules import FAMILIES, RULES
 
 

@@ -152,7 +152,7 @@ class Config:
     def least_audience(self) -> Audience | None:
         """The least-privileged audience (what a build gives when none is named): the lowest
         clearance, then the fewest publications, then the first in bulletin.yml."""
-        from bulletin.fields import CLASSIFICATIONS
+        from bulletin.core.fields import CLASSIFICATIONS
 
         ranked = sorted(
             enumerate(self.audiences),

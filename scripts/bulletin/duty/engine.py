@@ -34,14 +34,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from bulletin import fields
-from bulletin.events import Call, Event
-from bulletin.layout import SUBMISSIONS
-from bulletin.model import Config, Deadlines
-from bulletin.timing import TimeFormatError, field_time, format_duration
+from bulletin.core import fields
+from bulletin.core.model import Config, Deadlines
+from bulletin.core.timing import TimeFormatError, field_time, format_duration
+from bulletin.desk.layout import SUBMISSIONS
+from bulletin.desk.registers import Call, Event
 
-if TYPE_CHECKING:  # a check of one item must not import GitPython (bulletin.receipts does)
-    from bulletin.receipts import Receipt
+if TYPE_CHECKING:  # a check of one item must not import GitPython (bulletin.desk.receipts does)
+    from bulletin.desk.receipts import Receipt
 
 # kinds of case
 LATE = "迟报"  # reported after the limit

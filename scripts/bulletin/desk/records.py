@@ -19,10 +19,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.atomic import create_first_free
+from bulletin.core.model import Config, Finding, Severity
+from bulletin.desk.atomic import create_first_free
+from bulletin.desk.layout import RECORDS, SUBMISSIONS
 from bulletin.errors import UsageError
-from bulletin.layout import RECORDS, SUBMISSIONS
-from bulletin.model import Config, Finding, Severity
 
 INSTRUCTION, ADOPTION = "批示", "上级采用"
 INSTRUCTION_LEVELS = ("国家", "省", "市", "市委办", "县")
@@ -45,8 +45,8 @@ RECORD_MAX_BYTES = 64 * 1024  # a record is a few lines
 
 
 def load_records(config: Config) -> tuple[list[Record], list[Finding]]:
-    """Every record of the desk (read as events and calls are: bulletin.events.read_register)."""
-    from bulletin.events import read_register
+    """Every record of the desk (read as events and calls are: bulletin.desk.registers.read_register)."""
+    from bulletin.desk.registers import read_register
 
     out: list[Record] = []
     problems: list[Finding] = []

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from bulletin import fields
-from bulletin.atomic import NameTaken, create_file
-from bulletin.errors import UsageError
-from bulletin.issue import (
+from bulletin.core import fields
+from bulletin.core.levels import item_level, item_term, level_rank, text_field
+from bulletin.core.model import Config, Finding, Issue, IssueItem, Item, Severity
+from bulletin.desk.atomic import NameTaken, create_file
+from bulletin.desk.issues import (
     IssueProblems,
     is_issue_file,
     issue_files,
@@ -26,10 +27,8 @@ from bulletin.issue import (
     read_issue_text,
     render_issue,
 )
-from bulletin.layout import SUBMISSIONS
-from bulletin.levels import item_level, item_term, level_rank, text_field
-from bulletin.model import Config, Finding, Issue, IssueItem, Item, Severity
-from bulletin.read import (
+from bulletin.desk.layout import SUBMISSIONS
+from bulletin.desk.read import (
     FINDINGS_PER_RULE,
     FRONT_MATTER_MAX_NODES,
     YamlProblem,
@@ -40,6 +39,7 @@ from bulletin.read import (
     read_item,
     split_front_matter,
 )
+from bulletin.errors import UsageError
 
 
 def submission_path(root: Path, item_id: str) -> Path:
@@ -56,7 +56,7 @@ def load_submission(config: Config, item_id: str) -> Item | None:
 
 def term_months(term: str | None) -> int:
     """A secrecy term in months (0 when absent or unreadable)."""
-    from bulletin.timing import TimeFormatError, parse_term
+    from bulletin.core.timing import TimeFormatError, parse_term
 
     if not term:
         return 0
@@ -258,7 +258,7 @@ def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
 def _stray_files(config: Config) -> list[Finding]:
     """Files under issues/ that are not issue files (ignored by everything else), and names that
     Windows refuses. The walk follows no link: a link loop cannot hang it."""
-    from bulletin.names import windows_problem
+    from bulletin.core.names import windows_problem
 
     out: list[Finding] = []
     base = config.root / "issues"
@@ -341,7 +341,7 @@ def check_published(config: Config, read_base: Callable[[str], bytes], base_issu
     A correction raises 修订 by one and says what it corrects in 修订说明; the masthead
     (publication, year, number) stays. Deleting a published issue is refused.
     """
-    from bulletin.issue import parse_issue
+    from bulletin.desk.issues import parse_issue
 
     findings: list[Finding] = []
     for rel in base_issue_paths:
@@ -402,9 +402,9 @@ def issue_revisions(config: Config, issue: Issue) -> list[Revision]:
 
     Returns [] outside a git repository or for an issue not yet committed.
     """
-    from bulletin import git
+    from bulletin.desk import git
+    from bulletin.desk.issues import parse_issue
     from bulletin.errors import UsageError
-    from bulletin.issue import parse_issue
 
     try:
         versions = git.history(config.root, issue.path)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import git
 
-from bulletin.read import DecodeProblem, read_bounded
-from bulletin.timing import BEIJING
+from bulletin.core.timing import BEIJING
+from bulletin.desk.read import DecodeProblem, read_bounded
 
 NOTES_REF = "refs/notes/bulletin-receipts"
 IMPORTED = "receipts/imported.tsv"
@@ -31,7 +31,7 @@ class Receipt:
     path: str  # desk-relative, e.g. submissions/xiushui/2026/1128-01.md
     received_at: dt.datetime  # zone-aware
     account: str  # who pushed it (forge account), "" when unknown
-    source: str  # "hook" | "forge" | "import" | "git" (the time it landed on main: weaker, see bulletin.duty)
+    source: str  # "hook" | "forge" | "import" | "git" (the time it landed on main: weaker, see bulletin.duty.engine)
     commit: str = field(default="", compare=False)  # the commit the note is attached to (brings the file)
 
     def line(self) -> str:

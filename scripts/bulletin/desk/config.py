@@ -9,12 +9,12 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bulletin import fields
-from bulletin import names as spelling
+from bulletin.core import fields
+from bulletin.core import names as spelling
+from bulletin.core.model import Audience, Config, Deadlines, Editor, Informant, Limits, NetworkHealth, Publication, Unit
+from bulletin.core.timing import TimeFormatError, parse_duration, parse_time
+from bulletin.desk.read import YAML_MAX_CHARS, DecodeProblem, YamlProblem, decode, load_yaml, read_bounded
 from bulletin.errors import ConfigError
-from bulletin.model import Audience, Config, Deadlines, Editor, Informant, Limits, NetworkHealth, Publication, Unit
-from bulletin.read import YAML_MAX_CHARS, DecodeProblem, YamlProblem, decode, load_yaml, read_bounded
-from bulletin.timing import TimeFormatError, parse_duration, parse_time
 
 CONFIG_NAME = "bulletin.yml"
 CONFIG_MAX_BYTES = YAML_MAX_CHARS  # bulletin.yml and the registry are read no further than this

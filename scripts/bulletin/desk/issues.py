@@ -19,12 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bulletin import fields
-from bulletin.layout import ISSUES
-from bulletin.levels import LEVELS
-from bulletin.levels import level_rank as level_rank  # re-exported: callers import it from here
-from bulletin.model import Config, Finding, Issue, IssueItem, Severity
-from bulletin.read import FRONT_MATTER_MAX_NODES, DecodeProblem, YamlProblem, load_yaml, read_text, split_front_matter
+from bulletin.core import fields
+from bulletin.core.levels import LEVELS
+from bulletin.core.levels import level_rank as level_rank  # re-exported: callers import it from here
+from bulletin.core.model import Config, Finding, Issue, IssueItem, Severity
+from bulletin.desk.layout import ISSUES
+from bulletin.desk.read import (
+    FRONT_MATTER_MAX_NODES,
+    DecodeProblem,
+    YamlProblem,
+    load_yaml,
+    read_text,
+    split_front_matter,
+)
 
 _FILE = re.compile(r"^(?P<zk>zk)?(?P<n>\d{3,4})\.md$")
 _SOURCES = re.compile(r"^来源[：:]\s*(?P<list>.+?)\s*$")

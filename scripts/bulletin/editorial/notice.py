@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bulletin import duty
-from bulletin.assemble import write_draft
+from bulletin.core.model import Config, Issue, IssueItem
+from bulletin.core.timing import format_duration, format_time
+from bulletin.desk.issues import level_rank
+from bulletin.desk.snapshot import Snapshot
+from bulletin.duty import engine as duty
+from bulletin.duty.scoring import Period, UnitStats, in_period
+from bulletin.editorial.assemble import write_draft
 from bulletin.errors import UsageError
-from bulletin.issue import level_rank
-from bulletin.model import Config, Issue, IssueItem
-from bulletin.scoring import Period, UnitStats, in_period
-from bulletin.snapshot import Snapshot
-from bulletin.timing import format_duration, format_time
 
 COMMENDED = 3  # ranks commended by name (every unit tied at these ranks is named)
 

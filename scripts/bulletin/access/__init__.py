@@ -1,0 +1,1 @@
+"""Who may do what: roles, CODEOWNERS, the server hooks."""

@@ -1,0 +1,1 @@
+"""The editorial verbs: check, fix, new, assemble, notice, verify."""
