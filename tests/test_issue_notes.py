@@ -8,6 +8,7 @@ towncrier skipped misnamed fragments and lost 94 entries).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -80,3 +81,17 @@ def test_is_note_file() -> None:
     assert is_note_file(("README.md",)) and is_note_file(("huiyao", "index.md"))
     assert not is_note_file(("huiyao", "2026", "README.md"))
     assert not is_note_file(("README.markdown",)) and not is_note_file(("Readme.md",))
+
+
+def test_a_changed_note_is_not_a_changed_issue_for_verify(tmp_path: Path) -> None:
+    # bulletin verify reads main's history: editing issues/README.md is not editing a published issue
+    desk = make_desk(tmp_path / "desk")
+    config = (desk / "bulletin.yml").read_text(encoding="utf-8")
+    (desk / "bulletin.yml").write_text(re.sub(r"\nverify:\n  since: [^\n]*\n", "\n", config), encoding="utf-8")
+    for name in ("issues", "receipts"):
+        shutil.copytree(REPO / name, desk / name)
+    init_repo(desk)
+    add(desk, "issues/README.md", "# 刊物各期\n\n改写的说明。\n")
+    add(desk, "issues/huiyao/README.md")
+    done = run_cli("verify", cwd=desk)
+    assert done.returncode == 0, done.stdout + done.stderr

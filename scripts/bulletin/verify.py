@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 import git as gitpython
 
 from bulletin import git
-from bulletin.issue import IssueProblems, parse_issue
+from bulletin.issue import IssueProblems, is_note_file, parse_issue
 from bulletin.model import Config, Finding, Severity
 from bulletin.receipts import read_receipts
 
@@ -106,7 +106,7 @@ def history_findings(config: Config, ref: str) -> list[Finding]:
                     "更正应作为新的信息（续报）报送；请核查这次改动，并从此前的提交恢复原文",
                 )
             )
-        elif path.startswith("issues/") and path.endswith(".md"):
+        elif path.startswith("issues/") and path.endswith(".md") and not is_note_file(tuple(path.split("/")[1:])):
             out += _issue_change(repo, prefix, change, how)
         elif path.startswith("receipts/"):
             out += _receipts_change(repo, prefix, change, how)
