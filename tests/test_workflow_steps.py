@@ -5,20 +5,23 @@ as they are in the work tree); a pull request is a branch pushed to it, with the
 steps read (base ref, author, created_at, number). check.yml: a clean clerk submission passes every
 step; a clerk's file in another unit's folder fails at 检查信息稿; a pull request that changes the
 checker to let its own bad item through is still judged by the base branch's checker.
-overdue.yml and publish.yml run the steps that can run offline.
+overdue.yml runs every step but the one that calls GitHub's API; publish.yml runs every step
+(mike pushes gh-pages to the temporary origin).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from desk_helpers import ITEM
-from workflow_runner import JobRun, Runner, WorkflowError, git
+from workflow_runner import Expression, JobRun, Runner, Status, WorkflowError, condition, git, substitute
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -184,6 +187,40 @@ def test_a_pull_request_that_changes_the_checker_is_judged_by_the_base(
     assert "not-permitted" not in output  # the administrator may change the checker: only the item fails
 
 
+# ---------------------------------------------------------------- the runner itself
+
+
+@pytest.mark.parametrize(
+    ("source", "failed", "expected"),
+    [
+        ("always()", True, True),
+        ("success()", True, False),
+        ("failure()", True, True),
+        ("failure()", False, False),
+        ("steps.overdue.outputs.status == '1'", False, True),
+        ("steps.overdue.outputs.status == '1'", True, False),  # implicitly success() && …
+        ("${{ steps.overdue.outputs.status != '1' }}", False, False),
+        ("always() && github.event_name == 'PUSH'", True, True),  # strings compare case-insensitively
+        ("!(github.base_ref == 'main') || failure()", False, False),
+    ],
+)
+def test_conditions(source: str, failed: bool, expected: bool) -> None:
+    contexts = {
+        "github": {"event_name": "push", "base_ref": "main"},
+        "steps": {"overdue": {"outputs": {"status": "1"}}},
+    }
+    assert condition(source, Expression(contexts, Status(failed))) is expected
+
+
+def test_substitution_and_unknown_names() -> None:
+    expr = Expression({"github": {"event": {"pull_request": {"number": 7}}}, "steps": {}, "env": {}}, Status())
+    assert substitute("pr-${{ github.event.pull_request.number }}", expr) == "pr-7"
+    with pytest.raises(WorkflowError, match=r"github\.event\.pull_request\.draft"):
+        substitute("${{ github.event.pull_request.draft }}", expr)
+    with pytest.raises(WorkflowError, match="format"):
+        substitute("${{ format('{0}', github.event.pull_request.number) }}", expr)
+
+
 # ---------------------------------------------------------------- the runner fails loudly
 
 
@@ -267,25 +304,29 @@ def test_overdue_workflow_passes_without_overdue_events(desk: Desk, tmp_path: Pa
 # ---------------------------------------------------------------- publish.yml
 
 
-def test_publish_workflow_checks_the_issues_of_main(desk: Desk, tmp_path: Path, wheels: Path) -> None:
-    """The steps before the build: checkout, Python, install (fonts present here), issue check.
-
-    The build and deploy (mike, every audience's site and PDFs) is covered by test_build.py and
-    test_audiences.py; here it would take minutes, so the job stops before it (the expressions of
-    the steps not run are still evaluated)."""
+def test_publish_workflow_publishes_every_audiences_volume(desk: Desk, tmp_path: Path, wheels: Path) -> None:
+    """Every step runs offline: mike builds each audience's site and PDFs and pushes gh-pages to the
+    temporary origin; the publication record is read back from it. Only apt-get and make fonts
+    are replaced (their effect, the fonts, is checked on this machine)."""
     context = schedule_context(desk, "发布站点与PDF", "push")
-    runner = Runner(WORKFLOWS / "publish.yml", context, desk.origin, tmp_path / "w", wheels)
-    job = runner.run(stop_before="构建并发布当年年卷")
+    job = Runner(WORKFLOWS / "publish.yml", context, desk.origin, tmp_path / "w", wheels).run()
     assert [(s.name, s.outcome) for s in job.steps] == [
         ("检出代码（含完整提交历史，用于更正记录）", "success"),
         ("安装 Python 3.11", "success"),
         ("安装中文字体和信息报送台", "success"),
         ("检查刊物", "success"),
-        ("构建并发布当年年卷", "not-run-offline"),
-        ("另存发布记录", "not-run-offline"),
-        ("上传发布记录", "not-run-offline"),
+        ("构建并发布当年年卷", "success"),
+        ("另存发布记录", "success"),
+        ("上传发布记录", "success"),
     ], job.log()
-    assert not job.failed, job.log()
     assert job.installed_from == [job.workspace.resolve()]
-    assert (job.workspace / ".fonts").is_dir()
-    assert "错误" not in job.step("检查刊物").output, job.step("检查刊物").output
+    year = str(dt.datetime.now(ZoneInfo("Asia/Shanghai")).year)  # the workflow: TZ=Asia/Shanghai date +%Y
+    audiences = ["leaders", "office", "counties", "departments"]
+    published = git(desk.origin, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert sorted({p.split("/", 1)[0] for p in published} - {".nojekyll"}) == sorted(audiences)  # never a full site
+    record = job.artifacts["publication-record-12"]
+    for audience in audiences:
+        manifest = f"{audience}/{year}/pdf/manifest.json"
+        assert manifest in published and f"{audience}/versions.json" in published
+        kept = (record / manifest).read_text(encoding="utf-8")
+        assert kept == git(desk.origin, "show", f"gh-pages:{manifest}")
