@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from desk_helpers import ITEM
+from desk_helpers import ITEM, run_cli
 from workflow_runner import Expression, JobRun, Runner, Status, WorkflowError, condition, git, substitute
 
 REPO = Path(__file__).resolve().parents[1]
@@ -185,6 +185,44 @@ def test_a_pull_request_that_changes_the_checker_is_judged_by_the_base(
     output = job.step("检查信息稿").output
     assert "length-max" in output and NEW_ITEM in output, output
     assert "not-permitted" not in output  # the administrator may change the checker: only the item fails
+
+
+SECRET_ISSUE = """---
+刊物: huiyao
+期号: 4
+总期号: 4
+日期: 2026-11-28
+责任编辑: 李静
+签发: 周建国
+密级: 机密
+保密期限: 5年
+报: [省委办公厅]
+印数: 120
+---
+
+## 城区某安置小区逾期交付 部分征迁群众酝酿赴省集体访
+
+来源：xinfang/2026/1121-01
+
+市信访局近日掌握，中心城区某安置小区项目至今未能交房，涉及征迁群众412户，部分群众酝酿赴省集体上访。
+"""
+
+
+def test_an_issue_is_judged_by_the_base_configuration(desk: Desk, tmp_path: Path, wheels: Path) -> None:
+    # an editor (who may edit bulletin.yml and issues) lets 汇要 carry 机密 and puts a 机密 item in it:
+    # the publication's limit is the base branch's until the change is merged
+    config = desk.read("main", "bulletin.yml")
+    assert "max_classification: 内部" in config
+    files = {
+        "bulletin.yml": config.replace("max_classification: 内部", "max_classification: 机密", 1),
+        "issues/huiyao/2026/004.md": SECRET_ISSUE,
+    }
+    job = run_check(desk, tmp_path, wheels, "jj-editor-lijing", files, "raise-limit")
+    assert job.failed_steps == ["检查刊物（来源已采用、期号连续、密级相符、已发布的不得改动）"], job.log()
+    assert "最高只能刊载内部信息" in job.step("检查刊物（来源已采用、期号连续、密级相符、已发布的不得改动）").output
+    # by the pull request's own configuration the issue would pass: only the base's limit refuses it
+    own = run_cli("--desk", "pr", "issue", "check", "--base", "HEAD", cwd=job.workspace)
+    assert own.returncode == 0, own.stdout + own.stderr
 
 
 # ---------------------------------------------------------------- the runner itself
