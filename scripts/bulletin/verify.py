@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 import git as gitpython
 
 from bulletin import git
-from bulletin.issue import IssueProblems, is_note_file, parse_issue
+from bulletin.issue import IssueProblems, parse_issue
 from bulletin.model import Config, Finding, Severity
 from bulletin.receipts import read_receipts
 
@@ -88,6 +88,8 @@ def _how(change: Change, config: Config) -> str:
 
 
 def history_findings(config: Config, ref: str) -> list[Finding]:
+    from bulletin.issue import is_note_file  # README.md, index.md: notes about the folders, not issues
+
     repo = git.open_repo(config.root)
     prefix = git.desk_prefix(repo, config.root)
     since = config.verify_since
