@@ -462,7 +462,7 @@ class Runner:
         if shell not in SHELLS:
             raise WorkflowError(f"本测试不会模拟shell“{shell}”")
         log: list[str] = []
-        script = self._offline(script, log)
+        script = self._offline(script, cwd)
         files = {
             n: self.tmp / f"{n.lower()}-{os.urandom(4).hex()}" for n in ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_PATH")
         }
@@ -496,14 +496,18 @@ class Runner:
         log.append(done.stdout + done.stderr)
         outcome = "success" if done.returncode == 0 else "failure"
         if outcome == "success" and self._pending_install:
-            log.append(self._install(self._pending_install))
+            try:
+                log.append(self._install(self._pending_install))
+            except InstallFailed as exc:  # as pip in the workflow would: the step fails
+                outcome = "failure"
+                log.append(str(exc))
         self._pending_install = []
         outputs = _key_values(files["GITHUB_OUTPUT"].read_text(encoding="utf-8"))
         more_env = _key_values(files["GITHUB_ENV"].read_text(encoding="utf-8"))
         more_path = [line for line in files["GITHUB_PATH"].read_text(encoding="utf-8").splitlines() if line]
         return outcome, "\n".join(log), outputs, more_env, more_path
 
-    def _offline(self, script: str, log: list[str]) -> str:
+    def _offline(self, script: str, cwd: Path) -> str:
         """The script with each network or root line replaced by a check of its effect here."""
         lines = []
         self._pending_install = []
@@ -516,7 +520,7 @@ class Runner:
                 # and the folder is taken from the workspace (a `cd` before it is not followed)
                 if [bare] != last or any(w in script for w in ("cd ", "pushd")):
                     raise WorkflowError("安装一行应是步骤的最后一行，且步骤中没有cd：本测试才能确定安装的是哪个目录")
-                self._pending_install.append(self.workspace / m["folder"])
+                self._pending_install.append(cwd / m["folder"])
                 lines.append(f"# 已由测试代为安装：{bare}")
                 continue
             m = _APT.match(bare)
@@ -564,10 +568,14 @@ class Runner:
         return "\n".join(notes)
 
 
+class InstallFailed(Exception):
+    pass
+
+
 def _pip(*args: str) -> None:
     done = subprocess.run([str(PYTHON), "-m", "pip", *args], capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
-        raise WorkflowError(f"“pip {' '.join(args)}”失败：{done.stdout}{done.stderr}")
+        raise InstallFailed(f"“pip {' '.join(args)}”失败：{done.stdout}{done.stderr}")
 
 
 def _wrapper(path: Path, target: Path) -> None:
