@@ -731,7 +731,7 @@ def test_build_killed_right_after_the_swap_leaves_the_new_site(site_desk: Path) 
     assert building_folders(site_desk) == [] and site_status(site_desk) == []
 
 
-_NO_EXCHANGE = "import bulletin.publish.build\nbulletin.build._exchange = lambda a, b: False\n"
+_NO_EXCHANGE = "import bulletin.publish.build\nbulletin.publish.build._exchange = lambda a, b: False\n"
 
 
 def test_build_killed_between_the_two_renames_is_recovered_by_the_next(site_desk: Path) -> None:

@@ -259,18 +259,40 @@ def test_check_workflow_triggers() -> None:
 
 def test_check_workflow_fetches_full_history() -> None:
     checkouts = [s for s in steps(load("check.yml")) if uses(s).startswith("actions/checkout@")]
-    assert len(checkouts) == 1
-    assert uses(checkouts[0]) == "actions/checkout@v4"
-    assert str(checkouts[0]["with"]["fetch-depth"]) == "0"
+    assert [uses(c) for c in checkouts] == ["actions/checkout@v4"] * 2
+    [pr] = [c for c in checkouts if c["with"]["path"] == "pr"]
+    assert str(pr["with"]["fetch-depth"]) == "0"
+    assert "ref" not in pr["with"], "PR 的检出用事件默认的提交"
+
+
+def test_check_workflow_installs_the_checker_from_the_base_branch() -> None:
+    # 检查程序只从目标分支的检出安装；PR 的检出只作为被检查的文件（见 test_workflow_steps.py 的运行）
+    wf = load("check.yml")
+    all_steps = steps(wf)
+    [trusted] = [s for s in all_steps if uses(s).startswith("actions/checkout@") and s["with"]["path"] == "trusted"]
+    assert trusted["with"]["ref"] == "${{ github.base_ref }}"
+    for checkout in (s for s in all_steps if uses(s).startswith("actions/checkout@")):
+        assert checkout["with"]["persist-credentials"] is False
+    [setup] = [s for s in all_steps if uses(s).startswith("actions/setup-python@")]
+    assert setup["with"]["cache-dependency-path"] == "trusted/pyproject.toml"
+    runs = [str(s.get("run", "")).strip() for s in all_steps]
+    installs = [r for r in runs if "pip install" in r]
+    assert installs == ["python -m pip install ./trusted"]
+    for run in runs:
+        for line in run.split("\n"):
+            if line.strip().startswith("bulletin "):
+                assert line.strip().startswith("bulletin --desk pr "), f"bulletin 应检查 pr/ 中的文件：{line}"
+        assert "cd pr" not in run
 
 
 def test_check_workflow_runs_bulletin_check_with_env() -> None:
     wf = load("check.yml")
-    [step] = [s for s in steps(wf) if "bulletin check" in str(s.get("run", ""))]
+    [step] = [s for s in steps(wf) if "bulletin --desk pr check" in str(s.get("run", ""))]
     run = " ".join(step["run"].replace("\\\n", " ").split())
     env = step["env"]
     assert env["RECEIVED_AT"] == "${{ github.event.pull_request.created_at }}"
     assert env["BASE_REF"] == "${{ github.base_ref }}"
+    assert run.startswith("mkdir -p check-report bulletin --desk pr check ")
     assert '--received-at "$RECEIVED_AT"' in run
     assert '--base "origin/$BASE_REF"' in run
     assert "--format github" in run
@@ -569,7 +591,7 @@ def test_overdue_workflow_runs_on_schedule_and_tracks_one_issue() -> None:
 
 def test_check_workflow_also_checks_issues() -> None:
     script = "\n".join(str(s.get("run", "")) for s in steps(load("check.yml")))
-    assert 'bulletin issue check --base "origin/$BASE_REF"' in script
+    assert 'bulletin --desk pr issue check --base "origin/$BASE_REF"' in script
 
 
 def test_receipts_workflow_is_fork_safe() -> None:

@@ -564,8 +564,15 @@ def cmd_issue(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     from bulletin.desk import git
+    from bulletin.desk.config import CONFIG_NAME, load_config
 
     ref, read = git.file_reader(config.root, args.base)
+    try:
+        read(CONFIG_NAME)
+    except FileNotFoundError:  # the desk is being set up on this branch: nothing older to trust
+        pass
+    else:  # publications and secrecy as on the base, as check does: a branch cannot relax its judge
+        config = load_config(config.root, read, source=f"{ref}:")
 
     def accepted(item_id: str) -> bool:
         try:

@@ -254,6 +254,16 @@ def is_issue_file(name: str) -> bool:
     return _FILE.match(name) is not None
 
 
+NOTE_NAMES = ("README.md", "index.md")  # exactly these names: a note about the folder, not an issue
+
+
+def is_note_file(parts: tuple[str, ...]) -> bool:
+    """A file under issues/ that is not an issue by design: README.md or index.md at the top of
+    issues/ or of a publication's folder (`parts` is its path below issues/). Nothing in a year's
+    folder is: every file there must be an issue, so a misnamed issue is an error, never skipped."""
+    return len(parts) <= 2 and parts[-1] in NOTE_NAMES
+
+
 def issue_files(root: Path) -> list[Path]:
     folder = root / ISSUES
     return sorted(p for p in folder.glob("*/*/*.md") if _FILE.match(p.name)) if folder.is_dir() else []

@@ -21,6 +21,7 @@ from bulletin.desk.atomic import NameTaken, create_file
 from bulletin.desk.issues import (
     IssueProblems,
     is_issue_file,
+    is_note_file,
     issue_files,
     issue_path,
     parse_issue,
@@ -278,7 +279,7 @@ def _stray_files(config: Config) -> list[Finding]:
                     )
                 )
             elif name in files and (len(path.relative_to(base).parts) != 3 or not is_issue_file(name)):
-                if name.startswith("."):  # .gitkeep and the like
+                if name.startswith(".") or is_note_file(path.relative_to(base).parts):  # .gitkeep, README.md
                     continue
                 out.append(
                     Finding(

@@ -89,6 +89,8 @@ def _how(change: Change, config: Config) -> str:
 
 
 def history_findings(config: Config, ref: str) -> list[Finding]:
+    from bulletin.desk.issues import is_note_file  # README.md, index.md: notes about the folders, not issues
+
     repo = git.open_repo(config.root)
     prefix = git.desk_prefix(repo, config.root)
     since = config.verify_since
@@ -107,7 +109,7 @@ def history_findings(config: Config, ref: str) -> list[Finding]:
                     "更正应作为新的信息（续报）报送；请核查这次改动，并从此前的提交恢复原文",
                 )
             )
-        elif path.startswith("issues/") and path.endswith(".md"):
+        elif path.startswith("issues/") and path.endswith(".md") and not is_note_file(tuple(path.split("/")[1:])):
             out += _issue_change(repo, prefix, change, how)
         elif path.startswith("receipts/"):
             out += _receipts_change(repo, prefix, change, how)
