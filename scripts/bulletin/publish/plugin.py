@@ -7,7 +7,7 @@ The desk is the folder of mkdocs.yml, which holds bulletin.yml.
 
 Every page body is sanitised (publish/sanitise.py) before any other plugin sees it, so the search
 index holds the same sanitised text; the theme's few inline scripts are replaced by files
-(templates/site/), so the site runs under a Content-Security-Policy without 'unsafe-inline' scripts.
+(templates/theme/), so the site runs under a Content-Security-Policy without 'unsafe-inline' scripts.
 
 A broken issue file stops the build with a Chinese message naming the file and the line
 (a PluginError, which mkdocs prints as one error, without a traceback).
@@ -42,7 +42,7 @@ from bulletin.rules.secrecy import classification_of
 
 log = get_plugin_logger(__name__)
 # overrides of the theme's partials whose inline <script>s become files (assets/bulletin/*.js)
-THEME_OVERRIDES = Path(__file__).parent / "templates" / "site"
+THEME_OVERRIDES = Path(__file__).parent / "templates" / "theme"
 LATEST_MARKER = "<!-- 最新各期 -->"
 _DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 
