@@ -309,9 +309,16 @@ _ENTITY = re.compile(r"^&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);$")
 
 @lru_cache(maxsize=1)
 def _site_markdown() -> markdown.Markdown:
+    import importlib
+
     import markdown
 
-    return markdown.Markdown(extensions=list(SITE_EXTENSIONS))
+    # the extensions' classes, not their names: a name is looked up among every installed package's
+    # entry points, which costs more than the whole check of an item
+    classes = {"tables": "TableExtension", "admonition": "AdmonitionExtension", "toc": "TocExtension"}
+    return markdown.Markdown(
+        extensions=[getattr(importlib.import_module(f"markdown.extensions.{n}"), classes[n])() for n in SITE_EXTENSIONS]
+    )
 
 
 @lru_cache(maxsize=64)
