@@ -57,6 +57,7 @@ HOSTILE = {
     "image-in-admonition": f'!!! note "现场"\n\n    ![现场](http://{EVIL}/x.png)',
     "link-with-space": f"[详见](http://{EVIL}/a b)",
 }
+HOSTILE_TOPIC = "<img src=x onerror=window.__xss=4>"  # a topic is a title of a page of its own
 # finding 6: each passed `bulletin check` on main, and stopped the PDF build
 UNBUILDABLE = {
     "anchor-link": ("[详见](#read)", "link-anchor"),
@@ -211,6 +212,12 @@ def _desk_with_issue(target: Path, bodies: list[str]) -> Path:
     head = re.sub(r"(?m)^总期号: .*$", "总期号: 4", head)
     head = re.sub(r"(?m)^(修订|修订说明): .*\n?", "", head)
     items = [f"## 恶意条目{n}\n\n来源：xiushui/2026/1103-01\n\n{BODY}\n\n{body}\n" for n, body in enumerate(bodies, 1)]
+    # a topic is written by the unit, and becomes a page whose title the theme shows outside the body
+    source = target / "submissions" / "xiushui" / "2026" / "1103-01.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(
+        re.sub(r"(?m)^主题: \[", f"主题: [{json.dumps(HOSTILE_TOPIC)}, ", text, count=1), encoding="utf-8"
+    )
     (target / "issues" / "huiyao" / "2026" / "004.md").write_text(
         head + "\n---\n\n" + "\n".join(items), encoding="utf-8"
     )
@@ -265,13 +272,29 @@ def test_hostile_items_reach_the_page_as_text_at_most(hostile_site: Path) -> Non
     assert not re.search(r"<(?:svg|img|script|iframe|meta|link)\b", index, re.I)
 
 
-def test_no_page_of_the_site_has_an_inline_script(hostile_site: Path) -> None:
-    """script-src without 'unsafe-inline': every script a page runs is a file of the site."""
-    for path in hostile_site.rglob("*.html"):
-        for tag, content in re.findall(r"(<script\b[^>]*>)(.*?)</script>", path.read_text(encoding="utf-8"), re.S):
+def test_no_page_of_the_site_has_an_inline_script_or_handler(hostile_site: Path) -> None:
+    """script-src without 'unsafe-inline': every script a page runs is a file of the site; and nothing a unit
+    wrote (a topic shown as a page title in the head, header and navigation) becomes a tag anywhere."""
+    from html.parser import HTMLParser
+
+    handlers: list[str] = []
+
+    class Scan(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            handlers.extend(f"<{tag} {n}>" for n, _ in attrs if n.startswith("on"))
+
+    pages = list(hostile_site.rglob("*.html"))
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        for tag, content in re.findall(r"(<script\b[^>]*>)(.*?)</script>", text, re.S):
             if "application/json" in tag:  # data the theme reads, never run
                 continue
             assert "src=" in tag and not content.strip(), f"{path}: {tag}{content[:80]}"
+        scan = Scan(convert_charrefs=True)
+        scan.feed(text)
+        scan.close()
+        assert handlers == [], f"{path}: {handlers}"
+    assert any("window.__xss=4" in p.read_text(encoding="utf-8") for p in pages), "the topic should be shown, as text"
 
 
 def test_csp_allows_no_inline_script_and_nothing_from_outside() -> None:
@@ -463,6 +486,13 @@ def test_hostile_pages_run_nothing_and_fetch_nothing_outside_under_the_csp(csp_s
             assert page.evaluate("window.__xss") is None
             assert page.evaluate("typeof __md_get") == "function"  # the theme's own scripts ran (as files)
             assert console == [], console  # and the CSP refused nothing of the site's
+
+            page.goto(f"{csp_server}/topics/", wait_until="networkidle")
+            page.get_by_role("link", name=HOSTILE_TOPIC).first.click()
+            page.wait_for_load_state("networkidle")
+            assert HOSTILE_TOPIC in page.locator("h1").first.inner_text()  # shown as written, as text
+            assert page.evaluate("window.__xss") is None
+            assert console == [], console
 
             page.goto(f"{csp_server}/publications/huiyao/2026/004/planted.html", wait_until="networkidle")
             page.locator("#planted").click()
