@@ -111,6 +111,16 @@ def test_what_would_stop_the_build_is_refused_with_its_rule(name: str, case: tup
     assert "readme" not in found[0][2]
 
 
+@pytest.mark.parametrize("kind", ["bulletin-masthead", "md-header", "note md-dialog"])
+def test_an_admonition_may_not_dress_an_item_in_the_sites_own_styles(kind: str, tmp_path: Path) -> None:
+    """`!!! bulletin-masthead` would make a box with the class of the red masthead: a forged masthead in an item."""
+    body = f'!!! {kind} "九江信息"\n\n    假报头'
+    found = markup_problems(body, 12, tmp_path, tmp_path)
+    assert [(r, line) for r, line, _ in found] == [("raw-html", 12)], found
+    assert "提示框的类型" in found[0][2]
+    assert markup_problems('!!! warning "注意"\n\n    文字', 12, tmp_path, tmp_path) == []
+
+
 def test_the_site_renderer_sees_what_markdown_it_does_not() -> None:
     raw, _ = site_view(HOSTILE["script-in-admonition"])
     assert "<script>" in raw

@@ -249,6 +249,9 @@ def markup_problems(text: str, first_line: int, base: Path, root: Path) -> list[
             )
         )
         return out  # the parsers stop nesting at their own depth: what they see of the rest is not the text
+    for line, kind in _admonition_kinds(text, first_line)[:FINDINGS_PER_RULE]:
+        message = f"提示框的类型“{_shown(kind)}”不可用，它会套用站点自己的版式（如报头）：只能用note、tip、warning等"
+        out.append(("raw-html", line, message))
     if "<" not in text and "[" not in text:  # no HTML, no link, no image: nothing to look at
         return out
     counts: dict[str, int] = {}
@@ -301,6 +304,28 @@ def markup_problems(text: str, first_line: int, base: Path, root: Path) -> list[
         found = _target_problem(target, base, root)
         if found is not None:
             emit(found[0], _line_of(text, target, first_line), found[1])
+    return out
+
+
+# the admonition kinds mkdocs-material styles; any other word after !!! becomes a class of the box, and
+# could dress an item in the site's own styles (a red masthead, the theme's header)
+ADMONITIONS = (
+    "note", "tip", "info", "warning", "abstract", "summary", "tldr", "todo", "hint", "important",
+    "success", "check", "done", "question", "help", "faq", "attention", "caution", "failure", "fail",
+    "missing", "danger", "error", "bug", "example", "quote", "cite",
+)  # fmt: skip
+_ADMONITION = re.compile(r"^[ \t>]*[!?]{3}\+?[ \t]*(?P<kinds>[^\s\"]*(?:[ \t]+[^\s\"]+)*)", re.MULTILINE)
+
+
+def _admonition_kinds(text: str, first_line: int) -> list[tuple[int, str]]:
+    """(line, kind) of every !!! box whose kind is not one the theme styles."""
+    if "!!!" not in text:
+        return []
+    out = []
+    for m in _ADMONITION.finditer(text):
+        for kind in m["kinds"].split():
+            if kind.lower() not in ADMONITIONS:
+                out.append((first_line + text.count("\n", 0, m.start()), kind))
     return out
 
 
