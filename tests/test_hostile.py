@@ -222,6 +222,12 @@ def _submission_cases() -> list[Hostile]:
     iframe = ITEM + '\n<iframe src="http://10.0.0.1/"></iframe>\n'
     onerror = _replace(ITEM, "今年以来，", '今年以来<img src=x onerror="alert(1)">，')
     js_link = _replace(ITEM, "今年以来，", "今年以来（[详见](javascript:alert(1))），")
+    svg = ITEM + "\n<svg/onload=alert(1)>\n"
+    admonition = ITEM + '\n!!! note "提示"\n\n    <script>alert(1)</script>\n'
+    many_tags = ITEM + "\n" + "修水县<img/src/onerror=alert(1)>\n" * 1000
+    spaced = _replace(ITEM, "今年以来，", "今年以来（[详见](http://10.0.0.1/a b)），")
+    anchor = _replace(ITEM, "今年以来，", "今年以来（[详见](#read)），")
+    deep = ITEM + "\n" + "> " * 900 + "原文\n"
 
     def link(target: str) -> str:
         return _replace(ITEM, "今年以来，", f"今年以来（[附件]({target})），")
@@ -268,6 +274,40 @@ def _submission_cases() -> list[Hostile]:
         ),
         Hostile("submission", "markup", "img-onerror", ((t, onerror),), "raw-html", "onerror", line=body),
         Hostile("submission", "markup", "javascript-link", ((t, js_link),), "raw-html", "脚本", line=body),
+        # issue 12, finding 1: what markdown-it reads as text or code and the site's renderer as HTML
+        Hostile(
+            "submission", "markup", "svg-slash-onload", ((t, svg),), "raw-html", "网页代码", line=_line(svg, "<svg")
+        ),
+        Hostile(
+            "submission",
+            "markup",
+            "script-in-admonition",
+            ((t, admonition),),
+            "raw-html",
+            "网页代码",
+            line=_line(admonition, "<script>"),
+        ),
+        Hostile(
+            "submission",
+            "markup",
+            "1000-slash-tags",
+            ((t, many_tags),),
+            "raw-html",
+            "网页代码",
+            line=_line(many_tags, "<img/"),
+        ),
+        Hostile("submission", "links", "link-with-space", ((t, spaced),), "external-link", "外部网址", line=body),
+        # issue 12, finding 6: what passed the check and stopped the PDF
+        Hostile("submission", "links", "anchor-link", ((t, anchor),), "link-anchor", "页内位置", line=body),
+        Hostile(
+            "submission",
+            "markup",
+            "900-deep-quote",
+            ((t, deep),),
+            "nesting-too-deep",
+            "嵌套",
+            line=_line(deep, "> > >"),
+        ),
         Hostile(
             "submission",
             "links",

@@ -216,6 +216,10 @@ _INLINE_ORDINALS = item_text(
 )
 _SCRIPT = item_text(BODY + "\n\n<script>alert('修水')</script>")
 _FONT = item_text("<font color=red>重要</font>情况：" + BODY)
+_SLASH_TAG = item_text(BODY + "\n\n<svg/onload=alert(1)>")  # text to markdown-it, HTML to the site's renderer
+_ADMONITION = item_text(BODY + '\n\n!!! note "提示"\n\n    <script>alert(1)</script>\n')
+_ANCHOR = item_text(BODY + "[详见](#read)")
+_DEEP_QUOTE = item_text(BODY + "\n\n" + "> " * 900 + "原文")
 
 EVENT_FILE = "events/2026/1109-chaisang.md"
 EVENT_TEXT = (
@@ -439,6 +443,10 @@ CASES: list[Case] = [
     case("one-event", "ordinal-heading-paragraphs", _ORDINALS, _INLINE_ORDINALS, line_of(_ORDINALS, "二、")),
     case("raw-html", "script", _SCRIPT, item_text(), line_of(_SCRIPT, "<script>")),
     case("raw-html", "font", _FONT, item_text("重要情况：" + BODY), line_of(_FONT, "<font")),
+    case("raw-html", "slash-tag", _SLASH_TAG, item_text(), line_of(_SLASH_TAG, "<svg")),
+    case("raw-html", "script-in-admonition", _ADMONITION, item_text(), line_of(_ADMONITION, "<script>")),
+    case("link-anchor", "same-page", _ANCHOR, item_text(BODY + "详见下文。"), body_line(_ANCHOR) + 1),
+    case("nesting-too-deep", "quotes", _DEEP_QUOTE, item_text("> " + BODY), line_of(_DEEP_QUOTE, "> > >")),
     case(
         "external-link",
         "https-link",

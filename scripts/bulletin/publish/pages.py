@@ -181,9 +181,12 @@ def _link(text: str, from_src: str, to_src: str) -> str:
 
 
 def _front_matter(title: str, searched: bool = True) -> list[str]:
-    # a JSON string is a valid YAML scalar: quotes, colons and # in a title stay text
+    # a JSON string is a valid YAML scalar: quotes, colons and # in a title stay text; the theme writes
+    # the title into the page's head, header and navigation as it stands, outside the page body the
+    # sanitiser sees, so it goes in escaped (a topic is written by a unit: <img onerror=…> stays text)
     search = [] if searched else ["search:", "  exclude: true"]  # mkdocs-material: not in the search index
-    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}", *search, "---", ""]
+    shown = html.escape(title, quote=False)
+    return ["---", f"title: {json.dumps(shown, ensure_ascii=False)}", *search, "---", ""]
 
 
 # ---------- wording ----------

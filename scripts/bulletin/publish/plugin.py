@@ -5,6 +5,10 @@ read is always the rules CI applies; and the pages of the publications, their is
 reporting units and the topics from issues/, submissions/ and the configuration (see pages.py).
 The desk is the folder of mkdocs.yml, which holds bulletin.yml.
 
+Every page body is sanitised (publish/sanitise.py) before any other plugin sees it, so the search
+index holds the same sanitised text; the theme's few inline scripts are replaced by files
+(templates/theme/), so the site runs under a Content-Security-Policy without 'unsafe-inline' scripts.
+
 A broken issue file stops the build with a Chinese message naming the file and the line
 (a PluginError, which mkdocs prints as one error, without a traceback).
 """
@@ -26,7 +30,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from bulletin.core import fields
@@ -42,6 +46,8 @@ from bulletin.rules.header import as_list, text_field
 from bulletin.rules.secrecy import classification_of
 
 log = get_plugin_logger(__name__)
+# overrides of the theme's partials whose inline <script>s become files (assets/bulletin/*.js)
+THEME_OVERRIDES = Path(__file__).parent / "templates" / "theme"
 LATEST_MARKER = "<!-- 最新各期 -->"
 _DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 
@@ -66,6 +72,7 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             self.scope = scope_for(_config(desk_root(config)), requested_audience() or self.config.audience)
         except ConfigError as exc:
             raise PluginError(f"站点未能构建：{exc}") from exc
+        config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         if self.scope.audience is not None:
             config.site_name = f"{config.site_name}（{self.scope.audience.name}）"
         log.info(f"读者范围：{self.scope.label}")
@@ -108,6 +115,13 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             latest = "\n".join(latest_issues(self.desk, page.file.src_uri, level=3))
             markdown = markdown.replace(LATEST_MARKER, latest)
         return markdown
+
+    @event_priority(100)  # before the search plugin reads the page: it indexes the sanitised body
+    def on_page_content(self, html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Every page's body through the sanitiser: what a parser let through does not reach a browser."""
+        from bulletin.publish.sanitise import sanitise
+
+        return sanitise(html)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Every issue's PDF (and each earlier revision's) into site/pdf/, rebuilt only when changed."""

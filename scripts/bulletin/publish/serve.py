@@ -15,9 +15,10 @@ from bulletin.core.model import Config
 from bulletin.errors import UsageError
 
 _SAFE = re.compile(r"^[A-Za-z0-9_./:-]+$")  # paths and names written into the configuration
-# mkdocs-material sets its palette and search from small inline scripts: 'unsafe-inline' stays, nothing external
+# scripts only from the site's own files: the theme's inline scripts are files (publish/templates/theme/),
+# so a tag that slipped into a page could not run; inline styles stay (the theme sets a few), nothing external
 CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; "
     "base-uri 'self'; form-action 'self'"
 )

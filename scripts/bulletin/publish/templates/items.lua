@@ -13,6 +13,8 @@ Conventions (GB/T 9704-2012):
   a paragraph starting "（一）" -> its first sentence in 楷体: #kai[...]
   a Markdown heading inside an item -> a paragraph in 黑体 (level 3) or 楷体 (level 4 and deeper)
   an image -> its description (bulletins are printed text)
+  a link to an anchor (#read) or to nothing -> its text: Typst would look for a label no item has,
+  or refuse an empty URL
   a line break inside a paragraph -> nothing next to Chinese text (no stray space)
   the reporting units' credit -> at the end of the last paragraph, on a line of its own, right:
   #credit[修水县] (or #credit-line[...] when the item ends with a list or table)
@@ -108,6 +110,11 @@ local filter = {
   Inlines = join_lines,
   Image = function(img)
     return img.caption
+  end,
+  Link = function(link)
+    if link.target == "" or link.target:sub(1, 1) == "#" then
+      return link.content
+    end
   end,
   Header = function(h)
     return pandoc.Para(wrap(h.level <= 3 and "hei" or "kai", h.content))
