@@ -29,8 +29,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bulletin.config import load_config
-from bulletin.issue import parse_issue
+from bulletin.desk.config import load_config
+from bulletin.desk.issues import parse_issue
 from bulletin.publish.sanitise import local_url, sanitise
 from bulletin.publish.serve import CSP
 from bulletin.rules import RULES
@@ -401,7 +401,7 @@ def _issue_with(body: str) -> str:
 def _pdf_of(desk: Path, body: str, out: Path) -> bool:
     """Build the PDF of an issue carrying `body`; False if the issue file itself is refused (`## ` in the body
     starts an item of the issue: `bulletin issue check` says so)."""
-    from bulletin.issue import IssueProblems
+    from bulletin.desk.issues import IssueProblems
     from bulletin.publish.pdf import build_pdf
 
     config = load_config(desk)
