@@ -91,11 +91,20 @@ def check_file(
     findings: list[Finding] = []
     if misplaced:
         findings.append(Finding(shown, None, "file-location", Severity.ERROR, misplaced))
+    if location is not None and _in_linked_folder(config, location):
+        message = "所在的单位或年份文件夹是符号链接（快捷方式），可能指向仓库以外的内容：请提交真实的文件夹和文件"
+        return [*findings, Finding(shown, None, "file-type", Severity.ERROR, message)]
     item, problems = read_item(path, shown, config.limits.file_max_bytes)
     findings.extend(problems)
     if item.front_matter_ok:
         findings.extend(run_checks(item, Context(config, received_at, location, receipt=receipt)))
     return findings
+
+
+def _in_linked_folder(config: Config, location: Location) -> bool:
+    """Whether the unit or year folder of an item is a link (the desk's reader follows none)."""
+    unit = os.path.join(config.root, SUBMISSIONS, location.unit_id)
+    return os.path.islink(unit) or os.path.islink(os.path.join(unit, location.year))
 
 
 def check_paths(

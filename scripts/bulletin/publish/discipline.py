@@ -29,12 +29,12 @@ from bulletin.publish.pages import (
     PAGE_ROWS,
     Chunk,
     Page,
-    _front_matter,
-    _pager,
-    _parts_table,
-    _split,
     chunk_src,
     chunks,
+    page_front_matter,
+    pager_links,
+    parts_table,
+    split_rows,
 )
 from bulletin.report import discipline as overdue
 
@@ -154,7 +154,7 @@ def record_pages(
         elif len(section.parts) == 1:
             out += [f"- {row}" for row in section.parts[0].rows]
         else:
-            table = _parts_table(section.parts, SRC, section.head, section.cells, section.first)
+            table = parts_table(section.parts, SRC, section.head, section.cells, section.first)
             out += [section.intro, "", *table]
             pages += [_part_page(section, n) for n in range(len(section.parts))]
     return [Page(SRC, "\n".join(out) + "\n", in_nav=True), *pages]
@@ -191,7 +191,7 @@ def _network(gaps: Sequence[HealthProblem], page_rows: int) -> Section:
     if len(gaps) > page_rows:
         for kind in health.KINDS:
             rows = [g.detail for g in gaps if g.kind == kind]
-            split = _split(rows, lambda _: 1, page_rows)
+            split = split_rows(rows, lambda _: 1, page_rows)
             for n, part in enumerate(split, start=1):
                 label = kind if len(split) == 1 else f"{kind}（{n}）"
                 parts.append(Chunk(f"network/{_KIND_KEYS[kind]}-{n}", label, tuple(part)))
@@ -206,9 +206,9 @@ def _network(gaps: Sequence[HealthProblem], page_rows: int) -> Section:
 def _part_page(section: Section, n: int) -> Page:
     part = section.parts[n]
     src = chunk_src(SRC, part.key)
-    out = [*_front_matter(f"{NAME}：{section.title} {part.label}", searched=False), f"# {section.title}", ""]
+    out = [*page_front_matter(f"{NAME}：{section.title} {part.label}", searched=False), f"# {section.title}", ""]
     out += [section.lead.format(label=part.label, count=len(part.rows)), ""]
-    pager = _pager(section.parts, n, src, SRC, NAME)
+    pager = pager_links(section.parts, n, src, SRC, NAME)
     out += pager
     out += [f"- {row}" for row in part.rows]
     out += ["", *pager]

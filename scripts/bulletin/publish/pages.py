@@ -180,7 +180,7 @@ def _link(text: str, from_src: str, to_src: str) -> str:
     return f"[{md(text)}]({_rel(from_src, to_src)})"
 
 
-def _front_matter(title: str, searched: bool = True) -> list[str]:
+def page_front_matter(title: str, searched: bool = True) -> list[str]:
     # a JSON string is a valid YAML scalar: quotes, colons and # in a title stay text; the theme writes
     # the title into the page's head, header and navigation as it stands, outside the page body the
     # sanitiser sees, so it goes in escaped (a topic is written by a unit: <img onerror=…> stays text)
@@ -276,7 +276,7 @@ def issue_page(desk: Desk, issue: Issue, pdf: str, use_directory_urls: bool = Tr
     name = pub.name if pub else issue.publication
     level, term = issue_marks(desk, issue)
     marks = [mark(level, term)] + ([issue.urgency] if issue.urgency and issue.urgency != "平件" else [])
-    out = _front_matter(f"{name} {number_line(issue)}")
+    out = page_front_matter(f"{name} {number_line(issue)}")
     out += [
         '<div class="bulletin-masthead">',
         '<p class="bulletin-marks">' + "".join(f"<span>{_h(m)}</span>" for m in marks) + "</p>",
@@ -393,14 +393,14 @@ def chunks(
             out.append((run_key, run, False))
             run, run_weight = [], 0
         if total > limit:
-            out += [(f"{key}-{n}", part, True) for n, part in enumerate(_split(month_rows, weight, limit), start=1)]
+            out += [(f"{key}-{n}", part, True) for n, part in enumerate(split_rows(month_rows, weight, limit), start=1)]
             continue
         run_key = run_key if run else key
         run += month_rows
         run_weight += total
     if run:
         out.append((run_key, run, False))
-    for n, part in enumerate(_split(undated, weight, limit), start=1):
+    for n, part in enumerate(split_rows(undated, weight, limit), start=1):
         out.insert(0, ("undated" if n == 1 else f"undated-{n}", part, True))  # after the oldest, once reversed
     pages: list[Chunk[T]] = []
     seen: dict[str, int] = {}
@@ -413,7 +413,7 @@ def chunks(
     return pages
 
 
-def _split(rows: list[T], weight: Callable[[T], int], limit: int) -> list[list[T]]:
+def split_rows(rows: list[T], weight: Callable[[T], int], limit: int) -> list[list[T]]:
     """Rows (oldest first) in parts of at most `limit`, oldest first; the last part is the one that grows."""
     parts: list[list[T]] = []
     filled = limit
@@ -448,7 +448,7 @@ def chunk_src(listing_src: str, key: str) -> str:
     return f"{stem}/{key}.md"
 
 
-def _pager(pages: list[Chunk[T]], n: int, src: str, listing_src: str, listing_name: str) -> list[str]:
+def pager_links(pages: list[Chunk[T]], n: int, src: str, listing_src: str, listing_name: str) -> list[str]:
     """上一页 (newer) and 下一页 (older) beside the way back to the listing's page."""
     parts = []
     if n > 0:
@@ -459,7 +459,7 @@ def _pager(pages: list[Chunk[T]], n: int, src: str, listing_src: str, listing_na
     return ["　".join(parts), ""]
 
 
-def _parts_table(
+def parts_table(
     pages: list[Chunk[T]],
     listing_src: str,
     head: list[str],
@@ -537,7 +537,7 @@ def publication_archive(desk: Desk, pub: Publication, page_rows: int = PAGE_ROWS
     """A publication's archive: every issue when they fit on a page, else its years."""
     src = publication_src(pub.id)
     years = desk.by_publication.get(pub.id, {})
-    out = [*_front_matter(f"{pub.name}各期目录", searched=False), f"# {md(pub.name)}", ""]
+    out = [*page_front_matter(f"{pub.name}各期目录", searched=False), f"# {md(pub.name)}", ""]
     facts = [f for f in (pub.cadence, f"读者：{pub.audience}" if pub.audience else "") if f]
     if facts:
         out += ["；".join(md(f) for f in facts), ""]
@@ -568,10 +568,10 @@ def publication_year(desk: Desk, pub: Publication, year: int, parts: list[Chunk[
     """One year of a publication: its issues with their items, or, when longer than a page, its parts."""
     src = year_src(pub.id, year)
     issues = desk.by_publication.get(pub.id, {}).get(year, [])
-    out = [*_front_matter(f"{pub.name} {year}年", searched=False), f"# {md(pub.name)} {year}年", ""]
+    out = [*page_front_matter(f"{pub.name} {year}年", searched=False), f"# {md(pub.name)} {year}年", ""]
     if len(parts) > 1:
         out += [f"本年共{len(issues)}期，按时间分页。", ""]
-        out += _parts_table(parts, src, ["期数", "信息"], _issues_of)
+        out += parts_table(parts, src, ["期数", "信息"], _issues_of)
     else:
         out += [f"本年共{len(issues)}期。", ""]
         for issue in issues:
@@ -585,9 +585,9 @@ def publication_year_part(desk: Desk, pub: Publication, year: int, parts: list[C
     listing = year_src(pub.id, year)
     part = parts[n]
     src = chunk_src(listing, part.key)
-    out = [*_front_matter(f"{pub.name} {part.label}", searched=False), f"# {md(pub.name)} {part.label}", ""]
+    out = [*page_front_matter(f"{pub.name} {part.label}", searched=False), f"# {md(pub.name)} {part.label}", ""]
     out += [f"共{len(part.rows)}期。", ""]
-    pager = _pager(parts, n, src, listing, f"{year}年目录")
+    pager = pager_links(parts, n, src, listing, f"{year}年目录")
     out += pager
     for issue in part.rows:
         out += _issue_entry(issue, src)
@@ -641,7 +641,7 @@ def _submission_listing(
     if len(parts) <= 1:
         return _submission_table(desk, parts[0].rows if parts else (), src, with_unit)
     intro = ["按时间分页，新的在前。", ""]
-    return intro + _parts_table(parts, src, [counted, "采用"], lambda rows: [str(len(rows)), str(_adopted(desk, rows))])
+    return intro + parts_table(parts, src, [counted, "采用"], lambda rows: [str(len(rows)), str(_adopted(desk, rows))])
 
 
 def _submission_part(
@@ -652,9 +652,9 @@ def _submission_part(
     part = parts[n]
     src = chunk_src(listing, part.key)
     with_unit = listing.startswith("topics/")
-    out = [*_front_matter(f"{title} {part.label}", searched=False), f"# {md(name)}", ""]
+    out = [*page_front_matter(f"{title} {part.label}", searched=False), f"# {md(name)}", ""]
     out += [f"{lead}：{part.label}，共{len(part.rows)}条。", ""]
-    pager = _pager(parts, n, src, listing, name)
+    pager = pager_links(parts, n, src, listing, name)
     out += pager
     out += _submission_table(desk, part.rows, src, with_unit)
     if not with_unit:
@@ -692,7 +692,7 @@ def unit_page(
     received, adopted = desk.unit_counts.get(unit.id, (0, 0))
     rows.append(("报送/采用", f"{received}条/{adopted}条（信息处收到的全部信息，与统计、通报一致）"))
     rows.append(("本站列出", f"{len(subs)}条（编入本站所收刊物的信息）"))
-    out = [*_front_matter(unit.name), f"# {md(unit.name)}", "", "| 项目 | 内容 |", "|---|---|"]
+    out = [*page_front_matter(unit.name), f"# {md(unit.name)}", "", "| 项目 | 内容 |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     # a raw heading, for the attribute: mkdocs-material leaves the section it opens out of the search index
     out += ["", '<h2 id="submissions" data-search-exclude>报送的信息</h2>', "", PENDING_NOTE, ""]
@@ -745,7 +745,7 @@ def _topic_name(topic: str, listed: bool) -> str:
 
 def topic_page(desk: Desk, src: str, topic: str, subs: list[Submission], parts: list[Chunk[Submission]]) -> str:
     listed = topic in desk.config.topics
-    out = [*_front_matter(_topic_name(topic, listed), searched=False), f"# {md(topic)}", ""]
+    out = [*page_front_matter(_topic_name(topic, listed), searched=False), f"# {md(topic)}", ""]
     if not listed:
         out += ["这一主题不在配置的主题目录中（报送时会给出警告）。", ""]
     out += [f"标注这一主题的信息共{len(subs)}条。", ""]

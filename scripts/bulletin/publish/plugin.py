@@ -225,12 +225,11 @@ def _issue_problems(config: Config, issue: Issue, submissions: dict[str, Submiss
 
 def load_submissions(config: Config) -> dict[str, Submission]:
     """Every submission under submissions/<unit>/<year>/; an unreadable one is a warning (fails --strict)."""
-    folder = config.root / SUBMISSIONS
+    from bulletin.desk.snapshot import item_files  # the files the ledger reads: no links followed
+
     out: dict[str, Submission] = {}
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.glob("*/*/*.md")):
-        rel = path.relative_to(folder).with_suffix("").as_posix()
+    for path in item_files(config.root):
+        rel = path[len(SUBMISSIONS) + 1 : -len(".md")]
         item = load_submission(config, rel)
         if item is None:
             log.warning(f"{SUBMISSIONS}/{rel}.md无法读取或头部信息有误，未列入站点：请运行“bulletin check”查看")
