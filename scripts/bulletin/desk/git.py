@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -244,19 +244,47 @@ def files_at(root: Path, ref: str, folder: str) -> dict[str, bytes]:
             entries.append((name[len(checkout.prefix) :], oid))
     if not entries:
         return {}
-    request = "".join(f"{oid}\n" for _, oid in entries).encode()
-    done = subprocess.run(
-        ["git", "cat-file", "--batch"], cwd=checkout.top, input=request, capture_output=True, check=False
-    )
+    return dict(zip([rel for rel, _ in entries], _objects(checkout.top, [oid for _, oid in entries]), strict=True))
+
+
+def _objects(cwd: Path, oids: list[str]) -> list[bytes]:
+    """The contents of git objects, in one `git cat-file --batch` rather than a process per object."""
+    if not oids:
+        return []
+    request = "".join(f"{oid}\n" for oid in oids).encode()
+    done = subprocess.run(["git", "cat-file", "--batch"], cwd=cwd, input=request, capture_output=True, check=False)
     if done.returncode != 0:
         raise GitFailed(done.stderr.decode("utf-8", "replace").strip())
-    out, data, at = {}, done.stdout, 0
-    for rel, _ in entries:
+    out, data, at = [], done.stdout, 0
+    for _ in oids:
         header_end = data.index(b"\n", at)
         size = int(data[at:header_end].split()[2])
-        out[rel] = data[header_end + 1 : header_end + 1 + size]
+        out.append(data[header_end + 1 : header_end + 1 + size])
         at = header_end + 1 + size + 1
     return out
+
+
+def notes(root: Path, ref: str) -> Iterator[tuple[str, str]]:
+    """(the annotated commit, the text) of every note under the notes `ref` of the repository holding
+    `root` (a work tree or a bare repository); nothing when there is no repository or no such notes."""
+    try:
+        listing = _git(root, "notes", "--ref", ref, "list")
+    except GitFailed:
+        return
+    rows = [row.split()[:2] for row in listing.splitlines() if row.strip()]
+    for (_, commit), data in zip(rows, _objects(root, [blob for blob, _ in rows]), strict=True):
+        yield commit, data.decode("utf-8", "replace")
+
+
+def grep_notes(root: Path, ref: str, needles: Iterable[str]) -> str:
+    """The lines of the notes under `ref` that contain any of `needles` (one `git grep` over the notes tree)."""
+    patterns = [arg for needle in needles for arg in ("-e", needle)]
+    if not patterns:
+        return ""
+    try:
+        return str(_git(root, "grep", "-h", "-F", "--no-color", *patterns, ref, "--"))
+    except GitFailed:  # no match (exit 1), or no notes ref, or no repository
+        return ""
 
 
 def unmerged_commits(root: Path, main: str) -> set[str]:
@@ -277,3 +305,40 @@ def unmerged_commits(root: Path, main: str) -> set[str]:
         return set(checkout.run("rev-list", *live, "--not", main, "--").split())
     except GitFailed:
         return set()
+
+
+@dataclass(frozen=True)
+class Change:
+    commit: str
+    when: dt.datetime
+    author: str
+    status: str  # M / D (additions are not changes)
+    path: str  # desk-relative
+
+
+def changes(root: Path, ref: str, folders: Iterable[str]) -> Iterator[Change]:
+    """Modifications and deletions under the desk's `folders` on `ref`'s first-parent line, oldest first."""
+    checkout = Checkout.of(root)
+    prefix = checkout.prefix
+    out = checkout.run(
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--no-renames",
+        "--diff-filter=MD",
+        "--name-status",
+        "--format=%x00%H%x09%cI%x09%an",
+        "--reverse",
+        ref,
+        "--",
+        *(prefix + folder for folder in folders),
+    )
+    head: tuple[str, dt.datetime, str] | None = None
+    for line in out.splitlines():
+        if line.startswith("\0"):
+            sha, when, author = line[1:].split("\t", 2)
+            head = (sha, dt.datetime.fromisoformat(when), author)
+        elif "\t" in line and head is not None:
+            status, name = line.split("\t", 1)
+            if name.startswith(prefix):
+                yield Change(head[0], head[1], head[2], status[:1], name[len(prefix) :])

@@ -13,14 +13,16 @@ unit can forge those. The earliest receipt of a path is its receipt.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import git
+from typing import TYPE_CHECKING
 
 from bulletin.core.timing import BEIJING
 from bulletin.desk.read import DecodeProblem, read_bounded
+
+if TYPE_CHECKING:  # only the server hook writes receipts, through its GitPython repository
+    import git
 
 NOTES_REF = "refs/notes/bulletin-receipts"
 IMPORTED = "receipts/imported.tsv"
@@ -91,12 +93,13 @@ _GREP_MAX_PATHS = 200  # beyond this, reading every note is as quick
 
 
 def _from_notes(root: Path, wanted: set[str] | None = None) -> dict[str, Receipt]:
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return {}
+    from bulletin.desk import git as gitio  # git's command line: no GitPython for reading receipts
+
     few = wanted is not None and len(wanted) <= _GREP_MAX_PATHS
-    texts = _grep_notes(repo, wanted) if few and wanted is not None else _all_notes(repo)
+    if few and wanted is not None:
+        texts: Iterable[tuple[str, str]] = [("", gitio.grep_notes(root, NOTES_REF, sorted(p + "\t" for p in wanted)))]
+    else:
+        texts = gitio.notes(root, NOTES_REF)
     found: dict[str, Receipt] = {}
     for commit, text in texts:
         for receipt in parse_note(text):
@@ -109,30 +112,7 @@ def _from_notes(root: Path, wanted: set[str] | None = None) -> dict[str, Receipt
     return found
 
 
-def _all_notes(repo: git.Repo) -> Iterator[tuple[str, str]]:
-    try:
-        listing = repo.git.notes("--ref", NOTES_REF, "list")
-    except git.GitCommandError:
-        return
-    for row in listing.splitlines():
-        note_blob, commit = row.split()[:2]
-        # one long-lived `git cat-file --batch` for all notes, not a process per note
-        yield commit, repo.odb.stream(bytes.fromhex(note_blob)).read().decode("utf-8", "replace")
-
-
-def _grep_notes(repo: git.Repo, wanted: set[str]) -> Iterator[tuple[str, str]]:
-    """The note lines that mention a wanted path: one `git grep` over the notes tree."""
-    if not wanted:
-        return
-    patterns = [arg for path in sorted(wanted) for arg in ("-e", path + "\t")]
-    try:
-        out = repo.git.grep("-h", "-F", "--no-color", *patterns, NOTES_REF, "--", with_extended_output=False)
-    except git.GitCommandError:  # no match (exit 1), or no notes ref
-        return
-    yield "", out
-
-
-def add_receipts(repo: git.Repo, commit: str, receipts: list[Receipt]) -> None:
+def add_receipts(repo: git.Repo, commit: str, receipts: list[Receipt]) -> None:  # the server hook's repository
     """Append receipts to the note of `commit` (git notes append keeps earlier lines)."""
     if not receipts:
         return

@@ -19,13 +19,8 @@ history from before then is migration.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-import git as gitpython
 
 from bulletin.core.model import Config, Finding, Severity
 from bulletin.desk import git
@@ -36,54 +31,18 @@ from bulletin.desk.receipts import read_receipts
 _WATCHED = (SUBMISSIONS, ISSUES, "receipts")
 
 
-@dataclass(frozen=True)
-class Change:
-    commit: str
-    when: dt.datetime
-    author: str
-    status: str  # M / D (additions are not changes)
-    path: str  # desk-relative
-
-
 def _error(path: str, rule: str, message: str) -> Finding:
     return Finding(path, None, rule, Severity.ERROR, message)
 
 
-def _changes(root: Path, ref: str) -> Iterator[Change]:
-    """Modifications and deletions under the watched folders on `ref`'s first-parent line, oldest first."""
-    repo = git.open_repo(root)
-    prefix = git.desk_prefix(repo, root)
-    out = repo.git(c="core.quotepath=off").log(
-        "--first-parent",
-        "--diff-merges=first-parent",
-        "--no-renames",
-        "--diff-filter=MD",
-        "--name-status",
-        "--format=%x00%H%x09%cI%x09%an",
-        "--reverse",
-        ref,
-        "--",
-        *(prefix + folder for folder in _WATCHED),
-    )
-    head: tuple[str, dt.datetime, str] | None = None
-    for line in out.splitlines():
-        if line.startswith("\0"):
-            sha, when, author = line[1:].split("\t", 2)
-            head = (sha, dt.datetime.fromisoformat(when), author)
-        elif "\t" in line and head is not None:
-            status, name = line.split("\t", 1)
-            if name.startswith(prefix):
-                yield Change(head[0], head[1], head[2], status[:1], name[len(prefix) :])
-
-
-def _blob(repo: gitpython.Repo, commit: str, path: str) -> str | None:
+def _blob(checkout: git.Checkout, commit: str, path: str) -> str | None:
     try:
-        return bytes((repo.commit(commit).tree / path).data_stream.read()).decode("utf-8", "replace")
-    except (KeyError, ValueError, gitpython.BadName):
+        return checkout.blob(commit, path).decode("utf-8", "replace")
+    except FileNotFoundError:
         return None
 
 
-def _how(change: Change, config: Config) -> str:
+def _how(change: git.Change, config: Config) -> str:
     when = change.when.astimezone(config.timezone)
     return f"提交{change.commit[:10]}，{when:%Y-%m-%d %H:%M}，{change.author}"
 
@@ -91,11 +50,10 @@ def _how(change: Change, config: Config) -> str:
 def history_findings(config: Config, ref: str) -> list[Finding]:
     from bulletin.desk.issues import is_note_file  # README.md, index.md: notes about the folders, not issues
 
-    repo = git.open_repo(config.root)
-    prefix = git.desk_prefix(repo, config.root)
+    checkout = git.Checkout.of(config.root)
     since = config.verify_since
     out: list[Finding] = []
-    for change in _changes(config.root, ref):
+    for change in git.changes(config.root, ref, _WATCHED):
         if since is not None and change.when < since:
             continue
         path, how = change.path, _how(change, config)
@@ -110,18 +68,18 @@ def history_findings(config: Config, ref: str) -> list[Finding]:
                 )
             )
         elif path.startswith("issues/") and path.endswith(".md") and not is_note_file(tuple(path.split("/")[1:])):
-            out += _issue_change(repo, prefix, change, how)
+            out += _issue_change(checkout, change, how)
         elif path.startswith("receipts/"):
-            out += _receipts_change(repo, prefix, change, how)
+            out += _receipts_change(checkout, change, how)
     return out
 
 
-def _issue_change(repo: gitpython.Repo, prefix: str, change: Change, how: str) -> list[Finding]:
+def _issue_change(checkout: git.Checkout, change: git.Change, how: str) -> list[Finding]:
     path = change.path
     if change.status == "D":
         return [_error(path, "verify-issue", f"已发布的刊物被删除（{how}）：已发布的各期不得删除，请从此前的提交恢复")]
-    parent = repo.commit(change.commit).parents[0].hexsha
-    before, after = _blob(repo, parent, prefix + path), _blob(repo, change.commit, prefix + path)
+    parent = str(checkout.commit(f"{change.commit}^"))
+    before, after = _blob(checkout, parent, path), _blob(checkout, change.commit, path)
     name = PurePosixPath(path).name
     try:
         old = parse_issue(before or "", path, name)
@@ -140,12 +98,12 @@ def _issue_change(repo: gitpython.Repo, prefix: str, change: Change, how: str) -
     return []
 
 
-def _receipts_change(repo: gitpython.Repo, prefix: str, change: Change, how: str) -> list[Finding]:
+def _receipts_change(checkout: git.Checkout, change: git.Change, how: str) -> list[Finding]:
     if change.status == "D":
         return [_error(change.path, "verify-receipts", f"接报记录文件被删除（{how}）：请从此前的提交恢复")]
-    parent = repo.commit(change.commit).parents[0].hexsha
-    before = (_blob(repo, parent, prefix + change.path) or "").splitlines()
-    after = (_blob(repo, change.commit, prefix + change.path) or "").splitlines()
+    parent = str(checkout.commit(f"{change.commit}^"))
+    before = (_blob(checkout, parent, change.path) or "").splitlines()
+    after = (_blob(checkout, change.commit, change.path) or "").splitlines()
     if after[: len(before)] != before:
         return [
             _error(
