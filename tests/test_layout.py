@@ -74,3 +74,25 @@ def test_a_linked_year_folder_is_read_by_nothing(tmp_path: Path) -> None:
     assert not any("/2027/" in item_id for item_id in load_submissions(config))
     done = run_cli("check", "submissions/xiushui/2027/1201-01.md", cwd=desk)
     assert done.returncode == 1 and "file-type" in done.stdout and "符号链接" in done.stdout
+
+
+def test_git_is_asked_through_one_module() -> None:
+    """Every git command goes through desk/git.py; the server hook alone keeps a GitPython repository
+    (the one git gives it while receiving a push). Reading receipts imports no GitPython."""
+    asking = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        runtime = [n for n in tree.body if not (isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test))]
+        names = {
+            a.name
+            for n in ast.walk(ast.Module(body=runtime, type_ignores=[]))
+            if isinstance(n, ast.Import)
+            for a in n.names
+        }
+        names |= {
+            n.module or "" for n in ast.walk(ast.Module(body=runtime, type_ignores=[])) if isinstance(n, ast.ImportFrom)
+        }
+        if {"git", "subprocess"} & {name.split(".")[0] for name in names}:
+            asking.append(path.relative_to(PACKAGE).as_posix())
+    assert set(asking) <= {"desk/git.py", "access/hook.py"}, asking
+    assert "desk/git.py" in asking
