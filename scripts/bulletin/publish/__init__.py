@@ -1,1 +1,1 @@
-"""Publishing: the mkdocs plugin (site pages generated from the desk)."""
+"""Publishing: the site pages generated from the desk (a thin mkdocs plugin), the sanitiser, the red-masthead PDFs, the per-audience builds and the web server configuration."""
