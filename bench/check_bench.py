@@ -1,7 +1,8 @@
 """`bulletin check`, against baselines measured side by side in the same run.
 
   - one changed file, named on the command line (what an informant runs before submitting), and
-    the same change committed on a branch, found by `bulletin check --committed` without paths
+    against starting Python and parsing that file's front matter with PyYAML's C loader (within 2×:
+    a verb imports only what it uses), and the same change committed on a branch, found by `bulletin check --committed` without paths
     (what CI runs on its clean checkout: the branch's commits against main), against starting
     Python and importing the package. The goal, for a repository of 400,000 items (`--size
     archive`): within 1.5× of that start, so the check of one file must not read the whole
@@ -25,6 +26,11 @@ from pathlib import Path
 from measure import BULLETIN, PYTHON, Row, Sample, rounds, run_child, within
 
 IMPORT = "import bulletin.cli, bulletin.editorial.check"
+# the floor for checking one named file: start Python and parse that file's front matter with PyYAML's C loader
+ONE_FILE_FLOOR = (
+    "import sys, yaml; text = open(sys.argv[1], encoding='utf-8').read(); "
+    "yaml.load(text.split('---\\n', 2)[1], Loader=yaml.CSafeLoader)"
+)
 BRANCH = "bench-check"
 FLOOR = """
 import sys, yaml
@@ -114,6 +120,7 @@ def run(b) -> list[Row]:  # type: ignore[no-untyped-def]
     try:
         local_cases = {
             "import": lambda _: run_child([PYTHON, "-c", IMPORT], root),
+            "yaml": lambda _: run_child([PYTHON, "-c", ONE_FILE_FLOOR, rel], root),
             "one": lambda _: run_child([BULLETIN, "check", rel], root),
             "local": lambda _: run_child([BULLETIN, "check", "--format", "json"], root, local_out),
         }
@@ -137,6 +144,14 @@ def run(b) -> list[Row]:  # type: ignore[no-untyped-def]
             "启动并导入",
             1.5,
             archive_note,
+        ),
+        within(
+            f"check 一条信息（给出路径），对照只读它的头部（{items:,} 条的仓库）",
+            samples["one"],
+            samples["yaml"],
+            "启动并用C加载器解析该文件头部",
+            2.0,
+            "（issue 11：一个命令只导入所用的模块）",
         ),
         _branch_row(
             f"check 本分支改动的一条（CI：已提交，--committed；{items:,} 条）",
