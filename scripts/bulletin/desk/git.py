@@ -244,24 +244,41 @@ def files_at(root: Path, ref: str, folder: str) -> dict[str, bytes]:
             entries.append((name[len(checkout.prefix) :], oid))
     if not entries:
         return {}
-    return dict(zip([rel for rel, _ in entries], _objects(checkout.top, [oid for _, oid in entries]), strict=True))
+    found = _objects(checkout.top, [oid for _, oid in entries])
+    return {rel: data for (rel, _), data in zip(entries, found, strict=True) if data is not None}
 
 
-def _objects(cwd: Path, oids: list[str]) -> list[bytes]:
-    """The contents of git objects, in one `git cat-file --batch` rather than a process per object."""
-    if not oids:
+def _objects(cwd: Path, names: list[str]) -> list[bytes | None]:
+    """The contents of git objects (ids, or `commit:path`), in one `git cat-file --batch` rather than a
+    process per object; None for a name that names no object."""
+    if not names:
         return []
-    request = "".join(f"{oid}\n" for oid in oids).encode()
+    request = "".join(f"{name}\n" for name in names).encode()
     done = subprocess.run(["git", "cat-file", "--batch"], cwd=cwd, input=request, capture_output=True, check=False)
     if done.returncode != 0:
         raise GitFailed(done.stderr.decode("utf-8", "replace").strip())
-    out, data, at = [], done.stdout, 0
-    for _ in oids:
+    out: list[bytes | None] = []
+    data, at = done.stdout, 0
+    for _ in names:
         header_end = data.index(b"\n", at)
-        size = int(data[at:header_end].split()[2])
+        header = data[at:header_end].split()
+        if header[-1] in (b"missing", b"ambiguous"):
+            out.append(None)
+            at = header_end + 1
+            continue
+        size = int(header[2])
         out.append(data[header_end + 1 : header_end + 1 + size])
         at = header_end + 1 + size + 1
     return out
+
+
+def files_in_commits(root: Path, wanted: list[tuple[str, str]]) -> list[bytes | None]:
+    """The desk files `(commit, desk-relative path)` as they are in those commits (None: not there),
+    read in one batch: the submissions that only lie on unit branches, found through their receipts."""
+    if not wanted:
+        return []
+    checkout = Checkout.of(root)
+    return _objects(checkout.top, [f"{commit}:{checkout.prefix}{rel}" for commit, rel in wanted])
 
 
 def notes(root: Path, ref: str) -> Iterator[tuple[str, str]]:
@@ -273,7 +290,8 @@ def notes(root: Path, ref: str) -> Iterator[tuple[str, str]]:
         return
     rows = [row.split()[:2] for row in listing.splitlines() if row.strip()]
     for (_, commit), data in zip(rows, _objects(root, [blob for blob, _ in rows]), strict=True):
-        yield commit, data.decode("utf-8", "replace")
+        if data is not None:
+            yield commit, data.decode("utf-8", "replace")
 
 
 def grep_notes(root: Path, ref: str, needles: Iterable[str]) -> str:

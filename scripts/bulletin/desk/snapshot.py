@@ -156,31 +156,27 @@ def read_desk(config: Config, now: dt.datetime | None = None, ref: str | None = 
     stamped = read_receipts(config.root)
     receipts: dict[str, Receipt] = {}
     unmerged: dict[str, str] = {}
-    pending_commits: set[str] | None = None
-    checkout: gitio.Checkout | None = None
+    elsewhere: list[tuple[str, Receipt]] = []  # received, never merged: read from the receipt's commit
     for rel, receipt in stamped.items():
-        item_id = rel[len(SUBMISSIONS) + 1 : -3] if rel.startswith(SUBMISSIONS + "/") and rel.endswith(".md") else None
-        if item_id is None:
+        if not (rel.startswith(SUBMISSIONS + "/") and rel.endswith(".md")):
             continue
-        if item_id not in items and rel not in landed and receipt.commit:
-            # received, never merged: read it from the commit its receipt is attached to
-            try:
-                checkout = checkout or gitio.Checkout.of(config.root)
-                data = checkout.blob(receipt.commit, rel)
-            except (FileNotFoundError, UsageError):
-                continue
-            fm = _front_matter(config, rel, data)
-            if fm is None:
-                continue
-            items[item_id] = fm
-            if pending_commits is None:
-                try:
-                    pending_commits = gitio.unmerged_commits(config.root, branch)
-                except (gitio.GitFailed, UsageError):
-                    pending_commits = set()
-            unmerged[item_id] = PENDING if receipt.commit in pending_commits else NOT_ADOPTED
+        item_id = rel[len(SUBMISSIONS) + 1 : -3]
         if item_id in items:
             receipts[rel] = receipt
+        elif rel not in landed and receipt.commit:
+            elsewhere.append((item_id, receipt))
+    if elsewhere:
+        try:
+            found = gitio.files_in_commits(config.root, [(r.commit, r.path) for _, r in elsewhere])
+            pending_commits = gitio.unmerged_commits(config.root, branch)
+        except (gitio.GitFailed, UsageError):
+            found, pending_commits = [None] * len(elsewhere), set()
+        for (item_id, receipt), data in zip(elsewhere, found, strict=True):
+            fm = _front_matter(config, receipt.path, data) if data is not None else None
+            if fm is not None:
+                items[item_id] = fm
+                receipts[receipt.path] = receipt
+                unmerged[item_id] = PENDING if receipt.commit in pending_commits else NOT_ADOPTED
     for item_id in items:
         rel = f"{SUBMISSIONS}/{item_id}.md"
         if rel not in receipts and rel in landed:
