@@ -32,7 +32,7 @@ def verify(lives: list[dict[str, Any]], made: dict[str, Any]) -> list[str]:
     assert all(life["late_minutes"] is None or life["cases"] for life in lives), "a delay without its case"
     # the generator makes late first reports (迟报, or 瞒报 where editors found concealment); the ledger
     # also measures 续报逾期 and 约稿逾期 (bulletin.duty.engine)
-    late = sum(life["late_minutes"] is not None and {"迟报", "瞒报"} & set(life["cases"]) for life in lives)
+    late = sum(bool(life["late_minutes"] is not None and {"迟报", "瞒报"} & set(life["cases"])) for life in lives)
     adopted = sum(len(life["adoptions"]) for life in lives)
     marked = sum(len(life["upper"]) + len(life["instructions"]) for life in lives)
     wrong_landing = [p for p, when in made["merged"].items() if (by_path.get(p) or {}).get("accepted_at") != when]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import multiprocessing
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -134,6 +132,9 @@ def check_paths(
         # share of the files in a few large chunks (the configuration goes to each worker once)
         size = -(-len(jobs) // (workers * 4))
         chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        import multiprocessing  # only for many files: a check of one item does not import it
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(config,)) as pool:
             for part in pool.map(_check_chunk, chunks):
@@ -150,7 +151,11 @@ _worker_config: Config | None = None
 
 
 def _workers(files: int) -> int:
-    if files <= PARALLEL_ABOVE or "fork" not in multiprocessing.get_all_start_methods():
+    if files <= PARALLEL_ABOVE:
+        return 1
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, 8, files // PARALLEL_ABOVE))
