@@ -178,7 +178,7 @@ def test_calls_answered_late_or_not_at_all_are_counted_and_notified(december: Pa
     done = run_cli("notice", "--period", "2026-12", "--date", "2026-12-21", "--now", NOW, cwd=desk)
     assert done.returncode == 0, done.stderr
     text = (desk / "issues/tongbao/2026/001.md").read_text(encoding="utf-8")
-    assert "修水县：约稿逾期，约稿“冬季安全生产”" in text and "武宁县：约稿未报" in text
+    assert "约稿逾期：修水县约稿“冬季安全生产”" in text and "约稿未报：武宁县" in text
 
 
 def test_stats_and_notice_give_the_same_figures_on_every_run_with_the_same_now(december: Path) -> None:
@@ -280,7 +280,7 @@ def test_a_secret_title_never_reaches_an_internal_notice(december: Path, tmp_pat
     text = (desk / "issues/tongbao/2026/001.md").read_text(encoding="utf-8")
     assert "密级: 内部" in text
     assert "湖口县某涉密事项进展" not in text
-    assert "湖口县：迟报，一条秘密信息（hukou/2026/1212-01" in text
+    assert "迟报：湖口县一条秘密信息（hukou/2026/1212-01" in text
 
 
 def test_claiming_a_follow_up_of_another_units_item_does_not_escape_lateness(december: Path) -> None:

@@ -350,9 +350,9 @@ def test_the_notice_ranks_commends_and_names_every_case(month: Path) -> None:
     assert "全市4个单位共报送信息7条，被市委办公室刊物采用4条，被上级采用1次，获领导批示1次" in text
     assert "对修水县、柴桑区予以通报表扬" in text
     cases = text[text.index("## 四、迟报、漏报、瞒报和约稿情况") :]
-    assert "武宁县：迟报" in cases and "迟报1小时" in cases
-    assert "湖口县：瞒报" in cases and "有意拖延" in cases
-    assert "德安县：漏报" in cases
+    assert "迟报：武宁县" in cases and "迟报1小时" in cases
+    assert "瞒报：湖口县" in cases and "有意拖延" in cases
+    assert "漏报：德安县" in cases
     assert "柴桑区" not in cases
     assert "| 1 | 修水县 | 2 | 2 | 100% | 75 |" in text
     # the notice is an issue like any other: it passes the issue check once signed

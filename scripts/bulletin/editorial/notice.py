@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from bulletin.core.model import Config, Issue, IssueItem
-from bulletin.core.timing import format_duration, format_time
 from bulletin.desk.issues import level_rank
 from bulletin.desk.snapshot import Snapshot
 from bulletin.duty import engine as duty
 from bulletin.duty.scoring import Period, UnitStats, in_period
 from bulletin.editorial.assemble import write_draft
 from bulletin.errors import UsageError
+from bulletin.report.discipline import describe
 
 COMMENDED = 3  # ranks commended by name (every unit tied at these ranks is named)
 
@@ -42,39 +42,20 @@ def _ranking(rows: list[UnitStats]) -> str:
     return "\n".join(out)
 
 
-def _what(config: Config, case: duty.Case, level: str, classification: dict[str, str]) -> str:
-    """What a case concerns, in words, never quoting a title above the notice's own 密级."""
-    if case.call is not None:
-        return f"约稿“{case.call.topic}”（{case.call.id}）"
-    if case.event is not None:  # registered by the office, without a 密级 of their own
-        return f"“{case.title}”（事件{case.event.id}）"
+def _what(case: duty.Case, level: str, classification: dict[str, str]) -> str | None:
+    """How the notice names an item above its own 密级: without the title (None: as everywhere)."""
     secret = classification.get(case.submission or "", "")
-    if secret and level_rank(secret) > level_rank(level):
+    if case.event is None and case.call is None and secret and level_rank(secret) > level_rank(level):
         return f"一条{secret}信息（{case.submission}，标题不在本通报中列出）"
-    return f"“{case.title}”（{case.submission}）"
-
-
-def _case_line(config: Config, case: duty.Case, level: str, classification: dict[str, str]) -> str:
-    what = _what(config, case, level, classification)
-    due = format_time(case.due, config.timezone)
-    delay = format_duration(case.delay) if case.delay else ""
-    if case.reported_at is not None and case.kind in (duty.LATE, duty.FOLLOW_UP, duty.CALL_LATE):
-        late = "迟报" if case.kind == duty.LATE else "逾期"
-        when = f"应于{due}前报送（{case.limit}），{format_time(case.reported_at, config.timezone)}收到，{late}{delay}"
-    elif case.kind in (duty.MISSED, duty.FOLLOW_UP, duty.CALL_MISSED):
-        when = f"应于{due}前报送（{case.limit}），未报" + (f"，已逾期{delay}" if delay else "")
-    else:
-        when = f"经认定为{case.kind}（{case.reason or '未写明理由'}）"
-    unit = config.unit(case.unit)
-    return f"{unit.name if unit else case.unit}：{case.kind}，{what}，{when}。"
+    return None
 
 
 def _cases_text(config: Config, cases: list[duty.Case], level: str, classification: dict[str, str]) -> str:
+    """Every case on record in the period, by unit, in the sentences every output uses."""
     if not cases:
         return "本期未发生迟报、漏报、瞒报，约稿均按时报送。"
-    lines = [
-        _case_line(config, c, level, classification) for c in sorted(cases, key=lambda c: (c.unit, c.when, c.kind))
-    ]
+    ordered = sorted(cases, key=lambda c: (c.unit, c.when, c.kind))
+    lines = [describe(config, c, _what(c, level, classification)) + "。" for c in ordered]
     return "\n\n".join(lines) + "\n\n请以上单位认真查找原因，落实整改，于5个工作日内将整改情况书面报市委办公室信息处。"
 
 

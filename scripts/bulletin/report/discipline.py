@@ -47,10 +47,14 @@ def _when(moment: dt.datetime | None, config: Config) -> str:
     return format_time(moment, config.timezone) if moment else ""
 
 
-def describe(config: Config, case: Case) -> str:
-    """One Chinese sentence for a case, as the notices and `bulletin overdue` print it."""
+def describe(config: Config, case: Case, what: str | None = None) -> str:
+    """One Chinese sentence for a case, as `bulletin overdue`, the site and the notices print it.
+
+    `what` names the event or item instead of its title in quotes (a notice names an item above its
+    own 密级 without the title)."""
     unit = _unit_name(config, case.unit)
-    what = f"“{case.title}”" + (f"（事件{case.event.id}）" if case.event else f"（信息{case.submission}）")
+    if what is None:
+        what = f"“{case.title}”" + (f"（事件{case.event.id}）" if case.event else f"（信息{case.submission}）")
     due = f"应于{_when(case.due, config)}前报送（{case.limit}）"
     weak = "；收到时间取自合入主分支的时间，未见接报记录，须核实" if case.source == WEAK else ""
     if case.call is not None:
