@@ -239,6 +239,7 @@ def follows_problem(ctx: Context, follows: str) -> str | None:
 
     assert ctx.location is not None
     rel = f"submissions/{follows}.md"
+    # in the desk, or received and waiting in a pull request (the receipts are asked only then)
     known = (ctx.config.root / rel).is_file() or rel in read_receipts(ctx.config.root, [rel])
     return judged(ctx.location.item_id, follows, {follows: follows.split("/", 1)[0]} if known else {})
 
