@@ -52,6 +52,7 @@ class Snapshot:
     events: list[Event]
     calls: list[Call]
     findings: list[Finding] = field(default_factory=list)  # problems of the registers (not judged)
+    issue_findings: list[Finding] = field(default_factory=list)  # problems of the issues (the site refuses to build)
 
     @cached_property
     def submissions(self) -> list[duty.Submitted]:
@@ -181,7 +182,7 @@ def read_desk(config: Config, now: dt.datetime | None = None, ref: str | None = 
         rel = f"{SUBMISSIONS}/{item_id}.md"
         if rel not in receipts and rel in landed:
             receipts[rel] = Receipt(rel, landed[rel], "", duty.WEAK)
-    issues, _ = load_issues(config)
+    issues, issue_findings = load_issues(config)
     records, _ = load_records(config)
     registers = load_registers(config)
     return Snapshot(
@@ -197,4 +198,5 @@ def read_desk(config: Config, now: dt.datetime | None = None, ref: str | None = 
         events=registers.events,
         calls=registers.calls,
         findings=list(registers.findings),
+        issue_findings=issue_findings,
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bulletin.desk.snapshot import Snapshot
     from bulletin.duty.ledger import Ledger
 
 import datetime as dt
@@ -34,10 +35,10 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from bulletin.core import fields
-from bulletin.core.model import Config, Finding, Issue, Severity
+from bulletin.core.model import Config, Finding, Issue, Item, Severity
 from bulletin.desk.config import CONFIG_NAME, load_config
 from bulletin.desk.issues import ISSUES
-from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions, item_level, load_issues, load_submission
+from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions, item_level
 from bulletin.errors import BulletinError, ConfigError
 from bulletin.publish.audience import Scope, requested_audience, restrict, scope_for
 from bulletin.publish.pages import PAGE_ROWS, Desk, Submission, generate, latest_issues
@@ -81,13 +82,12 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(self.config.rules_page) is None:
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
-        desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year())
-        from bulletin.core.timing import now
         from bulletin.desk.snapshot import read_desk
         from bulletin.duty.ledger import derive
 
-        # one reading of the desk for the numbers and the record: the same the ledger, stats and notices read
-        snap = read_desk(desk.config, now())
+        # one reading of the desk for the pages, the numbers and the record: the ledger, stats and notices read the same
+        snap = read_desk(_config(desk_root(config)))
+        desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year(), snap)
         desk.unit_counts = unit_counts(derive(snap))
         if self.config.page_rows < 1:
             raise PluginError(f"mkdocs.yml中bulletin插件的page_rows应为正整数（现为{self.config.page_rows}）")
@@ -176,14 +176,17 @@ def unit_counts(ledger: Ledger) -> dict[str, tuple[int, int]]:
     return out
 
 
-def load_desk(root: Path, scope: Scope, year: int | None = None) -> Desk:
+def load_desk(root: Path, scope: Scope, year: int | None = None, snap: Snapshot | None = None) -> Desk:
     """Configuration, issues and submissions, checked enough that every page can be made,
-    narrowed to what the build's audience may read."""
-    config = _config(root)
-    issues, findings = load_issues(config)
+    narrowed to what the build's audience may read (from `snap`, the one reading of the desk)."""
+    from bulletin.desk.snapshot import read_desk
+
+    snap = snap or read_desk(_config(root))
+    config = snap.config
+    issues, findings = snap.issues, snap.issue_findings
     if findings:
         raise PluginError(_problems("刊物文件有误", findings))
-    submissions = load_submissions(config)
+    submissions = load_submissions(config, snap)
     if year is not None:  # one year volume (年卷): a year's build does not rebuild the past
         issues = [i for i in issues if i.year == year]
         credited = {s for i in issues for item in i.items for s in item.sources}
@@ -223,14 +226,17 @@ def _issue_problems(config: Config, issue: Issue, submissions: dict[str, Submiss
     return out
 
 
-def load_submissions(config: Config) -> dict[str, Submission]:
-    """Every submission under submissions/<unit>/<year>/; an unreadable one is a warning (fails --strict)."""
-    from bulletin.desk.snapshot import item_files  # the files the ledger reads: no links followed
+def load_submissions(config: Config, snap: Snapshot | None = None) -> dict[str, Submission]:
+    """Every submission under submissions/<unit>/<year>/, from the front matter the snapshot read (the
+    files the ledger reads: no links followed); an unreadable one is a warning (fails --strict)."""
+    from bulletin.desk.snapshot import item_files, read_desk
 
+    snap = snap or read_desk(config)
     out: dict[str, Submission] = {}
     for path in item_files(config.root):
         rel = path[len(SUBMISSIONS) + 1 : -len(".md")]
-        item = load_submission(config, rel)
+        fm = snap.items.get(rel) if rel not in snap.unmerged else None
+        item = Item(path, config.root / path, "", fields=fm, front_matter_ok=True) if fm is not None else None
         if item is None:
             log.warning(f"{SUBMISSIONS}/{rel}.md无法读取或头部信息有误，未列入站点：请运行“bulletin check”查看")
             continue
