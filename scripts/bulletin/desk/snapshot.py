@@ -143,7 +143,7 @@ def read_desk(config: Config, now: dt.datetime | None = None, ref: str | None = 
         try:
             sources = dict(gitio.files_at(config.root, ref, SUBMISSIONS))
         except gitio.GitFailed as exc:
-            raise UsageError(f"读不出分支“{ref}”上的信息：{exc}") from exc
+            raise UsageError(f"读不出“{ref}”上的信息：没有这个分支或提交，请核对名称（如main、origin/main）") from exc
     for rel, data in sources.items():
         fm = _front_matter(config, rel, data)
         if fm is not None:
