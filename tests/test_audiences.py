@@ -126,13 +126,13 @@ def secret_late_item_and_its_notice(desk: Path) -> None:
     the notice must name the case without the title (issue 12, finding 2)."""
     item = (
         f"---\n标题: {SECRET_TITLE}\n报送单位: 湖口县\n信息员: 张旭\n签发人: 殷志华\n类别: 突发性\n紧急程度: 特急\n"
-        "密级: 秘密\n保密期限: 1年\n发生时间: 2026-12-15 08:00\n报送对象: [市委]\n---\n\n"
-        "12月15日8时许，湖口县某单位发生涉密事项，县委县政府高度重视，已组织力量妥善处置，目前情况平稳。\n"
+        "密级: 秘密\n保密期限: 1年\n发生时间: 2026-12-01 08:00\n报送对象: [市委]\n---\n\n"
+        "12月1日8时许，湖口县某单位发生涉密事项，县委县政府高度重视，已组织力量妥善处置，目前情况平稳。\n"
     )
     (desk / "submissions/hukou/2026").mkdir(parents=True, exist_ok=True)
     (desk / "submissions/hukou/2026/1215-01.md").write_text(item, encoding="utf-8")
     with (desk / "receipts/imported.tsv").open("a", encoding="utf-8") as tsv:
-        tsv.write("submissions/hukou/2026/1215-01.md\t2026-12-15T13:00:00+08:00\thukou-zhangxu\timport\n")
+        tsv.write("submissions/hukou/2026/1215-01.md\t2026-12-01T13:00:00+08:00\thukou-zhangxu\timport\n")
     done = run_cli("notice", "--period", "2026-12", "--date", "2026-12-31", "--now", "2026-12-31 23:00", cwd=desk)
     assert done.returncode == 0, done.stderr
     [draft] = [p for p in (desk / "issues/tongbao/2026").glob("*.md") if "2026年12月" in p.read_text(encoding="utf-8")]
@@ -229,3 +229,25 @@ def test_an_unknown_audience_is_a_plain_error(tmp_path: Path) -> None:
     assert "读者范围“市委书记”不在bulletin.yml的audiences中" in done.stderr and "leaders（市领导）" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (desk / "site").exists()
+
+
+def test_every_audience_sees_every_case_and_no_title_above_it(config: Config, built: Path) -> None:
+    """The 报送纪律 page lists every case `bulletin overdue --all` and the statistics count (issue 11: the
+    site dropped the cases of items an audience does not carry); an item the site does not carry is
+    named by its number, never by its title (issue 12, finding 2)."""
+    import json
+
+    desk = built.parent
+    data = json.loads(run_cli("overdue", "--all", "--format", "json", cwd=desk).stdout)
+    cases = [c for c in data["cases"] if not c["kind"].startswith("约稿")]
+    assert any(c["event"] is None and c["submission"] for c in cases), "the demo should have an item's own case"
+    for audience in config.audiences:
+        page = squeeze((built / audience.id / "discipline" / "index.html").read_text(encoding="utf-8"))
+        parts = "".join(
+            squeeze(p.read_text(encoding="utf-8")) for p in (built / audience.id / "discipline").glob("*/*/index.html")
+        )
+        for case in cases:
+            assert squeeze(case["event"] or case["submission"]) in page + parts, (audience.id, case["text"])
+    secret = squeeze(SECRET_TITLE)
+    for audience in config.audiences:
+        assert secret not in squeeze((built / audience.id / "discipline" / "index.html").read_text(encoding="utf-8"))

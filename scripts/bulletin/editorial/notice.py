@@ -16,7 +16,7 @@ from bulletin.duty import engine as duty
 from bulletin.duty.scoring import Period, UnitStats, in_period
 from bulletin.editorial.assemble import write_draft
 from bulletin.errors import UsageError
-from bulletin.report.discipline import describe
+from bulletin.report.discipline import describe, untitled
 
 COMMENDED = 3  # ranks commended by name (every unit tied at these ranks is named)
 
@@ -45,8 +45,8 @@ def _ranking(rows: list[UnitStats]) -> str:
 def _what(case: duty.Case, level: str, classification: dict[str, str]) -> str | None:
     """How the notice names an item above its own 密级: without the title (None: as everywhere)."""
     secret = classification.get(case.submission or "", "")
-    if case.event is None and case.call is None and secret and level_rank(secret) > level_rank(level):
-        return f"一条{secret}信息（{case.submission}，标题不在本通报中列出）"
+    if secret and level_rank(secret) > level_rank(level):
+        return untitled(case, f"一条{secret}信息", "本通报中")
     return None
 
 

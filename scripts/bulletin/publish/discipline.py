@@ -15,7 +15,7 @@ Parts stay out of the search index; discipline.md itself is searched (it is boun
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -77,15 +77,17 @@ def discipline_pages(
     page_rows: int = PAGE_ROWS,
     snap: Snapshot | None = None,
 ) -> list[Page]:
-    """discipline.md and its parts (from `snap` when the caller has read the desk already). `visible` says whether a case's submission id may appear (a site
-    for one audience leaves out cases about items above its clearance, whose titles the sentences
-    would carry)."""
+    """discipline.md and its parts (from `snap` when the caller has read the desk already).
+
+    Every case is listed, as `bulletin overdue --all`, the statistics and the notices count them;
+    `visible` says whether an item's title may appear on this site (a site for one audience names an
+    item it does not carry by its number only: the title may be above the audience's clearance)."""
     snap = snap or read_desk(config, now)
-    # the calls have their own section (every asked unit's answer); the cases of the events and items here
-    found = [c for c in snap.cases if c.call is None and visible(c.submission)]
-    calls = [c for c in snap.call_answers if visible(c.submission)]
+    # the calls have their own section (every asked unit's answer, which names no item's title)
+    found = [c for c in snap.cases if c.call is None]
+    hidden = {c.submission for c in found if c.submission and not visible(c.submission)}
     gaps = health.network_health(config, snap.submissions, snap.receipts, now)
-    return record_pages(config, now, found, calls, gaps, page_rows)
+    return record_pages(config, now, found, snap.call_answers, gaps, page_rows, hidden)
 
 
 def record_pages(
@@ -95,15 +97,25 @@ def record_pages(
     calls: Sequence[CallCase],
     gaps: Sequence[HealthProblem],
     page_rows: int = PAGE_ROWS,
+    hidden: Collection[str] = (),
 ) -> list[Page]:
-    """The pages of the record (pure): discipline.md first, then the parts of its long sections."""
+    """The pages of the record (pure): discipline.md first, then the parts of its long sections.
+    Items in `hidden` are named by number, without their titles."""
 
     def day(moment: dt.datetime) -> dt.date:
         return moment.astimezone(config.timezone).date()
 
     def case_rows(cases: list[Case]) -> list[tuple[dt.date, str]]:
         newest = sorted(cases, key=lambda c: c.due, reverse=True)  # stable: ties keep the record's order
-        return [(day(c.due), overdue.describe(config, c)) for c in newest]
+        return [
+            (
+                day(c.due),
+                overdue.describe(
+                    config, c, overdue.untitled(c, "一条信息", "本站") if c.submission in hidden else None
+                ),
+            )
+            for c in newest
+        ]
 
     still = [c for c in found if c.open]
     closed = [c for c in found if not c.open]

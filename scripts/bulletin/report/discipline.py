@@ -47,6 +47,16 @@ def _when(moment: dt.datetime | None, config: Config) -> str:
     return format_time(moment, config.timezone) if moment else ""
 
 
+def untitled(case: Case, label: str, where: str) -> str | None:
+    """How to name the item of a case without its title, for a reader who may not read the item
+    (None: the sentence quotes no item's title: a call's topic, or a registered event's title)."""
+    if case.submission is None or case.call is not None:
+        return None
+    if case.event is not None and case.title == case.event.title:
+        return None
+    return f"{label}（{case.submission}，标题不在{where}列出）"
+
+
 def describe(config: Config, case: Case, what: str | None = None) -> str:
     """One Chinese sentence for a case, as `bulletin overdue`, the site and the notices print it.
 
