@@ -107,6 +107,15 @@ def december(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "duchang-yuhaibo",
         outcome="close",
     )
+    submit(
+        desk,
+        "gongqingcheng/2026/1211-01",
+        item(desk, "gongqingcheng", "共青城市推进数字乡村建设"),
+        "2026-12-11T10:00:00+08:00",
+        "gongqingcheng-wangyang",
+        revise="下一步将继续完善村级数字平台。",
+        outcome="open",
+    )
     secret = item(
         desk, "hukou", "湖口县某涉密事项进展", kind="突发性", urgency="特急", extra="发生时间: 2026-12-12 08:00\n"
     )
@@ -251,6 +260,15 @@ def test_an_item_closed_without_merging_is_received_and_not_adopted(december: Pa
     assert life["state"] == "未采用" and life["received_at"] == "2026-12-11T09:00:00+08:00"
     row = stats(december)["duchang"]
     assert row["submitted"] == 1 and row["rate"] == 0.0
+
+
+def test_a_pending_item_changed_on_its_branch_is_sent_back(december: Path) -> None:
+    """11.8: 待审, 退改, 未采用 and 采用 are states of the ledger: an item revised on its branch after it
+    was sent (the editor asked for changes) is 退改, and its revisions are counted."""
+    life = ledger(december)["gongqingcheng/2026/1211-01"]
+    assert (life["state"], life["sent_back"], life["accepted_at"]) == ("退改", 1, None)
+    assert life["received_at"] == "2026-12-11T10:00:00+08:00"
+    assert stats(december)["gongqingcheng"]["submitted"] == 1
 
 
 def test_accepted_at_carries_the_desks_offset(december: Path) -> None:

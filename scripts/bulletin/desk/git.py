@@ -305,10 +305,11 @@ def grep_notes(root: Path, ref: str, needles: Iterable[str]) -> str:
         return ""
 
 
-def unmerged_commits(root: Path, main: str) -> set[str]:
+def unmerged_commits(root: Path, main: str, folder: str) -> tuple[set[str], dict[str, int]]:
     """Commits on the desk's live branches (local and remote-tracking, main itself excluded) that
-    are not on `main`: where a submission waiting in a pull request lies (待审). A branch deleted
-    when its pull request was closed leaves its commits out (未采用)."""
+    are not on `main`: where a submission waiting in a pull request lies (待审); and how many of them
+    change each desk file under `folder` (more than one: revised after it was sent, 退改). A branch
+    deleted when its pull request was closed leaves its commits out (未采用)."""
     checkout = Checkout.of(root)
     refs = checkout.run("for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes").split()
 
@@ -318,11 +319,20 @@ def unmerged_commits(root: Path, main: str) -> set[str]:
 
     live = [r for r in refs if not is_main(r)]
     if not live:
-        return set()
+        return set(), {}
     try:
-        return set(checkout.run("rev-list", *live, "--not", main, "--").split())
+        out = checkout.run(
+            "log", "--format=%x00%H", "--name-only", *live, "--not", main, "--", f"{checkout.prefix}{folder}"
+        )
+        commits = set(checkout.run("rev-list", *live, "--not", main, "--").split())
     except GitFailed:
-        return set()
+        return set(), {}
+    touched: dict[str, int] = {}
+    for line in out.splitlines():
+        if line and not line.startswith("\0") and line.startswith(checkout.prefix):
+            rel = line[len(checkout.prefix) :]
+            touched[rel] = touched.get(rel, 0) + 1
+    return commits, touched
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ calls. The cases of reporting discipline are computed from it once (`cases`), by
 
 States of a submission (`STATES`):
 - 待审: received, waiting in a pull request (its commit lies on a live branch, not on main);
+- 退改: the same, changed again on its branch since it was sent (sent back for revision);
 - 未采用: received, its pull request closed without merging (the branch is gone);
 - 待编: merged (accepted), not yet in an issue; 已采用: in at least one issue.
 """
@@ -32,10 +33,11 @@ from bulletin.desk.registers import load_records as load_registers
 from bulletin.duty import engine as duty
 
 PENDING = "待审"
+SENT_BACK = "退改"
 NOT_ADOPTED = "未采用"
 ACCEPTED = "待编"
 ADOPTED = "已采用"
-STATES = (PENDING, NOT_ADOPTED, ACCEPTED, ADOPTED)
+STATES = (PENDING, SENT_BACK, NOT_ADOPTED, ACCEPTED, ADOPTED)
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Snapshot:
     receipts: dict[str, Receipt]  # desk path -> receipt (stamped, else source "git": when it landed)
     landed: dict[str, dt.datetime]  # desk path -> when it landed on main (in the desk's timezone)
     revised: dict[str, int]  # desk path -> changes on its branch before it landed (退改)
-    unmerged: dict[str, str]  # item id -> 待审 / 未采用, for items received but not on main
+    unmerged: dict[str, str]  # item id -> 待审 / 退改 / 未采用, for items received but not on main
     issues: list[Issue]
     records: list[Record]
     events: list[Event]
@@ -169,15 +171,21 @@ def read_desk(config: Config, now: dt.datetime | None = None, ref: str | None = 
     if elsewhere:
         try:
             found = gitio.files_in_commits(config.root, [(r.commit, r.path) for _, r in elsewhere])
-            pending_commits = gitio.unmerged_commits(config.root, branch)
+            pending_commits, touched = gitio.unmerged_commits(config.root, branch, SUBMISSIONS)
         except (gitio.GitFailed, UsageError):
-            found, pending_commits = [None] * len(elsewhere), set()
+            found, pending_commits, touched = [None] * len(elsewhere), set(), {}
         for (item_id, receipt), data in zip(elsewhere, found, strict=True):
             fm = _front_matter(config, receipt.path, data) if data is not None else None
             if fm is not None:
                 items[item_id] = fm
                 receipts[receipt.path] = receipt
-                unmerged[item_id] = PENDING if receipt.commit in pending_commits else NOT_ADOPTED
+                if receipt.commit not in pending_commits:
+                    unmerged[item_id] = NOT_ADOPTED
+                else:  # changed again on its branch after it was sent: sent back for revision
+                    revisions = touched.get(receipt.path, 1) - 1
+                    unmerged[item_id] = SENT_BACK if revisions > 0 else PENDING
+                    if revisions > 0:
+                        revised[receipt.path] = revisions
     for item_id in items:
         rel = f"{SUBMISSIONS}/{item_id}.md"
         if rel not in receipts and rel in landed:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bulletin.core.model import Config
 from bulletin.core.timing import format_duration
-from bulletin.desk.snapshot import PENDING, Snapshot
+from bulletin.desk.snapshot import PENDING, SENT_BACK, Snapshot
 from bulletin.duty.engine import (
     ANSWERED_LATE,
     CALL_LATE,
@@ -122,7 +122,7 @@ def pending_reports(snap: Snapshot) -> list[Received]:
     out = []
     for sub in snap.submissions:
         receipt = snap.receipts.get(sub.path)
-        if snap.unmerged.get(sub.id) != PENDING or receipt is None or receipt.received_at > snap.now:
+        if snap.unmerged.get(sub.id) not in (PENDING, SENT_BACK) or receipt is None or receipt.received_at > snap.now:
             continue
         if sub.emergency or sub.grade or sub.id in matched:
             out.append((sub, receipt))
