@@ -63,7 +63,8 @@ class Snapshot:
     @cached_property
     def cases(self) -> list[duty.Case]:
         """Every case as of `now` (the duty engine, once per command)."""
-        return duty.judge(self.config, self.events, self.calls, self.submissions, self.receipts, self.now)
+        args = (self.config, self.events, self.calls, self.submissions, self.receipts, self.now)
+        return duty.judge(*args, answers=self.call_answers)
 
     @cached_property
     def call_answers(self) -> list[duty.CallCase]:

@@ -331,11 +331,15 @@ def judge(
     submissions: Sequence[Submitted],
     receipts: Mapping[str, Receipt],
     now: dt.datetime,
+    answers: Sequence[CallCase] | None = None,
 ) -> list[Case]:
     """Every case of reporting discipline as of `now`, in order of due time: the events' cases, every
-    received item judged by its own due time, and the calls answered late or not at all."""
+    received item judged by its own due time, and the calls answered late or not at all (`answers`:
+    the calls' answers, when the caller has judged them already)."""
     found = event_and_item_cases(config, events, submissions, receipts, now)
-    for cc in call_cases(config, calls, submissions, receipts, now):
+    if answers is None:
+        answers = call_cases(config, calls, submissions, receipts, now)
+    for cc in answers:
         if cc.status == ANSWERED_LATE:
             found.append(_call_case(CALL_LATE, cc))
         elif cc.status == NOT_ANSWERED:

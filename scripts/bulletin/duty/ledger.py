@@ -46,6 +46,11 @@ class Life:
     upper: tuple[Record, ...] = ()  # 上级采用
     instructions: tuple[Record, ...] = ()  # 批示
 
+    @property
+    def adopted(self) -> bool:
+        """Adopted by the office's publications or above (what 采用 and 采用率 count)."""
+        return bool(self.adoptions or self.upper)
+
 
 @dataclass
 class Ledger:

@@ -163,7 +163,7 @@ def stats(config: Config, ledger: Ledger, cases: list[duty.Case], period: Period
             continue
         if life.received_at is not None and life.received_at.astimezone(config.timezone).date() in period:
             row.submitted += 1
-            row.received_adopted += bool(life.adoptions or life.upper)
+            row.received_adopted += life.adopted
         adopted_here = False
         for adoption in life.adoptions:
             if adoption.date in period:

@@ -172,7 +172,7 @@ def unit_counts(ledger: Ledger) -> dict[str, tuple[int, int]]:
     for life in ledger.lives:
         received, adopted = out.get(life.unit, (0, 0))
         if life.received_at is not None:
-            out[life.unit] = (received + 1, adopted + bool(life.adoptions or life.upper))
+            out[life.unit] = (received + 1, adopted + life.adopted)
     return out
 
 
