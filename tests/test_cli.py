@@ -368,8 +368,7 @@ def test_a_branch_cannot_rewrite_the_receipts(desk: Path) -> None:
 
 
 def test_a_server_receipt_outranks_an_imported_one(desk: Path) -> None:
-    import git as gitpython
-
+    from bulletin.desk.git import Repository
     from bulletin.desk.receipts import Receipt, add_receipts, read_receipts
 
     rel = "submissions/xiushui/2026/1103-01.md"
@@ -379,7 +378,7 @@ def test_a_server_receipt_outranks_an_imported_one(desk: Path) -> None:
     import datetime as dt
 
     stamped = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    add_receipts(gitpython.Repo(desk), "HEAD", [Receipt(rel, stamped, "xiushui-kuangxiaoping", "hook")])
+    add_receipts(Repository.at(desk), "HEAD", [Receipt(rel, stamped, "xiushui-kuangxiaoping", "hook")])
     receipt = read_receipts(desk)[rel]
     assert (receipt.source, receipt.received_at) == ("hook", stamped)
 

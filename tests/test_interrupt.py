@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.access.hook import LOCK_NAME
 from bulletin.desk.atomic import is_temp
+from bulletin.desk.receipts import LOCK_NAME
 from bulletin.editorial.fix import fix_file
 from desk_helpers import ITEM, REPO, git, init_repo, make_desk
 
