@@ -96,6 +96,9 @@ $(VENV)/.installed: pyproject.toml | sysdeps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# bytecode now, as a regular install writes it: every command otherwise compiles the package
+	# again where Python may not write it (a read-only checkout, PYTHONDONTWRITEBYTECODE)
+	$(BIN)/python -m compileall -q scripts/bulletin
 	touch $@
 
 node_modules/.installed: package.json package-lock.json | sysdeps-test

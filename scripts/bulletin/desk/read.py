@@ -399,18 +399,18 @@ def long_line(text: str, limit: int = LINE_MAX_CHARS) -> tuple[int, int] | None:
     return None
 
 
-# characters that are never invisible: ASCII, Latin to Hebrew, CJK and its punctuation, the general
-# punctuation outside its zero-width and direction marks, full-width forms. Text made only of these
-# (nearly every item) needs no character-by-character look.
-_ORDINARY = re.compile(
-    "[\t\n\x20-\x7e\u00a0-\u00ac\u00ae-\u05ff\u2010-\u2027\u2030-\u205f\u2070-\u2fff"
-    "\u3000-\ud7ff\ue000-\ufefe\uff00-\ufff8]*"
+# characters that may be invisible: everything but ASCII, Latin to Hebrew, CJK and its punctuation,
+# the general punctuation outside its zero-width and direction marks, full-width forms. Text with none
+# of these (nearly every item) needs no character-by-character look. Written as the few characters
+# outside the ordinary ones: `re` builds a class range by range, and the ordinary ranges are large.
+_UNUSUAL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u200f\u2028-\u202f\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\U0010ffff]"
 )
 
 
 def invisible_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, list[str]]]:
     """(line number, the invisible characters on it) for each line that has any."""
-    if _ORDINARY.fullmatch(text) or not any(names.is_invisible(ch) for ch in set(text)):
+    if not _UNUSUAL.search(text) or not any(names.is_invisible(ch) for ch in set(text)):
         return
     for number, line in enumerate(text.split("\n"), start=first_line):
         found = names.invisible(line)

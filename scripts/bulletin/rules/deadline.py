@@ -12,7 +12,6 @@ from bulletin.core import fields
 from bulletin.core.model import Item
 from bulletin.core.model import Severity as S
 from bulletin.core.timing import TimeFormatError, field_time, format_duration, format_time
-from bulletin.duty import engine as duty
 from bulletin.rules import Context, check, define
 from bulletin.rules.header import follows_problem, is_emergency, text_field
 
@@ -88,8 +87,11 @@ def deadline(item: Item, ctx: Context) -> None:
             f"发生时间{format_time(occurred)}晚于收到时间{format_time(received)}：请核对日期和钟点",
         )
         return
-    # the one due time (bulletin.duty.engine): a follow-up (续报) that continues its unit's chain is not
-    # held to the first report's limit after the event
+    # the one due time (bulletin.duty.engine, imported only for an item with a time to be late
+    # against): a follow-up (续报) that continues its unit's chain is not held to the first report's
+    # limit after the event
+    from bulletin.duty import engine as duty
+
     item_id = ctx.location.item_id if ctx.location else item.path
     sub = duty.submitted(ctx.config, item_id, item.fields)
     follows = text_field(item, "续报")

@@ -13,7 +13,7 @@ import re
 from bulletin.core import fields
 from bulletin.core.model import Item
 from bulletin.core.model import Severity as S
-from bulletin.desk.registers import CALLS, EVENTS
+from bulletin.desk.layout import CALLS, EVENTS
 from bulletin.rules import Context, check, define
 from bulletin.rules.header import is_emergency, text_field
 
