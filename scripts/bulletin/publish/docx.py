@@ -116,146 +116,32 @@ def _title_lines(title: str) -> list[str]:
 
 # the order of children in WordprocessingML (ECMA-376 part 1, 17.3-17.7; Word refuses a file
 # with elements out of order), as far as they are set here
-_ORDER: dict[str, tuple[str, ...]] = {
-    "pPr": [
-        "pStyle",
-        "keepNext",
-        "keepLines",
-        "pageBreakBefore",
-        "framePr",
-        "widowControl",
-        "numPr",
-        "suppressLineNumbers",
-        "pBdr",
-        "shd",
-        "tabs",
-        "suppressAutoHyphens",
-        "kinsoku",
-        "wordWrap",
-        "overflowPunct",
-        "topLinePunct",
-        "autoSpaceDE",
-        "autoSpaceDN",
-        "bidi",
-        "adjustRightInd",
-        "snapToGrid",
-        "spacing",
-        "ind",
-        "contextualSpacing",
-        "mirrorIndents",
-        "suppressOverlap",
-        "jc",
-        "textDirection",
-        "textAlignment",
-        "textboxTightWrap",
-        "outlineLvl",
-        "divId",
-        "cnfStyle",
-        "rPr",
-        "sectPr",
-        "pPrChange",
-    ],
-    "rPr": [
-        "rStyle",
-        "rFonts",
-        "b",
-        "bCs",
-        "i",
-        "iCs",
-        "caps",
-        "smallCaps",
-        "strike",
-        "dstrike",
-        "outline",
-        "shadow",
-        "emboss",
-        "imprint",
-        "noProof",
-        "snapToGrid",
-        "vanish",
-        "webHidden",
-        "color",
-        "spacing",
-        "w",
-        "kern",
-        "position",
-        "sz",
-        "szCs",
-        "highlight",
-        "u",
-        "effect",
-        "bdr",
-        "shd",
-        "fitText",
-        "vertAlign",
-        "rtl",
-        "cs",
-        "em",
-        "lang",
-        "eastAsianLayout",
-        "specVanish",
-        "oMath",
-    ],
-    "tblPr": [
-        "tblStyle",
-        "tblpPr",
-        "tblOverlap",
-        "bidiVisual",
-        "tblStyleRowBandSize",
-        "tblStyleColBandSize",
-        "tblW",
-        "jc",
-        "tblCellSpacing",
-        "tblInd",
-        "tblBorders",
-        "shd",
-        "tblLayout",
-        "tblCellMar",
-        "tblLook",
-        "tblCaption",
-        "tblDescription",
-        "tblPrChange",
-    ],
-    "sectPr": [
-        "headerReference",
-        "footerReference",
-        "footnotePr",
-        "endnotePr",
-        "type",
-        "pgSz",
-        "pgMar",
-        "paperSrc",
-        "pgBorders",
-        "lnNumType",
-        "pgNumType",
-        "cols",
-        "formProt",
-        "vAlign",
-        "noEndnote",
-        "titlePg",
-        "textDirection",
-        "bidi",
-        "rtlGutter",
-        "docGrid",
-        "printerSettings",
-    ],
-    "settings": [
-        "writeProtection",
-        "view",
-        "zoom",
-        "removePersonalInformation",
-        "removeDateAndTime",
-        "doNotDisplayPageBoundaries",
-        "displayBackgroundShape",
-        "printPostScriptOverText",
-        "printFractionalCharacterWidth",
-        "printFormsData",
-        "embedTrueTypeFonts",
-        "embedSystemFonts",
-        "saveSubsetFonts",
-        "saveFormsData",
-        "mirrorMargins",
-    ],
+_ORDER: dict[str, str] = {
+    "pPr": (
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+        "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+        "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+        "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ),
+    "rPr": (
+        "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+        "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
+        "vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+    ),
+    "tblPr": (
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing "
+        "tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription tblPrChange"
+    ),
+    "sectPr": (
+        "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
+        "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid "
+        "printerSettings"
+    ),
+    "settings": (
+        "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
+        "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData "
+        "embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins"
+    ),
 }
 
 
@@ -264,7 +150,7 @@ def _put(parent: Any, child: Any) -> Any:
     first child that the schema does not put before it."""
     for old in parent.findall(child.tag):
         parent.remove(old)
-    order = [qn(f"w:{tag}") for tag in _ORDER[etree.QName(parent).localname]]
+    order = [qn(f"w:{tag}") for tag in _ORDER[etree.QName(parent).localname].split()]
     earlier = set(order[: order.index(child.tag)])
     for existing in parent:
         if existing.tag not in earlier:
