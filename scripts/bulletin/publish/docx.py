@@ -65,6 +65,7 @@ LINE_PITCH = int(AREA_H.twips / LINES_PER_PAGE)  # 579 twips = 28.95 pt (22 line
 BODY_LINE = Twips(LINE_PITCH)
 # the character grid: pitch = body size + charSpace / 4096 pt, 28 characters in 156 mm (15.79 pt)
 CHAR_SPACE = round((AREA_W.pt / CHARS_PER_LINE - BODY_PT) * 4096)
+TRACKING = -5  # twips: −0.25 pt a character, 28 characters of 16 pt in 156 mm
 FOOTER_DROP = Mm(7)  # page number: 7 mm below the type area
 MASTHEAD = Mm(62)  # red rule 62 mm below the top of the type area
 NAME_BOTTOM, NUMBER_TOP, OFFICE_TOP = Mm(39), Mm(42), Mm(53)
@@ -271,12 +272,22 @@ def write_reference(path: Path) -> Path:
     _put(rpr_default, parse_xml(f'<w:sz {nsdecls("w")} w:val="{BODY_PT * 2}"/>'))
     _put(rpr_default, parse_xml(f'<w:szCs {nsdecls("w")} w:val="{BODY_PT * 2}"/>'))
     _put(rpr_default, parse_xml(f'<w:lang {nsdecls("w")} w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
-    body = dict(role="body", size=BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
+    # The body on the section's grid of 22 lines (exact line pitch) and 28 characters: characters
+    # condensed by TRACKING (16 pt → 15.75 pt, as the PDF's tracking), not snapped to the grid's
+    # character cells: LibreOffice's squared grid gives a 16 pt character two 15.79 pt cells.
+    body = dict(role="body", size=BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2, grid=False)
     _para_format(styles["Normal"], **body)  # type: ignore[arg-type]
+    _put(styles["Normal"].element.get_or_add_rPr(), parse_xml(f'<w:spacing {nsdecls("w")} w:val="{TRACKING}"/>'))
     for name in ("Body Text", "First Paragraph", "Block Text", "Definition"):
         _para_format(_style(doc, name, WD_STYLE_TYPE.PARAGRAPH, "Normal"), **body)  # type: ignore[arg-type]
     for name in ("Compact", "Definition Term"):  # list items, tight lists
-        _para_format(_style(doc, name, WD_STYLE_TYPE.PARAGRAPH, "Normal"), "body", BODY_PT, WD_ALIGN_PARAGRAPH.JUSTIFY)
+        _para_format(
+            _style(doc, name, WD_STYLE_TYPE.PARAGRAPH, "Normal"),
+            "body",
+            BODY_PT,
+            WD_ALIGN_PARAGRAPH.JUSTIFY,
+            grid=False,
+        )
     for name in ("Heading 1", "Heading 2", "Heading 3"):
         _para_format(_style(doc, name, WD_STYLE_TYPE.PARAGRAPH, "Normal"), "hei", BODY_PT, indent_chars=2)
     for name in ("Heading 4", "Heading 5", "Heading 6"):
@@ -318,7 +329,6 @@ def write_reference(path: Path) -> Path:
         imprint, "song", BODY_PT, WD_ALIGN_PARAGRAPH.LEFT, exact=Twips(MASTHEAD.twips - OFFICE_TOP.twips), grid=False
     )
     imprint.paragraph_format.tab_stops.add_tab_stop(AREA_W, WD_TAB_ALIGNMENT.RIGHT)
-    imprint.paragraph_format.space_after = TITLE_GAP - Twips(LINE_PITCH)
     _red_border(imprint.element.get_or_add_pPr(), "bottom", RULE_PT * 8, RED)
     # 报尾: 4号仿宋, a character in from each side, rows wrapped under the first character after the colon
     dist = _style(doc, STYLE_DIST, WD_STYLE_TYPE.PARAGRAPH, "Normal")
@@ -531,7 +541,11 @@ def _masthead(doc: Any, data: dict[str, Any], copy_number: str | None) -> None:
     imprint.add_run(data["office"])
     imprint.add_run().add_tab()
     imprint.add_run(data["date"])
-    for para in [*made, name, number, imprint]:
+    # the red rule to the text: an empty line as high as the gap (Word adds a paragraph's space
+    # after to the next one's space before, LibreOffice takes the larger)
+    gap = _paragraph(doc, STYLE_NUMBER)
+    gap.paragraph_format.line_spacing = TITLE_GAP
+    for para in [*made, name, number, imprint, gap]:
         first.addprevious(para._p)
 
 
