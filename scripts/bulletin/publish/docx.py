@@ -29,7 +29,6 @@ import html
 import importlib.metadata
 import io
 import json
-import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -256,14 +255,13 @@ def _page_number(footer: Any, odd: bool) -> None:
 def write_reference(path: Path) -> Path:
     """The reference document: pandoc's own (it has every style pandoc writes), its styles, page
     and footers set here with python-docx. Made again whenever this module changes."""
-    try:
-        raw = subprocess.run(
-            [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
-            capture_output=True,
-            check=True,
-        ).stdout
-    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
-        raise DocxError(f"pandoc未能给出默认的参考文档：{exc}") from None
+    with tempfile.TemporaryDirectory(prefix="bulletin-docx-") as tmp:
+        empty = Path(tmp) / "empty.docx"  # pandoc's default reference document, all its styles
+        try:
+            pypandoc.convert_text("", "docx", format="markdown", outputfile=str(empty))
+            raw = empty.read_bytes()
+        except (OSError, RuntimeError) as exc:
+            raise DocxError(f"pandoc未能生成参考文档：{exc}") from None
     doc = docx.Document(io.BytesIO(raw))
     styles = doc.styles
     # document defaults: 仿宋 3号, Chinese
