@@ -276,6 +276,8 @@ def write_reference(path: Path) -> Path:
     body = dict(role="body", size=BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2, grid=False)
     _para_format(styles["Normal"], **body)  # type: ignore[arg-type]
     _put(styles["Normal"].element.get_or_add_rPr(), parse_xml(f'<w:spacing {nsdecls("w")} w:val="{TRACKING}"/>'))
+    for tag in ("autoSpaceDE", "autoSpaceDN"):  # no space between Chinese and Latin letters or digits, as in the PDF
+        _put(styles["Normal"].element.get_or_add_pPr(), parse_xml(f'<w:{tag} {nsdecls("w")} w:val="0"/>'))
     for name in ("Body Text", "First Paragraph", "Block Text", "Definition"):
         _para_format(_style(doc, name, WD_STYLE_TYPE.PARAGRAPH, "Normal"), **body)  # type: ignore[arg-type]
     for name in ("Compact", "Definition Term"):  # list items, tight lists
