@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # command -> Debian package that provides it (site needs the first list, test both)
 SITE_COMMANDS := git:git
-TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils nginx:nginx
+TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils nginx:nginx soffice:libreoffice-writer
 # fonts for the PDFs (Debian packages), checked by file
 FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai
 # TeX Live for the benchmark's comparison route (pandoc --pdf-engine=xelatex with ctex), checked by file;

@@ -32,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import check_bench
+import docx_bench
 import generate
 import ledger_bench
 import pdf_bench
@@ -42,6 +43,7 @@ BENCHMARKS: dict[str, Callable[[Any], list[Row]]] = {
     "check": check_bench.run,
     "check-all": check_bench.run_all,
     "pdf": pdf_bench.run,
+    "docx": docx_bench.run,
     "site": site_bench.run,
     "ledger": ledger_bench.run,
 }

@@ -148,6 +148,11 @@ def pdf_path(issue: Issue, revision: int | None = None) -> str:
     return f"pdf/{issue.id}{suffix}.pdf"
 
 
+def docx_path(issue: Issue) -> str:
+    """Where the issue's Word file lands in the built site, beside its PDF (the current revision)."""
+    return posixpath.splitext(pdf_path(issue))[0] + ".docx"
+
+
 def page_dir(src_uri: str, use_directory_urls: bool) -> str:
     """The folder of the page's URL in the built site (what a relative href is resolved against)."""
     stem, _ = posixpath.splitext(src_uri)
@@ -285,7 +290,8 @@ def issue_page(desk: Desk, issue: Issue, pdf: str, use_directory_urls: bool = Tr
         f'<p class="bulletin-imprint"><span>{_h(config.office)}</span><span>{_h(cn_date(issue.date))}</span></p>',
         "</div>",
         "",
-        f'<p class="bulletin-pdf"><a href="{_h(pdf)}">下载本期PDF（公文版式）</a>　本期共{len(issue.items)}条</p>',
+        f'<p class="bulletin-pdf"><a href="{_h(pdf)}">下载本期PDF（公文版式）</a>　'
+        f'<a href="{_h(posixpath.splitext(pdf)[0])}.docx">下载Word文件（.docx）</a>　本期共{len(issue.items)}条</p>',
         "",
     ]
     if issue.revision > 1:

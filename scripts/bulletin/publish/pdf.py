@@ -388,13 +388,27 @@ def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
     return _Job(issue, out, data, texts, timestamp=int(noon.timestamp()))
 
 
+def issue_layout(config: Config, issue: Issue) -> tuple[dict[str, Any], list[tuple[str, str]], int]:
+    """What the issue puts on paper, as the PDF's template gets it (the Word file prints the same):
+    the template's data, each item's (Markdown, credit), and the issue's timestamp (its date, noon)."""
+    job = _prepare(config, issue, Path())
+    return job.data, job.texts, job.timestamp
+
+
 def _to_typst(texts: Sequence[tuple[str, str]]) -> list[str]:
     """Every item text to Typst markup in a single pandoc run (one process for a whole batch)."""
+    return convert_items(texts, "typst")
+
+
+def convert_items(texts: Sequence[tuple[str, str]], target: str) -> list[str]:
+    """Every (item text, credit) through items.lua in a single pandoc run: Typst markup for the PDF
+    (`typst`), or each item's blocks as pandoc JSON for the Word file (`docx`), read and styled alike."""
     if not texts:
         return []
     token = f"BULLETINSPLIT{os.urandom(16).hex().upper()}"
     request = {
         "format": PANDOC_FORMAT,
+        "target": target,
         "token": token,
         "items": [{"text": t, "credit": c, "alone": bool(_ALONE.search(t))} for t, c in texts],
     }
