@@ -2,12 +2,19 @@
 
 PDFs are built into a store that outlives site builds (`build/pdf/`), where the builder's
 content hashes decide what needs rebuilding, then linked or copied into the site.
+
+A 秘密 or 机密 issue is a numbered copy on every site: the audience's own copy, with the 份号
+the register gives that audience (bulletin.editorial.copies; `bulletin copies <期> --register`
+numbers it). The store keeps each audience's copy apart (`<issue>-份号000004.pdf`). An issue
+whose register has no copy for the audience yet is published without a number, and the build
+says so (register the copies before the issue is merged).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sys
@@ -17,23 +24,34 @@ from tqdm import tqdm
 
 from bulletin.core.model import Config, Issue
 from bulletin.core.timing import now
+from bulletin.editorial.copies import numbered, site_copy
 from bulletin.publish.audience import Scope
-from bulletin.publish.pages import Desk, pdf_path
+from bulletin.publish.pages import Desk, issue_marks, pdf_path
 from bulletin.publish.pdf import PdfBuilder
+
+log = logging.getLogger("mkdocs.plugins.bulletin")
 
 MANIFEST = "manifest.json"  # the publication record, in the site's pdf/ folder
 
 BATCH = 8  # issues per progress step: large enough to keep both cores busy
 
 
-def _jobs(desk: Desk, store: Path) -> list[tuple[Issue, Path, str]]:
+def _jobs(desk: Desk, store: Path) -> list[tuple[Issue, Path, str, str | None]]:
+    """(issue, PDF in the store, path in the site, 份号 of this site's copy or None)."""
     jobs = []
     for issue in desk.issues:
-        jobs.append((issue, store / f"{issue.id}.pdf", pdf_path(issue)))
-        for revision in desk.revisions.get(issue.id, [])[:-1]:
-            jobs.append(
-                (revision.issue, store / f"{issue.id}-r{revision.number}.pdf", pdf_path(issue, revision.number))
+        level = issue_marks(desk, issue)[0]
+        number = site_copy(desk.config, issue, desk.audience_id, level)
+        if number is None and numbered(level):
+            log.info(
+                f"{issue.path}：{level}刊物在本站点（读者范围{desk.audience_id}）的一份尚未登记份号，PDF不印份号："
+                f"请运行“bulletin copies {issue.id} --register”并提交登记文件"
             )
+        copy = f"-份号{number}" if number else ""
+        jobs.append((issue, store / f"{issue.id}{copy}.pdf", pdf_path(issue), number))
+        for revision in desk.revisions.get(issue.id, [])[:-1]:
+            out = store / f"{issue.id}-r{revision.number}{copy}.pdf"
+            jobs.append((revision.issue, out, pdf_path(issue, revision.number), number))
     return jobs
 
 
@@ -49,13 +67,14 @@ def publish_pdfs(desk: Desk, site_dir: Path, store: Path | None = None) -> tuple
     with PdfBuilder(desk.config) as builder, tqdm(total=len(jobs), desc="生成PDF", unit="期", disable=not show) as bar:
         for start in range(0, len(jobs), BATCH):
             batch = jobs[start : start + BATCH]
-            for (_, _, rel), result in zip(batch, builder.build_many([(i, out) for i, out, _ in batch]), strict=True):
+            built_batch = builder.build_many([(i, out, number) for i, out, _, number in batch])
+            for (_, _, rel, _), result in zip(batch, built_batch, strict=True):
                 built += result.built
                 kept += not result.built
                 digests[rel] = result.digest
             bar.update(len(batch))
     entries = []
-    for issue, out, rel in jobs:
+    for issue, out, rel, number in jobs:
         target = site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
@@ -69,6 +88,7 @@ def publish_pdfs(desk: Desk, site_dir: Path, store: Path | None = None) -> tuple
                 "revision": issue.revision,
                 "source": issue.path,
                 "pdf": rel,
+                "copy_number": number,  # 份号 of this site's copy (None: the issue carries none)
                 "pdf_sha256": sha256_of(target),
                 "inputs": digests[rel],
             }
@@ -93,7 +113,7 @@ def expected_pdfs(config: Config, scope: Scope, year: int | None, store: Path | 
     desk = load_desk(config.root, scope, year)
     jobs = _jobs(desk, store or config.root / "build" / "pdf")
     with PdfBuilder(config) as builder:
-        return {rel: builder.input_digest(issue, out) for issue, out, rel in jobs}
+        return {rel: builder.input_digest(issue, out, number) for issue, out, rel, number in jobs}
 
 
 def sha256_of(path: Path) -> str:
