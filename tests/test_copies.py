@@ -180,9 +180,7 @@ def test_copies_beyond_the_print_run_are_refused(desk: Path) -> None:
 def test_a_damaged_register_names_the_file_and_the_line(desk: Path) -> None:
     assert register(desk).returncode == 0
     path = desk / REGISTER
-    path.write_text(
-        path.read_text(encoding="utf-8").replace('份号: "000002"', '份号: "000001"', 1), encoding="utf-8"
-    )
+    path.write_text(path.read_text(encoding="utf-8").replace('份号: "000002"', '份号: "000001"', 1), encoding="utf-8")
     done = run_cli("copies", "neican/2026/001", cwd=desk)
     assert done.returncode == 1
     assert f"{REGISTER}第3行：份号000001登记了两次" in done.stderr and "Traceback" not in done.stderr
