@@ -249,6 +249,12 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
         copies = entry.get("copies", 0)
         if not isinstance(copies, int) or isinstance(copies, bool) or copies < 0:
             raise ConfigError(f"{path}：{where}的copies应为非负整数")
+        per_recipient = entry.get("copies_per_recipient") or {}
+        if not isinstance(per_recipient, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 1
+            for k, v in per_recipient.items()
+        ):
+            raise ConfigError(f"{path}：{where}的copies_per_recipient应为“收件单位: 份数”的映射，份数为正整数")
         pubs.append(
             Publication(
                 id=pub_id,
@@ -258,6 +264,7 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
                 max_classification=level,
                 distribution=distribution,
                 copies=copies,
+                copies_per_recipient={k.strip(): v for k, v in per_recipient.items()},
                 kind=pub_kind,
             )
         )

@@ -30,7 +30,7 @@ import importlib.metadata
 import io
 import json
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -698,7 +698,7 @@ class DocxBuilder:
         self,
         jobs: Iterable[tuple[Issue, Path]],
         force: bool = False,
-        copy_numbers: dict[str, str | None] | None = None,
+        copy_numbers: Mapping[str, str | None] | None = None,
     ) -> list[DocxResult]:
         """Make every (issue, .docx path) whose inputs changed: one pandoc run for the item texts,
         one for the documents, then python-docx for each. Issues that cannot be made do not stop
