@@ -213,3 +213,21 @@ def test_each_audience_site_carries_its_own_numbered_copy(tmp_path: Path) -> Non
         assert not any(SIX_DIGITS.match(w[4]) for w in words(site / "pdf" / "huiyao" / "2026" / "001.pdf"))
         page = (site / "publications" / "copies" / "index.html").read_text(encoding="utf-8")
         assert "份号登记" in page and f"<td>{number}</td>" in page and "市委书记" in page
+
+
+def test_issue_check_refuses_a_secret_issue_whose_copies_are_not_numbered(desk: Path) -> None:
+    """A 秘密 issue is merged only with its register: `bulletin issue check` names the copies still
+    without a number and the command that numbers them; once registered, the finding is gone."""
+    from bulletin.editorial.assemble import check_issues
+
+    def copies_findings() -> list[str]:
+        found = check_issues(load_config(desk), lambda source: True)
+        return [f.message for f in found if f.rule == "issue-copies" and f.path == SECRET]
+
+    missing = copies_findings()
+    assert len(missing) == 1 and "bulletin copies neican/2026/001 --register" in missing[0], missing
+    assert "没有编份号" in missing[0] and REGISTER in missing[0]
+    assert register(desk).returncode == 0
+    assert copies_findings() == []
+    unclassified = check_issues(load_config(desk), lambda source: True)
+    assert not [f for f in unclassified if f.rule == "issue-copies"]
