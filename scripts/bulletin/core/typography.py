@@ -552,6 +552,7 @@ def rebreak(text: str) -> str:
     return "\n".join(out)
 
 
+_SOFT_BREAK = re.compile(r"[^\n]\n[^\n]")  # two lines with no blank line between: maybe one paragraph
 _MERGE_BETWEEN = re.compile(f"[^{SPACE}{HAN}]{{1,16}}")  # a spaced number or word: 签约 22 个, 全市 GDP 增长
 _ODD_NAMES = {"\u00a0": "不换行空格", "\u3000": "全角空格", "\t": "制表符"}
 
@@ -568,6 +569,8 @@ def _classify(line: str, a0: int, a1: int, new: str, head: int) -> str | None:
     if old and not new and not _ERASE.sub("", old):
         return None  # zero-width characters and soft hyphens: the invisible-char rule reports them
     old = _ERASE.sub("", old)
+    if not old:  # something inserted: what it is tells (…… for …)
+        return "ellipsis-dash" if re.search("[…—]", new) else "stray-space" if not new.strip() else "halfwidth-punct"
     if _FULLWIDTH_NUMERIC.search(old):
         return "fullwidth-char"
     if not old.strip():
@@ -587,6 +590,7 @@ def _changes(line: str, fixed: str, spaces: bool) -> list[tuple[str, int, int, s
     marker = _BLOCK_MARKER.match(line)
     head = marker.end() if marker else 0
     out: list[tuple[str, int, int, str]] = []
+    quoted = 0  # how deep the Chinese quotes made so far nest: quotes inside quotes are one defect
     for op, a0, a1, b0, b1 in _opcodes(line, fixed):
         if op == "equal":
             continue
@@ -596,13 +600,19 @@ def _changes(line: str, fixed: str, spaces: bool) -> list[tuple[str, int, int, s
         if out:
             last_rule, s0, s1, replacement = out[-1]
             between = line[s1:a0]
-            pair = rule == "quote-marks" and replacement[-1:] in "“‘" and fixed[b0:b1][:1] in "”’"
+            pair = rule == "quote-marks" and quoted > 0
             spaced = rule == "stray-space" and _MERGE_BETWEEN.fullmatch(between) is not None
             if rule == last_rule and (pair or spaced or rule == "traditional-char"):
                 out[-1] = (rule, s0, a1, replacement + between + fixed[b0:b1])
+                quoted += _nesting(fixed[b0:b1]) if rule == "quote-marks" else 0
                 continue
         out.append((rule, a0, a1, fixed[b0:b1]))
+        quoted = max(0, _nesting(fixed[b0:b1])) if rule == "quote-marks" else quoted
     return out
+
+
+def _nesting(text: str) -> int:
+    return sum(1 for ch in text if ch in "“‘") - sum(1 for ch in text if ch in "”’")
 
 
 _FIX = "（可运行“bulletin fix”自动改正）"
@@ -643,7 +653,7 @@ def problems(text: str, spaces: bool = True, keep: tuple[str, ...] = ()) -> list
     """Every typography problem in `text`, one per defect the corrector would repair; `spaces` False
     for a title, `keep` the words kept in Traditional form."""
     found: list[TypoProblem] = []
-    if not _MAY_CHANGE_OR_LOST.search(text) and names.simplified(text) == text:
+    if not _MAY_CHANGE_OR_LOST.search(text) and names.simplified(text) == text and not _SOFT_BREAK.search(text):
         return found
     fixed_lines = corrected_lines(text, spaces, keep)
     lines = zip(_prose_lines(text), fixed_lines, strict=True)

@@ -291,8 +291,7 @@ def _title_edit(
 
 _EQUIVALENT = str.maketrans(
     {"。": ".", "，": ",", "；": ";", "：": ":", "！": "!", "？": "?", "（": "(", "）": ")"}
-    | {q: '"' for q in "“”「」"}
-    | {q: "'" for q in "‘’『』"}
+    | {q: '"' for q in "“”‘’「」『』'"}  # quotes by nesting: the outer and the inner alike
     | {"…": ".", "·": ".", "—": "-"}
     | {ch: None for ch in typography.ERASED}
 )
