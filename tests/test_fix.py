@@ -169,7 +169,8 @@ def test_fix_leaves_a_corrupted_header_alone_or_keeps_every_value_check_reads(ma
             assert after.fields[key] == _corrected_title(value)
         else:
             assert after.fields[key] == value, key
-    assert typography.markdown_shape(after.body) == typography.markdown_shape(before.body)
+    # the same Markdown, but for the lines of a paragraph joined or set apart (issue 13: rebreak)
+    assert typography.markdown_shape(after.body, lines=False) == typography.markdown_shape(before.body, lines=False)
 
 
 TITLES = {

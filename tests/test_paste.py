@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from bulletin.core import typography
@@ -29,7 +29,7 @@ from desk_helpers import make_desk, run_cli
 from test_rules import RECEIVED, body_line, item_text
 
 PASTE_RULES = {"stray-space", "indent-space", "quote-marks", "ellipsis-dash", "traditional-char", "line-break"}
-TYPOGRAPHY_RULES = PASTE_RULES | {"halfwidth-punct", "fullwidth-char", "invisible-char", "title-format"}
+TYPOGRAPHY_RULES = PASTE_RULES | {"halfwidth-punct", "fullwidth-char", "invisible-char"}  # title-format: not for fix
 
 # An item as a clerk pastes it from Word or WPS: indents of two ideographic spaces, non-breaking spaces,
 # a tab, ASCII quotes (one pair inside Chinese quotes), corner quotes, a zero-width space and a soft
@@ -430,7 +430,9 @@ def test_correcting_a_title_is_idempotent_and_leaves_none_of_these_defects(title
 def test_fix_twice_is_fix_once_and_check_then_finds_none_of_these_defects(
     demo_config: Config, make_item: MakeItem, title: list[str], body: str
 ) -> None:
-    path = make_item(item_text(body.strip() or "正文。", 标题=("".join(title).strip() or "修水县") + "推进会"))
+    # a line of nothing but zero-width characters is a paragraph to Markdown: fix does not remove paragraphs
+    assume(not any(line.strip() and not line.strip(typography.ERASED + " \t") for line in body.split("\n")))
+    path = make_item(item_text(body.strip() or "正文。", 标题="修水县" + "".join(title).strip() + "推进会"))
     fix_file(path, path.name)
     once = path.read_bytes()
     fix_file(path, path.name)
@@ -459,11 +461,16 @@ def test_the_printed_issue_shows_no_double_spaces_indents_or_traditional_charact
     out = tmp_path / "issue.pdf"
     PdfBuilder(config, cache_dir=tmp_path / "cache").build(read_issue(written, rel), out)
     doc = pymupdf.open(out)
-    text = "\n".join(page.get_text() for page in doc)
-    assert "修水县杭口镇发生山体滑坡" in text and "双井村境内" in text
+    whole = "\n".join(page.get_text() for page in doc)
+    text = whole[
+        whole.index("修水县杭口镇发生山体滑坡") : whole.index("（修水县）")
+    ]  # the item (the masthead has its own)
+    assert "双井村境内" in text
     assert not re.search(f"[{typography.ODD_SPACE}\u200b\u00ad]", text), text
     cjk = f"[{typography.HAN}，。；：！？、“”‘’]"
-    assert not re.search(f"{cjk} +[0-9A-Za-z{typography.HAN}]|[0-9A-Za-z{typography.HAN}] +{cjk}", text), text
+    title, body = text.split("\n", 1)
+    assert title == WORD_FIXED_TITLE  # one space between the two parts, none around the number
+    assert not re.search(f"{cjk} +[0-9A-Za-z{typography.HAN}]|[0-9A-Za-z{typography.HAN}] +{cjk}", body), body
     assert "轉" not in text and "群眾" not in text and '"' not in text and "「" not in text
     assert "326人" in text.replace("\n", "") and "周边2户" in text.replace("\n", "")
     # the first line of each paragraph starts two characters in, as the typesetter sets it, no further

@@ -252,7 +252,7 @@ def correct_line(line: str, spaces: bool = True, keep: tuple[str, ...] = ()) -> 
 def _correct_line(line: str, spaces: bool, keep: tuple[str, ...] = ()) -> str:
     _configure()
     if not is_chinese_context(line) and not _FULLWIDTH_ALNUM.search(line):
-        return line
+        return _erased(line)
     kept = _GUARDED.findall(line)  # each put back as written (a '\ufffd' stays one)
     guarded = _GUARDED.sub(_PLACEHOLDER, line)
     stripped = guarded.rstrip(" ")
@@ -263,17 +263,26 @@ def _correct_line(line: str, spaces: bool, keep: tuple[str, ...] = ()) -> str:
     fixed = core
     for _ in range(_MAX_PASSES):  # one change can enable another: repeat until nothing changes
         done = _correct_once(fixed, spaces, keep)
+        if not spaces:  # keep the spaces as written (titles allow one between two parts), then judge them
+            done = done if _spaces(done) == _spaces(fixed) else _restore_spaces(fixed, done)
+            done = _title_gaps(done)
         if done == fixed:
             break
         fixed = done
-    if not spaces:  # keep the spaces as written (titles allow one between two parts), then judge them
-        fixed = fixed if _spaces(fixed) == _spaces(core) else _restore_spaces(core, fixed)
-        fixed = _title_gaps(fixed)
     restored = _put_back(fixed, spans, _SYNTAX)
     if restored is None:  # never expected: the converters leave private-use characters alone
         return line
     result = _put_back(head + restored + trailing, kept, _PLACEHOLDER)
     return line if result is None else result
+
+
+def _erased(line: str) -> str:
+    """A line not in Chinese without its zero-width characters and soft hyphens (outside code)."""
+    if not _ERASE.search(line):
+        return line
+    core, spans = _set_aside(line)
+    restored = _put_back(_ERASE.sub("", core), spans, _SYNTAX)
+    return line if restored is None or _SYNTAX in line else restored
 
 
 def _correct_once(core: str, spaces: bool, keep: tuple[str, ...]) -> str:
@@ -363,7 +372,12 @@ def _restore_spaces(original: str, fixed: str) -> str:
 def correct_body(body: str, keep: tuple[str, ...] = ()) -> str:
     """The corrected Markdown body: prose lines corrected, Markdown syntax and code left alone, and
     the lines of a paragraph joined or set apart as paragraphs (rebreak)."""
-    return rebreak("\n".join(corrected_lines(body, keep=keep)))
+    for _ in range(_MAX_PASSES):  # lines joined can be corrected further (...、 then 修: ……、修)
+        done = rebreak("\n".join(corrected_lines(body, keep=keep)))
+        if done == body:
+            break
+        body = done
+    return body
 
 
 def corrected_lines(text: str, spaces: bool = True, keep: tuple[str, ...] = ()) -> list[str]:
