@@ -244,7 +244,7 @@ def test_spaces_around_numbers_in_a_title_are_spacing_defects_once_each(
         ("永修县集中签约项目22个\u3000总投资86亿元", "永修县集中签约项目22个 总投资86亿元"),
         ("永修县集中签约项目22个\xa0总投资86亿元", "永修县集中签约项目22个 总投资86亿元"),
         ("永修县集中签约项目22个 总投资 86亿元", "永修县集中签约项目22个 总投资86亿元"),
-        ("修水县 “三个一批” 推动项目提速", "修水县“三个一批”推动项目提速"),
+        ("修水县召开推进会， 部署攻坚", "修水县召开推进会，部署攻坚"),
         ('修水县"三个一批"推动项目提速', "修水县“三个一批”推动项目提速"),
         ("修水縣推動項目提速增效", "修水县推动项目提速增效"),
     ],
@@ -258,6 +258,11 @@ def test_fix_repairs_the_spacing_quotes_and_characters_of_a_title(
     fix_file(path, path.name)
     assert path.read_text("utf-8") == item_text(标题=fixed)
     assert _check(demo_config, path) == []
+
+
+@pytest.mark.parametrize("title", ["义宁镇“党建+网格” 今年办结群众诉求1.2万件", "修水县推进会 “三个一批”见效"])
+def test_a_title_part_may_end_or_begin_with_quotes(demo_config: Config, make_item: MakeItem, title: str) -> None:
+    assert _check(demo_config, make_item(item_text(标题=title))) == []
 
 
 def test_a_spaced_number_in_the_body_is_one_finding(demo_config: Config, make_item: MakeItem) -> None:

@@ -301,19 +301,22 @@ _GAP = re.compile(f"[{SPACE}]")
 _GAPS = re.compile(f"[{SPACE}]+")
 _HAN_ONE = re.compile(_HAN)
 _CN_PUNCT = re.compile(f"[{FW_PUNCT}]")
+_PART_ENDS, _PART_STARTS = "”’）》】", "“‘（《【"
 
 
 def _title_gap_kinds(title: str) -> list[tuple[re.Match[str], str]]:
     """Each run of spaces inside a title and what it is: "part" (between two parts: Chinese on
     both sides), "mixed" (Chinese on one side, a number or a Latin word on the other), "latin"
-    (between Latin words or digits) or "drop" (next to punctuation, or around a spaced number)."""
+    (between Latin words or digits) or "drop" (next to punctuation other than quotes and brackets
+    around a part, or around a spaced number)."""
     gaps = [m for m in _GAPS.finditer(title) if m.start() and m.end() < len(title)]
     kinds = []
     for m in gaps:
         left, right = title[m.start() - 1], title[m.end()]
         han = bool(_HAN_ONE.match(left)), bool(_HAN_ONE.match(right))
-        if _CN_PUNCT.match(left) or _CN_PUNCT.match(right):
-            kinds.append("drop")
+        if _CN_PUNCT.match(left) or _CN_PUNCT.match(right):  # a part may end in ” ） 》 and begin with “ （ 《
+            part = (han[0] or left in _PART_ENDS) and (han[1] or right in _PART_STARTS)
+            kinds.append("part" if part else "drop")
         else:
             kinds.append("part" if all(han) else "mixed" if any(han) else "latin")
     for i in range(len(gaps) - 1):  # a number or a word with a space on each side: 签约 22 个
