@@ -79,7 +79,17 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
             Editor(name=_text(e, "name", registry_path), account=_text(e, "account", registry_path))
             for e in _mapping_list(registry.get("admins") or [], "admins", registry_path)
         ),
+        traditional_exceptions=_traditional_exceptions(raw, path),
     )
+
+
+def _traditional_exceptions(raw: dict[str, Any], path: Path) -> tuple[str, ...]:
+    """Words (names of people and places) the check keeps in Traditional form and fix leaves alone."""
+    words = _text_list(raw, "traditional_exceptions", path, default=[])
+    empty = [w for w in words if not w]
+    if empty:
+        raise ConfigError(f"{path}：traditional_exceptions中有空项：每项写一个须保留繁体的人名或地名，如[乾县, 甯都]")
+    return tuple(words)
 
 
 def _registry_name(name: str, root: Path, path: Path, source: str) -> str:
