@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import autocorrect_py
 
@@ -53,26 +53,49 @@ def _configure() -> None:
         _configured = True
 
 
+class _Lazy:
+    """A regular expression compiled when it is first used. `re` builds a character class code point
+    by code point, about a millisecond for the CJK ranges: a check of an item that never needs the
+    pattern (no Latin letters, spaces or ASCII punctuation to correct) does not pay for it."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return getattr(self._compiled, name)
+
+
+def _lazy(source: str) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _Lazy(source))
+
+
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 FW_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’—…·"
 _CN = f"[{HAN}{FW_PUNCT}]"
 _HAN = f"[{HAN}]"
-_LOST = re.compile(rf"(?<=\d)\?(?=\d)|(?<={_HAN})\?(?={_HAN})|\ufffd")
+_LOST_SOURCE = rf"(?<=\d)\?(?=\d)|(?<={_HAN})\?(?={_HAN})|\ufffd"
+_LOST = _lazy(_LOST_SOURCE)
 _PLACEHOLDER = "\ue000"  # keeps a lost '?' or '\ufffd' away from the converters
 _SYNTAX = "\ue001"  # stands in for a span of Markdown syntax while the converters run
-_GUARDED = re.compile(f"{_LOST.pattern}|[{_PLACEHOLDER}{_SYNTAX}]")  # and the placeholders themselves, if written
+_GUARDED = _lazy(f"{_LOST_SOURCE}|[{_PLACEHOLDER}{_SYNTAX}]")
+_GUARDED_CHARS = f"?\ufffd{_PLACEHOLDER}{_SYNTAX}"  # what _LOST and _GUARDED can match at all  # and the placeholders themselves, if written
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _TO_FULL = str.maketrans(_HALF_TO_FULL)
-_PUNCT_BEFORE = re.compile(rf"(?<={_CN})\s*([,;:!?]+)")  # a run at once: 一:? -> 一：？ in one pass
-_PUNCT_AFTER = re.compile(rf"([,;:!?]+)(?=\s*{_HAN})")
-_PERIOD = re.compile(rf"(?<=[{HAN}）”’》」』】])\.(?![\w.])")
+_PUNCT_BEFORE = _lazy(rf"(?<={_CN})\s*([,;:!?]+)")  # a run at once: 一:? -> 一：？ in one pass
+_PUNCT_AFTER = _lazy(rf"([,;:!?]+)(?=\s*{_HAN})")
+_PERIOD = _lazy(rf"(?<=[{HAN}）”’》」』】])\.(?![\w.])")
 _FW_NUMBER_PUNCT = re.compile(r"(?<=\d)．(?=\d)|(?<=\d)％")  # 12．5％ -> 12.5% (GB/T 15835)
 _PARENS = re.compile(r"\(([^()\n]*)\)")
 # the spaces a reader sees as one: Word and WPS paste non-breaking (U+00A0) and ideographic spaces
 ODD_SPACE = "\u00a0\u2000-\u200a\u202f\u205f\u3000"
 SPACE = f" \t{ODD_SPACE}"
-_SPACE_AFTER_CN = re.compile(rf"(?<={_CN})[{SPACE}]+(?=\S)")
-_SPACE_BEFORE_CN = re.compile(rf"(?<=\S)[{SPACE}]+(?={_CN})")
+_SPACE_AFTER_CN = _lazy(rf"(?<={_CN})[{SPACE}]+(?=\S)")
+_SPACE_BEFORE_CN = _lazy(rf"(?<=\S)[{SPACE}]+(?={_CN})")
 _FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 _FULLWIDTH_NUMERIC = re.compile(r"[０-９Ａ-Ｚａ-ｚ．％]")
 # Markdown block markers at the start of a line (quote, heading, list item) keep their space
@@ -102,16 +125,16 @@ _INDENT = re.compile(f"^[{ODD_SPACE}][{SPACE}]*")  # a paragraph indented by han
 _ODD_END = re.compile(f"[{SPACE}]*[{ODD_SPACE}][{SPACE}]*$")
 _ODD_RUN = re.compile(f"[{SPACE}]*[{ODD_SPACE}][{SPACE}]*")  # between Latin words: one ordinary space
 _NEAR = f"[{HAN}，。；：！？、“”‘’（）《》【】]"  # Chinese text next to a run of dots or hyphens
-_ELLIPSIS = re.compile(rf"(?<={_NEAR})\.{{3,}}|\.{{3,}}(?={_NEAR})|。{{3,}}|·{{3,}}|(?<!…)…(?!…)")
+_ELLIPSIS = _lazy(rf"(?<={_NEAR})\.{{3,}}|\.{{3,}}(?={_NEAR})|。{{3,}}|·{{3,}}|(?<!…)…(?!…)")
 # -- and －－ for the dash (a single — is a connecting mark in GB/T 15834: 北京—上海, left alone)
-_DASH = re.compile(rf"(?<={_NEAR})(?:-{{2,}}|－{{2,}})|(?:-{{2,}}|－{{2,}})(?={_NEAR})")
+_DASH = _lazy(rf"(?<={_NEAR})(?:-{{2,}}|－{{2,}})|(?:-{{2,}}|－{{2,}})(?={_NEAR})")
 _QUOTE_CHARS = re.compile("[\"'「」『』]")
 _APOSTROPHE = re.compile(r"(?<=[A-Za-z])'(?=[A-Za-z])")  # don't, Xi'an
 _CLOSING_CONTEXT = re.compile(r"$|[\s，。；：！？、）)》】,.;:!?]")
 # simplified words OpenCC t2s would change (菜薹 to 菜苔, 乾县 to 干县): always kept as written
 KEPT_WORDS = ("菜薹", "乾县", "乾安", "乾清宫")
 _SENTENCE_END = re.compile(r"[。！？…][”’）》]*$")
-_BREAK_EDGE = re.compile(rf"[{HAN}，。；：！？、“”‘’（）《》【】…—·A-Za-z0-9%]")
+_BREAK_EDGE = _lazy(rf"[{HAN}，。；：！？、“”‘’（）《》【】…—·A-Za-z0-9%]")
 JOIN_MAX_CHARS = 1000  # lines of one paragraph are joined into a line no longer than this
 
 
@@ -184,15 +207,18 @@ def _pasted(segment: str, keep: tuple[str, ...]) -> str:
     segment = _ERASE.sub("", segment)
     segment = _ODD_END.sub("", _INDENT.sub("", segment))
     segment = _quotes(segment)
-    segment = _ELLIPSIS.sub("……", segment)
-    segment = _DASH.sub("——", segment)
+    if any(run in segment for run in ("...", "。。。", "···", "…")):  # each pattern only where it can match: see _Lazy
+        segment = _ELLIPSIS.sub("……", segment)
+    if "--" in segment or "－－" in segment:
+        segment = _DASH.sub("——", segment)
     return simplified(segment, keep)
 
 
 def _complete(segment: str, spaces: bool) -> str:
     """What autocorrect misses, applied to text outside protected spans."""
-    segment = _PUNCT_BEFORE.sub(lambda m: m[1].translate(_TO_FULL), segment)
-    segment = _PUNCT_AFTER.sub(lambda m: m[1].translate(_TO_FULL), segment)
+    if any(ch in segment for ch in _HALF_TO_FULL):  # each pattern only where it can match: see _Lazy
+        segment = _PUNCT_BEFORE.sub(lambda m: m[1].translate(_TO_FULL), segment)
+        segment = _PUNCT_AFTER.sub(lambda m: m[1].translate(_TO_FULL), segment)
 
     def paren(m: re.Match[str]) -> str:
         start, end = m.start(), m.end()
@@ -203,7 +229,8 @@ def _complete(segment: str, spaces: bool) -> str:
         return m[0]
 
     segment = _PARENS.sub(paren, segment)
-    segment = _PERIOD.sub("。", segment)  # after the parentheses: 会议（视频）. -> 会议（视频）。
+    if "." in segment:
+        segment = _PERIOD.sub("。", segment)  # after the parentheses: 会议（视频）. -> 会议（视频）。
     if spaces:
         segment = _SPACE_AFTER_CN.sub("", segment)
         segment = _SPACE_BEFORE_CN.sub("", segment)
@@ -253,8 +280,11 @@ def _correct_line(line: str, spaces: bool, keep: tuple[str, ...] = ()) -> str:
     _configure()
     if not is_chinese_context(line) and not _FULLWIDTH_ALNUM.search(line):
         return _erased(line)
-    kept = _GUARDED.findall(line)  # each put back as written (a '\ufffd' stays one)
-    guarded = _GUARDED.sub(_PLACEHOLDER, line)
+    if any(ch in line for ch in _GUARDED_CHARS):
+        kept = _GUARDED.findall(line)  # each put back as written (a '\ufffd' stays one)
+        guarded = _GUARDED.sub(_PLACEHOLDER, line)
+    else:
+        kept, guarded = [], line
     stripped = guarded.rstrip(" ")
     trailing = guarded[len(stripped) :]  # Markdown hard breaks stay
     marker = _BLOCK_MARKER.match(stripped)
@@ -299,7 +329,7 @@ def _spaces(text: str) -> int:
 
 _GAP = re.compile(f"[{SPACE}]")
 _GAPS = re.compile(f"[{SPACE}]+")
-_HAN_ONE = re.compile(_HAN)
+_HAN_ONE = _lazy(_HAN)
 _CN_PUNCT = re.compile(f"[{FW_PUNCT}]")
 _PART_ENDS, _PART_STARTS = "”’）》】", "“‘（《【"
 
@@ -525,9 +555,13 @@ def line_breaks(text: str) -> list[tuple[int, bool]]:
             continue
         if tokens[index - 1].level != 0:
             continue
+        children = token.children or []
+        breaks = sum(child.type in ("softbreak", "hardbreak") for child in children)
+        if breaks != token.map[1] - token.map[0] - 1:
+            continue  # code or HTML going on over lines: the breaks cannot be placed on lines, left alone
         line, depth = token.map[0], 0
         length = len(lines[line])
-        for child in token.children or ():
+        for child in children:
             depth += child.nesting
             if child.type == "hardbreak":
                 line += 1
@@ -570,7 +604,7 @@ def rebreak(text: str) -> str:
 
 
 _SOFT_BREAK = re.compile(r"[^\n]\n[^\n]")  # two lines with no blank line between: maybe one paragraph
-_MERGE_BETWEEN = re.compile(f"[^{SPACE}{HAN}]{{1,16}}")  # a spaced number or word: 签约 22 个, 全市 GDP 增长
+_MERGE_BETWEEN = _lazy(f"[^{SPACE}{HAN}]{{1,16}}")  # a spaced number or word: 签约 22 个, 全市 GDP 增长
 _ODD_NAMES = {"\u00a0": "不换行空格", "\u3000": "全角空格", "\t": "制表符"}
 
 
@@ -677,7 +711,7 @@ def problems(text: str, spaces: bool = True, keep: tuple[str, ...] = ()) -> list
     for number, ((line, prose), fixed) in enumerate(lines, start=1):
         if not prose:
             continue
-        for m in _LOST.finditer(line):
+        for m in _LOST.finditer(line) if any(ch in line for ch in _GUARDED_CHARS) else ():
             found.append(
                 TypoProblem(
                     number,
