@@ -146,6 +146,11 @@ def test_a_yes_or_no_or_a_number_is_named_as_written(check, key: str, written: s
     assert not any("应写成一行文字" in m or "False" in m or "True" in m for m in shown), shown
 
 
+def test_a_list_written_with_chinese_commas_is_the_list_meant(check) -> None:  # type: ignore[no-untyped-def]
+    """YAML parts [甲, 乙] at ASCII commas only: [市委，市政府] is one entry to it, two to the clerk."""
+    assert check(item_text(报送对象="[市委，市政府]", 主题="[项目建设、招商引资]")) == []
+
+
 def test_a_key_written_with_nothing_after_it_is_not_called_missing(check) -> None:  # type: ignore[no-untyped-def]
     [finding] = [f for f in check(item_text(信息员="~")) if f.rule == "missing-field"]
     assert finding.line == 4 and "“信息员”没有填写内容" in finding.message and "缺少" not in finding.message

@@ -30,11 +30,12 @@ def as_text(value: Any) -> str | None:
 
 
 def as_list(value: Any) -> list[str] | None:
-    """A list of texts; a single text with 、 or commas is accepted as a list."""
+    """A list of texts; a single text with 、 or commas is accepted as a list, and so is an entry of a
+    list ([市委，市政府]: YAML parts a list at ASCII commas only)."""
     if isinstance(value, str):
         return [v for v in _SPLIT.split(value.strip()) if v]
     if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-        return [str(v).strip() for v in value if str(v).strip()]
+        return [part for v in value for part in _SPLIT.split(str(v).strip()) if part]
     return None
 
 

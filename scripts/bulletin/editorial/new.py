@@ -68,7 +68,7 @@ def render(draft: Draft, config: Config, today: dt.datetime | None = None) -> st
     follows_line = (
         f"续报: {d.follows}          # 所续报的首报编号"
         if d.follows
-        else f"# 续报: {d.unit.id}/{today.year}/{today:%m%d}-01   # 续报时写首报的编号"
+        else f"# 续报: {d.unit.id}/{today.year}/1112-01   # 续报时写首报的编号"
     )
     topic_hint = f"可选：{'、'.join(config.topics[:6])}等"
     topics_line = (
@@ -83,7 +83,7 @@ def render(draft: Draft, config: Config, today: dt.datetime | None = None) -> st
         if d.request
         else f"# 约稿: {calls[0].id}      # 响应约稿“{calls[0].topic}”时写约稿编号"
         if calls
-        else f"# 约稿: {today.year}/{today:%m%d}-anquan      # 响应信息处约稿时写约稿编号"
+        else f"# 约稿: {today.year}/1112-anquan      # 响应信息处约稿时写约稿编号"
     )
     deadline_line = (
         f"截止时间: {d.deadline}     # 约稿或领导要求的截止时间，北京时间"
