@@ -215,8 +215,15 @@ def _index(choices: tuple[tuple[str, str], ...]) -> tuple[_Spelling, ...]:
     return tuple(out)
 
 
-def _ratio(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+def _ratio(a: str, b: str, floor: float = 0.0) -> float:
+    """difflib's similarity of `a` and `b` (0 to 1); 0 when it is surely below `floor` (the cheap
+    bounds first: a thousand units' names are compared with every near miss)."""
+    if not a or not b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if floor and (matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor):
+        return 0.0
+    return matcher.ratio()
 
 
 def _abbreviates(short: str, long: str) -> bool:
@@ -231,13 +238,13 @@ def _syllable_prefixes(entry: _Spelling) -> list[str]:
     return ["".join(entry.syllables[:n]) for n in range(1, len(entry.syllables) + 1)]
 
 
-def _latin_score(key: str, entry: _Spelling) -> tuple[float, float]:
+def _latin_score(key: str, entry: _Spelling, floor: float = 0.0) -> tuple[float, float]:
     """(ratio, score) of Latin `key` against the pinyin of a spelling: the ratio is the best against
     the pinyin or its first syllables (xiushiu ~ xiushui); the score, for ranking, counts less the
     more of the name is left over (xiushui is rather 修水县 than 修水县义宁镇)."""
     ratio = score = 0.0
     for form in _syllable_prefixes(entry):
-        near = _ratio(key, form)
+        near = _ratio(key, form, floor)
         ratio = max(ratio, near)
         score = max(score, near * (1 + len(form) / len(entry.full)) / 2)
     return ratio, score
@@ -250,25 +257,25 @@ def _match(key: str, latin: bool, sounds: str, entry: _Spelling) -> tuple[int, f
     if latin:  # a unit's id is its own pinyin here (xiushui, duchang-duchang: duchangduchang)
         if len(key) >= 2 and key in (entry.full, entry.initials):
             return 2, 1.0
-        ratio, score = _latin_score(key, entry)
         if len(key) >= 3 and entry.full.startswith(key):
-            return 2, score
+            return 2, _latin_score(key, entry)[1]
+        ratio, score = _latin_score(key, entry, CLOSE_LATIN)
         return (1, score) if ratio >= CLOSE_LATIN else (0, 0.0)
-    score = _ratio(key, entry.folded)
-    if len(key) >= 2 and entry.folded.startswith(key):
-        return 2, score
-    if len(key) >= 3 and _abbreviates(key, entry.folded):
-        return 2, score
-    if len(entry.folded) >= 3 and entry.folded in key:  # 九江市修水县, 修水县政府办
-        return 2, score
-    if len(key) >= 3 and key in entry.folded:  # 安全生产 for 今冬明春安全生产工作进展
-        return 2, score
+    folded = entry.folded
+    if (
+        (len(key) >= 2 and folded.startswith(key))
+        or (len(key) >= 3 and _abbreviates(key, folded))
+        or (len(folded) >= 3 and folded in key)  # 九江市修水县, 修水县政府办
+        or (len(key) >= 3 and key in folded)  # 安全生产 for 今冬明春安全生产工作进展
+    ):
+        return 2, _ratio(key, folded)
     if len(sounds) >= 4 and sounds in _syllable_prefixes(entry):
-        return 2, max(score, _ratio(sounds, entry.full))  # the same sound: 修税 for 修水
+        return 2, max(_ratio(key, folded), _ratio(sounds, entry.full))  # the same sound: 修税 for 修水
+    score = _ratio(key, folded, CLOSE_HAN)
     if score >= CLOSE_HAN and (len(key) >= 3 or score >= CLOSE_LATIN):
         return 1, score
-    near = _ratio(sounds, entry.full)
-    return (1, near) if len(sounds) >= 4 and near >= CLOSE_LATIN else (0, 0.0)
+    near = _ratio(sounds, entry.full, CLOSE_LATIN) if len(sounds) >= 4 else 0.0
+    return (1, near) if near >= CLOSE_LATIN else (0, 0.0)
 
 
 def suggestions(written: str, choices: Iterable[tuple[str, str]]) -> list[str]:
