@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from bulletin.core import names
+from bulletin.core.levels import as_list
 from bulletin.core.model import Config, Finding, Item
 from bulletin.core.timing import BEIJING
 from bulletin.desk.read import parse_item
@@ -149,6 +150,11 @@ def test_a_yes_or_no_or_a_number_is_named_as_written(check, key: str, written: s
 def test_a_list_written_with_chinese_commas_is_the_list_meant(check) -> None:  # type: ignore[no-untyped-def]
     """YAML parts [甲, 乙] at ASCII commas only: [市委，市政府] is one entry to it, two to the clerk."""
     assert check(item_text(报送对象="[市委，市政府]", 主题="[项目建设、招商引资]")) == []
+    assert as_list(["市委，市政府", "长江 大保护"]) == [
+        "市委",
+        "市政府",
+        "长江 大保护",
+    ]  # an entry's spaces are its own
 
 
 def test_a_key_written_with_nothing_after_it_is_not_called_missing(check) -> None:  # type: ignore[no-untyped-def]
