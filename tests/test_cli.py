@@ -333,7 +333,18 @@ def test_new_asks_in_chinese_at_a_terminal(desk: Path) -> None:
         [str(BULLETIN), "new", "--unit", "chaisang"], cwd=desk, stdin=terminal, stdout=terminal, stderr=terminal
     )
     os.close(terminal)
-    answers = ["柴桑区一企业仓库发生火灾", "突发性", "特急", "内部", "2026-11-28 08:30"]
+    # then 报送对象, 主题, 约稿 (none) and 截止时间 (none)
+    answers = [
+        "柴桑区一企业仓库发生火灾",
+        "突发性",
+        "特急",
+        "内部",
+        "2026-11-28 08:30",
+        "市委、市政府",
+        "安全生产",
+        "",
+        "",
+    ]
     seen = b""
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:

@@ -531,7 +531,7 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
                 "是同一项）：请只保留一个",
             )
             continue
-        value = data_obj.get(written) if written in data_obj else None
+        value = as_written(value_node, data_obj.get(written) if written in data_obj else None)
         if len(str(value)) > LINE_MAX_CHARS:  # whatever its shape: no rule need bound its time on it
             return problem("front-matter", line, f"“{written}”写了{len(str(value))}个字符，过长：头部每项只需一句话")
         item.fields[field.key] = value
@@ -540,6 +540,23 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
         item.key_spellings[field.key] = written
     item.front_matter_ok = True
     return item, out
+
+
+# what YAML 1.1 makes of a value written without quotes, other than text: 8:00 a number (480, base
+# sixty), 010 the number 8, 1_000 1000, 3.10 3.1, 1e3 1000.0, no/yes/on/off/true/false a yes or no.
+# Every key of an item is text (or a list of texts), so such a value is read as it was written.
+# Dates are text already: the loader resolves no timestamps (_Loader).
+_RETYPED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
+
+
+def as_written(node: yaml.Node, value: Any) -> Any:
+    """`value` (parsed from `node`) with each plain scalar that YAML took for a number or a yes/no
+    given back as the text written in the file: 发生时间: 8:00 is "8:00", not 480; 密级: no is "no"."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if not node.style and node.tag in _RETYPED else value  # plain: None or ""
+    if isinstance(node, yaml.SequenceNode) and isinstance(value, list) and len(value) == len(node.value):
+        return [as_written(child, entry) for child, entry in zip(node.value, value, strict=True)]
+    return value
 
 
 def _suggest(written: str) -> str:
