@@ -11,7 +11,6 @@ their own tests); each site is served by a local server sending the deployed Con
 from __future__ import annotations
 
 import functools
-import gzip
 import http.server
 import json
 import re
@@ -25,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bulletin.publish.serve import CSP
-from desk_helpers import REPO, make_desk, run_cli
+from desk_helpers import REPO, make_desk, pagefind_records, run_cli
 
 LOCAL = {"127.0.0.1", "localhost"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -315,13 +314,7 @@ def test_filters_by_unit_and_year(office: Reader) -> None:
 
 
 def _index_text(site: Path) -> str:
-    """Every record of a site's Pagefind index as text (its fragments are gzipped JSON after a signature;
-    Pagefind keeps the words it cut Chinese into apart with zero-width spaces, taken out here)."""
-    texts = []
-    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        texts.append(json.dumps(json.loads(data[data.index(b"{") :]), ensure_ascii=False))
-    return "\n".join(texts).replace("\u200b", "")
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in pagefind_records(site))
 
 
 def test_an_audience_index_holds_nothing_above_its_clearance(built: Path, browser: Any, server: str) -> None:
