@@ -86,7 +86,8 @@ def emergency(occurred: str) -> str:
 
 def pagefind_records(site: Path) -> list[dict[str, Any]]:
     """Every record of a built site's search index (Pagefind: site/pagefind/fragment/, gzipped JSON after a
-    signature); the zero-width spaces Pagefind stores between the words it cut Chinese into are taken out."""
+    signature); the zero-width spaces Pagefind stores between the words it cut Chinese into are taken out,
+    and "url" is the address a result links to (its meta url, from the site's root: /publications/…#_1)."""
     import gzip
     import json
 
@@ -95,5 +96,6 @@ def pagefind_records(site: Path) -> list[dict[str, Any]]:
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[data.index(b"{") :])
         record["content"] = record["content"].replace("\u200b", "")
+        record["url"] = "/" + record["meta"]["url"]
         records.append(record)
     return records

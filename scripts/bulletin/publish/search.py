@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,6 @@ from bulletin.publish.pages import Desk, issue_name, issue_src, publication_name
 INDEX_DIR = "pagefind"  # the index and Pagefind's interface, in the site's root
 LANGUAGE = "zh"  # the theme's <html lang>: Pagefind's interface loads the index of the page's language
 TITLE_WEIGHT = 10  # a word in an item's title counts this many times a word of its text
-BATCH = 200  # records sent to the Pagefind service at once
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
 _H2 = re.compile(r'<h2 id="([^"]*)"[^>]*>', re.S)
@@ -50,7 +50,8 @@ class SearchError(BulletinError):
 
 @dataclass
 class Record:
-    """One search result: the page address (with the item's anchor), its title, its text as HTML."""
+    """One search result: its address in the site (relative to the site's root, with the item's anchor),
+    its title, its text as HTML."""
 
     url: str
     title: str
@@ -65,7 +66,10 @@ class Record:
             return f'<span {name}="{html.escape(key)}:{html.escape(value.replace(",", "，"))}"></span>'
 
         tags = [attr("data-pagefind-filter", k, v) for k, values in self.filters.items() for v in values]
-        tags += [attr("data-pagefind-meta", k, v) for k, v in {"title": self.title, **self.meta}.items() if v]
+        # the link (with the item's anchor) as meta "url", which Pagefind's interface follows (search.js
+        # puts the site's base in front): the record itself is a file of a temporary folder
+        meta = {"title": self.title, "url": self.url, **self.meta}
+        tags += [attr("data-pagefind-meta", k, v) for k, v in meta.items() if v]
         if self.sort:
             tags.append(attr("data-pagefind-sort", "date", self.sort))
         # the title after the text: weighted like the text TITLE_WEIGHT times over, yet an excerpt
@@ -104,9 +108,9 @@ def _issue_records(desk: Desk, issue: Issue, article: str, url: str) -> Iterator
         note = _NOTE.search(article[: heads[0].start()] if heads else article)
         if note:
             meta = {"刊期": name, "日期": when}
-            yield Record(f"/{url}", f"{name}编者按", note[0], dict(common), meta, issue.date.isoformat())
+            yield Record(url, f"{name}编者按", note[0], dict(common), meta, issue.date.isoformat())
     if len(heads) < len(issue.items):  # not the page this step knows: the whole page as one record
-        yield Record(f"/{url}", name, article, dict(common), {"刊期": name, "日期": when}, issue.date.isoformat())
+        yield Record(url, name, article, dict(common), {"刊期": name, "日期": when}, issue.date.isoformat())
         return
     for n, item in enumerate(issue.items):
         start = heads[n].end()
@@ -123,7 +127,7 @@ def _issue_records(desk: Desk, issue: Issue, article: str, url: str) -> Iterator
         units, topics = list(dict.fromkeys(units)), list(dict.fromkeys(topics))
         filters = {**common, "单位": units, "主题": topics}
         meta = {"刊期": name, "日期": when, "单位": "、".join(units)}
-        yield Record(f"/{url}#{heads[n][1]}", item.title, section, filters, meta, issue.date.isoformat())
+        yield Record(f"{url}#{heads[n][1]}", item.title, section, filters, meta, issue.date.isoformat())
 
 
 def records(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> Iterator[Record]:
@@ -140,28 +144,30 @@ def records(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> Iter
         if article is None:
             continue
         who = _UNIT_TABLE.search(_UNIT_LISTING.split(article, 1)[0])
-        yield Record(f"/{url}", unit.name, who[0] if who else "", {"单位": [unit.name]}, {"类别": "报送单位"})
+        yield Record(url, unit.name, who[0] if who else "", {"单位": [unit.name]}, {"类别": "报送单位"})
 
 
-async def _write(found: list[Record], out: Path) -> None:
+async def _write(folder: Path, out: Path) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
     config = IndexConfig(output_path=str(out), force_language=LANGUAGE)
     async with PagefindIndex(config=config) as index:
-        for start in range(0, len(found), BATCH):
-            batch = found[start : start + BATCH]
-            await asyncio.gather(*(index.add_html_file(content=r.html(), url=r.url) for r in batch))
+        await index.add_directory(str(folder))  # one request for every record (the service answers slowly)
 
 
 def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> int:
     """Pagefind's index of the built site at `site_dir` into its pagefind/ folder; returns the records."""
-    found = list(records(desk, site_dir, use_directory_urls))
-    try:
-        asyncio.run(_write(found, site_dir / INDEX_DIR))
-    except FileNotFoundError as exc:
-        raise SearchError(
-            "检索索引未能生成：没有找到Pagefind程序。请运行make site（会安装pyproject.toml中的pagefind[extended]）"
-        ) from exc
-    except Exception as exc:  # the Pagefind service's own failure (a message from its process)
-        raise SearchError(f"检索索引未能生成：Pagefind报错：{exc}") from exc
-    return len(found)
+    found = 0
+    with tempfile.TemporaryDirectory(prefix="bulletin-search-") as folder:
+        for n, record in enumerate(records(desk, site_dir, use_directory_urls)):
+            (Path(folder) / f"{n}.html").write_text(record.html(), encoding="utf-8")
+            found += 1
+        try:
+            asyncio.run(_write(Path(folder), (site_dir / INDEX_DIR).resolve()))
+        except FileNotFoundError as exc:
+            raise SearchError(
+                "检索索引未能生成：没有找到Pagefind程序。请运行make site（会安装pyproject.toml中的pagefind[extended]）"
+            ) from exc
+        except Exception as exc:  # the Pagefind service's own failure (a message from its process)
+            raise SearchError(f"检索索引未能生成：Pagefind报错：{exc}") from exc
+    return found

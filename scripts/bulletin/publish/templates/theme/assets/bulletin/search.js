@@ -33,7 +33,9 @@
     openFilters: ["单位", "年份"],
     processResult: function (result) {
       result.excerpt = trim(result.excerpt) + where(result.meta || {});
-      result.meta = { title: (result.meta || {}).title };
+      // the record's own address (an item's place in its issue page), from the site's root
+      var meta = result.meta || {};
+      result.meta = { title: meta.title, url: meta.url ? base + meta.url : result.url };
       (result.sub_results || []).forEach(function (sub) {
         sub.excerpt = trim(sub.excerpt);
       });
