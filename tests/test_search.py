@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import re
 import shutil
 import threading
@@ -339,3 +340,21 @@ def test_search_index_leaves_out_guides_and_listings(built: Path) -> None:
     assert urls and all(u.startswith(("/publications/", "/units/")) for u in urls), urls
     assert not [u for u in urls if re.match(r"/publications/[^/]+/(\d{4}/)?$", u)], urls  # no archive or year listing
     assert not (built / "office" / "search" / "search_index.json").exists()  # the theme's whole-site index is gone
+
+
+@pytest.mark.parametrize(("width", "name"), [(1280, "search-desktop.png"), (390, "search-phone.png")])
+def test_results_read_on_a_desktop_and_a_phone(browser: Any, server: str, width: int, name: str) -> None:
+    """Results for 防汛 fit the screen (no sideways scrolling on a 390px phone); with BULLETIN_SCREENSHOTS=1
+    the page is saved as docs/images/search-desktop.png and search-phone.png."""
+    reader = Reader(browser, f"{server}/office", width=width)
+    try:
+        reader.paste("防汛")
+        found = reader.results()
+        assert found and reader.page.locator(".pagefind-ui__result-title").first.is_visible()
+        assert reader.page.evaluate("document.scrollingElement.scrollWidth") <= width
+        assert "找到" in reader.message()
+        if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
+            reader.page.wait_for_timeout(300)
+            reader.page.screenshot(path=str(REPO / "docs" / "images" / name), full_page=width < 600)
+    finally:
+        reader.close()

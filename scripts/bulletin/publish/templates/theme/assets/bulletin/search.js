@@ -30,7 +30,8 @@
     autofocus: true,
     excerptLength: 40,
     debounceTimeoutMs: 150,
-    openFilters: ["单位", "年份"],
+    showEmptyFilters: false,
+    openFilters: window.matchMedia("(min-width: 60em)").matches ? ["单位", "年份"] : [],
     processResult: function (result) {
       result.excerpt = trim(result.excerpt) + where(result.meta || {});
       // the record's own address (an item's place in its issue page), from the site's root
