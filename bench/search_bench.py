@@ -206,8 +206,5 @@ def run(b) -> list[Row]:  # type: ignore[no-untyped-def]
         notes=["headless Chromium，每次新开浏览器上下文、不用缓存；主题的检索要等它的web worker建好索引"],
         data={"new_s": new_s, "old_s": old_s},
     )
-    if b.size == "city-year":
-        bytes_row.ok = new_bytes * 20 <= old_bytes
-        time_row.ok = new_s * 5 <= old_s
     build_row.peak = f"{mib(build_row.data['peak_kib'])}"
     return [bytes_row, time_row, build_row]
