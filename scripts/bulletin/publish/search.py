@@ -44,6 +44,9 @@ _UNIT_LISTING = re.compile(r'<h2 id="submissions"')
 _UNIT_TABLE = re.compile(r"<table>.*?</table>", re.S)
 
 
+_AS_TEXT = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
 class SearchError(BulletinError):
     exit_code = 1
 
@@ -65,7 +68,11 @@ class Record:
             # Pagefind reads "key:value"; a comma would start another pair
             return f'<span {name}="{html.escape(key)}:{html.escape(value.replace(",", "，"))}"></span>'
 
-        tags = [attr("data-pagefind-filter", k, v) for k, values in self.filters.items() for v in values]
+        # Pagefind's interface writes a filter's value into the page as HTML (and decodes entities on the way
+        # in): a topic a unit wrote (<img onerror=…>) keeps its brackets as full-width ones, and stays text
+        tags = [
+            attr("data-pagefind-filter", k, v.translate(_AS_TEXT)) for k, values in self.filters.items() for v in values
+        ]
         # the link (with the item's anchor) as meta "url", which Pagefind's interface follows (search.js
         # puts the site's base in front): the record itself is a file of a temporary folder
         meta = {"title": self.title, "url": self.url, **self.meta}

@@ -6,8 +6,12 @@
   var base = new URL(script.dataset.base.replace(/\/?$/, "/"), location).pathname;
   // an excerpt is cut from the text around the words found: it does not start with a mark that ends a phrase
   var lead = /^(?:\s|[，。、；：！？）》」』”’〉】,.;:!?)\]])+/;
+  // Pagefind's excerpt is the page's text with the words found in <mark>, put into the page as HTML:
+  // a tag written as text in an item (<img onerror=…>) must stay text, so all but <mark> is escaped
   function trim(text) {
-    return (text || "").replace(lead, "");
+    return escape(text || "")
+      .replace(/&lt;(\/?)mark&gt;/g, "<$1mark>")
+      .replace(lead, "");
   }
   function escape(text) {
     var span = document.createElement("span");
@@ -27,7 +31,7 @@
     showImages: false,
     showSubResults: false,
     resetStyles: false,
-    autofocus: true,
+    autofocus: false,
     excerptLength: 40,
     debounceTimeoutMs: 150,
     showEmptyFilters: false,
@@ -65,6 +69,10 @@
       loading: "正在加载……"
     }
   });
+  var input = document.querySelector("#bulletin-search input");
+  if (input && document.activeElement === document.body) {
+    input.focus();
+  }
   var query = new URLSearchParams(location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
