@@ -36,6 +36,7 @@ import docx_bench
 import generate
 import ledger_bench
 import pdf_bench
+import search_bench
 import site_bench
 from measure import BIN, PYTHON, REPO, CaseFailed, Row
 
@@ -45,6 +46,7 @@ BENCHMARKS: dict[str, Callable[[Any], list[Row]]] = {
     "pdf": pdf_bench.run,
     "docx": docx_bench.run,
     "site": site_bench.run,
+    "search": search_bench.run,
     "ledger": ledger_bench.run,
 }
 RESULTS = REPO / "bench" / "RESULTS.md"

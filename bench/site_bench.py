@@ -104,12 +104,13 @@ def _audience_flag() -> list[str]:
 def output(site: Path) -> dict[str, float]:
     pages, html = tree_bytes(site, ".html")
     pages -= (site / "404.html").exists()
-    index = site / "search" / "search_index.json"
+    index = site / "search" / "search_index.json"  # the theme's search (the plain project's), else Pagefind's
+    index_bytes = index.stat().st_size if index.exists() else tree_bytes(site / "pagefind")[1]
     _, total = tree_bytes(site)
     return {
         "pages": pages,
         "html_per_page": html / max(pages, 1),
-        "index_per_page": (index.stat().st_size if index.exists() else 0) / max(pages, 1),
+        "index_per_page": index_bytes / max(pages, 1),
         "total": total,
     }
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 BULLETIN = Path(sys.executable).with_name("bulletin")
@@ -81,3 +82,20 @@ def emergency(occurred: str) -> str:
 
 11月28日8时30分许，柴桑区沙城工业园一家纺织企业仓库发生火灾，过火面积约200平方米，无人员伤亡。事发后，区消防救援大队迅速出动，9时10分明火被扑灭。区委、区政府主要领导第一时间赶赴现场指挥处置，组织开展火灾原因调查和安全隐患排查。目前，企业生产秩序正常，相关情况将续报。
 """
+
+
+def pagefind_records(site: Path) -> list[dict[str, Any]]:
+    """Every record of a built site's search index (Pagefind: site/pagefind/fragment/, gzipped JSON after a
+    signature); the zero-width spaces Pagefind stores between the words it cut Chinese into are taken out,
+    and "url" is the address a result links to (its meta url, from the site's root: /publications/…#_1)."""
+    import gzip
+    import json
+
+    records = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        record["content"] = record["content"].replace("\u200b", "")
+        record["url"] = "/" + record["meta"]["url"]
+        records.append(record)
+    return records

@@ -120,11 +120,10 @@ def test_site_works_offline_in_a_browser(chromium: str, server: str) -> None:
                 page.screenshot(path=str(SCREENSHOT))
 
             page.goto(f"{server}/", wait_until="networkidle")
-            box = page.locator("input.md-search__input")
-            box.click()
+            box = page.locator(".bulletin-search-box input")  # the header's box opens the 搜索 page
             box.fill(WORD)
-            box.press("End")  # the theme searches on keyup; fill() alone types no key
-            results = page.locator(".md-search-result__item a")
+            box.press("Enter")
+            results = page.locator(".pagefind-ui__result-link")
             results.first.wait_for(timeout=15_000)
             hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
             assert any(re.search(rf"/publications/{ISSUE}/([?#]|$)", h) for h in hrefs), hrefs

@@ -104,7 +104,7 @@ def get(url: str, reader: str | None = None) -> tuple[int, str, dict[str, str]]:
 
 
 def test_nothing_of_an_audience_is_served_without_its_password(server: str) -> None:
-    for path in ("/leaders/", "/leaders/pdf/neican/2026/002.pdf", "/counties/", "/office/search/search_index.json"):
+    for path in ("/leaders/", "/leaders/pdf/neican/2026/002.pdf", "/counties/", "/office/pagefind/pagefind-entry.json"):
         status, _, _ = get(server + path)
         assert status == 401, path
 

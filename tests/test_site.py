@@ -21,6 +21,7 @@ from bulletin.publish.pages import md, pdf_href
 from bulletin.rules import RULES
 from bulletin.rules.header import as_list, text_field
 from bulletin.rules.secrecy import classification_of
+from desk_helpers import pagefind_records
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -146,14 +147,13 @@ def test_site_loads_nothing_from_outside(site: Path) -> None:
     assert "fonts.googleapis.com" not in (site / "index.html").read_text(encoding="utf-8")
 
 
-def test_search_index_segments_chinese_words(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    separator = index["config"]["separator"]
-    assert "\\u200b" in separator
-    text = " ".join(doc["text"] + doc["title"] for doc in index["docs"])
-    # jieba segments Chinese with zero-width spaces, so a word such as 迟报 is findable on its own
-    assert "\u200b" in text
-    assert re.search("\u200b迟报|迟报\u200b", text)
+def test_search_index_is_pagefind_for_chinese_and_replaces_the_themes(site: Path) -> None:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh"]  # one index, segmented as Chinese (Pagefind's extended binary)
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()  # the interface is the site's own file
+    assert not (site / "search" / "search_index.json").exists()  # the theme's whole-site index is gone
+    # no zero-width spaces inserted into what readers see (the theme's search cut words with them)
+    assert "\u200b" not in (site / "search" / "index.html").read_text(encoding="utf-8")
 
 
 # ---------- the desk's pages ----------
@@ -351,11 +351,10 @@ def test_archives_list_every_issue_with_number_date_total_and_titles(
 
 
 def test_search_index_holds_the_text_of_every_item(site: Path, issues: list[Issue]) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     by_page: dict[str, str] = {}
-    for doc in index["docs"]:
-        by_page.setdefault(doc["location"].split("#", 1)[0], "")
-        by_page[doc["location"].split("#", 1)[0]] += text_of(doc["text"].replace("\u200b", ""))
+    for record in pagefind_records(site):
+        page = record["url"].split("#", 1)[0].lstrip("/")
+        by_page[page] = by_page.get(page, "") + text_of(record["content"])
     for issue in issues:
         words = by_page[f"publications/{issue.id}/"]
         for item in issue.items:

@@ -9,7 +9,6 @@ demo desk with `mkdocs build --strict` and a small page size, to check the real 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import posixpath
 import re
@@ -29,7 +28,7 @@ from bulletin.duty.engine import LATE, MISSED, NOT_ANSWERED, CallCase, Case
 from bulletin.duty.health import NO_INFORMANT, HealthProblem
 from bulletin.publish.discipline import record_pages
 from bulletin.publish.pages import Desk, Page, Submission, chunk_src, chunks, generate
-from desk_helpers import REPO
+from desk_helpers import REPO, pagefind_records
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 _TITLE = re.compile(r"测试信息第(\d+)条")
@@ -277,14 +276,14 @@ def test_the_built_topic_parts_hold_exactly_the_topics_submissions(paged_site: P
 
 
 def test_the_built_search_index_holds_issues_and_units_but_no_listing(paged_site: Path, config: Config) -> None:
-    index = json.loads((paged_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    pages = {doc["location"].split("#", 1)[0] for doc in index["docs"]}
+    records = pagefind_records(paged_site)
+    pages = {r["url"].split("#", 1)[0].lstrip("/") for r in records}
     assert "publications/huiyao/2026/001/" in pages
     listings = r"topics/.|units/[^/]+/.|publications/[^/]+/$|publications/[^/]+/\d{4}/$|publications/[^/]+/\d{4}/\d{4}-"
     assert not [p for p in pages if re.match(listings, p)]
-    xiushui = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("units/xiushui/"))
-    assert "匡小平" in xiushui.replace("\u200b", "")  # the unit's informant is found
-    assert "宁红茶" not in xiushui.replace("\u200b", "")  # its submissions' titles are not (the issues hold them)
+    xiushui = " ".join(r["content"] for r in records if r["url"].startswith("/units/xiushui/"))
+    assert "匡小平" in xiushui  # the unit's informant is found
+    assert "宁红茶" not in xiushui  # its submissions' titles are not (the issues hold them)
 
 
 # ---------- the 报送纪律 page ----------
@@ -405,6 +404,5 @@ def test_the_built_discipline_record_is_split_and_names_every_case_once(paged_si
     for part in parts:
         article = part.read_text(encoding="utf-8").split("<article", 1)[1].split("</article>", 1)[0]
         assert 0 < article.count("<li>") <= 2, part  # two rows a page
-    index = json.loads((paged_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    searched = {doc["location"].split("#", 1)[0] for doc in index["docs"]}
-    assert "discipline/" in searched and not [p for p in searched if p.startswith("discipline/") and p != "discipline/"]
+    searched = {r["url"].split("#", 1)[0] for r in pagefind_records(paged_site)}
+    assert not [p for p in searched if p.startswith("/discipline/")]  # the record is read, not searched

@@ -56,6 +56,7 @@ _DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 class BulletinConfig(base.Config):
     rules_page = c.Type(str, default="rules.md")
     pdf = c.Type(bool, default=True)  # build every issue's PDF into site/pdf/ after the pages
+    search = c.Type(bool, default=True)  # index the built site with Pagefind into site/pagefind/ (publish/search.py)
     # the audience (读者范围) to build for; BULLETIN_AUDIENCE overrides; empty: the least-privileged
     audience = c.Type(str, default="")
     # the most rows a listing page holds (a unit's or a topic's submissions, a year of a publication);
@@ -124,7 +125,15 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         return sanitise(html)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Every issue's PDF (and each earlier revision's) into site/pdf/, rebuilt only when changed."""
+        """The search index of the built pages (site/pagefind/); every issue's PDF (and each earlier
+        revision's) into site/pdf/, rebuilt only when changed."""
+        if self.config.search and self.desk is not None:
+            from bulletin.publish.search import index_site
+
+            try:
+                log.info(f"检索索引：{index_site(self.desk, Path(config.site_dir), config.use_directory_urls)}条")
+            except BulletinError as exc:
+                raise PluginError(str(exc)) from exc
         if not self.config.pdf or self.desk is None:
             return
         from bulletin.publish.pdfsite import publish_pdfs

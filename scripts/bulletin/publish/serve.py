@@ -16,9 +16,10 @@ from bulletin.errors import UsageError
 
 _SAFE = re.compile(r"^[A-Za-z0-9_./:-]+$")  # paths and names written into the configuration
 # scripts only from the site's own files: the theme's inline scripts are files (publish/templates/theme/),
-# so a tag that slipped into a page could not run; inline styles stay (the theme sets a few), nothing external
+# so a tag that slipped into a page could not run; inline styles stay (the theme sets a few), nothing external;
+# 'wasm-unsafe-eval' lets the search (Pagefind) compile its own WebAssembly file, and allows no eval of scripts
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; "
     "base-uri 'self'; form-action 'self'"
 )

@@ -1,0 +1,80 @@
+// bulletin: the 搜索 page. Pagefind's interface (pagefind/pagefind-ui.js, written by the build) in
+// Chinese; it searches as the text changes (typing or pasting), loading only the index chunks of
+// the words searched. ?q=… (the header's box) searches at once.
+(function () {
+  var script = document.currentScript;
+  var base = new URL(script.dataset.base.replace(/\/?$/, "/"), location).pathname;
+  // an excerpt is cut from the text around the words found: it does not start with a mark that ends a phrase
+  var lead = /^(?:\s|[，。、；：！？）》」』”’〉】,.;:!?)\]])+/;
+  // Pagefind's excerpt is the page's text with the words found in <mark>, put into the page as HTML:
+  // a tag written as text in an item (<img onerror=…>) must stay text, so all but <mark> is escaped
+  function trim(text) {
+    return escape(text || "")
+      .replace(/&lt;(\/?)mark&gt;/g, "<$1mark>")
+      .replace(lead, "");
+  }
+  function escape(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+  // where a result stands (issue, units, date) as one line under its excerpt, in place of Pagefind's
+  // "key: value" tags
+  function where(meta) {
+    var parts = [meta["刊期"], meta["单位"], meta["日期"], meta["类别"]].filter(Boolean);
+    return parts.length ? '<span class="bulletin-search-where">' + escape(parts.join("　")) + "</span>" : "";
+  }
+  var ui = new PagefindUI({
+    element: "#bulletin-search",
+    bundlePath: base + "pagefind/",
+    baseUrl: base,
+    showImages: false,
+    showSubResults: false,
+    resetStyles: false,
+    autofocus: false,
+    excerptLength: 40,
+    debounceTimeoutMs: 150,
+    showEmptyFilters: false,
+    openFilters: window.matchMedia("(min-width: 60em)").matches ? ["单位", "年份"] : [],
+    processResult: function (result) {
+      result.excerpt = trim(result.excerpt) + where(result.meta || {});
+      // the record's own address (an item's place in its issue page), from the site's root
+      var meta = result.meta || {};
+      result.meta = { title: meta.title, url: meta.url ? base + meta.url : result.url };
+      (result.sub_results || []).forEach(function (sub) {
+        sub.excerpt = trim(sub.excerpt);
+      });
+      return result;
+    },
+    translations: {
+      placeholder: "输入词语，检索各期刊物的信息和报送单位",
+      clear_search: "清除",
+      load_more: "显示更多结果",
+      search_label: "检索本站",
+      filters_label: "筛选",
+      zero_results: "没有找到与“[SEARCH_TERM]”相关的结果",
+      many_results: "找到[COUNT]条与“[SEARCH_TERM]”相关的结果",
+      one_result: "找到[COUNT]条与“[SEARCH_TERM]”相关的结果",
+      total_zero_results: "无结果",
+      total_one_result: "[COUNT]条结果",
+      total_many_results: "[COUNT]条结果",
+      alt_search: "没有找到与“[SEARCH_TERM]”相关的结果，以下是“[DIFFERENT_TERM]”的结果",
+      search_suggestion: "没有找到与“[SEARCH_TERM]”相关的结果，请换个词语：",
+      searching: "正在检索“[SEARCH_TERM]”……",
+      results_label: "检索结果",
+      error_search: "检索失败，请刷新页面后重试",
+      filter_selected_one: "已选[COUNT]项",
+      filter_selected_many: "已选[COUNT]项",
+      input_hint: "输入或粘贴词语即可检索",
+      loading: "正在加载……"
+    }
+  });
+  var input = document.querySelector("#bulletin-search input");
+  if (input && document.activeElement === document.body) {
+    input.focus();
+  }
+  var query = new URLSearchParams(location.search).get("q");
+  if (query) {
+    ui.triggerSearch(query);
+  }
+})();

@@ -1,0 +1,360 @@
+"""The reader's search (Pagefind, publish/search.py) with real queries in a real browser.
+
+The demo desk gets three issues written for these tests: one (2026) with items about 防汛 beside
+items that only share a character with it (防火, 秋汛), one from 2025 about 防汛 (for the year
+filter), and one 秘密 issue of a publication the counties receive (for the clearance of the index).
+`bulletin build --every-audience` builds every audience's site as deployed (PDFs off: they have
+their own tests); each site is served by a local server sending the deployed Content-Security-Policy
+(publish/serve.py), and Chromium (Debian's, through playwright) searches it with the network cut off.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from bulletin.publish.serve import CSP
+from desk_helpers import REPO, make_desk, pagefind_records, run_cli
+
+LOCAL = {"127.0.0.1", "localhost"}
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+SECRET_WORD = "青鸾行动"  # in the 秘密 issue only
+PUNCTUATION = "，。、；：！？）》」』”’,.;:!?)"
+
+FLOOD_ISSUE = """---
+刊物: huiyao
+期号: 4
+总期号: 4
+日期: 2026-12-04
+责任编辑: 李静
+签发: 周建国
+密级: 内部
+印数: 120
+---
+
+## 修水县冬季森林防火责任落实到山头地块
+
+来源：xiushui/2026/1125-01
+
+入冬以来，修水县把森林防火作为冬季安全工作的重点，落实县、乡、村三级防火责任，全县设立防火检查站46个。针对今年秋汛后林下可燃物增多的情况，组织专业队伍清理防火隔离带120公里。
+
+## 都昌县提前谋划明年防汛工作
+
+来源：duchang/2026/1124-01
+
+都昌县在抗旱保供水的同时，提前谋划明年防汛工作。一是排查防汛隐患，对沿湖圩堤逐段建立台账。二是储备防汛物资，新增编织袋5万条、救生衣2000件。三是开展防汛演练，提高乡村两级应急处置能力。
+
+## 武宁县石门楼镇山体滑坡处置有序
+
+来源：wuning/2026/1114-01
+
+武宁县石门楼镇白桥村山体滑坡发生后，当地及时转移受威胁群众，抢通县道X311。该县将地质灾害防治与防汛工作统筹推进，汛前汛后各开展一次隐患排查。
+"""
+
+LAST_YEAR = """---
+刊物: huiyao
+期号: 1
+总期号: 1
+日期: 2025-07-10
+责任编辑: 李静
+签发: 周建国
+密级: 内部
+印数: 120
+---
+
+## 武宁县防汛抢险队伍连夜转移群众
+
+来源：wuning/2025/0709-01
+
+7月9日夜间，武宁县普降暴雨，县防汛抗旱指挥部启动防汛Ⅲ级应急响应，组织抢险队伍连夜转移低洼地带群众860人。
+"""
+
+LAST_YEAR_ITEM = """---
+标题: 武宁县防汛抢险队伍连夜转移群众
+报送单位: wuning
+信息员: 卢娟
+签发人: 柯建平
+类别: 突发性
+紧急程度: 特急
+密级: 内部
+发生时间: 2025-07-09 22:00
+报送对象: [市委, 市政府]
+主题: [防汛抗旱]
+---
+
+7月9日夜间，武宁县普降暴雨，县防汛抗旱指挥部启动防汛Ⅲ级应急响应，组织抢险队伍连夜转移低洼地带群众860人。
+"""
+
+SECRET_ISSUE = f"""---
+刊物: huiyao
+期号: 5
+总期号: 5
+日期: 2026-12-05
+责任编辑: 李静
+签发: 周建国
+密级: 内部
+印数: 120
+---
+
+## 濂溪区化解房企欠薪风险有新进展
+
+来源：lianxi/2026/1118-01
+
+濂溪区工作专班以“{SECRET_WORD}”为代号，逐个项目核对工资专用账户，已督促企业支付农民工工资2100万元。
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    desk = make_desk(tmp_path_factory.mktemp("search") / "desk")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "\n  - bulletin\n" in config
+    (desk / "mkdocs.yml").write_text(config.replace("\n  - bulletin\n", "\n  - bulletin:\n      pdf: false\n"), "utf-8")
+    for name in ("docs", "issues", "events", "calls", "receipts"):
+        shutil.copytree(REPO / name, desk / name)
+    (desk / "issues/huiyao/2026/004.md").write_text(FLOOD_ISSUE, encoding="utf-8")
+    (desk / "issues/huiyao/2026/005.md").write_text(SECRET_ISSUE, encoding="utf-8")
+    (desk / "issues/huiyao/2025").mkdir()
+    (desk / "issues/huiyao/2025/001.md").write_text(LAST_YEAR, encoding="utf-8")
+    (desk / "submissions/wuning/2025").mkdir(parents=True)
+    (desk / "submissions/wuning/2025/0709-01.md").write_text(LAST_YEAR_ITEM, encoding="utf-8")
+    done = run_cli("build", "--every-audience", cwd=desk)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return desk / "site"
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """The site as nginx serves it (publish/serve.py): with the deployed Content-Security-Policy."""
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built: Path) -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(built)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("没有找到chromium：请运行make test（Makefile会安装chromium等测试所需的系统软件）")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Reader:
+    """One reader's tab on an audience's 搜索 page; requests leaving 127.0.0.1 are refused and kept."""
+
+    def __init__(self, browser: Any, base: str, width: int = 1280) -> None:
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+        self.context.route("**/*", self._guard)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.goto(f"{base}/search/", wait_until="networkidle")
+        self.box = self.page.locator(".pagefind-ui__search-input")
+        self.box.wait_for(timeout=15_000)
+
+    def _guard(self, route: Any) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL:
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def paste(self, text: str) -> None:
+        """The text put into the box as a paste does: one `input` event, no key pressed."""
+        self.box.evaluate(
+            "(box, text) => { box.value = text; box.dispatchEvent(new Event('input', {bubbles: true})); }", text
+        )
+
+    def results(self, before: str = "") -> list[dict[str, str]]:
+        """The results shown, in order: title, address, excerpt, where it stands (issue, units, date);
+        waits for the search to end, and for its message to differ from `before` (the last one)."""
+        page = self.page
+        page.wait_for_function(
+            """before => {
+                const message = document.querySelector('.pagefind-ui__message');
+                return message && !/正在检索/.test(message.textContent) && message.textContent !== before &&
+                    !document.querySelector('.pagefind-ui__result .pagefind-ui__loading');
+            }""",
+            arg=before,
+            timeout=15_000,
+        )
+        return page.eval_on_selector_all(
+            ".pagefind-ui__result",
+            """rows => rows.map(r => {
+                const excerpt = r.querySelector('.pagefind-ui__result-excerpt');
+                const where = excerpt && excerpt.querySelector('.bulletin-search-where');
+                const text = excerpt ? excerpt.textContent : '';
+                return {
+                    title: r.querySelector('.pagefind-ui__result-title').textContent.trim(),
+                    href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+                    excerpt: (where ? text.slice(0, text.length - where.textContent.length) : text).trim(),
+                    tags: where ? where.textContent : '',
+                };
+            })""",
+        )
+
+    def message(self) -> str:
+        return str(self.page.locator(".pagefind-ui__message").inner_text())
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.errors == [], f"搜索页的脚本出错：{self.errors}"
+        assert self.outside == [], f"搜索页向外部发出了请求：{self.outside}"
+
+
+@pytest.fixture
+def office(browser: Any, server: str) -> Iterator[Reader]:
+    reader = Reader(browser, f"{server}/office")
+    yield reader
+    reader.close()
+
+
+def _item_text(href: str, built: Path, audience: str) -> str:
+    """The text of the item a result links to (the part of the issue page under its heading)."""
+    path, _, anchor = urlsplit(href).path.removeprefix(f"/{audience}/"), None, urlsplit(href).fragment
+    page = (built / audience / path / "index.html").read_text(encoding="utf-8")
+    start = page.index(f'<h2 id="{anchor}"')
+    stop = page.find("<h2", start + 1)
+    return re.sub(r"<[^>]+>", "", page[start : stop if stop > 0 else len(page)])
+
+
+def test_an_item_holding_the_word_ranks_above_items_sharing_a_character(office: Reader, built: Path) -> None:
+    office.paste("防汛")
+    found = office.results()
+    assert found, office.message()
+    holding = ["防汛" in _item_text(r["href"], built, "office") for r in found if "#" in r["href"]]
+    assert holding and holding[0], found
+    assert holding == sorted(holding, reverse=True), found  # every item with 防汛 before any without
+    assert "都昌县提前谋划明年防汛工作" in [r["title"] for r in found[:2]], found  # the word in the title: first
+    # an item that only shares a character (防火, 秋汛) is not a result for 防汛
+    assert "修水县冬季森林防火责任落实到山头地块" not in [r["title"] for r in found], found
+    assert all(not r["href"].split("#")[0].endswith("/guide/security/") for r in found), found
+
+
+def test_guides_do_not_come_first_for_a_topic_word(office: Reader) -> None:
+    office.paste("安全生产")
+    found = office.results()
+    assert found, office.message()
+    assert "/publications/" in found[0]["href"], found
+    assert found[0]["title"] == "市应急管理局部署今冬明春安全生产和火灾防控工作", found
+    assert not [r for r in found if "/guide/" in r["href"]], found  # the guides are not in the readers' index
+
+
+def test_pasted_text_searches_without_a_key(office: Reader) -> None:
+    office.paste("防汛")  # no keydown, no keyup: the theme's old search waited for a key and showed 键入以开始搜索
+    assert office.results()
+    assert "键入以开始搜索" not in office.page.content()
+    assert re.fullmatch(r"找到\d+条与“防汛”相关的结果", office.message().strip()), office.message()
+
+
+@pytest.mark.parametrize("query", ["防汛", "安全生产", "项目", "湖口县"])
+def test_snippets_do_not_begin_with_punctuation(office: Reader, query: str) -> None:
+    office.paste(query)
+    found = office.results()
+    assert found, office.message()
+    assert [r for r in found if r["excerpt"]], found
+    assert not [r["excerpt"] for r in found if r["excerpt"][:1] in PUNCTUATION], found
+    assert "\u200b" not in "".join(r["excerpt"] for r in found)
+
+
+def _choose(reader: Reader, group: str, value: str) -> None:
+    block = reader.page.locator(".pagefind-ui__filter-block", has_text=group)
+    if not block.locator(".pagefind-ui__filter-checkbox").first.is_visible():
+        block.locator("summary").click()
+    block.locator(".pagefind-ui__filter-value", has_text=value).locator("input").check()
+
+
+def test_filters_by_unit_and_year(office: Reader) -> None:
+    office.paste("防汛")
+    every = office.results()
+    assert {"都昌县提前谋划明年防汛工作", "武宁县防汛抢险队伍连夜转移群众"} <= {r["title"] for r in every}, every
+    _choose(office, "单位", "武宁县")
+    by_unit = office.results(before=office.message())
+    assert by_unit and len(by_unit) < len(every), by_unit
+    assert all("武宁县" in r["tags"] for r in by_unit), by_unit
+    _choose(office, "年份", "2025年")
+    by_year = office.results(before=office.message())
+    assert [r["title"] for r in by_year] == ["武宁县防汛抢险队伍连夜转移群众"], by_year
+    assert all("2025年" in r["tags"] for r in by_year), by_year
+
+
+def _index_text(site: Path) -> str:
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in pagefind_records(site))
+
+
+def test_an_audience_index_holds_nothing_above_its_clearance(built: Path, browser: Any, server: str) -> None:
+    office, counties = _index_text(built / "office"), _index_text(built / "counties")
+    assert "防汛" in office and "防汛" in counties  # both indexes are read
+    assert SECRET_WORD in office  # the office is cleared for 秘密 and receives 汇要
+    assert SECRET_WORD not in counties  # the counties receive 汇要, but not 秘密
+    assert "濂溪区化解房企欠薪风险有新进展" not in counties
+    reader = Reader(browser, f"{server}/counties")
+    try:
+        reader.paste(SECRET_WORD[:2])
+        assert reader.results() == []
+        assert "没有找到" in reader.message()
+    finally:
+        reader.close()
+
+
+def test_search_index_leaves_out_guides_and_listings(built: Path) -> None:
+    entry = json.loads((built / "office" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh"]
+    urls = [r["url"] for r in pagefind_records(built / "office")]
+    assert urls and all(u.startswith(("/publications/", "/units/")) for u in urls), urls
+    assert not [u for u in urls if re.match(r"/publications/[^/]+/(\d{4}/)?$", u)], urls  # no archive or year listing
+    assert not (built / "office" / "search" / "search_index.json").exists()  # the theme's whole-site index is gone
+
+
+@pytest.mark.parametrize(("width", "name"), [(1280, "search-desktop.png"), (390, "search-phone.png")])
+def test_results_read_on_a_desktop_and_a_phone(browser: Any, server: str, width: int, name: str) -> None:
+    """Results for 防汛 fit the screen (no sideways scrolling on a 390px phone); with BULLETIN_SCREENSHOTS=1
+    the page is saved as docs/images/search-desktop.png and search-phone.png."""
+    reader = Reader(browser, f"{server}/office", width=width)
+    try:
+        reader.paste("防汛")
+        found = reader.results()
+        assert found and reader.page.locator(".pagefind-ui__result-title").first.is_visible()
+        assert reader.page.evaluate("document.scrollingElement.scrollWidth") <= width
+        assert "找到" in reader.message()
+        if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
+            reader.page.wait_for_timeout(300)
+            reader.page.screenshot(path=str(REPO / "docs" / "images" / name), full_page=width < 600)
+    finally:
+        reader.close()
