@@ -44,6 +44,7 @@ import typst
 from bulletin.core import fields
 from bulletin.core.levels import LEVELS, classification_of, item_level, level_rank, text_field
 from bulletin.core.model import Config, Issue, IssueItem, Publication
+from bulletin.core.titlebreak import break_title
 from bulletin.desk.atomic import write_file
 from bulletin.desk.issues import cn_date, number_line
 from bulletin.editorial.assemble import load_issues, load_submission
@@ -337,6 +338,31 @@ def _distribution(issue: Issue, pub: Publication) -> list[tuple[str, str]]:
     return rows
 
 
+# ---- titles and headings (GB/T 9704-2012 7.3.1 and 7.3.3)
+
+# characters of the 2号 (22 pt) title on a line of the type area: 156 mm / 22 pt = 20.1
+# (templates/bulletin.typ: area-width, title-size)
+TITLE_PER_LINE = 20
+# the headings of a 通报, by level: 一、 黑体; （一） 楷体; 1. and （1） 仿宋
+_HEADINGS = (
+    re.compile(r"^[一二三四五六七八九十百]+、"),
+    re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"),
+    re.compile(r"^[0-9０-９]+[.．]"),
+    re.compile(r"^[（(][0-9０-９]+[）)]"),
+)
+
+
+def heading_level(title: str) -> int | None:
+    """1–4 for a numbered heading (一、 / （一） / 1. / （1）), None for a title."""
+    return next((n for n, pattern in enumerate(_HEADINGS, 1) if pattern.match(title)), None)
+
+
+def title_words(config: Config) -> tuple[str, ...]:
+    """Words a title never breaks inside: the names of the network's units and their aliases."""
+    names = {unit.name for unit in config.units} | {alias for unit in config.units for alias in unit.aliases}
+    return tuple(sorted(n for n in names if len(n) > 1))
+
+
 @dataclass
 class _Job:
     """One issue on its way to paper: the template's data, the texts for pandoc, the hash."""
@@ -357,11 +383,17 @@ def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
     marks = [mark for mark in (secrecy_mark(issue.classification, issue.secrecy_term),) if mark]
     if issue.urgency in URGENT:
         marks.append(issue.urgency)
+    notice = pub.kind == "通报"
+    keep = title_words(config)
     items, texts = [], []
     for item in issue.items:
+        level = heading_level(item.title) if notice else None
         items.append(
             {
                 "title": item.title,
+                # the title's lines, broken here (words whole, lines balanced): Typst prints them as given
+                "title_lines": [item.title] if level else break_title(item.title, TITLE_PER_LINE, keep),
+                "heading": level,
                 "column": item.column,
                 "note": item.note,
                 "marks": _item_marks(config, item),
@@ -379,7 +411,9 @@ def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
         "number_line": number_line(issue),
         "office": config.office,
         "date": cn_date(issue.date),
-        "note": issue.note,
+        # a 通报 has no 编者按 (GB/T 9704): an old notice's note is printed as its opening text
+        "note": None if notice else issue.note,
+        "opening": issue.note if notice else None,
         "items": items,
         "distribution": _distribution(issue, pub),
         "copies": f"（共印{copies}份）" if copies > 0 else None,
