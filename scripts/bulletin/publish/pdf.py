@@ -352,6 +352,9 @@ _HEADINGS = (
 )
 
 
+_HEADING_ROLE = {1: "hei", 2: "kai", 3: "body", 4: "body"}  # the font stack of each level
+
+
 def heading_level(title: str) -> int | None:
     """1–4 for a numbered heading (一、 / （一） / 1. / （1）), None for a title."""
     return next((n for n, pattern in enumerate(_HEADINGS, 1) if pattern.match(title)), None)
@@ -647,9 +650,11 @@ class PdfBuilder:
         ]
         if data["note"]:
             places.append(("编者按", data["note"], ("kai",)))
+        if data["opening"]:
+            places.append(("通报开头", data["opening"], ("body",)))
         for item, body in zip(data["items"], bodies, strict=True):
             where = f"条目“{item['title']}”"
-            places.append((where, item["title"], ("title",)))
+            places.append((where, item["title"], (_HEADING_ROLE.get(item["heading"], "title"),)))
             places.append((where, " ".join([*item["marks"], item["column"] or ""]), ("hei",)))
             if item["note"]:
                 places.append((where + "的编者按", item["note"], ("kai",)))
