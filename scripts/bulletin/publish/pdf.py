@@ -22,7 +22,6 @@ one compiler per thread uses every core, and there is no process start-up (spawn
 from __future__ import annotations
 
 import atexit
-import bisect
 import datetime as dt
 import hashlib
 import json
@@ -31,8 +30,6 @@ import re
 import tempfile
 import threading
 import time
-import unicodedata
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +43,20 @@ from bulletin.core.levels import LEVELS, classification_of, item_level, level_ra
 from bulletin.core.model import Config, Issue, IssueItem, Publication
 from bulletin.core.titlebreak import break_title
 from bulletin.desk.atomic import write_file
+from bulletin.desk.fonts import (
+    FACE,
+    FACES,
+    ROLE_LABEL,
+    STACKS,
+    FontCoverage,
+    FontProblem,
+    find_faces,
+    read_coverage,
+    shown,
+)
+from bulletin.desk.fonts import (
+    Face as Face,  # re-exported: tests and callers name faces from here
+)
 from bulletin.desk.issues import cn_date, number_line
 from bulletin.editorial.assemble import load_issues, load_submission
 from bulletin.errors import BulletinError
@@ -54,7 +65,6 @@ if TYPE_CHECKING:  # imported when used: a single issue in a new process needs n
     import concurrent.futures as cf
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CHECKOUT = Path(__file__).resolve().parents[3]  # the repository, when running from a checkout
 TEMPLATE = TEMPLATES / "bulletin.typ"
 ITEMS_FILTER = TEMPLATES / "items.lua"
 
@@ -89,15 +99,12 @@ _FIXED = {"song": "—0123456789 ", "hei": "编者按：【】★", "body": "（
 _DERIVED = {'"': "“”", "'": "‘’", "-": "–—", "~": "\u00a0"}
 
 
-_U32 = "I" if array("I").itemsize == 4 else "L"  # code points, in the cached character maps
-
-
 class PdfError(BulletinError):
     """An issue could not be typeset; the message says which and why, in Chinese."""
 
 
 class FontMissing(PdfError):
-    """A face of the font stack is not installed."""
+    """A face of the font stack is not installed (or cannot be read)."""
 
 
 class GlyphMissing(PdfError):
@@ -105,163 +112,6 @@ class GlyphMissing(PdfError):
 
 
 # ---------------------------------------------------------------- fonts
-
-
-@dataclass(frozen=True)
-class Face:
-    key: str
-    family: str  # as Typst (and the font's name table) calls it
-    files: tuple[str, ...]  # file names to look for, first found wins
-    label: str  # what it is used for, in Chinese
-    install: str  # how to get it, in Chinese
-
-
-_NOTO = "以root运行“make fonts”，或执行“apt-get install fonts-noto-cjk”"
-FACES: tuple[Face, ...] = (
-    Face(
-        "fang",
-        "FandolFang R",
-        ("FandolFang-Regular.otf",),
-        "仿宋（正文）",
-        "运行“make fonts”（从Debian软件包texlive-lang-chinese中只提取这一个字体文件到.fonts/，不安装TeX）",
-    ),
-    Face(
-        "song", "Noto Serif CJK SC", ("NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular.otf"), "宋体（补字）", _NOTO
-    ),
-    Face(
-        "song-bold",
-        "Noto Serif CJK SC",
-        ("NotoSerifCJK-Bold.ttc", "NotoSerifCJKsc-Bold.otf"),
-        "小标宋（刊名、标题）",
-        _NOTO,
-    ),
-    Face("hei", "Noto Sans CJK SC", ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf"), "黑体", _NOTO),
-    Face(
-        "kai",
-        "LXGW WenKai",
-        ("LXGWWenKai-Regular.ttf",),
-        "楷体",
-        "以root运行“make fonts”，或执行“apt-get install fonts-lxgw-wenkai”",
-    ),
-)
-_FACE = {face.key: face for face in FACES}
-
-# What the template is told for each role: the main face first, the simplified-Chinese face last
-# (left to itself, Typst's automatic fallback picked a Japanese face).
-STACKS: dict[str, tuple[str, ...]] = {
-    "body": ("fang", "song"),
-    "song": ("song",),
-    "title": ("song-bold",),
-    "hei": ("hei", "song"),
-    "kai": ("kai", "song"),
-}
-_ROLE_LABEL = {"body": "仿宋", "song": "宋体", "title": "小标宋", "hei": "黑体", "kai": "楷体"}
-
-# characters that draw nothing and need no glyph
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef]"
-)
-
-
-def font_dirs(config: Config) -> list[Path]:
-    """Where faces are looked for, in order: $BULLETIN_FONT_DIRS, the desk's and the checkout's
-    .fonts/ (where `make fonts` puts FandolFang), then the usual font folders."""
-    dirs = [Path(p) for p in os.environ.get("BULLETIN_FONT_DIRS", "").split(os.pathsep) if p]
-    dirs += [config.root / ".fonts", CHECKOUT / ".fonts"]
-    dirs += [Path.home() / ".local/share/fonts", Path.home() / ".fonts", Path("/usr/local/share/fonts")]
-    dirs.append(Path("/usr/share/fonts"))
-    seen: list[Path] = []
-    for d in dirs:
-        if d.is_dir() and d.resolve() not in seen:
-            seen.append(d.resolve())
-    return seen
-
-
-def find_faces(config: Config) -> dict[str, Path]:
-    """The file of every face; all missing faces in one FontMissing."""
-    wanted = {name for face in FACES for name in face.files}
-    found: dict[str, Path] = {}
-    for folder in font_dirs(config):
-        for dirpath, _, names in os.walk(folder, followlinks=True):
-            for name in wanted.intersection(names):
-                found.setdefault(name, Path(dirpath) / name)
-    faces: dict[str, Path] = {}
-    missing: list[str] = []
-    for face in FACES:
-        path = next((found[n] for n in face.files if n in found), None)
-        if path is None:
-            missing.append(f"  {face.label}：{face.files[0]}（字族{face.family}）。安装：{face.install}")
-        else:
-            faces[face.key] = path
-    if missing:
-        raise FontMissing("生成PDF所需的字体没有找到：\n" + "\n".join(missing))
-    return faces
-
-
-class Coverage:
-    """The characters a face has, as sorted code point ranges (cached on disk as the machine's
-    32-bit integers, start and end of each range: read in well under a millisecond, where JSON of
-    a CJK face took some 5 ms)."""
-
-    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
-        self.starts: Sequence[int] = array(_U32, [a for a, _ in ranges])
-        self.ends: Sequence[int] = array(_U32, [b for _, b in ranges])
-
-    def __contains__(self, cp: object) -> bool:
-        if not isinstance(cp, int):
-            return False
-        i = bisect.bisect_right(self.starts, cp) - 1
-        return i >= 0 and cp <= self.ends[i]
-
-    @classmethod
-    def of(cls, path: Path, family: str, cache: Path) -> Coverage:
-        stat = path.stat()
-        key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{family}".encode()).hexdigest()[:16]
-        cached = cache / f"{path.stem}-{key}.u32"
-        try:
-            pairs = array(_U32, cached.read_bytes())
-        except (OSError, ValueError):  # absent, or not whole numbers
-            pass
-        else:
-            if len(pairs) % 2 == 0:
-                coverage = cls.__new__(cls)
-                coverage.starts, coverage.ends = pairs[0::2], pairs[1::2]
-                return coverage
-        ranges = _cmap_ranges(path, family)
-        coverage = cls(ranges)
-        cache.mkdir(parents=True, exist_ok=True)
-        write_file(cached, array(_U32, [cp for pair in ranges for cp in pair]).tobytes())
-        return coverage
-
-
-def _cmap_ranges(path: Path, family: str) -> list[tuple[int, int]]:
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.ttCollection import TTCollection
-
-    def names(font: TTFont) -> set[str]:
-        table = font["name"]
-        return {str(rec.toUnicode()) for rec in table.names if rec.nameID in (1, 16)}
-
-    try:
-        if path.suffix.lower() in (".ttc", ".otc"):
-            fonts = TTCollection(str(path), lazy=True).fonts
-            font = next((f for f in fonts if family in names(f)), None)
-            if font is None:
-                raise FontMissing(f"字体文件{path}中没有字族{family}")
-        else:
-            font = TTFont(str(path), lazy=True)
-        codepoints = sorted(font.getBestCmap())
-    except FontMissing:
-        raise
-    except Exception as exc:  # fontTools raises many kinds on a damaged file
-        raise FontMissing(f"字体文件{path}无法读取：{exc}") from None
-    ranges: list[tuple[int, int]] = []
-    for cp in codepoints:
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], cp)
-        else:
-            ranges.append((cp, cp))
-    return ranges
 
 
 def _font_folder(faces: dict[str, Path], folder: Path) -> Path:
@@ -406,7 +256,7 @@ def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
     copies = issue.copies or pub.copies
     data: dict[str, Any] = {
         "title": f"{pub.name} {number_line(issue)}",
-        "fonts": {role: list(dict.fromkeys(_FACE[k].family for k in keys)) for role, keys in STACKS.items()},
+        "fonts": {role: list(dict.fromkeys(FACE[k].family for k in keys)) for role, keys in STACKS.items()},
         "red": RED,
         "marks": marks,
         "name": m["main"] if m else pub.name,
@@ -561,7 +411,7 @@ class PdfBuilder:
     # cores without starting processes; "processes": a pool of spawned worker processes
     parallel: str = "threads"
     _faces: dict[str, Path] = field(default_factory=dict, init=False, repr=False)
-    _coverage: dict[str, Coverage] = field(default_factory=dict, init=False, repr=False)
+    _coverage: FontCoverage | None = field(default=None, init=False, repr=False)
     _folder: Path | None = field(default=None, init=False, repr=False)
     _typst_fonts: typst.Fonts | None = field(default=None, init=False, repr=False)  # shared by the compilers
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
@@ -586,8 +436,11 @@ class PdfBuilder:
     def fonts(self) -> Path:
         """Find the faces, read their character maps and make the font folder (once)."""
         if self._folder is None:
-            faces = find_faces(self.config)
-            coverage = {key: Coverage.of(path, _FACE[key].family, self.cache / "cmaps") for key, path in faces.items()}
+            try:
+                faces = find_faces(self.config, FACES)
+                coverage = read_coverage(faces, self.cache / "cmaps")
+            except FontProblem as exc:
+                raise FontMissing(str(exc)) from None
             folder = _font_folder(faces, self.cache / "fonts")
             scanned = _scanned_fonts(folder, faces)
             families = set(scanned.families())
@@ -661,24 +514,20 @@ class PdfBuilder:
             derived = "".join(v for k, v in _DERIVED.items() if k in body)
             places.append((where, body + derived, ("body", "hei", "kai")))
         problems: list[str] = []
+        assert self._coverage is not None
         for where, text, roles in places:
             for ch in dict.fromkeys(text):
-                if ch.isspace() or _INVISIBLE.match(ch):
-                    continue
                 lacking = self._lacking.get((ch, roles))
                 if lacking is None:
-                    lacking = tuple(r for r in roles if not any(ord(ch) in self._coverage[k] for k in STACKS[r]))
-                    self._lacking[ch, roles] = lacking
+                    lacking = self._lacking[ch, roles] = self._coverage.lacking(ch, roles)
                 if not lacking:
                     continue
-                cp = f"U+{ord(ch):04X}"
-                shown = f"“{ch}”（{cp}）" if _printable(ch) else f"{cp}（不可见或未分配的字符）"
                 which = (
                     "所有字体中都没有"
                     if len(lacking) == len(roles)
-                    else f"{'、'.join(_ROLE_LABEL[r] for r in lacking)}字体中没有"
+                    else f"{'、'.join(ROLE_LABEL[r] for r in lacking)}字体中没有"
                 )
-                problems.append(f"{issue.path}：{where}中的字符{shown}{which}，印出来会是空白方框")
+                problems.append(f"{issue.path}：{where}中的字符{shown(ch)}{which}，印出来会是空白方框")
         if problems:
             raise GlyphMissing(
                 "\n".join(problems) + "\n请改用规范汉字或常用写法；确需此字的，请管理员补充含有该字的字体后重试。"
@@ -832,10 +681,6 @@ def _typst_version() -> str:
         return importlib.metadata.version("typst")
     except importlib.metadata.PackageNotFoundError:
         return "?"
-
-
-def _printable(ch: str) -> bool:
-    return ch.isprintable() and unicodedata.category(ch) not in ("Co", "Cn", "Cs")
 
 
 def _cores() -> int:
