@@ -26,14 +26,16 @@ define(
 )
 
 # where a character is printed: the title in 小标宋, the body in 仿宋 with 黑体 and 楷体 headings
-_TITLE_ROLES = ("title",)
-_BODY_ROLES = ("body", "hei", "kai")
+_TITLE_ROLES: tuple[str, ...] = ("title",)
+_BODY_ROLES: tuple[str, ...] = ("body", "hei", "kai")
 
 
 @check
 def glyphs(item: Item, ctx: Context) -> None:
     coverage = desk_coverage(ctx.config)
-    places = [(item.line_of("标题"), text_field(item, "标题") or "", _TITLE_ROLES)]
+    places: list[tuple[int | None, str, tuple[str, ...]]] = [
+        (item.line_of("标题"), text_field(item, "标题") or "", _TITLE_ROLES)
+    ]
     places += [(item.body_line + n, line, _BODY_ROLES) for n, line in enumerate(item.body.split("\n"))]
     reported: set[str] = set()
     for line, text, roles in places:
