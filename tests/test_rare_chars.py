@@ -112,3 +112,28 @@ def test_a_character_no_font_has_still_stops_the_build(desk: Path, tmp_path: Pat
 
 def test_the_fallback_families_are_named_for_the_word_file_and_the_site() -> None:
     assert fallback_families() == ("HanaMinB", "BabelStone Han")
+
+
+def test_the_site_carries_a_small_font_of_its_rare_characters(desk: Path, tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    from bulletin.publish.sitefonts import CSS, FAMILY, write_site_fonts
+
+    site = tmp_path / "site"
+    (site / "issues").mkdir(parents=True)
+    (site / "issues" / "index.html").write_text(
+        f"<p>县委副书记张{RARE_B}走访刘{RARE_2A6A5}村，南汉刘䶮。</p>", encoding="utf-8"
+    )
+    (site / "index.html").write_text("<p>没有生僻字。</p>", encoding="utf-8")
+    written = write_site_fonts(load_config(desk), site)
+    css = (site / CSS).read_text(encoding="utf-8")
+    assert f'"{FAMILY}"' in css and "http" not in css
+    fonts = [p for p in written if p.suffix == ".woff"]
+    assert fonts and all(p.parent == (site / CSS).parent for p in fonts)
+    covered: set[int] = set()
+    for path in fonts:
+        assert path.stat().st_size < 60_000, f"{path.name}: {path.stat().st_size} bytes"
+        assert f'url("{path.name}")' in css
+        covered |= set(TTFont(str(path)).getBestCmap())
+    assert {0x20000, 0x2A6A5, ord("䶮")} <= covered
+    assert "U+20000" in css and "U+2A6A5" in css
