@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import pypandoc
 import typst
 
-from bulletin.core import fields
+from bulletin.core import fields, titlebreak
 from bulletin.core.levels import LEVELS, classification_of, item_level, level_rank, text_field
 from bulletin.core.model import Config, Issue, IssueItem, Publication
 from bulletin.core.titlebreak import break_title
@@ -237,15 +237,13 @@ def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
     if issue.urgency in URGENT:
         marks.append(issue.urgency)
     notice = pub.kind == "通报"
-    keep = title_words(config)
     items, texts = [], []
     for item in issue.items:
         level = heading_level(item.title) if notice else None
         items.append(
             {
                 "title": item.title,
-                # the title's lines, broken here (words whole, lines balanced): Typst prints them as given
-                "title_lines": [item.title] if level else break_title(item.title, TITLE_PER_LINE, keep),
+                "title_lines": [item.title],  # broken into lines by build_many, for the PDFs it builds
                 "heading": level,
                 "column": item.column,
                 "note": item.note,
@@ -453,12 +451,13 @@ class PdfBuilder:
     def _static_hash(self) -> str:
         if not self._static:
             h = hashlib.sha256(b"bulletin-pdf-1")
-            for path in (TEMPLATE, ITEMS_FILTER, Path(__file__)):
+            for path in (TEMPLATE, ITEMS_FILTER, Path(__file__), Path(titlebreak.__file__)):
                 h.update(path.read_bytes())
             for key in sorted(self._faces):
                 stat = self._faces[key].stat()
                 h.update(f"{key}:{self._faces[key].name}:{stat.st_size}".encode())
             h.update(f"typst {_typst_version()} pandoc {pypandoc.get_pandoc_version()}".encode())
+            h.update("|".join(title_words(self.config)).encode())  # titles never break inside these
             self._static = h.hexdigest()
         return self._static
 
@@ -566,6 +565,7 @@ class PdfBuilder:
             else:
                 pending.append((n, job))
         bodies = _to_typst([t for _, job in pending for t in job.texts])
+        keep = title_words(self.config)
         ready: list[tuple[int, _Job, str]] = []
         at = 0
         for n, job in pending:
@@ -578,6 +578,11 @@ class PdfBuilder:
                 continue
             for item, body in zip(job.data["items"], mine, strict=True):
                 item["body"] = body
+                # the title's lines, broken here (words whole, lines balanced) and printed as given;
+                # only for PDFs to be built: the segmenter takes a second to load
+                item["title_lines"] = (
+                    [item["title"]] if item["heading"] else break_title(item["title"], TITLE_PER_LINE, keep)
+                )
             ready.append((n, job, json.dumps(job.data, ensure_ascii=False)))
         for n, job, outcome in self._run(ready):
             if isinstance(outcome, BaseException):
