@@ -47,7 +47,7 @@ def write_site_fonts(config: Config, site: Path) -> list[Path]:
     chars = sorted(rare_characters(site))
     coverage = desk_coverage(config)
     faces = find_faces(config, required=False)
-    rules = ["/* 生僻字：只含本站页面用到的字，字体文件在本站中，不从外部加载 */\n", _FONT_FAMILY]
+    rules = ["/*生僻字：只含本站页面用到的字，字体文件在本站中，不从外部加载*/\n", _FONT_FAMILY]
     written: list[Path] = []
     left = chars
     for key in RARE:
