@@ -241,15 +241,23 @@ _DESK_COVERAGE: dict[Path, FontCoverage] = {}
 _DESK_LOCK = threading.Lock()
 
 
+def user_cache() -> Path:
+    """The user's cache folder for the desk ($XDG_CACHE_HOME/bulletin or ~/.cache/bulletin): the
+    check writes nothing into the desk."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bulletin"
+
+
 def desk_coverage(config: Config) -> FontCoverage:
     """What the faces installed for this desk can draw (read once a process; the character maps
-    are cached where the PDF build keeps them). Faces that are missing count as drawing nothing."""
+    are cached in the user's cache folder, not in the desk). Faces that are missing count as
+    drawing nothing (see FontCoverage.complete)."""
     key = config.root.resolve()
     with _DESK_LOCK:
         found = _DESK_COVERAGE.get(key)
         if found is None:
             faces = find_faces(config, required=False)
-            found = _DESK_COVERAGE[key] = read_coverage(faces, config.root / "build" / "pdf-cache" / "cmaps")
+            found = _DESK_COVERAGE[key] = read_coverage(faces, user_cache() / "cmaps")
     return found
 
 
