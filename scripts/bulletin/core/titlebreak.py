@@ -214,7 +214,9 @@ def _cost(lines: Sequence[str], penalties: float) -> float:
     mean = sum(widths) / len(widths)
     cost = sum((w - mean) ** 2 for w in widths) + penalties
     if len(widths) == 3 and widths[1] < min(widths[0], widths[2]):
-        cost += 30.0  # an hourglass: neither trapezoid nor diamond
+        cost += (min(widths[0], widths[2]) - widths[1]) ** 2  # an hourglass: neither trapezoid nor diamond
+    if min(widths) < 0.5 * max(widths):
+        cost += 40.0  # a line much shorter than the others
     if widths[-1] > widths[0]:
         cost += 0.5  # equal cost: the longer line first (an inverted trapezoid)
     return cost
