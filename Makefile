@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # command -> Debian package that provides it (site needs the first list, test both)
 SITE_COMMANDS := git:git
-TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils nginx:nginx
+TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils nginx:nginx soffice:libreoffice-writer
 # fonts for the PDFs (Debian packages), checked by file; the last two draw rare characters (CJK Extension B and later)
 FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai /usr/share/fonts/truetype/hanazono/HanaMinB.ttf:fonts-hanazono /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf:fonts-babelstone-han
 # TeX Live for the benchmark's comparison route (pandoc --pdf-engine=xelatex with ctex), checked by file;
@@ -96,6 +96,9 @@ $(VENV)/.installed: pyproject.toml | sysdeps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# bytecode now, as a regular install writes it: every command otherwise compiles the package
+	# again where Python may not write it (a read-only checkout, PYTHONDONTWRITEBYTECODE)
+	$(BIN)/python -m compileall -q scripts/bulletin
 	touch $@
 
 node_modules/.installed: package.json package-lock.json | sysdeps-test

@@ -333,7 +333,18 @@ def test_new_asks_in_chinese_at_a_terminal(desk: Path) -> None:
         [str(BULLETIN), "new", "--unit", "chaisang"], cwd=desk, stdin=terminal, stdout=terminal, stderr=terminal
     )
     os.close(terminal)
-    answers = ["柴桑区一企业仓库发生火灾", "突发性", "特急", "内部", "2026-11-28 08:30"]
+    # then 报送对象, 主题, 约稿 (none) and 截止时间 (none)
+    answers = [
+        "柴桑区一企业仓库发生火灾",
+        "突发性",
+        "特急",
+        "内部",
+        "2026-11-28 08:30",
+        "市委、市政府",
+        "安全生产",
+        "",
+        "",
+    ]
     seen = b""
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
@@ -368,8 +379,7 @@ def test_a_branch_cannot_rewrite_the_receipts(desk: Path) -> None:
 
 
 def test_a_server_receipt_outranks_an_imported_one(desk: Path) -> None:
-    import git as gitpython
-
+    from bulletin.desk.git import Repository
     from bulletin.desk.receipts import Receipt, add_receipts, read_receipts
 
     rel = "submissions/xiushui/2026/1103-01.md"
@@ -379,7 +389,7 @@ def test_a_server_receipt_outranks_an_imported_one(desk: Path) -> None:
     import datetime as dt
 
     stamped = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    add_receipts(gitpython.Repo(desk), "HEAD", [Receipt(rel, stamped, "xiushui-kuangxiaoping", "hook")])
+    add_receipts(Repository.at(desk), "HEAD", [Receipt(rel, stamped, "xiushui-kuangxiaoping", "hook")])
     receipt = read_receipts(desk)[rel]
     assert (receipt.source, receipt.received_at) == ("hook", stamped)
 

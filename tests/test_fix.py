@@ -169,7 +169,8 @@ def test_fix_leaves_a_corrupted_header_alone_or_keeps_every_value_check_reads(ma
             assert after.fields[key] == _corrected_title(value)
         else:
             assert after.fields[key] == value, key
-    assert typography.markdown_shape(after.body) == typography.markdown_shape(before.body)
+    # the same Markdown, but for the lines of a paragraph joined or set apart (issue 13: rebreak)
+    assert typography.markdown_shape(after.body, lines=False) == typography.markdown_shape(before.body, lines=False)
 
 
 TITLES = {
@@ -177,13 +178,14 @@ TITLES = {
     "plain": ("修水县召开推进会,部署攻坚", "修水县召开推进会，部署攻坚"),
     "double-quoted": ('"修水县召开推进会,部署攻坚"', '"修水县召开推进会，部署攻坚"'),
     "single-quoted": ("'修水县召开推进会,部署攻坚'", "'修水县召开推进会，部署攻坚'"),
+    # ASCII quotes in a Chinese title are Chinese quotes too (issue 13): the value is written anew
     "double-quoted-with-escape": (
         '"修水县召开\\"三个一批\\"推进会,部署攻坚"',
-        '"修水县召开\\"三个一批\\"推进会，部署攻坚"',
+        '"修水县召开“三个一批”推进会，部署攻坚"',
     ),
     "single-quoted-doubled-quote": (
         "'修水县召开''三个一批''推进会,部署攻坚'",
-        "\"修水县召开'三个一批'推进会，部署攻坚\"",
+        '"修水县召开“三个一批”推进会，部署攻坚"',
     ),
     "with-comment": ("修水县召开推进会,部署攻坚   # 一句话", "修水县召开推进会，部署攻坚   # 一句话"),
     "clean": ("修水县召开推进会 部署攻坚", "修水县召开推进会 部署攻坚"),
@@ -302,7 +304,10 @@ def test_fix_never_changes_the_markdown_structure_of_a_body(body: str) -> None:
     """The blocks and their lines, link, image and reference targets, code, HTML, entities and escapes
     of a body are the same after fix as before (markdown-it, as the body rules read them)."""
     fixed = typography.correct_body(body)
-    assert typography.markdown_shape(fixed) == typography.markdown_shape(body)
+    # the same Markdown, but for the lines of a paragraph joined or set apart (issue 13: rebreak)
+    assert typography.markdown_shape(fixed, lines=False) == typography.markdown_shape(body, lines=False)
+    if not typography.line_breaks("\n".join(typography.corrected_lines(body))):
+        assert typography.markdown_shape(fixed) == typography.markdown_shape(body)
     assert typography.correct_body(fixed) == fixed
     fixable = [p for p in typography.problems(body) if p.rule != "lost-char"]
     assert bool(fixable) == (fixed != body)

@@ -65,6 +65,7 @@ def server(tmp_path: Path) -> Path:
     """A bare repository with the demo desk (issues and CODEOWNERS too) and the hooks installed."""
     desk = make_desk(tmp_path / "desk")
     shutil.copytree(REPO / "issues", desk / "issues")
+    shutil.copytree(REPO / "records" / "copies", desk / "records" / "copies")  # the 份号 of 内参
     assert run_cli("codeowners", cwd=desk).returncode == 0
     init_repo(desk)
     bare = tmp_path / "server.git"

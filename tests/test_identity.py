@@ -229,6 +229,7 @@ def desk(tmp_path: Path) -> Path:
     """The demo desk (submissions and issues) in a git repository, CODEOWNERS generated on main."""
     desk = make_desk(tmp_path / "desk")
     shutil.copytree(REPO / "issues", desk / "issues")
+    shutil.copytree(REPO / "records" / "copies", desk / "records" / "copies")  # the 份号 of 内参
     assert run_cli("codeowners", cwd=desk).returncode == 0
     return init_repo(desk)
 

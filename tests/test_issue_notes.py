@@ -24,6 +24,7 @@ NOT_AN_ISSUE = "这不是刊物文件"
 def desk(tmp_path: Path) -> Path:
     desk = make_desk(tmp_path / "desk")
     shutil.copytree(REPO / "issues", desk / "issues")
+    shutil.copytree(REPO / "records" / "copies", desk / "records" / "copies")  # the 份号 of 内参
     return init_repo(desk)
 
 

@@ -138,6 +138,9 @@ def test_secrecy_of_an_issue_follows_its_items_and_the_publications_clearance(de
     _fill(desk)
     path = desk / "issues/neican/2026/001.md"
     assert "密级: 机密" in path.read_text(encoding="utf-8")
+    code, findings = issue_check(desk)
+    assert code == 1 and [f["rule"] for f in findings] == ["issue-copies"]  # a 机密 issue's copies are numbered first
+    assert run_cli("copies", "neican/2026/001", "--register", cwd=desk).returncode == 0
     assert issue_check(desk) == (0, [])
     path.write_text(path.read_text(encoding="utf-8").replace("密级: 机密", "密级: 内部"), encoding="utf-8")
     code, findings = issue_check(desk)

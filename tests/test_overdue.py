@@ -16,11 +16,11 @@ import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import git as gitpython
 import pytest
 
 from bulletin.core.model import Config
 from bulletin.desk.config import load_config
+from bulletin.desk.git import Repository
 from bulletin.desk.receipts import Receipt, add_receipts
 from bulletin.desk.registers import load_records
 from bulletin.desk.snapshot import read_desk
@@ -538,7 +538,7 @@ def test_cli_judges_by_the_receipt_in_git_notes_not_the_commit_date(repo_desk: P
     rel = "submissions/chaisang/2026/1128-01.md"
     # the commit claims 08:20; the server stamped the push at 09:20
     commit = add_item(repo_desk, rel, item_text(), "2026-11-28T08:20:00+08:00")
-    add_receipts(gitpython.Repo(repo_desk), commit, [Receipt(rel, at(28, 9, 20), "chaisang-hukai", "hook")])
+    add_receipts(Repository.at(repo_desk), commit, [Receipt(rel, at(28, 9, 20), "chaisang-hukai", "hook")])
     done = run_cli("overdue", "--now", "2026-11-28 12:00", "--all", "--format", "json", cwd=repo_desk)
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads(done.stdout)
@@ -574,7 +574,7 @@ def test_cli_markdown_is_for_the_tracking_issue(repo_desk: Path) -> None:
 def test_cli_follow_up_overdue_exits_1(repo_desk: Path) -> None:
     rel = "submissions/chaisang/2026/1128-01.md"
     commit = add_item(repo_desk, rel, item_text(), "2026-11-28T08:30:00+08:00")
-    add_receipts(gitpython.Repo(repo_desk), commit, [Receipt(rel, at(28, 8, 30), "chaisang-hukai", "hook")])
+    add_receipts(Repository.at(repo_desk), commit, [Receipt(rel, at(28, 8, 30), "chaisang-hukai", "hook")])
     assert run_cli("overdue", "--now", "2026-11-29 08:00", cwd=repo_desk).returncode == 0
     done = run_cli("overdue", "--now", "2026-11-29 09:00", cwd=repo_desk)
     assert done.returncode == 1 and "续报逾期：柴桑区" in done.stdout
@@ -591,7 +591,7 @@ def test_cli_usage_errors_are_chinese(repo_desk: Path) -> None:
 def test_cli_health(repo_desk: Path) -> None:
     rel = "submissions/wuning/2026/1128-01.md"
     commit = add_item(repo_desk, rel, item_text("wuning", None, "普遍性", "平件"), "2026-11-28T09:00:00+08:00")
-    add_receipts(gitpython.Repo(repo_desk), commit, [Receipt(rel, at(28, 9), "wuning-stranger", "hook")])
+    add_receipts(Repository.at(repo_desk), commit, [Receipt(rel, at(28, 9), "wuning-stranger", "hook")])
     done = run_cli("health", "--now", "2026-11-28", cwd=repo_desk)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "彭泽县龙城镇尚未落实信息员" in done.stdout

@@ -21,6 +21,8 @@ import yaml
 
 from bulletin.access import hook
 from bulletin.core.timing import BEIJING
+from bulletin.desk import receipts
+from bulletin.desk.git import Repository
 from bulletin.desk.receipts import NOTES_REF, Receipt, read_receipts
 from desk_helpers import BULLETIN, ITEM, git, init_repo, make_desk, run_cli
 
@@ -242,7 +244,7 @@ def test_a_control_character_in_a_file_name_forges_nothing(server: Path, unit: P
 
 
 def test_a_receipt_error_does_not_fail_the_push(server: Path, unit: Path) -> None:
-    (server / hook.LOCK_NAME).mkdir()  # the lock cannot be opened: recording fails
+    (server / receipts.LOCK_NAME).mkdir()  # the lock cannot be opened: recording fails
     git(unit, "checkout", "-q", "-b", "xiushui/b")
     commit_file(unit, NEW_ITEM, ITEM)
     done = push(unit, "origin", "xiushui/b")
@@ -335,7 +337,7 @@ def test_pusher(env: dict[str, str], expected: str) -> None:
     ],
 )
 def test_submission_paths(rel: str) -> None:
-    assert hook.path_problem(rel) is None
+    assert receipts.path_problem(rel) is None
 
 
 @pytest.mark.parametrize(
@@ -353,12 +355,12 @@ def test_submission_paths(rel: str) -> None:
     ],
 )
 def test_not_submission_paths(rel: str) -> None:
-    assert hook.path_problem(rel) is not None
+    assert receipts.path_problem(rel) is not None
 
 
 def test_without_an_account_only_main_and_the_receipts_are_judged(unit: Path) -> None:
     """`refusals` without a pusher (a library call): who may push which ref needs the account (test_hook_refs)."""
-    repo = hook.open_repo(unit)
+    repo = Repository.at(unit)
     head = git(unit, "rev-parse", "HEAD").strip()
     zero = "0" * 40
     ups = [hook.Update(zero, head, "refs/heads/x"), hook.Update(head, zero, "refs/heads/x")]
@@ -406,6 +408,27 @@ def test_receipt_add_and_list(desk: Path) -> None:
     assert later.returncode == 0
     assert "已于2026年11月28日09:05接报，不再登记" in later.stdout
     assert read_receipts(desk)[NEW_ITEM].received_at == dt.datetime(2026, 11, 28, 9, 5, tzinfo=BEIJING)
+
+
+def test_receipt_list_shows_the_imported_receipts_on_main_as_the_hook_sees_them(desk: Path) -> None:
+    """`bulletin receipt list` prints what the hook and `receipt add` treat as received: the notes and
+    receipts/imported.tsv as committed on main (it used to look for the file in the git directory and
+    printed 没有接报记录 for an imported desk)."""
+    imported = "submissions/xiushui/2026/1101-01.md"
+    git(desk, "checkout", "-q", "main")
+    (desk / "receipts").mkdir(exist_ok=True)
+    (desk / "receipts/imported.tsv").write_text(f"{imported}\t2026-11-01T08:00:00+08:00\tx\timport\n", encoding="utf-8")
+    git(desk, "add", "receipts/imported.tsv")
+    git(desk, "commit", "-q", "-m", "Import receipts")
+    git(desk, "checkout", "-q", "pr")
+    listed = run_cli("receipt", "list", "--format", "json", cwd=desk / "submissions")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == [
+        {"path": imported, "received_at": "2026-11-01T08:00:00+08:00", "account": "x", "source": "import"}
+    ]
+    again = run_cli("receipt", "add", "--commit", "HEAD", "--received-at", "2026-11-28 09:05", imported, cwd=desk)
+    assert again.returncode == 0 and "已于2026年11月1日08:00接报，不再登记" in again.stdout, again.stdout
+    assert "导入" in run_cli("receipt", "list", cwd=desk).stdout
 
 
 def test_receipt_add_refuses_bad_input_and_writes_nothing(desk: Path) -> None:
@@ -573,11 +596,13 @@ def test_receipts_of_a_few_paths_are_the_same_as_from_reading_every_note(tmp_pat
     with repo.git.custom_environment(
         GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@x", GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x"
     ):
-        add_receipts(repo, second, [Receipt("submissions/c/2026/1102-01.md", when, "c-x", "hook")])
+        add_receipts(Repository.at(desk), second, [Receipt("submissions/c/2026/1102-01.md", when, "c-x", "hook")])
         add_receipts(
-            repo, first, [Receipt("submissions/c/2026/1102-01.md", when - dt.timedelta(hours=1), "c-y", "hook")]
+            Repository.at(desk),
+            first,
+            [Receipt("submissions/c/2026/1102-01.md", when - dt.timedelta(hours=1), "c-y", "hook")],
         )
-        add_receipts(repo, first, [Receipt("submissions/a/2026/1101-01.md", when, "a-x", "hook")])
+        add_receipts(Repository.at(desk), first, [Receipt("submissions/a/2026/1101-01.md", when, "a-x", "hook")])
     every = read_receipts(desk)
     assert set(every) == {f"submissions/{u}/2026/{d}-01.md" for u, d in (("a", "1101"), ("b", "1101"), ("c", "1102"))}
     assert every["submissions/c/2026/1102-01.md"].account == "c-y"  # the earlier note wins

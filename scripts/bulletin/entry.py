@@ -21,9 +21,22 @@ def interrupted() -> int:
     return 130
 
 
+def _interrupted_by(exc: BaseException | None) -> bool:
+    """Whether Ctrl-C is behind `exc`: itself, or what it was raised while handling (an import that
+    failed because the interrupt stopped another one halfway)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def main() -> int:
     try:
         from bulletin import cli
-    except KeyboardInterrupt:
-        return interrupted()
+    except BaseException as exc:
+        if _interrupted_by(exc):
+            return interrupted()
+        raise
     return cli.main()

@@ -16,42 +16,29 @@
   author as the pusher). A path that has a receipt keeps it. Commit dates never enter: units can
   forge them.
 
-`bulletin receipt add` records receipts given explicitly (the pull-request workflow on a hosted
-forge, or an administrator repairing a record); `bulletin receipt list` prints them.
+Receipts are written by bulletin.desk.receipts (also for `bulletin receipt add`); git is asked
+through bulletin.desk.Repositorysitory.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
-import json
 import os
 import shlex
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TextIO
-
-import git
 
 from bulletin.access.identity import ADMIN, EDITOR, UNIT, Change, Role, authorize, parse_name_status, role_of
 from bulletin.core.model import Config, Finding
 from bulletin.core.timing import format_time, now
 from bulletin.desk import atomic
-from bulletin.desk.receipts import (
-    IMPORTED,
-    IMPORTED_MAX_BYTES,
-    NOTES_REF,
-    Receipt,
-    add_receipts,
-    parse_note,
-    read_receipts,
-)
-from bulletin.errors import BulletinError, UsageError
+from bulletin.desk.git import NotARepository, Repository
+from bulletin.desk.receipts import MAIN_REF, NOTES_REF, Receipt, path_problem, record
+from bulletin.errors import BulletinError, ConfigError, UsageError
 
-MAIN_REF = "refs/heads/main"
 HOOKS = ("pre-receive", "post-receive")
 # environment variables naming the pushing account, first set wins:
 # GitLab, Gitea/Forgejo, HTTP servers (git-http-backend), ssh login
@@ -70,104 +57,6 @@ FORGE_PREFIXES = ("refs/pull/", "refs/merge-requests/")
 FORGE_INTERNAL = "GITEA_INTERNAL_PUSH"
 # the example branch of the refusals: <unit>/<mmdd>-<nn>
 EXAMPLE_BRANCH = "1128-01"
-LOCK_NAME = "bulletin-receipts.lock"
-IDENTITY = ("bulletin 接报登记", "bulletin@localhost")
-
-
-# ---------------------------------------------------------------- paths
-
-
-def path_problem(rel: str) -> str | None:
-    """Why `rel` cannot carry a receipt, or None: it must be submissions/<unit>/<year>/<name>.md."""
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in rel):
-        # a tab or newline would forge extra lines in the note
-        return "路径中含有制表符、换行等控制字符"
-    parts = PurePosixPath(rel).parts
-    if rel.startswith("/") or "\\" in rel or ".." in parts or "." in parts:
-        return "应是报送台内的相对路径，如submissions/xiushui/2026/1128-01.md"
-    if len(parts) != 4 or parts[0] != "submissions" or not parts[3].endswith(".md") or parts[3] == ".md":
-        return "只有submissions/<单位代号>/<年份>/<文件名>.md形式的信息文件才登记接报"
-    return None
-
-
-# ---------------------------------------------------------------- writing receipts
-
-
-@contextlib.contextmanager
-def _receipts_lock(repo: git.Repo) -> Iterator[None]:
-    """One writer of the receipts ref at a time (`git notes` updates it without a compare-and-swap)."""
-    lock_path = Path(repo.git_dir) / LOCK_NAME
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _config_value(repo: git.Repo, key: str) -> str:
-    try:
-        return str(repo.git.config("--get", key)).strip()
-    except git.GitCommandError:
-        return ""
-
-
-@contextlib.contextmanager
-def _notes_identity(repo: git.Repo) -> Iterator[None]:
-    """A committer for the notes commit when the server or runner has none configured."""
-    env: dict[str, str] = {}
-    for role in ("AUTHOR", "COMMITTER"):
-        if not os.environ.get(f"GIT_{role}_NAME") and not _config_value(repo, "user.name"):
-            env[f"GIT_{role}_NAME"] = IDENTITY[0]
-        if not os.environ.get(f"GIT_{role}_EMAIL") and not _config_value(repo, "user.email"):
-            env[f"GIT_{role}_EMAIL"] = IDENTITY[1]
-    with repo.git.custom_environment(**env):
-        yield
-
-
-def receipts_of(repo: git.Repo) -> dict[str, Receipt]:
-    return read_receipts(Path(repo.git_dir))
-
-
-def imported_on_main(repo: git.Repo) -> dict[str, Receipt]:
-    """The receipts of receipts/imported.tsv as committed on main (a server's bare repository has no
-    work tree to read it from; `read_receipts` reads it from a desk's work tree)."""
-    if not _ref_exists(repo, MAIN_REF):
-        return {}
-    try:
-        blob = repo.commit(MAIN_REF).tree / IMPORTED
-    except KeyError:
-        return {}
-    if blob.type != "blob" or blob.size > IMPORTED_MAX_BYTES:
-        return {}
-    text = bytes(blob.data_stream.read()).decode("utf-8", "replace")
-    return {r.path: Receipt(r.path, r.received_at, r.account, "import") for r in parse_note(text)}
-
-
-def record(repo: git.Repo, commit: str, wanted: Sequence[Receipt]) -> tuple[list[Receipt], dict[str, Receipt]]:
-    """Write the receipts of paths that have none yet, as a note on `commit`.
-
-    Returns (written, already receipted: path -> the existing receipt). Paths repeated in `wanted`
-    count once (the first). A receipt is never replaced: neither a note's nor an imported one
-    (receipts/imported.tsv on main), which a new note would take precedence over.
-    """
-    with _receipts_lock(repo):
-        known = {**imported_on_main(repo), **receipts_of(repo)}
-        fresh: list[Receipt] = []
-        existing: dict[str, Receipt] = {}
-        seen: set[str] = set()
-        for receipt in wanted:
-            if receipt.path in seen:
-                continue
-            seen.add(receipt.path)
-            if receipt.path in known:
-                existing[receipt.path] = known[receipt.path]
-            else:
-                fresh.append(receipt)
-        if fresh:
-            with _notes_identity(repo):
-                add_receipts(repo, commit, fresh)
-    return fresh, existing
 
 
 # ---------------------------------------------------------------- install
@@ -189,10 +78,10 @@ def hook_script(name: str, python: str | None = None) -> str:
     )
 
 
-def _bare_repo(path: Path) -> git.Repo:
+def _bare_repo(path: Path) -> Repository:
     try:
-        repo = git.Repo(path)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        repo = Repository.at(path)
+    except NotARepository as exc:
         raise UsageError(
             f"{path}不是git仓库：请给出服务器上仓库的目录（裸仓库，如/srv/git/bulletin.desk.git）"
         ) from exc
@@ -203,11 +92,7 @@ def _bare_repo(path: Path) -> git.Repo:
 
 def install(bare: Path, force: bool = False, python: str | None = None) -> list[Installed]:
     """Write the two hooks; on a Gitea/Forgejo layout (hooks/<name>.d/), add ours next to the forge's."""
-    repo = _bare_repo(bare)
-    hooks_dir = Path(repo.git.rev_parse("--git-path", "hooks"))
-    if not hooks_dir.is_absolute():  # git ran in the repository: relative to it
-        hooks_dir = Path(repo.git_dir) / hooks_dir
-    hooks_dir = hooks_dir.resolve()
+    hooks_dir = _bare_repo(bare).hooks_dir()
     targets = []
     for name in HOOKS:
         folder = hooks_dir / f"{name}.d"
@@ -266,21 +151,13 @@ def parse_updates(text: str) -> list[Update]:
     return updates
 
 
-def _open_here(env: Mapping[str, str]) -> git.Repo:
+def _open_here(env: Mapping[str, str]) -> Repository:
     """The repository a hook runs in (git sets GIT_DIR; the working directory is the repository)."""
-    return git.Repo(Path(env.get("GIT_DIR", ".")).resolve())
-
-
-def _is_ancestor(repo: git.Repo, old: str, new: str) -> bool:
-    try:
-        repo.git.merge_base("--is-ancestor", old, new)
-    except git.GitCommandError:
-        return False
-    return True
+    return Repository.at(Path(env.get("GIT_DIR", ".")))
 
 
 def refusals(
-    repo: git.Repo, updates: Sequence[Update], account: str | None = None, internal: bool = False
+    repo: Repository, updates: Sequence[Update], account: str | None = None, internal: bool = False
 ) -> list[str]:
     """The Chinese reasons to refuse this push (empty: accept); with `account` (the pusher), also
     every ref that account may not touch and every change of a pushed branch it may not make (see
@@ -294,7 +171,7 @@ def refusals(
             )
         elif up.ref == MAIN_REF and up.deleted:
             reasons.append("拒绝删除主分支main：已合并的信息和刊物都在主分支上，不能删除")
-        elif up.ref == MAIN_REF and not up.created and not _is_ancestor(repo, up.old, up.new):
+        elif up.ref == MAIN_REF and not up.created and not repo.is_ancestor(up.old, up.new):
             reasons.append(
                 f"拒绝强制推送主分支main（{up.old[:7]} → {up.new[:7]}会改写已有的历史）：主分支只能向前推进。"
                 "请先运行“git pull”取回最新的main，在其上提交后再推送"
@@ -304,37 +181,38 @@ def refusals(
     return reasons
 
 
-def _main_config(repo: git.Repo) -> Config:
+def _main_config(repo: Repository) -> Config:
     """The desk's configuration and registry as they are on main: a push never judges itself.
 
     FileNotFoundError when main holds no desk (no bulletin.yml at its top)."""
-    from bulletin.desk.config import CONFIG_NAME, load_config
+    from bulletin.desk.config import CONFIG_MAX_BYTES, CONFIG_NAME, load_config
 
-    tree = repo.commit(MAIN_REF).tree
+    main = repo.commit(MAIN_REF)
+    if main is None:
+        raise FileNotFoundError(CONFIG_NAME)
 
     def read(name: str) -> bytes:
         try:
-            blob = tree / name
-        except KeyError as exc:
-            raise FileNotFoundError(name) from exc
-        return bytes(blob.data_stream.read())
+            data = repo.blob(main, name, CONFIG_MAX_BYTES)
+        except ValueError as exc:
+            raise ConfigError(f"main:{name}：文件超过{CONFIG_MAX_BYTES // 1024}KB，不是正常的配置") from exc
+        if data is None:
+            raise FileNotFoundError(name)
+        return data
 
     read(CONFIG_NAME)
     return load_config(Path(repo.git_dir), read, source="main:")
 
 
-def _fork_point(repo: git.Repo, new: str) -> str | None:
-    try:
-        return str(repo.git.merge_base(MAIN_REF, new)).strip() or None
-    except git.GitCommandError:  # unrelated history: everything in it is new
-        return None
+def _fork_point(repo: Repository, new: str) -> str | None:
+    return repo.merge_base(MAIN_REF, new)  # None: unrelated history, everything in it is new
 
 
-def pushed_changes(repo: git.Repo, base: str | None, new: str) -> list[Change]:
+def pushed_changes(repo: Repository, base: str | None, new: str) -> list[Change]:
     """What `new` changes against `base` (everything added when there is no base)."""
     if base is None:
-        return [Change("A", name) for name in _names(repo.git.ls_tree("-r", "--name-only", "-z", new))]
-    return parse_name_status(repo.git.diff_tree("-r", "--no-renames", "--name-status", "-z", base, new))
+        return [Change("A", name) for name in repo.names(new)]
+    return parse_name_status(repo.name_status(base, new))
 
 
 def _explain(branch: str, who: str, findings: Sequence[Finding]) -> list[str]:
@@ -370,15 +248,15 @@ def _shown(ref: str) -> str:
     return ref
 
 
-def _verb(repo: git.Repo, up: Update) -> str:
+def _verb(repo: Repository, up: Update) -> str:
     if up.deleted:
         return "删除"
-    if not up.created and not _is_ancestor(repo, up.old, up.new):
+    if not up.created and not repo.is_ancestor(up.old, up.new):
         return "强制推送"
     return "推送"
 
 
-def ref_refusal(repo: git.Repo, config: Config, role: Role, up: Update, internal: bool = False) -> str | None:
+def ref_refusal(repo: Repository, config: Config, role: Role, up: Update, internal: bool = False) -> str | None:
     """Why `role` may not touch the ref of `up` at all, whatever it carries (None: it may).
 
     - the refs a forge keeps for pull requests: only the forge itself writes them (`internal`);
@@ -449,7 +327,7 @@ def ref_refusal(repo: git.Repo, config: Config, role: Role, up: Update, internal
     )
 
 
-def identity_refusals(repo: git.Repo, updates: Sequence[Update], account: str, internal: bool = False) -> list[str]:
+def identity_refusals(repo: Repository, updates: Sequence[Update], account: str, internal: bool = False) -> list[str]:
     """Refs the pushing account may not touch (`ref_refusal`), and changes of the branches it pushes
     that it may not make, judged by the registry on main (never the pushed one).
 
@@ -461,7 +339,7 @@ def identity_refusals(repo: git.Repo, updates: Sequence[Update], account: str, i
     post-receive takes receipts only for what the author may add.
     """
     judged = [up for up in updates if up.ref != NOTES_REF and not (internal and _is_forge_ref(up.ref))]
-    if not judged or not _ref_exists(repo, MAIN_REF):
+    if not judged or repo.commit(MAIN_REF) is None:
         return []
     try:
         config = _main_config(repo)
@@ -486,7 +364,7 @@ def identity_refusals(repo: git.Repo, updates: Sequence[Update], account: str, i
         else:
             base = _fork_point(repo, up.new)
         if accepted is None:
-            accepted = set(_names(repo.git.ls_tree("-r", "--name-only", "-z", MAIN_REF, "--", "submissions")))
+            accepted = set(repo.names(MAIN_REF, "submissions"))
         findings = authorize(config, account, pushed_changes(repo, base, up.new), accepted.__contains__)
         reasons += _explain(up.ref[len(BRANCHES) :], role.label, findings)
     return reasons
@@ -532,39 +410,23 @@ def _receiving(ref: str) -> bool:
     return any(ref.startswith(head) and ref.endswith(tail) for head, tail in _PULL_HEADS)
 
 
-def _names(output: str) -> list[str]:
-    return [name for name in output.split("\0") if name]
-
-
-def _ref_exists(repo: git.Repo, ref: str) -> bool:
-    try:
-        repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
-    except git.GitCommandError:
-        return False
-    return True
-
-
-def added_paths(repo: git.Repo, up: Update) -> list[str]:
+def added_paths(repo: Repository, up: Update) -> list[str]:
     """Paths the update adds: against the old tip, or for a new ref against its fork point from main."""
     if not up.created:
         base: str | None = up.old
-    elif up.ref != MAIN_REF and _ref_exists(repo, MAIN_REF):
-        try:
-            base = str(repo.git.merge_base(MAIN_REF, up.new)).strip() or None
-        except git.GitCommandError:  # unrelated history: everything in it is new
-            base = None
+    elif up.ref != MAIN_REF and repo.commit(MAIN_REF) is not None:
+        base = repo.merge_base(MAIN_REF, up.new)  # None: unrelated history, everything in it is new
     else:
         base = None
     if base is None:
-        return _names(repo.git.ls_tree("-r", "--name-only", "-z", up.new))
-    return _names(repo.git.diff_tree("-r", "--no-renames", "--diff-filter=A", "--name-only", "-z", base, up.new))
+        return repo.names(up.new)
+    return repo.added(base, up.new)
 
 
-def _was_empty(repo: git.Repo, updates: Sequence[Update]) -> bool:
+def _was_empty(repo: Repository, updates: Sequence[Update]) -> bool:
     """Whether the repository had no refs before this push (the desk is being imported)."""
     created = {up.ref for up in updates if up.created}
-    refs = [r for r in str(repo.git.for_each_ref("--format=%(refname)")).splitlines() if r]
-    return all(r in created for r in refs)
+    return all(r in created for r in repo.refs())
 
 
 def post_receive(stdin: TextIO, stdout: TextIO, env: Mapping[str, str] = os.environ) -> int:
@@ -615,9 +477,9 @@ def receipt_refusal(config: Config, role: Role, rel: str) -> str | None:
     return "服务器没有提供推送账号，无法核对"
 
 
-def _receivable(repo: git.Repo, account: str) -> Callable[[str], str | None] | None:
+def _receivable(repo: Repository, account: str) -> Callable[[str], str | None] | None:
     """`receipt_refusal` for the pushing account by the registry on main; None when main has none."""
-    if not _ref_exists(repo, MAIN_REF):
+    if repo.commit(MAIN_REF) is None:
         return None
     try:
         config = _main_config(repo)
@@ -628,7 +490,7 @@ def _receivable(repo: git.Repo, account: str) -> Callable[[str], str | None] | N
 
 
 def _receive(
-    repo: git.Repo,
+    repo: Repository,
     up: Update,
     when: dt.datetime,
     account: str,
@@ -650,56 +512,6 @@ def _receive(
         stdout.write(f"已接报{receipt.path}：{format_time(receipt.received_at)}\n")
 
 
-# ---------------------------------------------------------------- bulletin receipt add / list
-
-
-def open_repo(start: Path) -> git.Repo:
-    try:
-        return git.Repo(start, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise UsageError(f"{start}不在git仓库中：接报记录保存在仓库的{NOTES_REF}中，请在仓库里运行") from exc
-
-
-def add(
-    repo: git.Repo, commit: str, received_at: dt.datetime, account: str, source: str, paths: Sequence[str]
-) -> tuple[list[Receipt], dict[str, Receipt]]:
-    """Validate everything first, then record the receipts of the paths that have none."""
-    problems = [f"“{p}”：{problem}" for p in paths if (problem := path_problem(p))]
-    if problems:
-        raise UsageError("以下路径不能登记，未登记任何接报：" + "；".join(problems))
-    if any(ord(ch) < 0x20 or ch == "\t" for ch in account):
-        raise UsageError("“--account”中不能有制表符、换行等控制字符")
-    try:
-        sha = repo.commit(commit).hexsha
-    except (git.BadName, ValueError, git.GitCommandError) as exc:
-        raise UsageError(
-            f"找不到提交“{commit}”：接报记录挂在提交上，请先取回它（如“git fetch origin 该提交所在的引用”）"
-        ) from exc
-    return record(repo, sha, [Receipt(p, received_at, account, source) for p in paths])
-
-
-def as_json(receipts: Mapping[str, Receipt]) -> str:
-    rows = [
-        {"path": r.path, "received_at": r.received_at.isoformat(), "account": r.account, "source": r.source}
-        for r in receipts.values()
-    ]
-    return json.dumps(rows, ensure_ascii=False, indent=2)
-
-
-SOURCE_NAMES = {"hook": "服务器钩子", "forge": "合并请求"}
-
-
-def as_text(receipts: Mapping[str, Receipt]) -> str:
-    if not receipts:
-        return f"没有接报记录（{NOTES_REF}）。从服务器取得：git fetch origin {NOTES_REF}:{NOTES_REF}"
-    lines = [
-        f"{r.path}\t{format_time(r.received_at)}\t{r.account or '（账号不明）'}\t{SOURCE_NAMES.get(r.source, r.source)}"
-        for r in receipts.values()
-    ]
-    lines.append(f"共{len(receipts)}条接报记录")
-    return "\n".join(lines)
-
-
 # ---------------------------------------------------------------- what the CLI prints
 
 INSTALL_VERBS = {"written": "已安装", "replaced": "已替换", "unchanged": "未改动（已是最新）"}
@@ -711,10 +523,4 @@ def install_report(done: Sequence[Installed]) -> str:
         f"钩子调用{sys.executable}：升级或移动这个Python环境后，请重新运行“bulletin hook install”。"
         f"接报记录保存在仓库的{NOTES_REF}中"
     )
-    return "\n".join(lines)
-
-
-def add_report(written: Sequence[Receipt], existing: Mapping[str, Receipt]) -> str:
-    lines = [f"已登记{r.path}：{format_time(r.received_at)}（{r.account or '账号不明'}）" for r in written]
-    lines += [f"{path}：已于{format_time(r.received_at)}接报，不再登记" for path, r in existing.items()]
     return "\n".join(lines)

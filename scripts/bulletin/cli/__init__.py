@@ -22,6 +22,7 @@ VERBS = (
     "fix",
     "new",
     "issue",
+    "copies",
     "build",
     "ledger",
     "stats",

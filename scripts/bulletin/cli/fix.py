@@ -19,8 +19,9 @@ from bulletin.cli.options import (
 def add(sub: Any) -> None:
     p = sub.add_parser(
         "fix",
-        help="自动改正标点、数字、编码和键名",
-        description="自动改正：半角标点改全角、全角数字字母改半角、删去多余空格、GBK转UTF-8、英文键名改中文键名。\n"
+        help="自动改正标点、数字、空格、繁体字、编码和键名",
+        description="自动改正：半角标点和引号改全角、全角数字字母改半角、删去多余空格和段首空格、繁体字改简体、"
+        "段内断行接成一行、GBK转UTF-8、英文键名改中文键名。\n"
         "只改这些，文字内容不变；先写临时文件再替换，失败时原文件不动。",
     )
     p.add_argument("paths", nargs="+", metavar="文件", type=Path, help="要改正的信息文件")
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             status = EXIT_USAGE
             continue
         try:
-            result = fix_file(path, shown, write=not args.dry_run)
+            result = fix_file(path, shown, write=not args.dry_run, keep=config.traditional_exceptions)
         except FixRefused as exc:
             print(str(exc), file=sys.stderr)
             status = max(status, EXIT_FINDINGS)

@@ -44,17 +44,23 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bulletin.access import hook
     from bulletin.core.timing import BEIJING
+    from bulletin.desk import receipts
     from bulletin.desk.config import find_root
+    from bulletin.desk.git import NotARepository, Repository
+    from bulletin.errors import UsageError
+    from bulletin.report import receipts as report
 
     start = args.desk or Path.cwd()
-    repo = hook.open_repo(start)
+    try:
+        repo = Repository.at(start, search_parents=True)
+    except NotARepository as exc:
+        raise UsageError(f"{start}不在git仓库中：接报记录保存在仓库的{receipts.NOTES_REF}中，请在仓库里运行") from exc
     if args.receipt_command == "list":
-        receipts = hook.receipts_of(repo)
-        print(hook.as_json(receipts) if args.format == "json" else hook.as_text(receipts))
+        found = receipts.receipts_in(repo)
+        print(report.as_json(found) if args.format == "json" else report.as_text(found))
         return EXIT_OK
     tz = desk_config(args).timezone if args.desk or find_root(start) else BEIJING
     when = time_option(args.received_at, tz, "--received-at")
-    print(hook.add_report(*hook.add(repo, args.commit, when, args.account, args.source, args.paths)))
+    print(report.added(*receipts.add(repo, args.commit, when, args.account, args.source, args.paths)))
     return EXIT_OK

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 LEVELS = ("公开", "内部", "秘密", "机密")  # in rising order
 _SPLIT = re.compile(r"[、，,；;\s]+")
+_SPLIT_ENTRY = re.compile(r"[、，,；;]+")  # within an entry of a list, spaces are the entry's own
 _STAR = re.compile(r"^(绝密|机密|秘密)\s*[★*]\s*(.+)$")
 
 
@@ -30,11 +31,12 @@ def as_text(value: Any) -> str | None:
 
 
 def as_list(value: Any) -> list[str] | None:
-    """A list of texts; a single text with 、 or commas is accepted as a list."""
+    """A list of texts; a single text with 、, commas or spaces is accepted as a list, and an entry
+    of a list with 、 or commas is several ([市委，市政府]: YAML parts a list at ASCII commas only)."""
     if isinstance(value, str):
         return [v for v in _SPLIT.split(value.strip()) if v]
     if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-        return [str(v).strip() for v in value if str(v).strip()]
+        return [part.strip() for v in value for part in _SPLIT_ENTRY.split(str(v).strip()) if part.strip()]
     return None
 
 

@@ -83,6 +83,8 @@ class Publication:
     max_classification: str = "内部"  # the highest 密级 this publication may carry
     distribution: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 报 / 送 / 发
     copies: int = 0  # 共印N份
+    # 份号: copies a recipient of a 秘密/机密 issue gets (default 1), e.g. 市委常委: 11
+    copies_per_recipient: dict[str, int] = field(default_factory=dict)
     kind: str = "刊物"  # 刊物 (items credit submissions) / 通报 (the office's own notice, no sources)
 
 
@@ -141,6 +143,7 @@ class Config:
     audiences: tuple[Audience, ...] = ()
     admins: tuple[Editor, ...] = ()  # 管理员: maintain the desk itself (code, workflows, configuration)
     verify_since: dt.datetime | None = None  # `bulletin verify` judges main's history from here (启用时间)
+    traditional_exceptions: tuple[str, ...] = ()  # words kept in Traditional form (names, places)
 
     def audience(self, ref: str) -> Audience | None:
         """An audience by its id or its name."""

@@ -8,9 +8,12 @@ reader could not tell apart. Everything here is pure and offline.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -166,6 +169,155 @@ def explain(written: str) -> str:
     if not parts:
         return "写法（大小写或空格）不同"
     return "、".join(parts[:5]) + ("等" if len(parts) > 5 else "")
+
+
+# ---------------------------------------------------------------- did you mean: the value a near miss stands for
+
+SUGGEST_MAX_CHARS = 40  # a longer text is not a misspelt name
+CLOSE_HAN = 0.6  # difflib ratio of two Chinese names that differ in one character of three (修水具, 修水县)
+CLOSE_LATIN = 0.8  # ... of two Latin spellings with two letters swapped in seven (xiushiu, xiushui)
+NEAR = 0.1  # candidates this close to the best one are listed with it (都昌 → 都昌县, 都昌县都昌镇)
+SUGGEST_MAX = 5
+_NOT_LATIN = re.compile(r"[^a-z0-9]")
+
+
+@dataclass(frozen=True)
+class _Spelling:
+    target: str  # what is suggested (a unit's id, a value of a list)
+    folded: str  # fold(spelling)
+    syllables: tuple[str, ...]  # its pinyin without tones; Latin and digits kept as they are
+    full: str  # the syllables joined: xiushuixian
+    initials: str  # their first letters: xsx
+
+
+@lru_cache(maxsize=8192)
+def syllables(text: str) -> tuple[str, ...]:
+    """The pinyin of `text` (folded), one syllable per Chinese character, without tones; Latin
+    letters and digits as they are. Phrases are read as phrases (重庆 chong qing, 银行 yin hang)."""
+    from pypinyin import lazy_pinyin  # imported only when a suggestion is looked for (a large dictionary)
+
+    out: list[str] = []
+    for part in lazy_pinyin(fold(text), errors="default"):
+        latin = _NOT_LATIN.sub("", part.lower())
+        if latin:
+            out.append(latin)
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _index(choices: tuple[tuple[str, str], ...]) -> tuple[_Spelling, ...]:
+    out = []
+    for spelling, target in choices:
+        folded = fold(spelling)
+        if folded:
+            sounds = syllables(spelling)
+            out.append(_Spelling(target, folded, sounds, "".join(sounds), "".join(s[0] for s in sounds)))
+    return tuple(out)
+
+
+def _ratio(a: str, b: str, floor: float = 0.0) -> float:
+    """difflib's similarity of `a` and `b` (0 to 1); 0 when it is surely below `floor` (the cheap
+    bounds first: a thousand units' names are compared with every near miss)."""
+    if not a or not b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if floor and (matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor):
+        return 0.0
+    return matcher.ratio()
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """`short` keeps the first character of `long` and some of the rest in order (修县 for 修水县)."""
+    if len(short) < 2 or short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in short[1:])
+
+
+def _syllable_prefixes(entry: _Spelling) -> list[str]:
+    return ["".join(entry.syllables[:n]) for n in range(1, len(entry.syllables) + 1)]
+
+
+def _latin_score(key: str, entry: _Spelling, floor: float = 0.0) -> tuple[float, float]:
+    """(ratio, score) of Latin `key` against the pinyin of a spelling: the ratio is the best against
+    the pinyin or its first syllables (xiushiu ~ xiushui); the score, for ranking, counts less the
+    more of the name is left over (xiushui is rather 修水县 than 修水县义宁镇)."""
+    ratio = score = 0.0
+    for form in _syllable_prefixes(entry):
+        near = _ratio(key, form, floor)
+        ratio = max(ratio, near)
+        score = max(score, near * (1 + len(form) / len(entry.full)) / 2)
+    return ratio, score
+
+
+def _match(key: str, latin: bool, sounds: str, entry: _Spelling) -> tuple[int, float]:
+    """(tier, score) of one spelling for what was written: tier 2 a prefix, an abbreviation, the
+    whole name inside it or it inside the name, the same sound, or the pinyin in full or by
+    initials; tier 1 a close spelling or sound; 0 none."""
+    if latin:  # a unit's id is its own pinyin here (xiushui, duchang-duchang: duchangduchang)
+        if len(key) >= 2 and key in (entry.full, entry.initials):
+            return 2, 1.0
+        if len(key) >= 3 and entry.full.startswith(key):
+            return 2, _latin_score(key, entry)[1]
+        ratio, score = _latin_score(key, entry, CLOSE_LATIN)
+        return (1, score) if ratio >= CLOSE_LATIN else (0, 0.0)
+    folded = entry.folded
+    if (
+        (len(key) >= 2 and folded.startswith(key))
+        or (len(key) >= 3 and _abbreviates(key, folded))
+        or (len(folded) >= 3 and folded in key)  # 九江市修水县, 修水县政府办
+        or (len(key) >= 3 and key in folded)  # 安全生产 for 今冬明春安全生产工作进展
+    ):
+        return 2, _ratio(key, folded)
+    if len(sounds) >= 4 and sounds in _syllable_prefixes(entry):
+        return 2, max(_ratio(key, folded), _ratio(sounds, entry.full))  # the same sound: 修税 for 修水
+    score = _ratio(key, folded, CLOSE_HAN)
+    if score >= CLOSE_HAN and (len(key) >= 3 or score >= CLOSE_LATIN):
+        return 1, score
+    near = _ratio(sounds, entry.full, CLOSE_LATIN) if len(sounds) >= 4 else 0.0
+    return (1, near) if near >= CLOSE_LATIN else (0, 0.0)
+
+
+def suggestions(written: str, choices: Iterable[tuple[str, str]]) -> list[str]:
+    """The targets `written` most likely stands for, best first, from (spelling, target) pairs: a
+    name it begins or abbreviates (修水 → 修水县), the same sound (修税), its pinyin in full or by
+    initials, also mistyped (xiushuixian, xsx, xiushiu), or a close spelling (修水具). Several
+    when they are about as likely (ambiguous input); none when nothing is near."""
+    key = fold(written)
+    if not key or len(key) > SUGGEST_MAX_CHARS:
+        return []
+    latin = key.isascii()
+    if latin:
+        key = _NOT_LATIN.sub("", key)
+        if not key:
+            return []
+    sounds = "" if latin else "".join(syllables(written))
+    best: dict[str, tuple[int, float]] = {}
+    for entry in _index(tuple(choices)):
+        found = _match(key, latin, sounds, entry)
+        if found[0] and found > best.get(entry.target, (0, 0.0)):
+            best[entry.target] = found
+    if not best:
+        return []
+    tier = max(found[0] for found in best.values())
+    top = max(found[1] for found in best.values() if found[0] == tier)
+    kept = [(score, target) for target, (t, score) in best.items() if t == tier and score >= top - NEAR]
+    return [target for _, target in sorted(kept, key=lambda pair: -pair[0])][:SUGGEST_MAX]
+
+
+def did_you_mean(options: list[str]) -> str:
+    """您是不是要写“修水县” (several: “甲”、“乙”或“丙”), or nothing; `options` are written as they are shown."""
+    if not options:
+        return ""
+    if len(options) == 1:
+        return f"您是不是要写{options[0]}"
+    return f"您是不是要写{'、'.join(options[:-1])}或{options[-1]}"
+
+
+def hint(written: str, values: Iterable[str]) -> str:
+    """The did-you-mean of a value from a fixed list (类别, 密级, 主题 …): “，您是不是要写“普遍性””, or nothing."""
+    found = suggestions(written, [(value, value) for value in values])
+    return f"，{did_you_mean([f'“{value}”' for value in found])}" if found else ""
 
 
 # ---------------------------------------------------------------- file names that Windows refuses

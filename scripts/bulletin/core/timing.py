@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
@@ -36,28 +37,96 @@ class TimeFormatError(ValueError):
     """A time or duration that cannot be read; the message says what is accepted."""
 
 
-TIME_FORMATS_HELP = "2026-11-28 08:30、2026-11-28T08:30:00+08:00或2026年11月28日8时30分"
+# what the time of a message's examples is when the caller knows no better (the rule guide's examples)
+EXAMPLE = dt.datetime(2026, 11, 28, 8, 30, tzinfo=BEIJING)
+# a time without its date, as clerks write it: 8:00, 8：30, 8时, 8点30分, 8点半
+_CLOCK_ONLY = re.compile(
+    r"^(?P<H>\d{1,2})(?:[:：](?P<M>\d{2})(?:[:：]\d{2})?|[时点](?:(?P<M2>\d{1,2})分?|(?P<half>半))?)$"
+)
+# a time without its year: 11-28 08:30, 11月28日8时30分, 11月28日
+_NO_YEAR = re.compile(
+    r"^(?P<m>\d{1,2})(?:-|/|月)(?P<d>\d{1,2})日?"
+    r"(?:\s*(?P<H>\d{1,2})(?:[:：](?P<M>\d{2})|[时点](?:(?P<M2>\d{1,2})分?)?))?$"
+)
 
 
-def parse_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = False) -> dt.datetime:
+def plain_time(moment: dt.datetime, tz: dt.tzinfo = BEIJING) -> str:
+    """A moment as a clerk writes it in a file: 2026-11-28 08:30."""
+    return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
+
+
+def formats_help(example: dt.datetime = EXAMPLE, tz: dt.tzinfo = BEIJING) -> str:
+    """The accepted ways of writing a time, shown with `example` (the item's own day, or today)."""
+    local = example.astimezone(tz)
+    return (
+        f"{plain_time(local)}、{local.isoformat(timespec='seconds')}或"
+        f"{local.year}年{local.month}月{local.day}日{local.hour}时" + (f"{local.minute}分" if local.minute else "")
+    )
+
+
+TIME_FORMATS_HELP = formats_help()
+
+
+class DateMissing(TimeFormatError):
+    """A time written without its date (8:00) or its year (11月28日8时): `corrected` gives it whole."""
+
+    def __init__(self, message: str, clock: dt.time | None, month_day: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.clock = clock
+        self.month_day = month_day
+
+    def corrected(self, example: dt.datetime, tz: dt.tzinfo = BEIJING) -> str:
+        """What was written, made whole with the date (or the year) of `example`: 2026-11-28 08:00."""
+        local = example.astimezone(tz)
+        day = local.date()
+        if self.month_day is not None:
+            with contextlib.suppress(ValueError):  # 2月30日: the day of `example` instead
+                day = dt.date(local.year, *self.month_day)
+        clock = self.clock or local.time()
+        return plain_time(dt.datetime.combine(day, clock, tzinfo=tz))
+
+
+def _date_missing(text: str) -> DateMissing | None:
+    """Why `text` is not a whole time because it lacks its date or its year; None if that is not why."""
+    m = _CLOCK_ONLY.match(text)
+    if m:
+        minute = 30 if m["half"] else int(m["M"] or m["M2"] or 0)
+        if int(m["H"]) < 24 and minute < 60:
+            return DateMissing(f"“{text}”只有钟点，没有日期", dt.time(int(m["H"]), minute))
+    m = _NO_YEAR.match(text)
+    if m:
+        clock = None
+        if m["H"] is not None:
+            hour, minute = int(m["H"]), int(m["M"] or m["M2"] or 0)
+            clock = dt.time(hour, minute) if hour < 24 and minute < 60 else None
+        return DateMissing(f"“{text}”没有写年份", clock, (int(m["m"]), int(m["d"])))
+    return None
+
+
+def parse_time(
+    value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = False, example: dt.datetime = EXAMPLE
+) -> dt.datetime:
     """Read an event time or deadline. Times without an offset are taken in `tz` (Beijing).
 
-    With `require_clock`, a bare date is refused: an event's time limit is counted in hours.
+    With `require_clock`, a bare date is refused: an event's time limit is counted in hours. The
+    messages show the accepted forms with `example` (the item's own day, or today). A time without
+    its date or year is a `DateMissing`.
     """
+    shown = formats_help(example, tz)
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, dt.date):
         if require_clock:
-            raise TimeFormatError(f"须写到几时几分，如{TIME_FORMATS_HELP}")
+            raise TimeFormatError(f"须写到几时几分，如{shown}")
         return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
     if not isinstance(value, str):
-        raise TimeFormatError(f"时间应写成文字，如{TIME_FORMATS_HELP}")
+        raise TimeFormatError(f"时间应写成一行文字，如{shown}")
     text = value.strip()
     for pattern in (_PLAIN_TIME, _CN_TIME):
         m = pattern.match(text)
         if m:
             if require_clock and m["H"] is None:
-                raise TimeFormatError(f"“{text}”只有日期，须写到几时几分，如{TIME_FORMATS_HELP}")
+                raise TimeFormatError(f"“{text}”只有日期，须写到几时几分，如{shown}")
             try:
                 return dt.datetime(
                     int(m["y"]),
@@ -70,14 +139,19 @@ def parse_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = Fal
                 )
             except ValueError as exc:
                 raise TimeFormatError(f"“{text}”不是有效的日期时间") from exc
+    missing = _date_missing(text)
+    if missing is not None:
+        raise missing
     try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise TimeFormatError(f"无法识别时间“{text}”，请写成{TIME_FORMATS_HELP}") from exc
+        raise TimeFormatError(f"无法识别时间“{text}”，请写成{shown}") from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
-def field_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = False) -> dt.datetime:
+def field_time(
+    value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = False, example: dt.datetime = EXAMPLE
+) -> dt.datetime:
     """A time written in a desk file (an item's 发生时间 or 截止时间, an event's, a call's).
 
     The desk's units are in one timezone: a time without an offset is the desk's, and an explicit
@@ -85,7 +159,7 @@ def field_time(value: object, tz: dt.tzinfo = BEIJING, require_clock: bool = Fal
     Times that come from the forge or the server (receipts, ``--received-at``) go through
     `parse_time`, which takes any offset.
     """
-    moment = parse_time(value, tz, require_clock)
+    moment = parse_time(value, tz, require_clock, example)
     own = moment.astimezone(tz).utcoffset()
     if moment.utcoffset() != own:
         written = str(value).strip() if not isinstance(value, dt.datetime) else moment.isoformat()

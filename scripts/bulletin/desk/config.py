@@ -79,7 +79,17 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
             Editor(name=_text(e, "name", registry_path), account=_text(e, "account", registry_path))
             for e in _mapping_list(registry.get("admins") or [], "admins", registry_path)
         ),
+        traditional_exceptions=_traditional_exceptions(raw, path),
     )
+
+
+def _traditional_exceptions(raw: dict[str, Any], path: Path) -> tuple[str, ...]:
+    """Words (names of people and places) the check keeps in Traditional form and fix leaves alone."""
+    words = _text_list(raw, "traditional_exceptions", path, default=[])
+    empty = [w for w in words if not w]
+    if empty:
+        raise ConfigError(f"{path}：traditional_exceptions中有空项：每项写一个须保留繁体的人名或地名，如[乾县, 甯都]")
+    return tuple(words)
 
 
 def _registry_name(name: str, root: Path, path: Path, source: str) -> str:
@@ -249,6 +259,12 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
         copies = entry.get("copies", 0)
         if not isinstance(copies, int) or isinstance(copies, bool) or copies < 0:
             raise ConfigError(f"{path}：{where}的copies应为非负整数")
+        per_recipient = entry.get("copies_per_recipient") or {}
+        if not isinstance(per_recipient, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 1
+            for k, v in per_recipient.items()
+        ):
+            raise ConfigError(f"{path}：{where}的copies_per_recipient应为“收件单位: 份数”的映射，份数为正整数")
         pubs.append(
             Publication(
                 id=pub_id,
@@ -258,6 +274,7 @@ def _publications(raw: Any, path: Path) -> tuple[Publication, ...]:
                 max_classification=level,
                 distribution=distribution,
                 copies=copies,
+                copies_per_recipient={k.strip(): v for k, v in per_recipient.items()},
                 kind=pub_kind,
             )
         )

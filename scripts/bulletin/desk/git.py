@@ -1,6 +1,7 @@
 """Every git call of the desk, in one place: GitPython for history and objects; the git command
 line (`Checkout`) for the few quick questions a branch check asks, since importing GitPython runs
-`git version` and alone costs more than checking one item."""
+`git version` and alone costs more than checking one item; and `Repository`, the (bare) repository
+the server hook receives pushes into and `bulletin receipt` writes receipts to, asked the same way."""
 
 from __future__ import annotations
 
@@ -89,10 +90,123 @@ class Checkout:
         return found
 
 
-def _git(cwd: Path, *args: str, text: bool = True) -> Any:
+class NotARepository(Exception):
+    """No git repository at (or above) the given folder."""
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A repository asked by its git directory, bare (a server's) or with a work tree: what the
+    server hook needs while a push is received (also the objects git keeps in quarantine until the
+    hook accepts them: git's environment is passed on) and what receipts are written with."""
+
+    git_dir: Path  # absolute
+    bare: bool
+    work_tree: Path | None
+
+    @classmethod
+    def at(cls, path: Path, search_parents: bool = False) -> Repository:
+        """The repository at `path` (a bare repository's folder or a work tree), or with
+        `search_parents` the one holding `path`; NotARepository if there is none."""
+        path = Path(path).resolve()
+        if not path.is_dir():
+            raise NotARepository(str(path))
+        env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE")}
+        if not search_parents:
+            env["GIT_CEILING_DIRECTORIES"] = str(path.parent)
+        try:
+            out = _git(path, "rev-parse", "--absolute-git-dir", "--is-bare-repository", env=env).splitlines()
+        except GitFailed as exc:
+            raise NotARepository(str(path)) from exc
+        git_dir, bare = Path(out[0]), out[1].strip() == "true"
+        if not search_parents and git_dir != path and git_dir != path / ".git":
+            raise NotARepository(str(path))
+        try:
+            top = None if bare else Path(_git(path, "rev-parse", "--show-toplevel", env=env).strip())
+        except GitFailed:  # inside the git directory of a work tree
+            top = None
+        return cls(git_dir, bare, top)
+
+    def run(self, *args: str, env: dict[str, str] | None = None, input: str | None = None) -> str:
+        """git's output; GitFailed if it fails."""
+        return str(
+            _git(self.git_dir, f"--git-dir={self.git_dir}", *args, env={**os.environ, **(env or {})}, input=input)
+        )
+
+    def succeeds(self, *args: str) -> bool:
+        try:
+            self.run(*args)
+        except GitFailed:
+            return False
+        return True
+
+    def commit(self, name: str) -> str | None:
+        """The commit `name` stands for, or None."""
+        try:
+            return self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}").strip()
+        except GitFailed:
+            return None
+
+    def is_ancestor(self, old: str, new: str) -> bool:
+        return self.succeeds("merge-base", "--is-ancestor", old, new)
+
+    def merge_base(self, one: str, other: str) -> str | None:
+        """Their best common ancestor; None for unrelated histories."""
+        try:
+            return self.run("merge-base", one, other).strip() or None
+        except GitFailed:
+            return None
+
+    def names(self, tree: str, *folders: str) -> list[str]:
+        """Every file path in `tree` (under `folders`, when given)."""
+        listing = self.run("ls-tree", "-r", "--name-only", "-z", "--end-of-options", tree, "--", *folders)
+        return [name for name in listing.split("\0") if name]
+
+    def name_status(self, base: str, new: str) -> str:
+        """`git diff-tree --name-status -z` from `base` to `new`, without rename detection."""
+        return self.run("diff-tree", "-r", "--no-renames", "--name-status", "-z", base, new)
+
+    def added(self, base: str, new: str) -> list[str]:
+        """The paths `new` adds to `base`."""
+        out = self.run("diff-tree", "-r", "--no-renames", "--diff-filter=A", "--name-only", "-z", base, new)
+        return [name for name in out.split("\0") if name]
+
+    def refs(self) -> list[str]:
+        return [r for r in self.run("for-each-ref", "--format=%(refname)").splitlines() if r]
+
+    def blob(self, ref: str, path: str, max_bytes: int) -> bytes | None:
+        """The file `path` as it is at `ref`; None when it is not there or is not a file;
+        ValueError when it is larger than `max_bytes` (nothing of it is read)."""
+        name = f"{ref}:{path}"
+        try:
+            kind, size = self.run("cat-file", "--batch-check=%(objecttype) %(objectsize)", input=name).split()[:2]
+        except (GitFailed, ValueError):
+            return None
+        if kind != "blob":
+            return None
+        if int(size) > max_bytes:
+            raise ValueError(f"{path}: {size} > {max_bytes} bytes")
+        return bytes(_git(self.git_dir, f"--git-dir={self.git_dir}", "cat-file", "blob", name, text=False))
+
+    def config_value(self, key: str) -> str:
+        try:
+            return self.run("config", "--get", key).strip()
+        except GitFailed:
+            return ""
+
+    def hooks_dir(self) -> Path:
+        found = Path(self.run("rev-parse", "--git-path", "hooks").strip())
+        return (found if found.is_absolute() else self.git_dir / found).resolve()
+
+
+def _git(cwd: Path, *args: str, text: bool = True, env: dict[str, str] | None = None, input: str | None = None) -> Any:
     try:
         done = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args], cwd=cwd, capture_output=True, env={**os.environ, "LC_ALL": "C"}
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            input=None if input is None else (input + "\n").encode("utf-8"),
+            capture_output=True,
+            env={**(os.environ if env is None else env), "LC_ALL": "C"},
         )
     except OSError as exc:  # no git, or no such folder
         raise GitFailed(str(exc.strerror or exc)) from exc

@@ -399,18 +399,18 @@ def long_line(text: str, limit: int = LINE_MAX_CHARS) -> tuple[int, int] | None:
     return None
 
 
-# characters that are never invisible: ASCII, Latin to Hebrew, CJK and its punctuation, the general
-# punctuation outside its zero-width and direction marks, full-width forms. Text made only of these
-# (nearly every item) needs no character-by-character look.
-_ORDINARY = re.compile(
-    "[\t\n\x20-\x7e\u00a0-\u00ac\u00ae-\u05ff\u2010-\u2027\u2030-\u205f\u2070-\u2fff"
-    "\u3000-\ud7ff\ue000-\ufefe\uff00-\ufff8]*"
+# characters that may be invisible: everything but ASCII, Latin to Hebrew, CJK and its punctuation,
+# the general punctuation outside its zero-width and direction marks, full-width forms. Text with none
+# of these (nearly every item) needs no character-by-character look. Written as the few characters
+# outside the ordinary ones: `re` builds a class range by range, and the ordinary ranges are large.
+_UNUSUAL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u200f\u2028-\u202f\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\U0010ffff]"
 )
 
 
 def invisible_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, list[str]]]:
     """(line number, the invisible characters on it) for each line that has any."""
-    if _ORDINARY.fullmatch(text) or not any(names.is_invisible(ch) for ch in set(text)):
+    if not _UNUSUAL.search(text) or not any(names.is_invisible(ch) for ch in set(text)):
         return
     for number, line in enumerate(text.split("\n"), start=first_line):
         found = names.invisible(line)
@@ -531,7 +531,7 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
                 "是同一项）：请只保留一个",
             )
             continue
-        value = data_obj.get(written) if written in data_obj else None
+        value = as_written(value_node, data_obj.get(written) if written in data_obj else None)
         if len(str(value)) > LINE_MAX_CHARS:  # whatever its shape: no rule need bound its time on it
             return problem("front-matter", line, f"“{written}”写了{len(str(value))}个字符，过长：头部每项只需一句话")
         item.fields[field.key] = value
@@ -540,6 +540,23 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
         item.key_spellings[field.key] = written
     item.front_matter_ok = True
     return item, out
+
+
+# what YAML 1.1 makes of a value written without quotes, other than text: 8:00 a number (480, base
+# sixty), 010 the number 8, 1_000 1000, 3.10 3.1, 1e3 1000.0, no/yes/on/off/true/false a yes or no.
+# Every key of an item is text (or a list of texts), so such a value is read as it was written.
+# Dates are text already: the loader resolves no timestamps (_Loader).
+_RETYPED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
+
+
+def as_written(node: yaml.Node, value: Any) -> Any:
+    """`value` (parsed from `node`) with each plain scalar that YAML took for a number or a yes/no
+    given back as the text written in the file: 发生时间: 8:00 is "8:00", not 480; 密级: no is "no"."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if not node.style and node.tag in _RETYPED else value  # plain: None or ""
+    if isinstance(node, yaml.SequenceNode) and isinstance(value, list) and len(value) == len(node.value):
+        return [as_written(child, entry) for child, entry in zip(node.value, value, strict=True)]
+    return value
 
 
 def _suggest(written: str) -> str:

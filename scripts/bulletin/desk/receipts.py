@@ -12,20 +12,27 @@ unit can forge those. The earliest receipt of a path is its receipt.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator
+import fcntl
+import os
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from bulletin.core.timing import BEIJING
 from bulletin.desk.read import DecodeProblem, read_bounded
+from bulletin.errors import UsageError
 
-if TYPE_CHECKING:  # only the server hook writes receipts, through its GitPython repository
-    import git
+if TYPE_CHECKING:  # receipts are written (server hook, `bulletin receipt add`) through a desk.git.Repository
+    from bulletin.desk.git import Repository
 
 NOTES_REF = "refs/notes/bulletin-receipts"
 IMPORTED = "receipts/imported.tsv"
+MAIN_REF = "refs/heads/main"
+LOCK_NAME = "bulletin-receipts.lock"
+IDENTITY = ("bulletin 接报登记", "bulletin@localhost")  # the notes' committer where none is configured
 
 
 @dataclass(frozen=True)
@@ -112,9 +119,108 @@ def _from_notes(root: Path, wanted: set[str] | None = None) -> dict[str, Receipt
     return found
 
 
-def add_receipts(repo: git.Repo, commit: str, receipts: list[Receipt]) -> None:  # the server hook's repository
-    """Append receipts to the note of `commit` (git notes append keeps earlier lines)."""
-    if not receipts:
-        return
-    text = "\n".join(r.line() for r in receipts)
-    repo.git.notes("--ref", NOTES_REF, "append", "-m", text, commit)
+# ---------------------------------------------------------------- writing receipts
+
+
+def path_problem(rel: str) -> str | None:
+    """Why `rel` cannot carry a receipt, or None: it must be submissions/<unit>/<year>/<name>.md."""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in rel):
+        # a tab or newline would forge extra lines in the note
+        return "路径中含有制表符、换行等控制字符"
+    parts = PurePosixPath(rel).parts
+    if rel.startswith("/") or "\\" in rel or ".." in parts or "." in parts:
+        return "应是报送台内的相对路径，如submissions/xiushui/2026/1128-01.md"
+    if len(parts) != 4 or parts[0] != "submissions" or not parts[3].endswith(".md") or parts[3] == ".md":
+        return "只有submissions/<单位代号>/<年份>/<文件名>.md形式的信息文件才登记接报"
+    return None
+
+
+def imported_on_main(repo: Repository) -> dict[str, Receipt]:
+    """The receipts of receipts/imported.tsv as committed on main: the record, which a work tree's
+    copy (or a server's bare repository, which has none) does not change."""
+    try:
+        data = repo.blob(MAIN_REF, IMPORTED, IMPORTED_MAX_BYTES) if repo.commit(MAIN_REF) else None
+    except ValueError:  # larger than any real record: not read
+        data = None
+    if data is None:
+        return {}
+    text = data.decode("utf-8", "replace")
+    return {r.path: Receipt(r.path, r.received_at, r.account, "import") for r in parse_note(text)}
+
+
+def receipts_in(repo: Repository) -> dict[str, Receipt]:
+    """Every receipt the repository holds: a path's earliest note, else its line in the imported
+    receipts on main. What `bulletin receipt list` prints and what a new receipt must not replace."""
+    found = {**imported_on_main(repo), **_from_notes(repo.git_dir)}
+    return dict(sorted(found.items()))
+
+
+@contextlib.contextmanager
+def _lock(repo: Repository) -> Iterator[None]:
+    """One writer of the receipts ref at a time (`git notes` updates it without a compare-and-swap)."""
+    with open(repo.git_dir / LOCK_NAME, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _identity(repo: Repository) -> dict[str, str]:
+    """A committer for the notes commit when the server or runner has none configured."""
+    env: dict[str, str] = {}
+    for role in ("AUTHOR", "COMMITTER"):
+        if not os.environ.get(f"GIT_{role}_NAME") and not repo.config_value("user.name"):
+            env[f"GIT_{role}_NAME"] = IDENTITY[0]
+        if not os.environ.get(f"GIT_{role}_EMAIL") and not repo.config_value("user.email"):
+            env[f"GIT_{role}_EMAIL"] = IDENTITY[1]
+    return env
+
+
+def record(repo: Repository, commit: str, wanted: Sequence[Receipt]) -> tuple[list[Receipt], dict[str, Receipt]]:
+    """Write the receipts of paths that have none yet, as a note on `commit`.
+
+    Returns (written, already receipted: path -> the existing receipt). Paths repeated in `wanted`
+    count once (the first). A receipt is never replaced: neither a note's nor an imported one
+    (receipts/imported.tsv on main), which a new note would take precedence over.
+    """
+    with _lock(repo):
+        known = receipts_in(repo)
+        fresh: list[Receipt] = []
+        existing: dict[str, Receipt] = {}
+        seen: set[str] = set()
+        for receipt in wanted:
+            if receipt.path in seen:
+                continue
+            seen.add(receipt.path)
+            if receipt.path in known:
+                existing[receipt.path] = known[receipt.path]
+            else:
+                fresh.append(receipt)
+        add_receipts(repo, commit, fresh)
+    return fresh, existing
+
+
+def add_receipts(repo: Repository, commit: str, receipts: Sequence[Receipt]) -> None:
+    """Append receipts to the note of `commit` (git notes append keeps earlier lines), as they are:
+    `record` decides which paths get one."""
+    if receipts:
+        text = "\n".join(r.line() for r in receipts)
+        repo.run("notes", "--ref", NOTES_REF, "append", "-m", text, commit, env=_identity(repo))
+
+
+def add(
+    repo: Repository, commit: str, received_at: dt.datetime, account: str, source: str, paths: Sequence[str]
+) -> tuple[list[Receipt], dict[str, Receipt]]:
+    """`bulletin receipt add`: validate everything first, then record the receipts of the paths that have none."""
+    problems = [f"“{p}”：{problem}" for p in paths if (problem := path_problem(p))]
+    if problems:
+        raise UsageError("以下路径不能登记，未登记任何接报：" + "；".join(problems))
+    if any(ord(ch) < 0x20 or ch == "\t" for ch in account):
+        raise UsageError("“--account”中不能有制表符、换行等控制字符")
+    sha = repo.commit(commit)
+    if sha is None:
+        raise UsageError(
+            f"找不到提交“{commit}”：接报记录挂在提交上，请先取回它（如“git fetch origin 该提交所在的引用”）"
+        )
+    return record(repo, sha, [Receipt(p, received_at, account, source) for p in paths])

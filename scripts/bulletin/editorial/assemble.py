@@ -251,9 +251,34 @@ def check_issues(config: Config, accepted: Accepted) -> list[Finding]:
                 "issue-secrecy",
                 f"本期密级{issue.classification}低于所刊信息的最高密级{highest}：请把密级改为{highest}",
             )
+        findings.extend(_copies_findings(config, issue))
     findings.extend(_numbering(config, issues))
     findings.extend(_stray_files(config))
     return sorted(findings, key=lambda f: (f.path, f.line or 0))
+
+
+def _copies_findings(config: Config, issue: Issue) -> list[Finding]:
+    """A 秘密 or 机密 issue is merged only with every copy it needs numbered in its register."""
+    from bulletin.editorial.copies import CopiesError, numbered, register_path, status
+
+    try:
+        found = status(config, issue)
+    except CopiesError as exc:
+        shown = register_path(config.root, issue).relative_to(config.root).as_posix()
+        return [Finding(shown, None, "record-format", Severity.ERROR, str(exc))]
+    if not numbered(found.level) or not found.pending:
+        return []
+    names = "、".join(dict.fromkeys(f"{r.kind}{r.name}" for r in found.pending))
+    return [
+        Finding(
+            issue.path,
+            None,
+            "issue-copies",
+            Severity.ERROR,
+            f"本期为{found.level}刊物，还有{len(found.pending)}份没有编份号（{names}）："
+            f"请运行“bulletin copies {issue.id} --register”，再提交{found.register.path}",
+        )
+    ]
 
 
 def _stray_files(config: Config) -> list[Finding]:

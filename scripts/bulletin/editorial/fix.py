@@ -2,7 +2,9 @@
 
 Fixes: encoding to UTF-8 (GBK, UTF-16, UTF-32 and BOM), English key aliases to the canonical
 Chinese keys, typography of the title and body (punctuation, full-width digits and letters, stray
-spaces; Markdown syntax is never prose: bulletin.core.typography.corrected_lines). A file is read as
+spaces, and what Word, WPS and Traditional input methods leave: indents, non-breaking spaces,
+zero-width characters, quotes, …… and ——, Traditional characters; the lines of a paragraph broken
+inside a sentence; Markdown syntax is never prose: bulletin.core.typography.corrected_lines). A file is read as
 `bulletin check` reads it (read.parse_item); one whose header cannot be read is refused whole, its
 bytes untouched, and a fixed file must read back with the same values and Markdown structure.
 Comments, key order, quoting and line endings of the file are kept as written. The original
@@ -56,9 +58,10 @@ class FixRefused(BulletinError):
     exit_code = 1
 
 
-def fix_file(path: Path, shown: str, write: bool = True) -> FixResult:
+def fix_file(path: Path, shown: str, write: bool = True, keep: tuple[str, ...] = ()) -> FixResult:
     """Fix one item in place. Refuses (FixRefused, the file untouched) what it cannot read exactly as
-    `bulletin check` reads it: a fix edits only characters it has located in a parsed file."""
+    `bulletin check` reads it: a fix edits only characters it has located in a parsed file. `keep`:
+    the words left in Traditional form (bulletin.yml's traditional_exceptions)."""
     try:
         data = read_bounded(path, FIX_MAX_BYTES)  # not a link, a FIFO or a device; never past the limit
     except DecodeProblem as exc:
@@ -74,13 +77,13 @@ def fix_file(path: Path, shown: str, write: bool = True) -> FixResult:
         raise FixRefused(_unreadable(shown, original, before.findings))
     fm_text, fm_line, body, body_line = parts
     head_lines = original.split("\n")[: body_line - 1]
-    head_lines, notes = _fix_front_matter(head_lines, fm_text, fm_line)
+    head_lines, notes = _fix_front_matter(head_lines, fm_text, fm_line, keep)
     changes.extend(notes)
-    fixed_body = typography.correct_body(body)
+    fixed_body = typography.correct_body(body, keep)
     if fixed_body != body:
-        changes.append("正文标点、数字、空格按国家标准改正")
+        changes.append("正文标点、数字、空格、繁体字、段落按国家标准改正")
     text = "\n".join(head_lines) + "\n" + fixed_body
-    _verify(before, text, shown)
+    _verify(before, text, shown, keep)
     diff = "".join(
         difflib.unified_diff(
             original.splitlines(keepends=True),
@@ -217,7 +220,9 @@ def _desk_of(path: Path) -> Path | None:
     return None
 
 
-def _fix_front_matter(lines: list[str], fm_text: str, fm_line: int) -> tuple[list[str], list[str]]:
+def _fix_front_matter(
+    lines: list[str], fm_text: str, fm_line: int, keep: tuple[str, ...] = ()
+) -> tuple[list[str], list[str]]:
     """Rename alias keys and correct the title, by editing only those characters in place."""
     notes: list[str] = []
     try:
@@ -240,10 +245,10 @@ def _fix_front_matter(lines: list[str], fm_text: str, fm_line: int) -> tuple[lis
             edits.append((fm_line - 1 + key.start_mark.line, key.start_mark.column, key.end_mark.column, field.key))
             notes.append(f"键“{key.value}”改为“{field.key}”")
         if field.key == "标题" and titles == 1:  # two titles: a duplicate-key error to settle first
-            edit = _title_edit(lines, fm_text, fm_line, value)
+            edit = _title_edit(lines, fm_text, fm_line, value, keep)
             if edit is not None:
                 edits.append(edit)
-                notes.append("标题标点、数字按国家标准改正")
+                notes.append("标题标点、数字、空格按国家标准改正")
     for index, start, end, replacement in sorted(edits, key=lambda e: (e[0], -e[1])):
         line = lines[index]
         lines[index] = line[:start] + replacement + line[end:]
@@ -254,13 +259,15 @@ def _keys(node: yaml.MappingNode) -> list[str]:
     return [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode) and isinstance(k.value, str)]
 
 
-def _title_edit(lines: list[str], fm_text: str, fm_line: int, value: yaml.Node) -> tuple[int, int, int, str] | None:
+def _title_edit(
+    lines: list[str], fm_text: str, fm_line: int, value: yaml.Node, keep: tuple[str, ...] = ()
+) -> tuple[int, int, int, str] | None:
     """The edit correcting a title written on one line, or None: in place where the title is written
     as it is read (no escapes, no doubled quotes), else the whole value written anew in double quotes;
     kept only if the header, so edited, reads the corrected title."""
     if not isinstance(value, yaml.ScalarNode) or value.start_mark.line != value.end_mark.line:
         return None
-    corrected = _corrected_title(value.value)
+    corrected = _corrected_title(value.value, keep)
     if corrected == value.value:
         return None
     start, end = value.start_mark.column, value.end_mark.column
@@ -282,37 +289,47 @@ def _title_edit(lines: list[str], fm_text: str, fm_line: int, value: yaml.Node) 
     return None
 
 
-_EQUIVALENT = str.maketrans({"。": ".", "，": ",", "；": ";", "：": ":", "！": "!", "？": "?", "（": "(", "）": ")"})
+_EQUIVALENT = str.maketrans(
+    {"。": ".", "，": ",", "；": ";", "：": ":", "！": "!", "？": "?", "（": "(", "）": ")"}
+    | {q: '"' for q in "“”‘’「」『』'"}  # quotes by nesting: the outer and the inner alike
+    | {"…": ".", "·": ".", "—": "-"}
+    | {ch: None for ch in typography.ERASED}
+)
 
 
-def _skeleton(text: str) -> str:
-    """What must survive a fix: the text without spaces, widths and punctuation forms."""
-    return "".join(unicodedata.normalize("NFKC", text).translate(_EQUIVALENT).split())
+def _skeleton(text: str, keep: tuple[str, ...] = ()) -> str:
+    """What must survive a fix: the text without spaces, widths, punctuation forms, quotes by
+    nesting, the length of an ellipsis or a dash, zero-width characters, and Traditional forms."""
+    folded = typography.simplified(unicodedata.normalize("NFKC", text).translate(_EQUIVALENT), keep)
+    return re.sub(r"-+", "-", re.sub(r"\.+", ".", "".join(folded.split())))
 
 
-def _verify(before: _Read, fixed: str, shown: str) -> None:
+def _verify(before: _Read, fixed: str, shown: str, keep: tuple[str, ...] = ()) -> None:
     """Refuse to write unless the file is read as before: the same fields with the same values (the
-    title changed only by the typography rules), the same body text and the same Markdown."""
+    title changed only by the typography rules), the same body text (but for Traditional characters
+    made simplified) and the same Markdown (but for how the lines of a paragraph are broken)."""
     after = _parse(fixed)
     refused = FixRefused(f"{shown}：自动修正会改变文字内容，已放弃修改，原文件未动。请手工修改并报告管理员")
     if not after.front_matter_ok or before.fields.keys() != after.fields.keys():
         raise refused
     for key, value in before.fields.items():
         if after.fields[key] != value and not (
-            key == "标题" and isinstance(value, str) and after.fields[key] == _corrected_title(value)
+            key == "标题" and isinstance(value, str) and after.fields[key] == _corrected_title(value, keep)
         ):
             raise refused
-    if _skeleton(before.body) != _skeleton(after.body):
+    if _skeleton(before.body, keep) != _skeleton(after.body, keep):
         raise refused
-    if after.body != before.body and typography.markdown_shape(before.body) != typography.markdown_shape(after.body):
+    if after.body != before.body and typography.markdown_shape(before.body, lines=False) != typography.markdown_shape(
+        after.body, lines=False
+    ):
         raise refused
 
 
-def _corrected_title(title: str) -> str:
+def _corrected_title(title: str, keep: tuple[str, ...] = ()) -> str:
     """The title as the typography rules correct it: what check judges is the title without the
     spaces at its ends (levels.as_text), so that is what is corrected; the spaces stay."""
     core = title.strip()
     if not core:
         return title
     at = title.index(core)
-    return title[:at] + "\n".join(typography.corrected_lines(core, spaces=False)) + title[at + len(core) :]
+    return title[:at] + "\n".join(typography.corrected_lines(core, spaces=False, keep=keep)) + title[at + len(core) :]

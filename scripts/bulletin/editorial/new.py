@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.core import fields
+from bulletin.core import fields, names
 from bulletin.core.fields import PLACEHOLDER
+from bulletin.core.levels import as_list
 from bulletin.core.model import Config, Unit
-from bulletin.core.timing import TimeFormatError, field_time
+from bulletin.core.timing import DateMissing, TimeFormatError, field_time, format_time, now, plain_time
 from bulletin.desk.atomic import create_first_free
-from bulletin.desk.layout import SUBMISSIONS
+from bulletin.desk.layout import CALLS, SUBMISSIONS
+from bulletin.desk.registers import Call
 from bulletin.errors import UsageError
 
 
@@ -30,6 +33,8 @@ class Draft:
     recipients: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     follows: str | None = None
+    request: str | None = None  # 约稿: the id of the call this item answers (calls/<year>/<id>.md)
+    deadline: str | None = None  # 截止时间: the call's, or one a leader set
 
 
 def _yaml_text(value: str) -> str:
@@ -40,8 +45,10 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render(draft: Draft, config: Config) -> str:
+def render(draft: Draft, config: Config, today: dt.datetime | None = None) -> str:
+    """The skeleton of an item; the times it shows as examples are of `today` (default: now)."""
     d = draft
+    today = (today or now()).astimezone(config.timezone).replace(second=0, microsecond=0)
     informant = d.informant or (d.unit.informants[0].name if d.unit.informants else f"{PLACEHOLDER}：信息员姓名】")
     approver = d.approver or d.unit.leader or f"{PLACEHOLDER}：签发领导姓名】"
     recipients = d.recipients or config.recipients
@@ -54,20 +61,34 @@ def render(draft: Draft, config: Config) -> str:
     occurred_line = (
         f"发生时间: {d.occurred_at}     # 北京时间；决定报送时限（特急：事发后2小时内报市委）"
         if d.occurred_at
-        else f"发生时间: {PLACEHOLDER}：2026-11-28 08:30】  # 突发性、特急信息必填，北京时间"
+        else f"发生时间: {PLACEHOLDER}：{plain_time(today)}】  # 突发性、特急信息必填，北京时间，写到几时几分"
         if emergency
-        else "# 发生时间: 2026-11-28 08:30   # 突发性或特急信息必填，北京时间"
+        else f"# 发生时间: {plain_time(today)}   # 突发性或特急信息必填，北京时间"
     )
     follows_line = (
         f"续报: {d.follows}          # 所续报的首报编号"
         if d.follows
-        else "# 续报: xiushui/2026/1112-01   # 续报时写首报的编号"
+        else f"# 续报: {d.unit.id}/{today.year}/1112-01   # 续报时写首报的编号"
     )
     topic_hint = f"可选：{'、'.join(config.topics[:6])}等"
     topics_line = (
         f"主题: [{', '.join(d.topics)}]          # {topic_hint}"
         if d.topics
-        else f"# 主题: [项目建设]          # {topic_hint}"
+        else f"# 主题: [{config.topics[0] if config.topics else '项目建设'}]          # {topic_hint}"
+    )
+    calls = open_calls(config, d.unit, today)
+    answered = next((c for c in load_calls(config) if c.id == d.request), None) if d.request else None
+    request_line = (
+        f"约稿: {d.request}      # {answered.topic if answered else '所响应的约稿编号'}"
+        if d.request
+        else f"# 约稿: {calls[0].id}      # 响应约稿“{calls[0].topic}”时写约稿编号"
+        if calls
+        else f"# 约稿: {today.year}/1112-anquan      # 响应信息处约稿时写约稿编号"
+    )
+    deadline_line = (
+        f"截止时间: {d.deadline}     # 约稿或领导要求的截止时间，北京时间"
+        if d.deadline
+        else f"# 截止时间: {today:%Y-%m-%d} 17:00   # 约稿或领导要求了明确的截止时间时写"
     )
     title = (
         _yaml_text(d.title)
@@ -87,8 +108,10 @@ def render(draft: Draft, config: Config) -> str:
 {occurred_line}
 # 事件等级: 一般               # 突发事件的等级：特别重大/重大/较大/一般，决定报送时限
 # 事件: 2026/1109-chaisang      # 信息处已登记该事件时，写事件编号
-报送对象: [{", ".join(recipients)}]      # 突发性、特急信息必须报{config.emergency_recipient}
+报送对象: [{", ".join(recipients)}]      # {"、".join(config.recipients)}；突发性、特急信息必须报{config.emergency_recipient}
 {topics_line}
+{request_line}
+{deadline_line}
 {follows_line}
 ---
 
@@ -111,14 +134,11 @@ def _full(config: Config, unit_id: str, when: dt.datetime) -> UsageError:
 
 def create(config: Config, draft: Draft, today: dt.datetime) -> Path:
     """Write the skeleton to a new file (never overwrites); return its path."""
-    _validate(config, draft)
+    _validate(config, draft, today)
     when = today
     if draft.occurred_at:
-        try:
-            when = field_time(draft.occurred_at, config.timezone)
-        except TimeFormatError as exc:
-            raise UsageError(f"发生时间：{exc}") from exc
-    data = render(draft, config).encode("utf-8")
+        when = _time(config, "发生时间", draft.occurred_at, today)
+    data = render(draft, config, today).encode("utf-8")
     # whole or not at all, and never over a file that appeared meanwhile: then the next number
     path = create_first_free(_candidates(config, draft.unit.id, when), data, within=config.root)
     if path is None:
@@ -126,33 +146,203 @@ def create(config: Config, draft: Draft, today: dt.datetime) -> Path:
     return path
 
 
-def _validate(config: Config, d: Draft) -> None:
+def load_calls(config: Config) -> list[Call]:
+    """The calls for information registered in the desk (calls/), or none."""
+    from bulletin.desk.registers import load_records
+
+    return load_records(config).calls if (config.root / CALLS).is_dir() else []
+
+
+def open_calls(config: Config, unit: Unit, today: dt.datetime) -> list[Call]:
+    """The calls addressed to `unit` whose deadline has not passed, the soonest first."""
+    return sorted(
+        (c for c in load_calls(config) if unit.id in c.units and c.deadline >= today), key=lambda c: c.deadline
+    )
+
+
+def _validate(config: Config, d: Draft, today: dt.datetime) -> None:
     for label, value, allowed in (
         ("类别", d.kind, fields.KINDS),
         ("紧急程度", d.urgency, fields.URGENCIES),
         ("密级", d.classification, fields.CLASSIFICATIONS),
     ):
-        if value not in allowed:
-            hint = "；绝密信息严禁录入本系统" if value == fields.TOP_SECRET else ""
-            raise UsageError(f"{label}“{value}”无效：只能是{'/'.join(allowed)}{hint}")
+        problem = _choice_problem(label, value, allowed)
+        if problem:
+            raise UsageError(problem)
     for value in d.recipients:
         if value not in config.recipients:
-            raise UsageError(f"报送对象“{value}”无效：只能是{'、'.join(config.recipients)}")
+            raise UsageError(_list_problem("报送对象", value, config.recipients))
+    for value in d.topics:
+        if value not in config.topics:
+            raise UsageError(_list_problem("主题", value, config.topics))
+    for key, written in (("发生时间", d.occurred_at), ("截止时间", d.deadline)):
+        if written:
+            _time(config, key, written, today)
+    wrong = _request_problem(config, d.unit, d.request) if d.request else None
+    if wrong:
+        raise UsageError(wrong)
+
+
+def _choice_problem(label: str, value: str, allowed: tuple[str, ...]) -> str | None:
+    if value in allowed:
+        return None
+    if value == fields.TOP_SECRET:
+        return f"{label}“{value}”无效：只能是{'/'.join(allowed)}；绝密信息严禁录入本系统"
+    return f"{label}“{value}”无效{names.hint(value, allowed)}：只能是{'/'.join(allowed)}"
+
+
+def _list_problem(label: str, value: str, allowed: tuple[str, ...]) -> str:
+    return f"{label}“{value}”无效{names.hint(value, allowed)}：只能是{'、'.join(allowed)}"
+
+
+def _time(config: Config, label: str, value: str, today: dt.datetime) -> dt.datetime:
+    try:
+        return field_time(value, config.timezone, example=today)
+    except DateMissing as exc:
+        raise UsageError(f"{label}{exc}：请写明年月日和钟点，如“{exc.corrected(today, config.timezone)}”") from exc
+    except TimeFormatError as exc:
+        raise UsageError(f"{label}：{exc}") from exc
+
+
+def _request_problem(config: Config, unit: Unit, request: str) -> str | None:
+    """Why `request` is not the id of a call of the desk (a desk without calls/ takes any well-formed id)."""
+    from bulletin.rules.events import RECORD_ID
+
+    calls = load_calls(config)
+    if RECORD_ID.match(request) and (not (config.root / CALLS).is_dir() or any(c.id == request for c in calls)):
+        return None
+    found = names.suggestions(request, [(c.id, c.id) for c in calls] + [(c.topic, c.id) for c in calls])
+    hint = f"，{names.did_you_mean([f'“{c}”' for c in found])}" if found else ""
+    mine = [c for c in calls if unit.id in c.units]
+    known = "；发给本单位的约稿：" + "、".join(f"{c.id}（{c.topic}）" for c in mine) if mine else ""
+    return f"约稿“{request}”不是登记的约稿编号{hint}：请照抄约稿通知上的编号（年份/编号，见{CALLS}/）{known}"
 
 
 Ask = Callable[[str, str | None], str]
+TRIES = 3  # a wrong answer is asked again, with what was wrong, this many times in all
 
 
-def interactive(config: Config, unit: Unit, draft: Draft, ask: Ask) -> Draft:
-    """Fill what the flags left open by asking, with the defaults shown."""
+def _ask_until(ask: Ask, prompt: str, default: str | None, problem: Callable[[str], str | None]) -> str:
+    """Ask until the answer is right, saying what was wrong; what the message suggests (one
+    did-you-mean, a time made whole) becomes the default of the next try: Enter takes it."""
+    shown, last = prompt, ""
+    for _ in range(TRIES):
+        answer = ask(shown, default).strip()
+        wrong = problem(answer) if answer else None
+        if wrong is None:
+            return answer
+        meant = _MEANT.findall(wrong.split("：", 1)[0])
+        whole = _WHOLE.findall(wrong)
+        default = meant[0] if len(meant) == 1 else whole[0] if whole else default
+        shown, last = f"{wrong}\n{prompt}", wrong
+    raise UsageError(f"{last}（已问{TRIES}次，未生成文件）")
+
+
+_MEANT = re.compile(r"您是不是要写“([^”]+)”")
+_WHOLE = re.compile(r"请写明年月日和钟点，如“([^”]+)”")
+
+
+def _call_hint(calls: list[Call], tz: dt.tzinfo) -> str:
+    if not calls:
+        return "没有发给本单位、尚未截止的约稿"
+    return "发给本单位的约稿：" + "；".join(f"{c.id}（{c.topic}，{format_time(c.deadline, tz)}截止）" for c in calls)
+
+
+def interactive(config: Config, unit: Unit, draft: Draft, ask: Ask, today: dt.datetime | None = None) -> Draft:
+    """Fill what the flags left open by asking, with the defaults shown; a wrong answer is asked again
+    with what is wrong (and a did-you-mean)."""
+    today = today or now()
     draft.title = draft.title or ask("标题（一句话写明核心事实）", None) or None
-    draft.kind = ask(f"类别（{'/'.join(fields.KINDS)}）", draft.kind) or draft.kind
-    draft.urgency = ask(f"紧急程度（{'/'.join(fields.URGENCIES)}）", draft.urgency) or draft.urgency
+    draft.kind = (
+        _ask_until(
+            ask, f"类别（{'/'.join(fields.KINDS)}）", draft.kind, lambda v: _choice_problem("类别", v, fields.KINDS)
+        )
+        or draft.kind
+    )
+    draft.urgency = (
+        _ask_until(
+            ask,
+            f"紧急程度（{'/'.join(fields.URGENCIES)}）",
+            draft.urgency,
+            lambda v: _choice_problem("紧急程度", v, fields.URGENCIES),
+        )
+        or draft.urgency
+    )
     draft.classification = (
-        ask(f"密级（{'/'.join(fields.CLASSIFICATIONS)}）", draft.classification) or draft.classification
+        _ask_until(
+            ask,
+            f"密级（{'/'.join(fields.CLASSIFICATIONS)}）",
+            draft.classification,
+            lambda v: _choice_problem("密级", v, fields.CLASSIFICATIONS),
+        )
+        or draft.classification
     )
     if draft.classification in fields.CLASSIFIED and not draft.secrecy_term:
         draft.secrecy_term = ask("保密期限（如1年、6个月）", "1年")
-    if (draft.kind == fields.EMERGENCY_KIND or draft.urgency == fields.EMERGENCY_URGENCY) and not draft.occurred_at:
-        draft.occurred_at = ask("发生时间（如2026-11-28 08:30，北京时间）", None) or None
+    emergency = draft.kind == fields.EMERGENCY_KIND or draft.urgency == fields.EMERGENCY_URGENCY
+    if emergency and not draft.occurred_at:
+        draft.occurred_at = (
+            _ask_until(
+                ask,
+                f"发生时间（北京时间，写到几时几分，如{plain_time(today.astimezone(config.timezone))}）",
+                None,
+                lambda v: _problem_of(lambda: _time(config, "发生时间", v, today)),
+            )
+            or None
+        )
+    if not draft.recipients:
+        must = f"；突发性、特急信息必须报{config.emergency_recipient}" if emergency else ""
+        answer = _ask_until(
+            ask,
+            f"报送对象（{'、'.join(config.recipients)}，可都写，用顿号分隔{must}）",
+            "、".join(config.recipients),
+            lambda v: next(
+                (_list_problem("报送对象", x, config.recipients) for x in _split(v) if x not in config.recipients), None
+            ),
+        )
+        draft.recipients = tuple(_split(answer))
+    if not draft.topics and config.topics:
+        answer = _ask_until(
+            ask,
+            f"主题（可选：{'、'.join(config.topics)}；多个用顿号分隔，可不填）",
+            None,
+            lambda v: next(
+                (_list_problem("主题", x, config.topics) for x in _split(v) if x not in config.topics), None
+            ),
+        )
+        draft.topics = tuple(_split(answer))
+    if not draft.request:
+        calls = open_calls(config, unit, today)
+        draft.request = (
+            _ask_until(
+                ask,
+                f"约稿（回应信息处约稿时写约稿编号，否则不填；{_call_hint(calls, config.timezone)}）",
+                None,
+                lambda v: _request_problem(config, unit, v),
+            )
+            or None
+        )
+    if not draft.deadline:
+        call = next((c for c in load_calls(config) if c.id == draft.request), None) if draft.request else None
+        draft.deadline = (
+            _ask_until(
+                ask,
+                "截止时间（约稿或领导要求了明确的截止时间时写，北京时间，否则不填）",
+                plain_time(call.deadline, config.timezone) if call else None,
+                lambda v: _problem_of(lambda: _time(config, "截止时间", v, today)),
+            )
+            or None
+        )
     return draft
+
+
+def _split(answer: str) -> list[str]:
+    return as_list(answer) or []
+
+
+def _problem_of(attempt: Callable[[], object]) -> str | None:
+    try:
+        attempt()
+    except UsageError as exc:
+        return str(exc)
+    return None

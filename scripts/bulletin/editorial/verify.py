@@ -11,7 +11,8 @@ What it checks (each problem is a Finding, printed like `bulletin check`'s):
 - the published site (`--site`): each PDF is the one recorded at publication (its SHA-256 in
   pdf/manifest.json), was built from the issue's current sources (the builder's hash of every
   input: the issue, its sources' marks, the layout, the fonts), every issue the site's audience
-  receives has its PDF and no PDF is beyond the audience (`verify-pdf`).
+  receives has its PDF and no PDF is beyond the audience (`verify-pdf`); the same for each
+  issue's Word file (.docx), recorded in the same file.
 
 Commits before `verify.since` in bulletin.yml (when the desk went into service) are not judged:
 history from before then is migration.
@@ -20,6 +21,7 @@ history from before then is migration.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from bulletin.core.model import Config, Finding, Severity
@@ -138,7 +140,7 @@ def site_findings(config: Config, site: Path, kept: Path | None = None) -> list[
     folders as on the site), each record must be the kept one, and the kept one is believed: who can
     rewrite the web root can rewrite its records too, not the copy kept elsewhere."""
     from bulletin.publish.audience import scope_for
-    from bulletin.publish.pdfsite import MANIFEST, expected_pdfs, sha256_of
+    from bulletin.publish.pdfsite import MANIFEST, expected_docx, expected_pdfs
 
     manifests = sorted(site.rglob(f"pdf/{MANIFEST}"))
     if not manifests:
@@ -173,46 +175,73 @@ def site_findings(config: Config, site: Path, kept: Path | None = None) -> list[
         try:
             record = json.loads(source.read_text(encoding="utf-8"))
             entries = {e["pdf"]: e for e in record["pdfs"]}
+            words = {e["docx"]: e for e in record.get("docx", [])}
             audience = record.get("audience") or "all"
             year = record.get("year")
         except (OSError, ValueError, KeyError, TypeError):
             out.append(_error(shown, "verify-pdf", "发布记录无法读取：请重新构建站点"))
             continue
         folder = manifest.parent.parent
-        expected = expected_pdfs(config, scope_for(config, audience), year)
-        for rel, digest in expected.items():
-            entry = entries.get(rel)
-            target = folder / rel
+        scope = scope_for(config, audience)
+        out += _published(folder, site, entries, expected_pdfs(config, scope, year), audience, _PDF)
+        out += _published(folder, site, words, expected_docx(config, scope, year), audience, _DOCX)
+    return out
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of published file: its key in the record, its suffix and its name in messages."""
+
+    key: str
+    suffix: str
+    name: str
+
+
+_PDF = _Kind("pdf", ".pdf", "PDF")
+_DOCX = _Kind("docx", ".docx", "Word文件")
+
+
+def _published(
+    folder: Path, site: Path, entries: dict[str, dict], expected: dict[str, str], audience: str, kind: _Kind
+) -> list[Finding]:
+    """One kind of published file of one record against the files on the site and the desk."""
+    from bulletin.publish.pdfsite import sha256_of
+
+    out: list[Finding] = []
+    name = kind.name
+    for rel, digest in expected.items():
+        entry = entries.get(rel)
+        target = folder / rel
+        where = (folder / rel).relative_to(site).as_posix()
+        if entry is None or not target.is_file():
+            out.append(_error(where, "verify-pdf", f"这一期应有的{name}缺失或未记录：请重新构建站点"))
+            continue
+        if sha256_of(target) != entry.get(f"{kind.key}_sha256"):
+            out.append(
+                _error(where, "verify-pdf", f"{name}与发布时记录的不同（文件被替换或改动）：请重新构建并核查网站服务器")
+            )
+        if entry.get("inputs") != digest:
+            out.append(
+                _error(
+                    where,
+                    "verify-pdf",
+                    f"{name}不是由这一期当前的内容生成的（发布后刊物或其来源有改动）：请重新构建站点",
+                )
+            )
+    for rel in sorted(entries):
+        if rel not in expected:
             where = (folder / rel).relative_to(site).as_posix()
-            if entry is None or not target.is_file():
-                out.append(_error(where, "verify-pdf", "这一期应有的PDF缺失或未记录：请重新构建站点"))
-                continue
-            if sha256_of(target) != entry.get("pdf_sha256"):
-                out.append(
-                    _error(where, "verify-pdf", "PDF与发布时记录的不同（文件被替换或改动）：请重新构建并核查网站服务器")
+            out.append(
+                _error(where, "verify-pdf", f"发布记录中有不属于读者范围“{audience}”的{name}：请立即撤下并重新构建")
+            )
+    for path in sorted((folder / "pdf").rglob(f"*{kind.suffix}")):
+        rel = path.relative_to(folder).as_posix()
+        if rel not in entries:
+            out.append(
+                _error(
+                    path.relative_to(site).as_posix(), "verify-pdf", f"来历不明的{name}（发布记录中没有）：请撤下并核查"
                 )
-            if entry.get("inputs") != digest:
-                out.append(
-                    _error(
-                        where,
-                        "verify-pdf",
-                        "PDF不是由这一期当前的内容生成的（发布后刊物或其来源有改动）：请重新构建站点",
-                    )
-                )
-        for rel in sorted(entries):
-            if rel not in expected:
-                where = (folder / rel).relative_to(site).as_posix()
-                out.append(
-                    _error(where, "verify-pdf", f"发布记录中有不属于读者范围“{audience}”的PDF：请立即撤下并重新构建")
-                )
-        for pdf in sorted((folder / "pdf").rglob("*.pdf")):
-            rel = pdf.relative_to(folder).as_posix()
-            if rel not in entries:
-                out.append(
-                    _error(
-                        pdf.relative_to(site).as_posix(), "verify-pdf", "来历不明的PDF（发布记录中没有）：请撤下并核查"
-                    )
-                )
+            )
     return out
 
 

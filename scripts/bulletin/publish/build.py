@@ -1,4 +1,5 @@
-"""`bulletin build`: the site with every issue's PDF, replacing the last good build only when whole.
+"""`bulletin build`: the site with every issue's PDF, replacing the last good build only when whole;
+and the numbered paper copies (份号) of a classified issue (`build_copies`).
 
 The pages and the PDFs are made by the desk's mkdocs plugin, so plain `mkdocs build`,
 `mkdocs serve` and `mike deploy` make the same site; this command adds a safe swap and the
@@ -25,10 +26,12 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from bulletin.core.model import Audience
+from bulletin.core.model import Audience, Issue
 from bulletin.desk.config import load_config
+from bulletin.editorial.copies import PAPER, Copy, load_register
 from bulletin.errors import BulletinError
 from bulletin.publish.audience import ENV, scope_for
+from bulletin.publish.pdf import PdfBuilder
 
 log = logging.getLogger("mkdocs")
 
@@ -169,3 +172,24 @@ def _index_page(desk: str, audiences: tuple[Audience, ...]) -> str:
         f"<h1>{html.escape(desk)}信息报送台</h1>\n<p>请进入本人所在的读者范围（须登录）：</p>\n<ul>\n{rows}\n</ul>\n"
         "</body>\n</html>\n"
     )
+
+
+def copy_pdf_path(out_dir: Path, issue: Issue, copy: Copy) -> Path:
+    """<out_dir>/neican/2026/001-份号000001.pdf"""
+    return Path(out_dir) / f"{issue.id}-份号{copy.label}.pdf"
+
+
+def build_copies(root: Path, issue: Issue, out_dir: Path, builder: PdfBuilder | None = None) -> list[Path]:
+    """One PDF per registered paper copy (报/送/发) of a classified issue, each stamped with its
+    own 份号, built as one batch: the item texts go through pandoc once for all the copies, the
+    fonts are checked once, and each thread's warm compiler lays out one copy after another
+    (Typst reuses what did not change between them)."""
+    config = builder.config if builder else load_config(root)
+    paper = [c for c in load_register(config, issue).copies if c.recipient.kind in PAPER]
+    if not paper:
+        raise BuildError(f"{issue.path}：本期还没有登记份号：请先运行“bulletin copies {issue.id} --register”")
+    jobs: list[tuple[Issue, Path, str | None]] = [(issue, copy_pdf_path(out_dir, issue, c), c.label) for c in paper]
+    if builder is not None:
+        return [r.path for r in builder.build_many(jobs)]
+    with PdfBuilder(config) as own:
+        return [r.path for r in own.build_many(jobs)]

@@ -148,6 +148,11 @@ def pdf_path(issue: Issue, revision: int | None = None) -> str:
     return f"pdf/{issue.id}{suffix}.pdf"
 
 
+def docx_path(issue: Issue) -> str:
+    """Where the issue's Word file lands in the built site, beside its PDF (the current revision)."""
+    return posixpath.splitext(pdf_path(issue))[0] + ".docx"
+
+
 def page_dir(src_uri: str, use_directory_urls: bool) -> str:
     """The folder of the page's URL in the built site (what a relative href is resolved against)."""
     stem, _ = posixpath.splitext(src_uri)
@@ -285,7 +290,8 @@ def issue_page(desk: Desk, issue: Issue, pdf: str, use_directory_urls: bool = Tr
         f'<p class="bulletin-imprint"><span>{_h(config.office)}</span><span>{_h(cn_date(issue.date))}</span></p>',
         "</div>",
         "",
-        f'<p class="bulletin-pdf"><a href="{_h(pdf)}">下载本期PDF（公文版式）</a>　本期共{len(issue.items)}条</p>',
+        f'<p class="bulletin-pdf"><a href="{_h(pdf)}">下载本期PDF（公文版式）</a>　'
+        f'<a href="{_h(posixpath.splitext(pdf)[0])}.docx">下载Word文件（.docx）</a>　本期共{len(issue.items)}条</p>',
         "",
     ]
     if issue.revision > 1:
@@ -520,7 +526,59 @@ def latest_issues(desk: Desk, from_src: str, level: int = 2) -> list[str]:
 def publications_index(desk: Desk) -> str:
     src = "publications/index.md"
     out = ["# 各期刊物", "", "各刊物的最新一期；往期见各刊物的目录。", ""]
+    if _numbered_issues(desk):
+        out += [f"秘密、机密刊物每份编有份号，哪一份给了谁见{_link('份号登记', src, COPIES_SRC)}。", ""]
     return "\n".join(out + latest_issues(desk, src))
+
+
+# ---------- 份号 (numbered copies of classified issues) ----------
+
+COPIES_SRC = "publications/copies.md"
+
+
+def _numbered_issues(desk: Desk) -> list[Issue]:
+    from bulletin.editorial.copies import numbered
+
+    return [i for i in desk.issues if numbered(issue_marks(desk, i)[0])]
+
+
+def copies_page(desk: Desk) -> str:
+    """份号登记: for every 秘密/机密 issue this site carries, which numbered copy went to whom,
+    when and by whom (the registers under records/copies/, kept by `bulletin copies`)."""
+    from bulletin.editorial.copies import SITE, load_register
+
+    src = COPIES_SRC
+    out = [
+        *page_front_matter("份号登记", searched=False),
+        "# 份号登记",
+        "",
+        "秘密、机密刊物每份编一个6位份号，印在版头左上角第一行（GB/T 9704-2012 7.2.1）。"
+        "下表是各期每一份的去向，由编辑用“bulletin copies”登记；站点上的PDF是本读者范围的一份，印有它的份号。",
+        "",
+    ]
+    issues = sorted(_numbered_issues(desk), key=lambda i: (i.date, i.id), reverse=True)
+    if not issues:
+        out.append("本站点没有秘密、机密刊物。")
+    for issue in issues:
+        level, term = issue_marks(desk, issue)
+        out += [f"## {_link(issue_name(desk.config, issue), src, issue_src(issue))}", ""]
+        register = load_register(desk.config, issue)
+        if not register.copies:
+            out += [f"{mark(level, term)}。尚未登记份号：请运行“bulletin copies {md(issue.id)} --register”。", ""]
+            continue
+        paper = sum(c.recipient.kind != SITE for c in register.copies)
+        out += [
+            f"{mark(level, term)}，共{len(register.copies)}份（纸质{paper}份，站点{len(register.copies) - paper}份）。",
+            "",
+            "| 份号 | 收件 | 类别 | 登记时间 | 经办人 |",
+            "|---|---|---|---|---|",
+        ]
+        for c in register.copies:
+            kind = f"站点（{md(c.recipient.audience or '')}）" if c.recipient.kind == SITE else c.recipient.kind
+            at = c.at.astimezone(desk.config.timezone).strftime("%Y-%m-%d %H:%M")
+            out.append(f"| {c.label} | {md(c.recipient.name)} | {kind} | {at} | {md(c.by)} |")
+        out.append("")
+    return "\n".join(out)
 
 
 def _issue_weight(issue: Issue) -> int:
@@ -789,6 +847,7 @@ def generate(desk: Desk, use_directory_urls: bool = True, page_rows: int = PAGE_
     """Every generated page; the three section indexes are the ones in the nav."""
     config = desk.config
     yield Page("publications/index.md", publications_index(desk), in_nav=True)
+    yield Page(COPIES_SRC, copies_page(desk))
     for pub in desk.visible_publications:
         yield Page(publication_src(pub.id), publication_archive(desk, pub, page_rows))
         for year, issues in desk.by_publication.get(pub.id, {}).items():

@@ -55,7 +55,10 @@ from bulletin.desk.fonts import (
     shown,
 )
 from bulletin.desk.fonts import (
-    Face as Face,  # re-exported: tests and callers name faces from here
+    Face as Face,  # re-exported: tests and callers name faces and font folders from here
+)
+from bulletin.desk.fonts import (
+    font_dirs as font_dirs,
 )
 from bulletin.desk.issues import cn_date, number_line
 from bulletin.editorial.assemble import load_issues, load_submission
@@ -94,7 +97,7 @@ INTERNAL_MARK = "内部资料　注意保存"
 URGENT = ("特急", "加急")  # shown; 平件 is not
 _NAME_SUFFIX = re.compile(r"^(?P<main>.+?)(?P<suffix>（[^（）]+）)$")
 # characters the template itself prints
-_FIXED = {"song": "—0123456789 ", "hei": "编者按：【】★", "body": "（）、，。报送发共印份：0123456789"}
+_FIXED = {"song": "—0123456789 ", "hei": "编者按：【】★0123456789", "body": "（）、，。报送发共印份：0123456789"}
 # what Typst makes of some ASCII in markup (smart quotes, dashes, no-break space)
 _DERIVED = {'"': "“”", "'": "‘’", "-": "–—", "~": "\u00a0"}
 
@@ -228,7 +231,8 @@ class _Job:
     timestamp: int = 0
 
 
-def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
+def _prepare(config: Config, issue: Issue, out: Path, copy_number: str | None = None) -> _Job:
+    """The template's data; `copy_number` (份号, six digits) for a numbered copy of a classified issue."""
     pub = config.publication(issue.publication)
     if pub is None:
         raise PdfError(f"{issue.path}：刊物“{issue.publication}”不在配置（bulletin.yml的publications）中")
@@ -268,18 +272,33 @@ def _prepare(config: Config, issue: Issue, out: Path) -> _Job:
         "items": items,
         "distribution": _distribution(issue, pub),
         "copies": f"（共印{copies}份）" if copies > 0 else None,
+        "copy_number": copy_number,  # 份号: top left, above the 密级 (bulletin.editorial.copies)
     }
     noon = dt.datetime.combine(issue.date, dt.time(12), tzinfo=config.timezone)
     return _Job(issue, out, data, texts, timestamp=int(noon.timestamp()))
 
 
+def issue_layout(config: Config, issue: Issue) -> tuple[dict[str, Any], list[tuple[str, str]], int]:
+    """What the issue puts on paper, as the PDF's template gets it (the Word file prints the same):
+    the template's data, each item's (Markdown, credit), and the issue's timestamp (its date, noon)."""
+    job = _prepare(config, issue, Path())
+    return job.data, job.texts, job.timestamp
+
+
 def _to_typst(texts: Sequence[tuple[str, str]]) -> list[str]:
     """Every item text to Typst markup in a single pandoc run (one process for a whole batch)."""
+    return convert_items(texts, "typst")
+
+
+def convert_items(texts: Sequence[tuple[str, str]], target: str) -> list[str]:
+    """Every (item text, credit) through items.lua in a single pandoc run: Typst markup for the PDF
+    (`typst`), or each item's blocks as pandoc JSON for the Word file (`docx`), read and styled alike."""
     if not texts:
         return []
     token = f"BULLETINSPLIT{os.urandom(16).hex().upper()}"
     request = {
         "format": PANDOC_FORMAT,
+        "target": target,
         "token": token,
         "items": [{"text": t, "credit": c, "alone": bool(_ALONE.search(t))} for t, c in texts],
     }
@@ -534,17 +553,22 @@ class PdfBuilder:
 
     # -- building
 
-    def input_digest(self, issue: Issue, out_path: Path) -> str:
+    def input_digest(self, issue: Issue, out_path: Path, copy_number: str | None = None) -> str:
         """The hash of every input the issue's PDF is built from, without building it
         (what `bulletin verify` compares with the publication record)."""
         self.fonts()
-        return self._digest(_prepare(self.config, issue, Path(out_path)))
+        return self._digest(_prepare(self.config, issue, Path(out_path), copy_number))
 
     def build(self, issue: Issue, out_path: Path, force: bool = False) -> BuildResult:
         return self.build_many([(issue, Path(out_path))], force=force)[0]
 
-    def build_many(self, jobs: Iterable[tuple[Issue, Path]], force: bool = False) -> list[BuildResult]:
-        """Build every (issue, PDF path) whose inputs changed; in parallel when there are several.
+    def build_many(
+        self, jobs: Iterable[tuple[Issue, Path] | tuple[Issue, Path, str | None]], force: bool = False
+    ) -> list[BuildResult]:
+        """Build every (issue, PDF path[, 份号]) whose inputs changed; in parallel when there are several.
+
+        Numbered copies of one issue share the work: each item text goes through pandoc once
+        however many copies carry it, and the fonts are checked once.
 
         Issues that cannot be built do not stop the others: their messages come together in one
         PdfError at the end (the PDFs that could be built are written and recorded).
@@ -553,9 +577,9 @@ class PdfBuilder:
         results: dict[int, BuildResult] = {}
         errors: list[PdfError] = []
         pending: list[tuple[int, _Job]] = []
-        for n, (issue, out) in enumerate(jobs):
+        for n, (issue, out, *copy_number) in enumerate(jobs):
             try:
-                job = _prepare(self.config, issue, Path(out))
+                job = _prepare(self.config, issue, Path(out), *copy_number)
             except PdfError as exc:
                 errors.append(exc)
                 continue
@@ -564,13 +588,12 @@ class PdfBuilder:
                 results[n] = BuildResult(issue.id, job.out, built=False, digest=job.digest)
             else:
                 pending.append((n, job))
-        bodies = _to_typst([t for _, job in pending for t in job.texts])
+        texts = list(dict.fromkeys(t for _, job in pending for t in job.texts))  # each once: copies share them
+        converted = dict(zip(texts, _to_typst(texts), strict=True))
         keep = title_words(self.config)
         ready: list[tuple[int, _Job, str]] = []
-        at = 0
         for n, job in pending:
-            mine = bodies[at : at + len(job.texts)]
-            at += len(job.texts)
+            mine = [converted[t] for t in job.texts]
             try:
                 self._check_glyphs(job, mine)
             except PdfError as exc:

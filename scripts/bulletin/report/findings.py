@@ -5,7 +5,6 @@ Printers never judge; they only format the findings they are given.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -44,6 +43,8 @@ def text(findings: Sequence[Finding], checked: int) -> str:
 
 def as_json(findings: Sequence[Finding], checked: int) -> str:
     errors, warnings = _counts(findings)
+    import json
+
     return json.dumps(
         {"checked": checked, "errors": errors, "warnings": warnings, "findings": [f.as_dict() for f in findings]},
         ensure_ascii=False,

@@ -25,6 +25,15 @@ def fields_markdown() -> str:
     return "\n".join(rows)
 
 
+# what the guide says of a family before its rules
+FAMILY_NOTES = {
+    "typography": "从Word、WPS、网页复制的文字，常带着不换行空格、全角空格缩进、半角或直角引号、"
+    "“...”“--”、零宽字符，用繁体输入法写的还有繁体字，一段话也常被断成几行：这些都逐处报出（一处问题一条），"
+    "运行`bulletin fix`可一次改正标题和正文（头部其他各项不动，文件的换行方式不变）。"
+    "GDP、5G、PM2.5、91.3%、COVID-19、英文缩写、链接地址和代码不算问题。",
+}
+
+
 def rules_markdown() -> str:
     out = [
         "# 信息写作与报送规范",
@@ -42,6 +51,8 @@ def rules_markdown() -> str:
         if not rules:
             continue
         out += [f"## {title}", ""]
+        if family in FAMILY_NOTES:
+            out += [FAMILY_NOTES[family], ""]
         for rule in rules:
             fix = "；可运行`bulletin fix`自动改正" if rule.fixable else ""
             out += [

@@ -6,15 +6,12 @@ commit dates never decide lateness, since a unit can forge them.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from bulletin.core import fields
 from bulletin.core.model import Item
 from bulletin.core.model import Severity as S
-from bulletin.core.timing import TimeFormatError, field_time, format_duration, format_time
-from bulletin.duty import engine as duty
+from bulletin.core.timing import format_duration, format_time, plain_time
 from bulletin.rules import Context, check, define
-from bulletin.rules.header import follows_problem, is_emergency, text_field
+from bulletin.rules.header import example_moment, follows_problem, is_emergency, text_field, time_field
 
 define(
     "time-format",
@@ -54,29 +51,18 @@ define(
 )
 
 
-def _time(item: Item, ctx: Context, key: str, require_clock: bool = False) -> dt.datetime | None:
-    value = item.fields.get(key)
-    if value in (None, ""):
-        return None
-    try:
-        return field_time(value, ctx.config.timezone, require_clock)
-    except TimeFormatError as exc:
-        ctx.emit("time-format", item.lines[key], f"{key}：{exc}")
-        return None
-
-
 @check
 def deadline(item: Item, ctx: Context) -> None:
     emergency = is_emergency(item)
-    occurred = _time(item, ctx, "发生时间", require_clock=emergency)
-    explicit = _time(item, ctx, "截止时间")
+    occurred = time_field(item, ctx, "发生时间", require_clock=emergency)
+    explicit = time_field(item, ctx, "截止时间")
     if emergency and item.fields.get("发生时间") in (None, ""):
         by_kind = text_field(item, "类别") == fields.EMERGENCY_KIND
         reason = fields.EMERGENCY_KIND if by_kind else fields.EMERGENCY_URGENCY
         ctx.emit(
             "occurred-at",
             item.lines.get("类别" if by_kind else "紧急程度"),
-            f"{reason}信息必须写发生时间（它决定报送时限）：请加上“发生时间: 2026-11-28 08:30”",
+            f"{reason}信息必须写发生时间（它决定报送时限）：请加上“发生时间: {plain_time(example_moment(ctx))}”",
         )
     if occurred is None and explicit is None:  # no time to be late against
         return
@@ -88,8 +74,11 @@ def deadline(item: Item, ctx: Context) -> None:
             f"发生时间{format_time(occurred)}晚于收到时间{format_time(received)}：请核对日期和钟点",
         )
         return
-    # the one due time (bulletin.duty.engine): a follow-up (续报) that continues its unit's chain is not
-    # held to the first report's limit after the event
+    # the one due time (bulletin.duty.engine, imported only for an item with a time to be late
+    # against): a follow-up (续报) that continues its unit's chain is not held to the first report's
+    # limit after the event
+    from bulletin.duty import engine as duty
+
     item_id = ctx.location.item_id if ctx.location else item.path
     sub = duty.submitted(ctx.config, item_id, item.fields)
     follows = text_field(item, "续报")

@@ -46,6 +46,15 @@ define(
     "密级: 秘密\n保密期限: 1年",
 )
 define(
+    "issue-copies",
+    "份号未登记",
+    S.ERROR,
+    "issues",
+    "秘密、机密刊物的每一份都编份号（GB/T 9704-2012 7.2.1）：合并前运行“bulletin copies <期> --register”，为报、送、发的每个收件单位和能看到本期的每个站点登记份号，并提交登记文件。",
+    "密级: 秘密（records/copies/下没有本期的登记）",
+    "records/copies/2026/neican-001.md登记了本期每一份的份号",
+)
+define(
     "issue-published",
     "已发布的刊物不得改动",
     S.ERROR,

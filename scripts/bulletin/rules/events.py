@@ -13,9 +13,10 @@ import re
 from bulletin.core import fields
 from bulletin.core.model import Item
 from bulletin.core.model import Severity as S
-from bulletin.desk.registers import CALLS, EVENTS
+from bulletin.core.timing import plain_time
+from bulletin.desk.layout import CALLS, EVENTS
 from bulletin.rules import Context, check, define
-from bulletin.rules.header import is_emergency, text_field
+from bulletin.rules.header import example_moment, is_emergency, text_field
 
 define(
     "event-missing",
@@ -48,7 +49,7 @@ def registries(item: Item, ctx: Context) -> None:
         ctx.emit(
             "occurred-at",
             item.lines["事件等级"],
-            "写了事件等级的信息必须写发生时间（它决定报送时限）：请加上“发生时间: 2026-11-28 08:30”",
+            f"写了事件等级的信息必须写发生时间（它决定报送时限）：请加上“发生时间: {plain_time(example_moment(ctx))}”",
         )
     event = text_field(item, "事件")
     if event:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bulletin.core import fields, names
 from bulletin.core.levels import as_list, as_text, text_field
 from bulletin.core.model import Config, Item, Unit
 from bulletin.core.model import Severity as S
+from bulletin.core.timing import DateMissing, TimeFormatError, field_time
 from bulletin.rules import Context, check, define
 
 define(
@@ -127,6 +129,52 @@ def resembling(config: Config, ref: str) -> tuple[Unit, str] | None:
     return None
 
 
+def unit_hint(config: Config, ref: str) -> str:
+    """The units `ref` probably means (names.suggestions over ids, names and aliases), as the end of
+    a message: “，您是不是要写“修水县”（代号xiushui）”, several when it is ambiguous, or nothing."""
+    choices = [(spelling, unit.id) for unit in config.units for spelling in (unit.id, unit.name, *unit.aliases)]
+    shown = []
+    for unit_id in names.suggestions(ref, choices):
+        found = config.unit(unit_id)
+        if found is not None:
+            shown.append(f"“{found.name}”（代号{found.id}）")
+    return f"，{names.did_you_mean(shown)}" if shown else ""
+
+
+_DAY_STEM = re.compile(r"^(?P<m>\d{2})(?P<d>\d{2})(?:[-_]|$)")
+
+
+def example_moment(ctx: Context) -> dt.datetime:
+    """The time a message suggests writing: the item's own day (its file name, 1128-01.md in
+    2026/) or else the day it is received, at the minute it is received (now, or --received-at)."""
+    tz = ctx.config.timezone
+    received = ctx.received_at.astimezone(tz).replace(second=0, microsecond=0)
+    m = _DAY_STEM.match(ctx.location.stem) if ctx.location else None
+    if ctx.location is not None and m is not None:
+        try:
+            return received.replace(year=int(ctx.location.year), month=int(m["m"]), day=int(m["d"]))
+        except ValueError:  # 0230-01.md: not a day
+            pass
+    return received
+
+
+def time_field(item: Item, ctx: Context, key: str, require_clock: bool = False) -> dt.datetime | None:
+    """The time written under `key` (发生时间, 截止时间), or None: absent, or unreadable (then a
+    time-format finding says what was written and how to write it, with the item's own day)."""
+    value = item.fields.get(key)
+    if value in (None, ""):
+        return None
+    example = example_moment(ctx)
+    try:
+        return field_time(value, ctx.config.timezone, require_clock, example)
+    except DateMissing as exc:
+        corrected = exc.corrected(example, ctx.config.timezone)
+        ctx.emit("time-format", item.lines[key], f"{key}{exc}：请写明年月日和钟点，如“{key}: {corrected}”")
+    except TimeFormatError as exc:
+        ctx.emit("time-format", item.lines[key], f"{key}：{exc}")
+    return None
+
+
 def is_emergency(item: Item) -> bool:
     return text_field(item, "类别") == fields.EMERGENCY_KIND or text_field(item, "紧急程度") == fields.EMERGENCY_URGENCY
 
@@ -135,7 +183,9 @@ def is_emergency(item: Item) -> bool:
 def required_and_types(item: Item, ctx: Context) -> None:
     for f in fields.FIELDS:
         if f.key not in item.fields or item.fields[f.key] in (None, "", []):
-            if f.required:
+            if f.required and f.key in item.fields:  # written, but with nothing (or ~, null) after it
+                ctx.emit("missing-field", item.lines[f.key], f"“{f.key}”没有填写内容（{f.help}）：请在冒号后填写")
+            elif f.required:
                 ctx.emit("missing-field", None, f"缺少“{f.key}”（{f.help}）：请在头部信息中加上“{f.key}: ……”")
             elif f.key in item.fields:
                 ctx.emit("field-type", item.lines[f.key], f"“{f.key}”没有填写内容：请填写，或删去这一行")
@@ -154,7 +204,8 @@ def enumerations(item: Item, ctx: Context) -> None:
     for key, allowed in (("类别", fields.KINDS), ("紧急程度", fields.URGENCIES)):
         value = text_field(item, key)
         if value and value not in allowed:
-            ctx.emit("invalid-value", item.lines[key], f"{key}“{value}”无效：只能是{'/'.join(allowed)}")
+            hint = names.hint(value, allowed)
+            ctx.emit("invalid-value", item.lines[key], f"{key}“{value}”无效{hint}：只能是{'/'.join(allowed)}")
 
 
 @check
@@ -178,7 +229,8 @@ def unit(item: Item, ctx: Context) -> None:
         ctx.emit(
             "unit-unknown",
             line,
-            f"报送单位“{names.visible(ref)}”不在信息网络名册中：请写本单位的代号、名称或别名（见network.yml）",
+            f"报送单位“{names.visible(ref)}”不在信息网络名册中{unit_hint(ctx.config, ref)}："
+            "请写本单位的代号、名称或别名（见network.yml）",
         )
         return
     if ctx.location and ctx.location.unit_id != unit.id:
@@ -209,7 +261,8 @@ def recipients(item: Item, ctx: Context) -> None:
     allowed = ctx.config.recipients
     for value in values:
         if value not in allowed:
-            ctx.emit("recipients", line, f"报送对象“{value}”无效：只能是{'、'.join(allowed)}")
+            hint = names.hint(value, allowed)
+            ctx.emit("recipients", line, f"报送对象“{value}”无效{hint}：只能是{'、'.join(allowed)}")
     must = ctx.config.emergency_recipient
     if is_emergency(item) and must not in values:
         ctx.emit(
@@ -227,7 +280,8 @@ def topics(item: Item, ctx: Context) -> None:
             ctx.emit(
                 "topic-unknown",
                 item.lines["主题"],
-                f"主题“{value}”不在中心工作目录中（可选：{'、'.join(ctx.config.topics)}）",
+                f"主题“{value}”不在中心工作目录中{names.hint(value, ctx.config.topics)}"
+                f"（可选：{'、'.join(ctx.config.topics)}）",
             )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bulletin.core import fields
+from bulletin.core import fields, names
 from bulletin.core.levels import classification_of
 from bulletin.core.model import Item
 from bulletin.core.model import Severity as S
@@ -58,7 +58,8 @@ def secrecy(item: Item, ctx: Context) -> None:
         )
         return
     if level not in fields.CLASSIFICATIONS:
-        ctx.emit("classification", line, f"密级“{level}”无效：只能是{'/'.join(fields.CLASSIFICATIONS)}")
+        hint = names.hint(level, fields.CLASSIFICATIONS)
+        ctx.emit("classification", line, f"密级“{level}”无效{hint}：只能是{'/'.join(fields.CLASSIFICATIONS)}")
         return
     term_line = item.lines.get("保密期限", line)
     if level not in fields.CLASSIFIED:

@@ -1,4 +1,4 @@
-"""Title rules: one line, short, no trailing full stop, Chinese typography."""
+"""Title rules: one line, short, no trailing full stop, at most two parts, Chinese typography."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ define(
     "标题格式",
     S.ERROR,
     "title",
-    "标题只写一行，末尾不加句号等标点；两部分之间可用一个空格分隔，不用多个空格或全角空格。",
+    "标题只写一行，末尾不加句号等标点；最多分两部分，两部分之间用一个半角空格分隔（多余的空格见“多余空格”）。",
     "标题: 永修县集中签约项目22个  总投资86亿元。",
     "标题: 永修县集中签约项目22个 总投资86亿元",
 )
@@ -49,9 +49,11 @@ def title(item: Item, ctx: Context) -> None:
         ctx.emit("title-format", line, f"标题末尾不加“{text[-1]}”：请删去")
     if raw != raw.strip():
         ctx.emit("title-format", line, "标题首尾有空格：请删去")
-    if "\u3000" in text or "  " in text or "\t" in text:
-        ctx.emit("title-format", line, "标题两部分之间只用一个半角空格分隔：请删去多余的空格或全角空格")
-    elif text.count(" ") > 1:
-        ctx.emit("title-format", line, "标题最多分两部分（用一个空格分隔）：请精简")
-    for problem in typography.problems(text, spaces=False):
+    keep = ctx.config.traditional_exceptions
+    # judged as corrected: a space around a number, or a doubled or full-width space between the two
+    # parts, is a spacing defect (stray-space, which fix repairs), not a third part
+    parts = typography.title_parts(typography.correct_line(text, spaces=False, keep=keep))
+    if parts > 2:
+        ctx.emit("title-format", line, f"标题分成了{parts}部分：最多分两部分（两部分之间用一个空格分隔），请精简")
+    for problem in typography.problems(text, spaces=False, keep=keep):
         ctx.emit(problem.rule, line, "标题" + problem.message)

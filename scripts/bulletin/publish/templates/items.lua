@@ -2,11 +2,13 @@
 Markdown item texts -> Typst markup, many items in one pandoc run.
 
 pandoc is started with an empty document and `-M bulletin-input=<file>`; the file is JSON:
-  {"format": "markdown-citations-...", "token": "BULLETINSPLIT…",
+  {"format": "markdown-citations-...", "target": "typst", "token": "BULLETINSPLIT…",
    "items": [{"text": "...", "credit": "修水县", "alone": false}, ...]}
 The filter reads the texts with that format (so `@name` and `$` stay plain text), applies the
 bulletin conventions and writes all items as Typst markup in one raw block, which the typst
 writer prints verbatim: the items are separated by lines `// <token>`.
+With "target": "docx" (the Word file) the same conventions become the reference document's
+styles (custom-style: 黑体字, 楷体字, 来源单位) and each item is written as pandoc JSON instead.
 
 Conventions (GB/T 9704-2012):
   a paragraph starting "一、" -> its first sentence (or the whole line) in 黑体: #hei[...]
@@ -21,6 +23,9 @@ Conventions (GB/T 9704-2012):
 ]]
 
 local LEVEL1 = "^[一二三四五六七八九十百]+、"
+local TARGET = "typst" -- or "docx", from the request
+-- the Word file's styles (publish/docx.py defines them in its reference document)
+local WORD_STYLE = { hei = "黑体字", kai = "楷体字", credit = "来源单位" }
 local LEVEL2 = "^（[一二三四五六七八九十百]+）"
 local STOPS = { "。", "！", "？" }
 
@@ -29,6 +34,9 @@ local function raw(text)
 end
 
 local function wrap(fn, inlines)
+  if TARGET == "docx" then
+    return pandoc.Inlines({ pandoc.Span(inlines, { ["custom-style"] = WORD_STYLE[fn] }) })
+  end
   local out = pandoc.Inlines({ raw("#" .. fn .. "[") })
   out:extend(inlines)
   out:insert(raw("];"))
@@ -121,10 +129,27 @@ local filter = {
   end,
   Para = styled_heading,
 }
+-- in the Word file bold and italic are 黑体 and 楷体, as the PDF's template shows them
+local word_filter = {
+  Strong = function(el)
+    return wrap("hei", el.content)
+  end,
+  Emph = function(el)
+    return wrap("kai", el.content)
+  end,
+}
 
 -- the item's blocks with the conventions applied and the credit at the end
 local function finish(blocks, credit)
   local doc = pandoc.Pandoc(blocks):walk(filter)
+  if TARGET == "docx" then
+    doc = doc:walk(word_filter)
+    if credit and credit ~= "" then -- on a line of its own, right: a paragraph of its own
+      local line = pandoc.Para({ pandoc.Str("（" .. credit .. "）") })
+      doc.blocks:insert(pandoc.Div({ line }, { ["custom-style"] = WORD_STYLE.credit }))
+    end
+    return doc.blocks
+  end
   if credit and credit ~= "" then
     local last = doc.blocks[#doc.blocks]
     local in_para = last and (last.t == "Para" or last.t == "Plain")
@@ -186,6 +211,7 @@ function Pandoc(doc)
   local file = assert(io.open(path, "rb"))
   local request = pandoc.json.decode(file:read("a"), false)
   file:close()
+  TARGET = request.target or "typst"
   local blocks_of = read_all(request)
   -- one writer run for all items, cut apart again in Python at the token lines
   local out = pandoc.Blocks({})
@@ -193,7 +219,14 @@ function Pandoc(doc)
     if i > 1 then
       out:insert(pandoc.RawBlock("typst", "// " .. request.token))
     end
-    out:extend(finish(blocks_of[i], item.credit))
+    if TARGET == "docx" then -- each item's blocks as pandoc JSON, on one line
+      out:insert(pandoc.RawBlock("typst", pandoc.write(pandoc.Pandoc(finish(blocks_of[i], item.credit)), "json")))
+    else
+      out:extend(finish(blocks_of[i], item.credit))
+    end
+  end
+  if TARGET == "docx" then
+    return pandoc.Pandoc(out)
   end
   return pandoc.Pandoc({ pandoc.RawBlock("typst", pandoc.write(pandoc.Pandoc(out), "typst", { wrap_text = "none" })) })
 end
