@@ -41,8 +41,12 @@ def _ranges(chars: list[str]) -> str:
 
 def write_site_fonts(config: Config, site: Path) -> list[Path]:
     """The rare characters' fonts and their stylesheet into the built site; the files written."""
+    import logging
+
     from fontTools import subset
     from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # not "FFTM NOT subset" on every build
 
     chars = sorted(rare_characters(site))
     coverage = desk_coverage(config)
@@ -66,7 +70,7 @@ def write_site_fonts(config: Config, site: Path) -> list[Path]:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=[ord(ch) for ch in mine])
         subsetter.subset(font)
-        out = site / "assets" / "bulletin" / f"rare-{key}.woff"
+        out = site / "assets" / "bulletin" / f"{key}.woff"
         out.parent.mkdir(parents=True, exist_ok=True)
         font.flavor = "woff"
         font.save(str(out))
