@@ -9,8 +9,8 @@ BIN := $(VENV)/bin
 # command -> Debian package that provides it (site needs the first list, test both)
 SITE_COMMANDS := git:git
 TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils nginx:nginx soffice:libreoffice-writer
-# fonts for the PDFs (Debian packages), checked by file
-FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai
+# fonts for the PDFs (Debian packages), checked by file; the last two draw rare characters (CJK Extension B and later)
+FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai /usr/share/fonts/truetype/hanazono/HanaMinB.ttf:fonts-hanazono /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf:fonts-babelstone-han
 # TeX Live for the benchmark's comparison route (pandoc --pdf-engine=xelatex with ctex), checked by file;
 # only `make bench` installs it (≈700 MB), never `make site` or `make test`
 BENCH_PACKAGES := /usr/bin/xelatex:texlive-xetex /usr/share/texlive/texmf-dist/tex/latex/ctex/ctexart.cls:texlive-lang-chinese /usr/share/texlive/texmf-dist/fonts/tfm/adobe/zapfding/pzdr.tfm:texlive-fonts-recommended /usr/share/texmf/tex/latex/lm/lmodern.sty:lmodern

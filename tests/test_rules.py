@@ -248,6 +248,13 @@ CASES: list[Case] = [
     case(
         "invisible-char", "right-to-left-override", item_text(标题="修水县召开\u202e会进推设建目项点重"), item_text(), 2
     ),
+    case(
+        "glyph-missing",
+        "private-use-in-body",
+        item_text(BODY[:20] + "\ue000" + BODY[20:]),
+        item_text(BODY[:20] + "\U00020000" + BODY[20:]),  # 𠀀, Extension B: the rare-character face has it
+        body_line(item_text()) + 1,
+    ),
     case("empty", "zero-bytes", b"", item_text(), None),
     case("empty", "only-whitespace", "\n  \n\t\n", item_text(), None),
     case("file-size", "over-256kb", _big_item(), item_text(), None),

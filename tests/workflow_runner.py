@@ -282,6 +282,8 @@ _APT = re.compile(r"^sudo apt-get (?:update|install -y (?P<packages>[a-z0-9 .+-]
 FONT_FILES = {
     "fonts-noto-cjk": Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
     "fonts-lxgw-wenkai": Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"),
+    "fonts-hanazono": Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
+    "fonts-babelstone-han": Path("/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"),
 }
 SHELLS = {None: ["bash", "-e"], "bash": ["bash", "--noprofile", "--norc", "-eo", "pipefail"]}
 CHECKOUT_KEYS = {"fetch-depth", "persist-credentials", "ref", "path"}

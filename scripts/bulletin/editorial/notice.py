@@ -59,12 +59,22 @@ def _cases_text(config: Config, cases: list[duty.Case], level: str, classificati
     return "\n\n".join(lines) + "\n\n请以上单位认真查找原因，落实整改，于5个工作日内将整改情况书面报市委办公室信息处。"
 
 
+def notice_title(period: Period) -> str:
+    """The notice's title (GB/T 9704-2012 7.3.1: 关于……的通报)."""
+    return f"关于{period.label}全市党委系统信息报送和采用情况的通报"
+
+
 def existing_notice(config: Config, snap: Snapshot, period: Period) -> Issue | None:
-    """The notice already drafted for this period, if any (its 编者按 names the period)."""
+    """The notice already drafted for this period, if any: its opening names the period (in its
+    first item; notices drafted before issue 13 said it in an 编者按)."""
     pub = next((p for p in config.publications if p.kind == "通报"), None)
     marker = f"现将{period.label}"
+
+    def opening(issue: Issue) -> str:
+        return (issue.note or "") + (issue.items[0].text if issue.items else "")
+
     return next(
-        (i for i in snap.issues if pub and i.publication == pub.id and marker in (i.note or "")),
+        (i for i in snap.issues if pub and i.publication == pub.id and marker in opening(i)),
         None,
     )
 
@@ -122,9 +132,11 @@ def build_notice(
             "围绕中心工作多报有分量的信息；落实信息员和分管领导，保持信息网络畅通。",
         )
     )
-    note = f"现将{period.label}全市党委系统信息报送和采用情况通报如下。"
+    # a 通报 has no 编者按: its title, then its opening, then the headings 一、二、…
+    opening = f"现将{period.label}全市党委系统信息报送和采用情况通报如下。"
     if earlier is not None:
-        note = f"本期为修订稿，代替{earlier.path}。{note}"
+        opening = f"本期为修订稿，代替{earlier.path}。{opening}"
+    items.insert(0, (notice_title(period), opening))
     return Issue(
         path="",
         publication=pub.id,
@@ -140,7 +152,7 @@ def build_notice(
         supplement=False,
         distribution=dict(pub.distribution),
         copies=pub.copies,
-        note=note,
+        note=None,
         items=[IssueItem(title, text, (), 0) for title, text in items],
     )
 

@@ -22,7 +22,6 @@ one compiler per thread uses every core, and there is no process start-up (spawn
 from __future__ import annotations
 
 import atexit
-import bisect
 import datetime as dt
 import hashlib
 import json
@@ -31,8 +30,6 @@ import re
 import tempfile
 import threading
 import time
-import unicodedata
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,10 +38,28 @@ from typing import TYPE_CHECKING, Any
 import pypandoc
 import typst
 
-from bulletin.core import fields
+from bulletin.core import fields, titlebreak
 from bulletin.core.levels import LEVELS, classification_of, item_level, level_rank, text_field
 from bulletin.core.model import Config, Issue, IssueItem, Publication
+from bulletin.core.titlebreak import break_title
 from bulletin.desk.atomic import write_file
+from bulletin.desk.fonts import (
+    FACE,
+    FACES,
+    ROLE_LABEL,
+    STACKS,
+    FontCoverage,
+    FontProblem,
+    find_faces,
+    read_coverage,
+    shown,
+)
+from bulletin.desk.fonts import (
+    Face as Face,  # re-exported: tests and callers name faces and font folders from here
+)
+from bulletin.desk.fonts import (
+    font_dirs as font_dirs,
+)
 from bulletin.desk.issues import cn_date, number_line
 from bulletin.editorial.assemble import load_issues, load_submission
 from bulletin.errors import BulletinError
@@ -53,7 +68,6 @@ if TYPE_CHECKING:  # imported when used: a single issue in a new process needs n
     import concurrent.futures as cf
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CHECKOUT = Path(__file__).resolve().parents[3]  # the repository, when running from a checkout
 TEMPLATE = TEMPLATES / "bulletin.typ"
 ITEMS_FILTER = TEMPLATES / "items.lua"
 
@@ -88,15 +102,12 @@ _FIXED = {"song": "—0123456789 ", "hei": "编者按：【】★0123456789", "b
 _DERIVED = {'"': "“”", "'": "‘’", "-": "–—", "~": "\u00a0"}
 
 
-_U32 = "I" if array("I").itemsize == 4 else "L"  # code points, in the cached character maps
-
-
 class PdfError(BulletinError):
     """An issue could not be typeset; the message says which and why, in Chinese."""
 
 
 class FontMissing(PdfError):
-    """A face of the font stack is not installed."""
+    """A face of the font stack is not installed (or cannot be read)."""
 
 
 class GlyphMissing(PdfError):
@@ -104,163 +115,6 @@ class GlyphMissing(PdfError):
 
 
 # ---------------------------------------------------------------- fonts
-
-
-@dataclass(frozen=True)
-class Face:
-    key: str
-    family: str  # as Typst (and the font's name table) calls it
-    files: tuple[str, ...]  # file names to look for, first found wins
-    label: str  # what it is used for, in Chinese
-    install: str  # how to get it, in Chinese
-
-
-_NOTO = "以root运行“make fonts”，或执行“apt-get install fonts-noto-cjk”"
-FACES: tuple[Face, ...] = (
-    Face(
-        "fang",
-        "FandolFang R",
-        ("FandolFang-Regular.otf",),
-        "仿宋（正文）",
-        "运行“make fonts”（从Debian软件包texlive-lang-chinese中只提取这一个字体文件到.fonts/，不安装TeX）",
-    ),
-    Face(
-        "song", "Noto Serif CJK SC", ("NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular.otf"), "宋体（补字）", _NOTO
-    ),
-    Face(
-        "song-bold",
-        "Noto Serif CJK SC",
-        ("NotoSerifCJK-Bold.ttc", "NotoSerifCJKsc-Bold.otf"),
-        "小标宋（刊名、标题）",
-        _NOTO,
-    ),
-    Face("hei", "Noto Sans CJK SC", ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf"), "黑体", _NOTO),
-    Face(
-        "kai",
-        "LXGW WenKai",
-        ("LXGWWenKai-Regular.ttf",),
-        "楷体",
-        "以root运行“make fonts”，或执行“apt-get install fonts-lxgw-wenkai”",
-    ),
-)
-_FACE = {face.key: face for face in FACES}
-
-# What the template is told for each role: the main face first, the simplified-Chinese face last
-# (left to itself, Typst's automatic fallback picked a Japanese face).
-STACKS: dict[str, tuple[str, ...]] = {
-    "body": ("fang", "song"),
-    "song": ("song",),
-    "title": ("song-bold",),
-    "hei": ("hei", "song"),
-    "kai": ("kai", "song"),
-}
-_ROLE_LABEL = {"body": "仿宋", "song": "宋体", "title": "小标宋", "hei": "黑体", "kai": "楷体"}
-
-# characters that draw nothing and need no glyph
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef]"
-)
-
-
-def font_dirs(config: Config) -> list[Path]:
-    """Where faces are looked for, in order: $BULLETIN_FONT_DIRS, the desk's and the checkout's
-    .fonts/ (where `make fonts` puts FandolFang), then the usual font folders."""
-    dirs = [Path(p) for p in os.environ.get("BULLETIN_FONT_DIRS", "").split(os.pathsep) if p]
-    dirs += [config.root / ".fonts", CHECKOUT / ".fonts"]
-    dirs += [Path.home() / ".local/share/fonts", Path.home() / ".fonts", Path("/usr/local/share/fonts")]
-    dirs.append(Path("/usr/share/fonts"))
-    seen: list[Path] = []
-    for d in dirs:
-        if d.is_dir() and d.resolve() not in seen:
-            seen.append(d.resolve())
-    return seen
-
-
-def find_faces(config: Config) -> dict[str, Path]:
-    """The file of every face; all missing faces in one FontMissing."""
-    wanted = {name for face in FACES for name in face.files}
-    found: dict[str, Path] = {}
-    for folder in font_dirs(config):
-        for dirpath, _, names in os.walk(folder, followlinks=True):
-            for name in wanted.intersection(names):
-                found.setdefault(name, Path(dirpath) / name)
-    faces: dict[str, Path] = {}
-    missing: list[str] = []
-    for face in FACES:
-        path = next((found[n] for n in face.files if n in found), None)
-        if path is None:
-            missing.append(f"  {face.label}：{face.files[0]}（字族{face.family}）。安装：{face.install}")
-        else:
-            faces[face.key] = path
-    if missing:
-        raise FontMissing("生成PDF所需的字体没有找到：\n" + "\n".join(missing))
-    return faces
-
-
-class Coverage:
-    """The characters a face has, as sorted code point ranges (cached on disk as the machine's
-    32-bit integers, start and end of each range: read in well under a millisecond, where JSON of
-    a CJK face took some 5 ms)."""
-
-    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
-        self.starts: Sequence[int] = array(_U32, [a for a, _ in ranges])
-        self.ends: Sequence[int] = array(_U32, [b for _, b in ranges])
-
-    def __contains__(self, cp: object) -> bool:
-        if not isinstance(cp, int):
-            return False
-        i = bisect.bisect_right(self.starts, cp) - 1
-        return i >= 0 and cp <= self.ends[i]
-
-    @classmethod
-    def of(cls, path: Path, family: str, cache: Path) -> Coverage:
-        stat = path.stat()
-        key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{family}".encode()).hexdigest()[:16]
-        cached = cache / f"{path.stem}-{key}.u32"
-        try:
-            pairs = array(_U32, cached.read_bytes())
-        except (OSError, ValueError):  # absent, or not whole numbers
-            pass
-        else:
-            if len(pairs) % 2 == 0:
-                coverage = cls.__new__(cls)
-                coverage.starts, coverage.ends = pairs[0::2], pairs[1::2]
-                return coverage
-        ranges = _cmap_ranges(path, family)
-        coverage = cls(ranges)
-        cache.mkdir(parents=True, exist_ok=True)
-        write_file(cached, array(_U32, [cp for pair in ranges for cp in pair]).tobytes())
-        return coverage
-
-
-def _cmap_ranges(path: Path, family: str) -> list[tuple[int, int]]:
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.ttCollection import TTCollection
-
-    def names(font: TTFont) -> set[str]:
-        table = font["name"]
-        return {str(rec.toUnicode()) for rec in table.names if rec.nameID in (1, 16)}
-
-    try:
-        if path.suffix.lower() in (".ttc", ".otc"):
-            fonts = TTCollection(str(path), lazy=True).fonts
-            font = next((f for f in fonts if family in names(f)), None)
-            if font is None:
-                raise FontMissing(f"字体文件{path}中没有字族{family}")
-        else:
-            font = TTFont(str(path), lazy=True)
-        codepoints = sorted(font.getBestCmap())
-    except FontMissing:
-        raise
-    except Exception as exc:  # fontTools raises many kinds on a damaged file
-        raise FontMissing(f"字体文件{path}无法读取：{exc}") from None
-    ranges: list[tuple[int, int]] = []
-    for cp in codepoints:
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], cp)
-        else:
-            ranges.append((cp, cp))
-    return ranges
 
 
 def _font_folder(faces: dict[str, Path], folder: Path) -> Path:
@@ -337,6 +191,34 @@ def _distribution(issue: Issue, pub: Publication) -> list[tuple[str, str]]:
     return rows
 
 
+# ---- titles and headings (GB/T 9704-2012 7.3.1 and 7.3.3)
+
+# characters of the 2号 (22 pt) title on a line of the type area: 156 mm / 22 pt = 20.1
+# (templates/bulletin.typ: area-width, title-size)
+TITLE_PER_LINE = 20
+# the headings of a 通报, by level: 一、 黑体; （一） 楷体; 1. and （1） 仿宋
+_HEADINGS = (
+    re.compile(r"^[一二三四五六七八九十百]+、"),
+    re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"),
+    re.compile(r"^[0-9０-９]+[.．]"),
+    re.compile(r"^[（(][0-9０-９]+[）)]"),
+)
+
+
+_HEADING_ROLE = {1: "hei", 2: "kai", 3: "body", 4: "body"}  # the font stack of each level
+
+
+def heading_level(title: str) -> int | None:
+    """1–4 for a numbered heading (一、 / （一） / 1. / （1）), None for a title."""
+    return next((n for n, pattern in enumerate(_HEADINGS, 1) if pattern.match(title)), None)
+
+
+def title_words(config: Config) -> tuple[str, ...]:
+    """Words a title never breaks inside: the names of the network's units and their aliases."""
+    names = {unit.name for unit in config.units} | {alias for unit in config.units for alias in unit.aliases}
+    return tuple(sorted(n for n in names if len(n) > 1))
+
+
 @dataclass
 class _Job:
     """One issue on its way to paper: the template's data, the texts for pandoc, the hash."""
@@ -358,11 +240,15 @@ def _prepare(config: Config, issue: Issue, out: Path, copy_number: str | None = 
     marks = [mark for mark in (secrecy_mark(issue.classification, issue.secrecy_term),) if mark]
     if issue.urgency in URGENT:
         marks.append(issue.urgency)
+    notice = pub.kind == "通报"
     items, texts = [], []
     for item in issue.items:
+        level = heading_level(item.title) if notice else None
         items.append(
             {
                 "title": item.title,
+                "title_lines": [item.title],  # broken into lines by build_many, for the PDFs it builds
+                "heading": level,
                 "column": item.column,
                 "note": item.note,
                 "marks": _item_marks(config, item),
@@ -372,7 +258,7 @@ def _prepare(config: Config, issue: Issue, out: Path, copy_number: str | None = 
     copies = issue.copies or pub.copies
     data: dict[str, Any] = {
         "title": f"{pub.name} {number_line(issue)}",
-        "fonts": {role: list(dict.fromkeys(_FACE[k].family for k in keys)) for role, keys in STACKS.items()},
+        "fonts": {role: list(dict.fromkeys(FACE[k].family for k in keys)) for role, keys in STACKS.items()},
         "red": RED,
         "marks": marks,
         "name": m["main"] if m else pub.name,
@@ -380,7 +266,9 @@ def _prepare(config: Config, issue: Issue, out: Path, copy_number: str | None = 
         "number_line": number_line(issue),
         "office": config.office,
         "date": cn_date(issue.date),
-        "note": issue.note,
+        # a 通报 has no 编者按 (GB/T 9704): an old notice's note is printed as its opening text
+        "note": None if notice else issue.note,
+        "opening": issue.note if notice else None,
         "items": items,
         "distribution": _distribution(issue, pub),
         "copies": f"（共印{copies}份）" if copies > 0 else None,
@@ -540,7 +428,7 @@ class PdfBuilder:
     # cores without starting processes; "processes": a pool of spawned worker processes
     parallel: str = "threads"
     _faces: dict[str, Path] = field(default_factory=dict, init=False, repr=False)
-    _coverage: dict[str, Coverage] = field(default_factory=dict, init=False, repr=False)
+    _coverage: FontCoverage | None = field(default=None, init=False, repr=False)
     _folder: Path | None = field(default=None, init=False, repr=False)
     _typst_fonts: typst.Fonts | None = field(default=None, init=False, repr=False)  # shared by the compilers
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
@@ -565,8 +453,11 @@ class PdfBuilder:
     def fonts(self) -> Path:
         """Find the faces, read their character maps and make the font folder (once)."""
         if self._folder is None:
-            faces = find_faces(self.config)
-            coverage = {key: Coverage.of(path, _FACE[key].family, self.cache / "cmaps") for key, path in faces.items()}
+            try:
+                faces = find_faces(self.config, FACES)
+                coverage = read_coverage(faces, self.cache / "cmaps")
+            except FontProblem as exc:
+                raise FontMissing(str(exc)) from None
             folder = _font_folder(faces, self.cache / "fonts")
             scanned = _scanned_fonts(folder, faces)
             families = set(scanned.families())
@@ -579,12 +470,13 @@ class PdfBuilder:
     def _static_hash(self) -> str:
         if not self._static:
             h = hashlib.sha256(b"bulletin-pdf-1")
-            for path in (TEMPLATE, ITEMS_FILTER, Path(__file__)):
+            for path in (TEMPLATE, ITEMS_FILTER, Path(__file__), Path(titlebreak.__file__)):
                 h.update(path.read_bytes())
             for key in sorted(self._faces):
                 stat = self._faces[key].stat()
                 h.update(f"{key}:{self._faces[key].name}:{stat.st_size}".encode())
             h.update(f"typst {_typst_version()} pandoc {pypandoc.get_pandoc_version()}".encode())
+            h.update("|".join(title_words(self.config)).encode())  # titles never break inside these
             self._static = h.hexdigest()
         return self._static
 
@@ -629,33 +521,31 @@ class PdfBuilder:
         ]
         if data["note"]:
             places.append(("编者按", data["note"], ("kai",)))
+        if data["opening"]:
+            places.append(("通报开头", data["opening"], ("body",)))
         for item, body in zip(data["items"], bodies, strict=True):
             where = f"条目“{item['title']}”"
-            places.append((where, item["title"], ("title",)))
+            places.append((where, item["title"], (_HEADING_ROLE.get(item["heading"], "title"),)))
             places.append((where, " ".join([*item["marks"], item["column"] or ""]), ("hei",)))
             if item["note"]:
                 places.append((where + "的编者按", item["note"], ("kai",)))
             derived = "".join(v for k, v in _DERIVED.items() if k in body)
             places.append((where, body + derived, ("body", "hei", "kai")))
         problems: list[str] = []
+        assert self._coverage is not None
         for where, text, roles in places:
             for ch in dict.fromkeys(text):
-                if ch.isspace() or _INVISIBLE.match(ch):
-                    continue
                 lacking = self._lacking.get((ch, roles))
                 if lacking is None:
-                    lacking = tuple(r for r in roles if not any(ord(ch) in self._coverage[k] for k in STACKS[r]))
-                    self._lacking[ch, roles] = lacking
+                    lacking = self._lacking[ch, roles] = self._coverage.lacking(ch, roles)
                 if not lacking:
                     continue
-                cp = f"U+{ord(ch):04X}"
-                shown = f"“{ch}”（{cp}）" if _printable(ch) else f"{cp}（不可见或未分配的字符）"
                 which = (
                     "所有字体中都没有"
                     if len(lacking) == len(roles)
-                    else f"{'、'.join(_ROLE_LABEL[r] for r in lacking)}字体中没有"
+                    else f"{'、'.join(ROLE_LABEL[r] for r in lacking)}字体中没有"
                 )
-                problems.append(f"{issue.path}：{where}中的字符{shown}{which}，印出来会是空白方框")
+                problems.append(f"{issue.path}：{where}中的字符{shown(ch)}{which}，印出来会是空白方框")
         if problems:
             raise GlyphMissing(
                 "\n".join(problems) + "\n请改用规范汉字或常用写法；确需此字的，请管理员补充含有该字的字体后重试。"
@@ -700,6 +590,7 @@ class PdfBuilder:
                 pending.append((n, job))
         texts = list(dict.fromkeys(t for _, job in pending for t in job.texts))  # each once: copies share them
         converted = dict(zip(texts, _to_typst(texts), strict=True))
+        keep = title_words(self.config)
         ready: list[tuple[int, _Job, str]] = []
         for n, job in pending:
             mine = [converted[t] for t in job.texts]
@@ -710,6 +601,11 @@ class PdfBuilder:
                 continue
             for item, body in zip(job.data["items"], mine, strict=True):
                 item["body"] = body
+                # the title's lines, broken here (words whole, lines balanced) and printed as given;
+                # only for PDFs to be built: the segmenter takes a second to load
+                item["title_lines"] = (
+                    [item["title"]] if item["heading"] else break_title(item["title"], TITLE_PER_LINE, keep)
+                )
             ready.append((n, job, json.dumps(job.data, ensure_ascii=False)))
         for n, job, outcome in self._run(ready):
             if isinstance(outcome, BaseException):
@@ -813,10 +709,6 @@ def _typst_version() -> str:
         return importlib.metadata.version("typst")
     except importlib.metadata.PackageNotFoundError:
         return "?"
-
-
-def _printable(ch: str) -> bool:
-    return ch.isprintable() and unicodedata.category(ch) not in ("Co", "Cn", "Cs")
 
 
 def _cores() -> int:

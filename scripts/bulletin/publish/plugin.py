@@ -75,6 +75,10 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         except ConfigError as exc:
             raise PluginError(f"站点未能构建：{exc}") from exc
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
+        from bulletin.publish.sitefonts import CSS
+
+        if CSS not in config.extra_css:  # the rare characters' fonts, written after the pages
+            config.extra_css.append(CSS)
         if self.scope.audience is not None:
             config.site_name = f"{config.site_name}（{self.scope.audience.name}）"
         log.info(f"读者范围：{self.scope.label}")
@@ -125,8 +129,13 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         return sanitise(html)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """The search index of the built pages (site/pagefind/); every issue's PDF (and each earlier
-        revision's) into site/pdf/, rebuilt only when changed."""
+        """The rare characters' fonts (publish/sitefonts.py); the search index of the built pages
+        (site/pagefind/); every issue's PDF (and each earlier revision's) into site/pdf/, rebuilt
+        only when changed."""
+        if self.desk is not None:
+            from bulletin.publish.sitefonts import write_site_fonts
+
+            write_site_fonts(self.desk.config, Path(config.site_dir))
         if self.config.search and self.desk is not None:
             from bulletin.publish.search import index_site
 

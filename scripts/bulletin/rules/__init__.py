@@ -121,6 +121,7 @@ def _load_families() -> None:
         editorial,
         events,
         files,
+        glyphs,
         header,
         identity,
         length,
