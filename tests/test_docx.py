@@ -125,7 +125,12 @@ def test_titles_sources_and_distribution_are_the_issues(demo: tuple[Config, Issu
     config, issue, path, _ = demo
     document = docx.Document(str(path))
     titles = [p.text for p in document.paragraphs if p.style.name == "文章标题"]
-    assert titles == [i.title for i in issue.items]
+    # the lines the PDF prints (issue 13: words whole, the author's space the break)
+    from bulletin.core.titlebreak import break_title
+    from bulletin.publish.pdf import TITLE_PER_LINE, title_words
+
+    assert titles == ["\n".join(break_title(i.title, TITLE_PER_LINE, title_words(config))) for i in issue.items]
+    assert any("\n" in title for title in titles)
     credits = [p.text for p in document.paragraphs if p.style.name == "来源单位"]
     units = {u.id: u.name for u in config.units}
     assert credits == [

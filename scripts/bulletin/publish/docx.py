@@ -45,7 +45,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 from lxml import etree
 
+from bulletin.core import titlebreak
 from bulletin.core.model import Config, Issue
+from bulletin.core.titlebreak import break_title
 from bulletin.desk.atomic import write_file
 from bulletin.errors import BulletinError
 from bulletin.publish import pdf
@@ -106,9 +108,9 @@ class DocxError(BulletinError):
     """An issue's Word file could not be made; the message says which and why, in Chinese."""
 
 
-def _title_lines(title: str) -> list[str]:
-    """The title's lines as printed (one for now: title line breaking comes from core.titlebreak)."""
-    return [title]
+def _title_lines(item: dict[str, Any]) -> list[str]:
+    """The title's lines as the PDF prints them (`build_many` breaks them with core.titlebreak)."""
+    return list(item.get("title_lines") or [item["title"]])
 
 
 # ---------------------------------------------------------------- the reference document
@@ -467,7 +469,7 @@ def issue_document(data: dict[str, Any], bodies: Sequence[str]) -> dict[str, Any
         previous = item["column"]
         if item["marks"]:
             blocks.append(_styled(STYLE_MARK, [_para([_str(mark)]) for mark in item["marks"]]))
-        blocks.append(_title(_title_lines(item["title"])))
+        blocks.append(_title(_title_lines(item)))
         if item["note"]:
             blocks.append(_note(item["note"]))
         blocks.extend(body["blocks"])
@@ -647,10 +649,11 @@ class DocxBuilder:
     def _static_hash(self) -> str:
         if not self._static:
             h = hashlib.sha256(b"bulletin-docx-1")
-            for path in (WRITER, pdf.ITEMS_FILTER, Path(__file__), Path(pdf.__file__)):
+            for path in (WRITER, pdf.ITEMS_FILTER, Path(__file__), Path(pdf.__file__), Path(titlebreak.__file__)):
                 h.update(path.read_bytes())
             versions = f"pandoc {pypandoc.get_pandoc_version()} python-docx {importlib.metadata.version('python-docx')}"
             h.update(versions.encode())
+            h.update("\0".join(pdf.title_words(self.config)).encode())  # words a title break keeps whole
             self._static = h.hexdigest()
         return self._static
 
@@ -728,7 +731,12 @@ class DocxBuilder:
             with tempfile.TemporaryDirectory(prefix="bulletin-docx-") as tmp:
                 docs = []
                 at = 0
+                keep = pdf.title_words(self.config)
                 for n, _issue, _out, data, texts, _ in pending:
+                    for item in data["items"]:  # broken as the PDF breaks them: words whole, lines balanced
+                        item["title_lines"] = (
+                            [item["title"]] if item["heading"] else break_title(item["title"], pdf.TITLE_PER_LINE, keep)
+                        )
                     docs.append((issue_document(data, bodies[at : at + len(texts)]), Path(tmp) / f"{n}.docx"))
                     at += len(texts)
                 _write_all(docs, reference)
