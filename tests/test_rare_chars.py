@@ -137,3 +137,40 @@ def test_the_site_carries_a_small_font_of_its_rare_characters(desk: Path, tmp_pa
         covered |= set(TTFont(str(path)).getBestCmap())
     assert {0x20000, 0x2A6A5, ord("䶮")} <= covered
     assert "U+20000" in css and "U+2A6A5" in css
+
+
+def test_the_word_file_names_the_rare_face_on_the_rare_characters_runs(desk: Path, tmp_path: Path) -> None:
+    """In the .docx too, a name with 𠀀 or 𪚥 falls back glyph by glyph: those characters sit on runs
+    of their own that name the rare-character face (HanaMinB), the rest of the text keeps 仿宋; the
+    font table names Windows' own face for the extensions as the stand-in."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from bulletin.publish.docx import DocxBuilder
+
+    shutil.copytree(REPO / "submissions", desk / "submissions", dirs_exist_ok=True)
+    rel = "issues/huiyao/2026/001.md"
+    path = desk / rel
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "---\n刊物: huiyao\n期号: 1\n总期号: 1\n日期: 2026-11-06\n责任编辑: 李静\n签发: 周建国\n密级: 内部\n印数: 120\n---\n\n"
+        "## 县领导走访慰问困难群众\n\n来源：xiushui/2026/1103-01\n\n"
+        f"县委副书记张{RARE_B}走访刘{RARE_2A6A5}村，看望慰问困难群众。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "rare.docx"
+    DocxBuilder(load_config(desk), tmp_path / "cache").build(read_issue(path, rel), out)
+    document = docx.Document(str(out))
+    runs = [(r.text, r._r.find(qn("w:rPr"))) for p in document.paragraphs for r in p.runs]
+    body = "".join(text for text, _ in runs)
+    assert f"张{RARE_B}走访刘{RARE_2A6A5}村" in body
+
+    def family(rpr: object) -> str | None:
+        fonts = None if rpr is None else rpr.find(qn("w:rFonts"))  # type: ignore[attr-defined]
+        return None if fonts is None else fonts.get(qn("w:eastAsia"))
+
+    rare = {text: family(rpr) for text, rpr in runs if RARE_B in text or RARE_2A6A5 in text}
+    assert rare == {RARE_B: "HanaMinB", RARE_2A6A5: "HanaMinB"}, rare
+    assert all(family(rpr) != "HanaMinB" for text, rpr in runs if "走访" in text)
+    fonts_xml = next(p.blob for p in document.part.package.iter_parts() if p.partname.endswith("fontTable.xml"))
+    assert b'w:name="HanaMinB"' in fonts_xml and b"SimSun-ExtB" in fonts_xml

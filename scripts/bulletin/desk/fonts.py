@@ -232,6 +232,15 @@ class FontCoverage:
         cp = ord(ch)
         return tuple(r for r in roles if not any(cp in self.coverage[k] for k in self.stacks[r] if k in self.coverage))
 
+    def fallback(self, ch: str, role: str) -> str | None:
+        """The family of the rare-character face that draws `ch` where none of the role's own faces
+        does (the Word file names it on that character's run, as the PDF falls back glyph by glyph)."""
+        cp = ord(ch)
+        own = [k for k in self.stacks[role] if k not in RARE and k in self.coverage]
+        if not own or any(cp in self.coverage[k] for k in own):
+            return None
+        return next((FACE[k].family for k in RARE if k in self.coverage and cp in self.coverage[k]), None)
+
 
 def read_coverage(faces: dict[str, Path], cache: Path, stacks: dict[str, tuple[str, ...]] = STACKS) -> FontCoverage:
     return FontCoverage({key: Coverage.of(path, FACE[key].family, cache) for key, path in faces.items()}, stacks)

@@ -49,6 +49,7 @@ from bulletin.core import titlebreak
 from bulletin.core.model import Config, Issue
 from bulletin.core.titlebreak import break_title
 from bulletin.desk.atomic import write_file
+from bulletin.desk.fonts import FontCoverage, desk_coverage, fallback_families
 from bulletin.errors import BulletinError
 from bulletin.publish import pdf
 from bulletin.publish.pdf import convert_items, issue_layout
@@ -96,6 +97,11 @@ WORD_FONTS: dict[str, WordFont] = {
     "hei": WordFont("黑体", "SimHei"),
     "kai": WordFont("楷体_GB2312", "楷体"),
 }
+
+# the rare-character faces the desk ships (desk.fonts.RARE), named on the runs of the characters the
+# role's own faces lack; where a reader's machine has neither, Windows' own face for the CJK
+# extensions stands in
+RARE_FONTS: tuple[WordFont, ...] = tuple(WordFont(family, "SimSun-ExtB") for family in fallback_families())
 
 # the reference document's own styles (custom-style in items.lua and below); name -> role
 STYLE_HEI, STYLE_KAI, STYLE_CREDIT = "黑体字", "楷体字", "来源单位"
@@ -384,7 +390,7 @@ def _font_table(doc: Any) -> None:
         return
     root = parse_xml(part.blob)
     names = {font.get(qn("w:name")) for font in root.findall(qn("w:font"))}
-    for role in WORD_FONTS.values():
+    for role in (*WORD_FONTS.values(), *RARE_FONTS):
         if role.name in names:
             continue
         names.add(role.name)
@@ -607,8 +613,47 @@ def _distribution(doc: Any, data: dict[str, Any]) -> None:
     anchor.add_run().font.size = Pt(1)
 
 
-def _finish(path: Path, data: dict[str, Any], copy_number: str | None) -> bytes:
+def _rare_runs(doc: Any, coverage: FontCoverage) -> None:
+    """Characters the body's faces lack (a name with 𠀀 or 𪚥) on runs of their own in the
+    rare-character face that draws them, as the PDF falls back glyph by glyph."""
+    for run in list(doc.element.body.iter(qn("w:r"))):
+        texts = [child for child in run if child.tag == qn("w:t")]
+        if len(texts) != 1 or len(run) - (run.find(qn("w:rPr")) is not None) != 1:
+            continue  # runs with breaks or tabs are left as they are
+        text = texts[0].text or ""
+        if all(ord(ch) < 0x3400 for ch in text):
+            continue
+        pieces: list[tuple[str, str | None]] = []
+        for ch in text:
+            family = coverage.fallback(ch, "body")
+            if pieces and pieces[-1][1] == family:
+                pieces[-1] = (pieces[-1][0] + ch, family)
+            else:
+                pieces.append((ch, family))
+        if all(family is None for _, family in pieces):
+            continue
+        for piece, family in pieces:
+            new = copy.deepcopy(run)
+            new.find(qn("w:t")).text = piece
+            if family is not None:
+                rpr = new.find(qn("w:rPr"))
+                if rpr is None:
+                    rpr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
+                    new.insert(0, rpr)
+                _put(
+                    rpr,
+                    parse_xml(
+                        f'<w:rFonts {nsdecls("w")} w:ascii="{family}" w:hAnsi="{family}" '
+                        f'w:eastAsia="{family}" w:cs="{family}" w:hint="eastAsia"/>'
+                    ),
+                )
+            run.addprevious(new)
+        run.getparent().remove(run)
+
+
+def _finish(path: Path, data: dict[str, Any], copy_number: str | None, coverage: FontCoverage) -> bytes:
     doc = docx.Document(str(path))
+    _rare_runs(doc, coverage)
     _masthead(doc, data, copy_number)
     _distribution(doc, data)
     props = doc.core_properties
@@ -744,7 +789,7 @@ class DocxBuilder:
                     if not made.is_file():
                         errors.append(f"{issue.path}：pandoc没有写出Word文件")
                         continue
-                    content = _finish(made, data, copy_numbers.get(issue.id))
+                    content = _finish(made, data, copy_numbers.get(issue.id), desk_coverage(self.config))
                     out.parent.mkdir(parents=True, exist_ok=True)
                     write_file(out, content)
                     write_file(out.parent / (out.name + ".inputs"), f"{digest} {len(content)}\n".encode())
