@@ -1,0 +1,73 @@
+"""Renders the pictures of the printed issues in README.md and the guides from the demo desk:
+
+    .venv/bin/python tests/tools/render_images.py
+
+- 内参2026年第1期 (秘密, 份号000001 for 市委书记; a two-line title): the PDF's first and last
+  pages, and the first page of the same issue's Word file as LibreOffice prints it;
+- 汇要2026年第1期: the page of its two-line title (broken at the author's space, words whole).
+
+Real builds (Typst, pandoc, python-docx, LibreOffice), pages drawn with poppler's pdftoppm."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "docs" / "images"
+
+
+def png(pdf: Path, page: int, name: str) -> None:
+    base = OUT / name
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(base)],
+        check=True,
+    )
+    print(f"{base.relative_to(ROOT)}.png")
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import pymupdf
+
+    from bulletin.desk.config import load_config
+    from bulletin.desk.issues import read_issue
+    from bulletin.editorial.copies import copy_number_for
+    from bulletin.publish.docx import DocxBuilder
+    from bulletin.publish.pdf import PdfBuilder
+
+    config = load_config(ROOT)
+    secret_rel, plain_rel = "issues/neican/2026/001.md", "issues/huiyao/2026/001.md"
+    secret, plain = read_issue(ROOT / secret_rel, secret_rel), read_issue(ROOT / plain_rel, plain_rel)
+    number = copy_number_for(config, secret, "市委书记")
+    with tempfile.TemporaryDirectory(prefix="bulletin-images-") as tmp:
+        work = Path(tmp)
+        with PdfBuilder(config, cache_dir=work / "cache") as builder:
+            builder.build_many([(secret, work / "secret.pdf", number), (plain, work / "plain.pdf", None)])
+        pages = len(pymupdf.open(work / "secret.pdf"))
+        png(work / "secret.pdf", 1, "pdf-secret-page1")
+        png(work / "secret.pdf", pages, "pdf-secret-last")
+        two_lines = next(
+            n for n, page in enumerate(pymupdf.open(work / "plain.pdf"), 1) if "彭泽县腾退" in page.get_text()
+        )
+        png(work / "plain.pdf", two_lines, "pdf-two-line-title")
+        DocxBuilder(config, work / "docx-cache").build(secret, work / "secret.docx", number)
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice is None:
+            print("没有LibreOffice（soffice），未画Word文件：请先运行make test（会安装libreoffice-writer）")
+            return 1
+        subprocess.run(
+            [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(work / "lo"), str(work / "secret.docx")],
+            check=True,
+            capture_output=True,
+            env={"HOME": str(work), "PATH": "/usr/bin:/bin"},
+        )
+        png(work / "lo" / "secret.pdf", 1, "docx-secret-page1")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
