@@ -254,3 +254,46 @@ def test_every_title_line_in_the_pdfs_is_what_break_title_said(tmp_path: Path) -
         assert [re.sub(r"\s+", " ", line) for line in got] == expected, issue.path
         wrapped += sum(1 for item in issue.items if len(break_title(item.title, PER_LINE, keep)) > 1)
     assert wrapped >= 4, "the demo issues should have titles on two lines"
+
+
+_BUILD_TWICE = """
+import sys
+from pathlib import Path
+from bulletin.desk.config import load_config
+from bulletin.desk.issues import read_issue
+from bulletin.publish.pdf import PdfBuilder
+root, cache, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+rel = "issues/huiyao/2026/001.md"
+with PdfBuilder(load_config(root), cache_dir=cache) as builder:
+    builder.build(read_issue(root / rel, rel), out, force=True)
+print("jieba" in sys.modules)
+"""
+
+
+def test_titles_broken_once_are_not_broken_again_in_a_new_process(tmp_path: Path) -> None:
+    """The segmenter takes most of a second to load: a build of titles broken before (the same break
+    module and unit names) takes their lines from the cache and does not load it; the lines are the same."""
+    import subprocess
+    import sys
+
+    from bulletin.publish.pdf import broken_titles
+
+    root = Path(__file__).resolve().parents[1]
+    cache = tmp_path / "cache"
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _BUILD_TWICE, str(root), str(cache), str(tmp_path / f"{n}.pdf")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-1]
+        for n in range(2)
+    ]
+    assert runs == ["True", "False"]  # the first breaks the long titles, the second only reads them
+    assert (tmp_path / "0.pdf").read_bytes() == (tmp_path / "1.pdf").read_bytes()
+    keep = title_words(load_config(root))
+    title = "彭泽县腾退长江岸线3.6公里 完成复绿1200亩"
+    assert broken_titles([title], keep, cache) == {title: break_title(title, TITLE_PER_LINE, keep)}
+    assert broken_titles([title], (*keep, "新词"), tmp_path / "other") == {
+        title: break_title(title, TITLE_PER_LINE, keep)
+    }

@@ -47,7 +47,6 @@ from lxml import etree
 
 from bulletin.core import titlebreak
 from bulletin.core.model import Config, Issue
-from bulletin.core.titlebreak import break_title
 from bulletin.desk.atomic import write_file
 from bulletin.desk.fonts import FontCoverage, desk_coverage, fallback_families
 from bulletin.errors import BulletinError
@@ -776,12 +775,11 @@ class DocxBuilder:
             with tempfile.TemporaryDirectory(prefix="bulletin-docx-") as tmp:
                 docs = []
                 at = 0
-                keep = pdf.title_words(self.config)
+                titles = {item["title"] for *_, data, _, _ in pending for item in data["items"] if not item["heading"]}
+                lines = pdf.broken_titles(titles, pdf.title_words(self.config), Path(str(self.cache_dir)))
                 for n, _issue, _out, data, texts, _ in pending:
                     for item in data["items"]:  # broken as the PDF breaks them: words whole, lines balanced
-                        item["title_lines"] = (
-                            [item["title"]] if item["heading"] else break_title(item["title"], pdf.TITLE_PER_LINE, keep)
-                        )
+                        item["title_lines"] = [item["title"]] if item["heading"] else lines[item["title"]]
                     docs.append((issue_document(data, bodies[at : at + len(texts)]), Path(tmp) / f"{n}.docx"))
                     at += len(texts)
                 _write_all(docs, reference)

@@ -22,6 +22,7 @@ one compiler per thread uses every core, and there is no process start-up (spawn
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -217,6 +218,35 @@ def title_words(config: Config) -> tuple[str, ...]:
     """Words a title never breaks inside: the names of the network's units and their aliases."""
     names = {unit.name for unit in config.units} | {alias for unit in config.units for alias in unit.aliases}
     return tuple(sorted(n for n in names if len(n) > 1))
+
+
+def broken_titles(titles: Iterable[str], keep: tuple[str, ...], cache: Path) -> dict[str, list[str]]:
+    """Each title's lines as printed (core.titlebreak at TITLE_PER_LINE, `keep` whole), remembered in
+    `cache/titles.json` under the break module and the words kept: the segmenter takes most of a
+    second to load, which a build of titles broken before does not pay (the PDF and the Word file
+    print the same lines)."""
+    h = hashlib.sha256(Path(titlebreak.__file__).read_bytes())
+    h.update(str(TITLE_PER_LINE).encode())
+    h.update("\0".join(keep).encode())
+    key, path = h.hexdigest(), Path(cache) / "titles.json"
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        known: dict[str, list[str]] = dict(saved["titles"]) if saved.get("key") == key else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        known = {}
+    out: dict[str, list[str]] = {}
+    fresh = False
+    for title in titles:
+        lines = known.get(title)
+        if not (isinstance(lines, list) and all(isinstance(line, str) for line in lines) and lines):
+            lines = known[title] = break_title(title, TITLE_PER_LINE, keep)
+            fresh = True
+        out[title] = list(lines)
+    if fresh:
+        data = json.dumps({"key": key, "titles": known}, ensure_ascii=False, sort_keys=True)
+        with contextlib.suppress(OSError):  # a cache: a build that cannot keep it prints the same lines
+            write_file(path, data.encode("utf-8"))
+    return out
 
 
 @dataclass
@@ -591,6 +621,9 @@ class PdfBuilder:
         texts = list(dict.fromkeys(t for _, job in pending for t in job.texts))  # each once: copies share them
         converted = dict(zip(texts, _to_typst(texts), strict=True))
         keep = title_words(self.config)
+        lines = broken_titles(
+            {item["title"] for _, job in pending for item in job.data["items"] if not item["heading"]}, keep, self.cache
+        )
         ready: list[tuple[int, _Job, str]] = []
         for n, job in pending:
             mine = [converted[t] for t in job.texts]
@@ -603,9 +636,7 @@ class PdfBuilder:
                 item["body"] = body
                 # the title's lines, broken here (words whole, lines balanced) and printed as given;
                 # only for PDFs to be built: the segmenter takes a second to load
-                item["title_lines"] = (
-                    [item["title"]] if item["heading"] else break_title(item["title"], TITLE_PER_LINE, keep)
-                )
+                item["title_lines"] = [item["title"]] if item["heading"] else lines[item["title"]]
             ready.append((n, job, json.dumps(job.data, ensure_ascii=False)))
         for n, job, outcome in self._run(ready):
             if isinstance(outcome, BaseException):
