@@ -59,7 +59,8 @@ _UNITS = (
 _ARABIC = r"[0-9０-９]+(?:[.,．][0-9０-９]+)*"
 _CHINESE = r"[零〇一二三四五六七八九十百千两几]+(?=[十百千万亿]*(?:" + _UNITS + r"))"
 _TAIL = rf"\s?(?:[%‰％])?(?:[余多])?[十百千万亿]*(?:[余多])?(?:{_UNITS})?"
-_ARABIC_ATOM = rf"[第约近超逾]?{_ARABIC}{_TAIL}"
+_NUMBER_PREFIXES = "第约近超逾"
+_ARABIC_ATOM = rf"[{_NUMBER_PREFIXES}]?{_ARABIC}{_TAIL}"
 # Arabic numbers chain into dates and ranges (2026年11月, 1至10月); a Chinese one stands alone (一批)
 _NUMBER = re.compile(
     rf"{_ARABIC_ATOM}(?:(?:(?<=[年月])|[至到~～\-—－/]){_ARABIC_ATOM})*|[第约近超逾]?{_CHINESE}{_TAIL}"
@@ -160,6 +161,7 @@ def _boundaries(title: str, keep: Sequence[str]) -> dict[int, float]:
     for word in words:
         at += len(word)
         allowed[at] = _WORD
+    starts = {0, *allowed}  # where the segmenter's words begin
     allowed.pop(len(title), None)
     for i, ch in enumerate(title):
         if ch in SPACES:  # a space: break before it (the space itself is dropped)
@@ -171,7 +173,11 @@ def _boundaries(title: str, keep: Sequence[str]) -> dict[int, float]:
     def inside(start: int, end: int) -> None:
         forbidden.update(range(start + 1, end))
 
-    for start, end in itertools.chain(_spans(_NUMBER, title), _spans(_LATIN, title), _enclosed(title)):
+    for start, end in _spans(_NUMBER, title):
+        if title[start] in _NUMBER_PREFIXES and start not in starts:
+            start += 1  # 约 ending a word (签约1万个): the word's, not the number's (约1万个)
+        inside(start, end)
+    for start, end in itertools.chain(_spans(_LATIN, title), _enclosed(title)):
         inside(start, end)
     for word in keep:
         if len(word) > 1:
