@@ -115,9 +115,16 @@ def simplified(text: str) -> str:
     """`text` with traditional characters in their simplified forms (OpenCC t2s). Text with no
     traditional character is returned as it is without running the converter over the whole
     text: a registry of a thousand units is read on every command."""
-    if not text or text.isascii() or all(_simplified_char(ch) == ch for ch in text):
+    if not text or text.isascii():
+        return text
+    unknown = set(text) - _SIMPLE  # each character asked once a process: set arithmetic for the rest
+    if all(_simplified_char(ch) == ch for ch in unknown):
+        _SIMPLE.update(unknown)
         return text
     return str(_t2s().convert(text))
+
+
+_SIMPLE: set[str] = set()  # characters OpenCC leaves as they are, found so far
 
 
 def fold(text: str) -> str:

@@ -539,14 +539,19 @@ def markdown_shape(body: str, lines: bool = True) -> tuple[Any, ...]:
     return tuple(shape)
 
 
+# a line end with Chinese text or marks on one side and more text after it: the only place a
+# soft break can matter (line_breaks parses the Markdown only for text that has one)
+_CN_AT_BREAK = _lazy(rf"{_CN}[ \t]*\n[ \t]*[^\s]|[^\s][ \t]*\n[ \t]*{_CN}")
+
+
 def line_breaks(text: str) -> list[tuple[int, bool]]:
     """The soft line breaks a reader would see as a space: (index of the line after the break, True
     if it starts a new paragraph), for the lines of a paragraph at the body's top level that meet in
     Chinese text (a character or a mark on either side is Chinese, the other no Markdown syntax).
     The break after a sentence's end (。！？…) starts a new paragraph, as the author meant; one inside
     a sentence is joined (but never into a line over JOIN_MAX_CHARS)."""
-    if "\n" not in text.strip("\n") or not re.search(_CN, text):
-        return []
+    if "\n" not in text.strip("\n") or not _CN_AT_BREAK.search(text):
+        return []  # no line end with Chinese on either side: nothing to parse for
     lines = text.split("\n")
     found: list[tuple[int, bool]] = []
     tokens = _markdown().parse(text)

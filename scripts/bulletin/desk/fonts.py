@@ -261,7 +261,7 @@ def desk_coverage(config: Config) -> FontCoverage:
     """What the faces installed for this desk can draw (read once a process; the character maps
     are cached in the user's cache folder, not in the desk). Faces that are missing count as
     drawing nothing (see FontCoverage.complete)."""
-    key = config.root.resolve()
+    key = config.root  # resolved by load_config; asked once an item by the check
     with _DESK_LOCK:
         found = _DESK_COVERAGE.get(key)
         if found is None:

@@ -30,25 +30,36 @@ _TITLE_ROLES: tuple[str, ...] = ("title",)
 _BODY_ROLES: tuple[str, ...] = ("body", "hei", "kai")
 
 
+# the characters found printable, by font stack, once per process: a check of every item asks about
+# the same few thousand characters again and again
+_PRINTABLE: dict[tuple[int, tuple[str, ...]], set[str]] = {}
+
+
 @check
 def glyphs(item: Item, ctx: Context) -> None:
     coverage = desk_coverage(ctx.config)
+    complete = coverage.complete
     places: list[tuple[int | None, str, tuple[str, ...]]] = [
         (item.line_of("标题"), text_field(item, "标题") or "", _TITLE_ROLES)
     ]
     places += [(item.body_line + n, line, _BODY_ROLES) for n, line in enumerate(item.body.split("\n"))]
     reported: set[str] = set()
     for line, text, roles in places:
-        for ch in dict.fromkeys(text):
-            if ch in reported:
+        known = _PRINTABLE.setdefault((id(coverage), roles), set())
+        unknown = set(text) - known
+        if not unknown:
+            continue
+        for ch in dict.fromkeys(text):  # in the order written: the first line a character is on
+            if ch not in unknown or ch in reported:
                 continue
             # fonts not installed here (a check without `make fonts`): only what no font means the same by
-            lacking = coverage.lacking(ch, roles) if coverage.complete else (() if printable(ch) else roles)
-            if lacking:
-                reported.add(ch)
-                ctx.emit(
-                    "glyph-missing",
-                    line,
-                    f"字符{shown(ch)}在随报送台安装的字体中都没有，印出来会是空白方框：请改用规范汉字或常用写法；"
-                    "确需此字的，请管理员补充含有该字的字体",
-                )
+            if not (coverage.lacking(ch, roles) if complete else (() if printable(ch) else roles)):
+                known.add(ch)
+                continue
+            reported.add(ch)
+            ctx.emit(
+                "glyph-missing",
+                line,
+                f"字符{shown(ch)}在随报送台安装的字体中都没有，印出来会是空白方框：请改用规范汉字或常用写法；"
+                "确需此字的，请管理员补充含有该字的字体",
+            )
