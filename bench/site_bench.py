@@ -93,6 +93,11 @@ def plain_project(root: Path, target: Path) -> int:
     )
     config += "\nnot_in_nav: |\n" + "".join(f"  {pattern}\n" for pattern in folders)
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    # pages drawn by the desk's own theme templates (the 搜索 page): the plain theme's page template
+    for page in (target / "docs").rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        if text.startswith("---\n") and "\ntemplate:" in text.split("\n---\n", 1)[0]:
+            page.write_text(re.sub(r"(?m)^template: .*\n", "", text, count=1), encoding="utf-8")
     return sum(1 for _ in (target / "docs").rglob("*.md"))
 
 
