@@ -64,10 +64,11 @@ def _jobs(desk: Desk, store: Path) -> list[tuple[Issue, Path, str, str | None]]:
     return jobs
 
 
-def publish_pdfs(desk: Desk, site_dir: Path, store: Path | None = None) -> tuple[int, int]:
+def publish_pdfs(desk: Desk, site_dir: Path, store: Path | None = None, word: bool = True) -> tuple[int, int]:
     """Build what changed, place every PDF and Word file in the site with the publication record
     (pdf/manifest.json: each file's SHA-256 and the hash of the inputs it was built from,
-    which `bulletin verify` checks); returns (PDFs rebuilt, PDFs reused)."""
+    which `bulletin verify` checks); returns (PDFs rebuilt, PDFs reused). `word` False: the PDFs
+    alone (the benchmark's PDF rows; a site always has its Word files)."""
     store = store or desk.config.root / "build" / "pdf"
     jobs = _jobs(desk, store)
     built = kept = 0
@@ -99,7 +100,7 @@ def publish_pdfs(desk: Desk, site_dir: Path, store: Path | None = None) -> tuple
     words = []
     docx_store = (store.parent if store else desk.config.root / "build") / "docx"
     numbers = {issue.id: number for issue, _, _, number in jobs if number}
-    docx_jobs = _docx_jobs(desk, docx_store, numbers)
+    docx_jobs = _docx_jobs(desk, docx_store, numbers) if word else []
     made = DocxBuilder(desk.config).build_many([(issue, out) for issue, out, _ in docx_jobs], copy_numbers=numbers)
     for (issue, out, rel), done in zip(docx_jobs, made, strict=True):
         target = _place(out, site_dir / rel)
