@@ -117,6 +117,11 @@ def _segmenter() -> tuple[Callable[[str], Iterable[str]], Callable[[str], int]]:
     return _SEGMENTER
 
 
+def prepare() -> None:
+    """Load the segmenter now (a builder starts it in a thread while pandoc converts the texts)."""
+    _segmenter()
+
+
 def _is_han(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH")
 

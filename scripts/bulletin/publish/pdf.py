@@ -220,20 +220,37 @@ def title_words(config: Config) -> tuple[str, ...]:
     return tuple(sorted(n for n in names if len(n) > 1))
 
 
+def _titles_key(keep: tuple[str, ...]) -> str:
+    h = hashlib.sha256(Path(titlebreak.__file__).read_bytes())
+    h.update(str(TITLE_PER_LINE).encode())
+    h.update("\0".join(keep).encode())
+    return h.hexdigest()
+
+
+def _saved_titles(keep: tuple[str, ...], cache: Path) -> dict[str, list[str]]:
+    """The lines remembered in `cache/titles.json`, if made by this break module for these words."""
+    try:
+        saved = json.loads((Path(cache) / "titles.json").read_text(encoding="utf-8"))
+        return dict(saved["titles"]) if saved.get("key") == _titles_key(keep) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def prepare_titles(titles: Iterable[str], keep: tuple[str, ...], cache: Path) -> None:
+    """Start loading the segmenter in a thread when a title too long for a line has not been broken
+    before: it loads while pandoc converts the texts (a process of its own), not after."""
+    known = _saved_titles(keep, cache)
+    if any(title not in known and titlebreak.width(title) > TITLE_PER_LINE for title in titles):
+        threading.Thread(target=titlebreak.prepare, name="bulletin-titlebreak", daemon=True).start()
+
+
 def broken_titles(titles: Iterable[str], keep: tuple[str, ...], cache: Path) -> dict[str, list[str]]:
     """Each title's lines as printed (core.titlebreak at TITLE_PER_LINE, `keep` whole), remembered in
     `cache/titles.json` under the break module and the words kept: the segmenter takes most of a
     second to load, which a build of titles broken before does not pay (the PDF and the Word file
     print the same lines)."""
-    h = hashlib.sha256(Path(titlebreak.__file__).read_bytes())
-    h.update(str(TITLE_PER_LINE).encode())
-    h.update("\0".join(keep).encode())
-    key, path = h.hexdigest(), Path(cache) / "titles.json"
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-        known: dict[str, list[str]] = dict(saved["titles"]) if saved.get("key") == key else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        known = {}
+    key, path = _titles_key(keep), Path(cache) / "titles.json"
+    known = _saved_titles(keep, cache)
     out: dict[str, list[str]] = {}
     fresh = False
     for title in titles:
@@ -619,11 +636,11 @@ class PdfBuilder:
             else:
                 pending.append((n, job))
         texts = list(dict.fromkeys(t for _, job in pending for t in job.texts))  # each once: copies share them
-        converted = dict(zip(texts, _to_typst(texts), strict=True))
         keep = title_words(self.config)
-        lines = broken_titles(
-            {item["title"] for _, job in pending for item in job.data["items"] if not item["heading"]}, keep, self.cache
-        )
+        titles = {item["title"] for _, job in pending for item in job.data["items"] if not item["heading"]}
+        prepare_titles(titles, keep, self.cache)
+        converted = dict(zip(texts, _to_typst(texts), strict=True))
+        lines = broken_titles(titles, keep, self.cache)
         ready: list[tuple[int, _Job, str]] = []
         for n, job in pending:
             mine = [converted[t] for t in job.texts]
