@@ -276,7 +276,7 @@ def test_titles_broken_once_are_not_broken_again_in_a_new_process(tmp_path: Path
     import subprocess
     import sys
 
-    from bulletin.publish.pdf import broken_titles
+    from bulletin.publish.pdf import TitleLines
 
     root = Path(__file__).resolve().parents[1]
     cache = tmp_path / "cache"
@@ -293,7 +293,7 @@ def test_titles_broken_once_are_not_broken_again_in_a_new_process(tmp_path: Path
     assert (tmp_path / "0.pdf").read_bytes() == (tmp_path / "1.pdf").read_bytes()
     keep = title_words(load_config(root))
     title = "彭泽县腾退长江岸线3.6公里 完成复绿1200亩"
-    assert broken_titles([title], keep, cache) == {title: break_title(title, TITLE_PER_LINE, keep)}
-    assert broken_titles([title], (*keep, "新词"), tmp_path / "other") == {
+    assert TitleLines(keep, cache).lines([title]) == {title: break_title(title, TITLE_PER_LINE, keep)}
+    assert TitleLines((*keep, "新词"), tmp_path / "other").lines([title]) == {
         title: break_title(title, TITLE_PER_LINE, keep)
     }

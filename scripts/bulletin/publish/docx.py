@@ -775,11 +775,10 @@ class DocxBuilder:
             with tempfile.TemporaryDirectory(prefix="bulletin-docx-") as tmp:
                 docs = []
                 at = 0
-                titles = {item["title"] for *_, data, _, _ in pending for item in data["items"] if not item["heading"]}
-                lines = pdf.broken_titles(titles, pdf.title_words(self.config), Path(str(self.cache_dir)))
+                pdf.TitleLines(pdf.title_words(self.config), Path(str(self.cache_dir))).fill(
+                    [data for *_, data, _, _ in pending]  # broken as the PDF breaks them: words whole, lines balanced
+                )
                 for n, _issue, _out, data, texts, _ in pending:
-                    for item in data["items"]:  # broken as the PDF breaks them: words whole, lines balanced
-                        item["title_lines"] = [item["title"]] if item["heading"] else lines[item["title"]]
                     docs.append((issue_document(data, bodies[at : at + len(texts)]), Path(tmp) / f"{n}.docx"))
                     at += len(texts)
                 _write_all(docs, reference)

@@ -220,50 +220,57 @@ def title_words(config: Config) -> tuple[str, ...]:
     return tuple(sorted(n for n in names if len(n) > 1))
 
 
-def _titles_key(keep: tuple[str, ...]) -> str:
-    h = hashlib.sha256(Path(titlebreak.__file__).read_bytes())
-    h.update(str(TITLE_PER_LINE).encode())
-    h.update("\0".join(keep).encode())
-    return h.hexdigest()
+class TitleLines:
+    """Titles' lines as printed (core.titlebreak at TITLE_PER_LINE, the unit names `keep` whole),
+    remembered in `cache/titles.json` under the break module and the words kept: the segmenter
+    takes most of a second to load, which a build of titles broken before does not pay. The PDF
+    and the Word file take their lines from here, so they print the same lines."""
 
+    def __init__(self, keep: tuple[str, ...], cache: Path) -> None:
+        self.keep = keep
+        self.path = Path(cache) / "titles.json"
+        h = hashlib.sha256(Path(titlebreak.__file__).read_bytes())
+        h.update(str(TITLE_PER_LINE).encode())
+        h.update("\0".join(keep).encode())
+        self.key = h.hexdigest()
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            self.known: dict[str, list[str]] = dict(saved["titles"]) if saved.get("key") == self.key else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.known = {}
 
-def _saved_titles(keep: tuple[str, ...], cache: Path) -> dict[str, list[str]]:
-    """The lines remembered in `cache/titles.json`, if made by this break module for these words."""
-    try:
-        saved = json.loads((Path(cache) / "titles.json").read_text(encoding="utf-8"))
-        return dict(saved["titles"]) if saved.get("key") == _titles_key(keep) else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    @staticmethod
+    def titles(datas: Iterable[dict[str, Any]]) -> set[str]:
+        """The titles of the templates' data that are broken into lines (not a 通报's headings)."""
+        return {item["title"] for data in datas for item in data["items"] if not item["heading"]}
 
+    def prepare(self, datas: Iterable[dict[str, Any]]) -> None:
+        """Start loading the segmenter in a thread when a title too long for a line has not been
+        broken before: it loads while pandoc converts the texts (a process of its own), not after."""
+        if any(t not in self.known and titlebreak.width(t) > TITLE_PER_LINE for t in self.titles(datas)):
+            threading.Thread(target=titlebreak.prepare, name="bulletin-titlebreak", daemon=True).start()
 
-def prepare_titles(titles: Iterable[str], keep: tuple[str, ...], cache: Path) -> None:
-    """Start loading the segmenter in a thread when a title too long for a line has not been broken
-    before: it loads while pandoc converts the texts (a process of its own), not after."""
-    known = _saved_titles(keep, cache)
-    if any(title not in known and titlebreak.width(title) > TITLE_PER_LINE for title in titles):
-        threading.Thread(target=titlebreak.prepare, name="bulletin-titlebreak", daemon=True).start()
+    def lines(self, titles: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        fresh = False
+        for title in titles:
+            lines = self.known.get(title)
+            if not (isinstance(lines, list) and all(isinstance(line, str) for line in lines) and lines):
+                lines = self.known[title] = break_title(title, TITLE_PER_LINE, self.keep)
+                fresh = True
+            out[title] = list(lines)
+        if fresh:
+            data = json.dumps({"key": self.key, "titles": self.known}, ensure_ascii=False, sort_keys=True)
+            with contextlib.suppress(OSError):  # a cache: a build that cannot keep it prints the same lines
+                write_file(self.path, data.encode("utf-8"))
+        return out
 
-
-def broken_titles(titles: Iterable[str], keep: tuple[str, ...], cache: Path) -> dict[str, list[str]]:
-    """Each title's lines as printed (core.titlebreak at TITLE_PER_LINE, `keep` whole), remembered in
-    `cache/titles.json` under the break module and the words kept: the segmenter takes most of a
-    second to load, which a build of titles broken before does not pay (the PDF and the Word file
-    print the same lines)."""
-    key, path = _titles_key(keep), Path(cache) / "titles.json"
-    known = _saved_titles(keep, cache)
-    out: dict[str, list[str]] = {}
-    fresh = False
-    for title in titles:
-        lines = known.get(title)
-        if not (isinstance(lines, list) and all(isinstance(line, str) for line in lines) and lines):
-            lines = known[title] = break_title(title, TITLE_PER_LINE, keep)
-            fresh = True
-        out[title] = list(lines)
-    if fresh:
-        data = json.dumps({"key": key, "titles": known}, ensure_ascii=False, sort_keys=True)
-        with contextlib.suppress(OSError):  # a cache: a build that cannot keep it prints the same lines
-            write_file(path, data.encode("utf-8"))
-    return out
+    def fill(self, datas: Sequence[dict[str, Any]]) -> None:
+        """Each item's `title_lines` in the templates' data: a heading as it is, a title broken."""
+        lines = self.lines(self.titles(datas))
+        for data in datas:
+            for item in data["items"]:
+                item["title_lines"] = [item["title"]] if item["heading"] else lines[item["title"]]
 
 
 @dataclass
@@ -636,11 +643,11 @@ class PdfBuilder:
             else:
                 pending.append((n, job))
         texts = list(dict.fromkeys(t for _, job in pending for t in job.texts))  # each once: copies share them
-        keep = title_words(self.config)
-        titles = {item["title"] for _, job in pending for item in job.data["items"] if not item["heading"]}
-        prepare_titles(titles, keep, self.cache)
+        title_lines = TitleLines(title_words(self.config), self.cache)
+        title_lines.prepare(job.data for _, job in pending)
         converted = dict(zip(texts, _to_typst(texts), strict=True))
-        lines = broken_titles(titles, keep, self.cache)
+        # the titles' lines (words whole, lines balanced), printed as given; only for PDFs to be built
+        title_lines.fill([job.data for _, job in pending])
         ready: list[tuple[int, _Job, str]] = []
         for n, job in pending:
             mine = [converted[t] for t in job.texts]
@@ -651,9 +658,6 @@ class PdfBuilder:
                 continue
             for item, body in zip(job.data["items"], mine, strict=True):
                 item["body"] = body
-                # the title's lines, broken here (words whole, lines balanced) and printed as given;
-                # only for PDFs to be built: the segmenter takes a second to load
-                item["title_lines"] = [item["title"]] if item["heading"] else lines[item["title"]]
             ready.append((n, job, json.dumps(job.data, ensure_ascii=False)))
         for n, job, outcome in self._run(ready):
             if isinstance(outcome, BaseException):
