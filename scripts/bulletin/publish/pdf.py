@@ -62,6 +62,7 @@ from bulletin.desk.fonts import (
     font_dirs as font_dirs,
 )
 from bulletin.desk.issues import cn_date, number_line
+from bulletin.desk.lexicon import lexicon
 from bulletin.editorial.assemble import load_issues, load_submission
 from bulletin.errors import BulletinError
 
@@ -222,9 +223,10 @@ def title_words(config: Config) -> tuple[str, ...]:
 
 class TitleLines:
     """Titles' lines as printed (core.titlebreak at TITLE_PER_LINE, the unit names `keep` whole),
-    remembered in `cache/titles.json` under the break module and the words kept: the segmenter
-    takes most of a second to load, which a build of titles broken before does not pay. The PDF
-    and the Word file take their lines from here, so they print the same lines."""
+    remembered in `cache/titles.json` under the break module and the words kept; a title not
+    broken before is cut with the indexed dictionary (desk.lexicon), so a new process does not
+    load the segmenter's whole dictionary. The PDF and the Word file take their lines from here,
+    so they print the same lines."""
 
     def __init__(self, keep: tuple[str, ...], cache: Path) -> None:
         self.keep = keep
@@ -248,7 +250,7 @@ class TitleLines:
         """Start loading the segmenter in a thread when a title too long for a line has not been
         broken before: it loads while pandoc converts the texts (a process of its own), not after."""
         if any(t not in self.known and titlebreak.width(t) > TITLE_PER_LINE for t in self.titles(datas)):
-            threading.Thread(target=titlebreak.prepare, name="bulletin-titlebreak", daemon=True).start()
+            threading.Thread(target=lexicon, name="bulletin-titlebreak", daemon=True).start()
 
     def lines(self, titles: Iterable[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -256,7 +258,7 @@ class TitleLines:
         for title in titles:
             lines = self.known.get(title)
             if not (isinstance(lines, list) and all(isinstance(line, str) for line in lines) and lines):
-                lines = self.known[title] = break_title(title, TITLE_PER_LINE, self.keep)
+                lines = self.known[title] = break_title(title, TITLE_PER_LINE, self.keep, lexicon())
                 fresh = True
             out[title] = list(lines)
         if fresh:
