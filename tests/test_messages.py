@@ -424,3 +424,20 @@ def test_the_guides_name_every_publication() -> None:
     editor = (REPO_ROOT / "docs/guide/editor.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip() for line in editor.splitlines() if line.startswith("| ")}
     assert [i for i in ids if i not in rows] == []
+
+
+def test_a_register_time_is_read_as_it_is_written(tmp_path: Path) -> None:
+    """A call's `截止时间: 17:00` was read by YAML as the number 1020 (base sixty) and reported as
+    such; registers read every value as written, as items do, and say what the time lacks."""
+    from bulletin.desk.config import load_config
+    from bulletin.desk.registers import load_records
+
+    desk = make_desk(tmp_path / "desk", with_submissions=False)
+    (desk / "calls" / "2026").mkdir(parents=True)
+    (desk / "calls" / "2026" / "1201-safety.md").write_text(
+        "---\n主题: 冬季安全生产\n约稿单位: [xiushui]\n截止时间: 17:00\n---\n\n约稿说明。\n", encoding="utf-8"
+    )
+    found = load_records(load_config(desk)).findings
+    assert [(f.path, f.line) for f in found] == [("calls/2026/1201-safety.md", 4)], found
+    assert "17:00" in found[0].message and "1020" not in found[0].message, found[0].message
+    assert "请写完整的日期和时间，如2026-11-28 08:30" in found[0].message, found[0].message
