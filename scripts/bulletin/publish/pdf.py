@@ -490,7 +490,6 @@ class PdfBuilder:
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
     _pool: cf.Executor | None = field(default=None, init=False, repr=False)
     _static: str = field(default="", init=False, repr=False)
-    _lacking: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.cache_dir is None:
@@ -590,12 +589,7 @@ class PdfBuilder:
         problems: list[str] = []
         assert self._coverage is not None
         for where, text, roles in places:
-            for ch in dict.fromkeys(text):
-                lacking = self._lacking.get((ch, roles))
-                if lacking is None:
-                    lacking = self._lacking[ch, roles] = self._coverage.lacking(ch, roles)
-                if not lacking:
-                    continue
+            for ch, lacking in self._coverage.missing(text, roles):
                 which = (
                     "所有字体中都没有"
                     if len(lacking) == len(roles)
