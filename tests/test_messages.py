@@ -357,7 +357,7 @@ def test_new_asks_again_with_the_suggestion_as_default(tmp_path: Path) -> None:
     code, text = converse(desk, ["--unit", "xiushui", "--now", "2026-11-15 09:00"], answers)
     assert code == 0, text
     assert "类别“pbx”无效，您是不是要写“普遍性”" in text and "［普遍性］" in text
-    assert "主题“zsyz”无效，您是不是要写“招商引资”" in text
+    assert "主题“zsyz”不在中心工作目录中，您是不是要写“招商引资”" in text
     created = (desk / "submissions/xiushui/2026/1115-01.md").read_text(encoding="utf-8")
     assert "\n类别: 普遍性" in created and "\n主题: [招商引资]" in created and "\n约稿:" not in created
 
@@ -441,3 +441,22 @@ def test_a_register_time_is_read_as_it_is_written(tmp_path: Path) -> None:
     assert [(f.path, f.line) for f in found] == [("calls/2026/1201-safety.md", 4)], found
     assert "17:00" in found[0].message and "1020" not in found[0].message, found[0].message
     assert "请写完整的日期和时间，如2026-11-28 08:30" in found[0].message, found[0].message
+
+
+def test_new_writes_a_topic_outside_the_list_as_the_check_lets_it_through(tmp_path: Path) -> None:
+    """`bulletin new` refused a 主题 outside the list while the check only warns of it (topic-unknown):
+    now both take it and say the same; one that looks like a listed one is asked again once."""
+    desk = desk_with_calls(tmp_path)
+    args = ["--unit", "xiushui", "--no-input", "--now", "2026-11-15 09:00", "--title", "修水县开展冬季森林防火检查"]
+    done = run_cli("new", *args, "--topics", "森林防火", cwd=desk)
+    assert done.returncode == 0, done.stderr
+    assert "注意：主题“森林防火”不在中心工作目录中" in done.stdout, done.stdout
+    created = desk / "submissions/xiushui/2026/1115-01.md"
+    assert "\n主题: [森林防火]" in created.read_text(encoding="utf-8")
+    check = run_cli("check", str(created.relative_to(desk)), cwd=desk)
+    assert "[topic-unknown]" in check.stdout and "主题“森林防火”不在中心工作目录中" in check.stdout, check.stdout
+    answers = ["修水县开展安全生产大检查", "", "", "", "", "zsyz", "zsyz", "", ""]
+    code, text = converse(desk, ["--unit", "xiushui", "--now", "2026-11-15 09:00"], answers)
+    assert code == 0, text
+    assert "照写请再输入一次“zsyz”" in text
+    assert "\n主题: [zsyz]" in (desk / "submissions/xiushui/2026/1115-02.md").read_text(encoding="utf-8")
