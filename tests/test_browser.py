@@ -131,3 +131,55 @@ def test_site_works_offline_in_a_browser(chromium: str, server: str) -> None:
         finally:
             browser.close()
     assert outside == [], f"站点向外部发出了请求：{outside}"
+
+
+PHONE = {"width": 390, "height": 844}  # a phone's viewport, CSS pixels
+PHONE_SCREENSHOT = REPO / "docs" / "images" / "phone-listing.png"
+TOPIC_PAGE = "topics/xiangmujianshe/"  # 项目建设: a listing with 日期, 标题, 报送单位 … 密级, 采用情况
+
+
+def test_a_listing_reads_on_a_phone_with_the_offices_footer_and_no_missing_file(chromium: str, server: str) -> None:
+    """Issue 15, findings 3 and 4: at 390 px the 密级 and 采用情况 of every row are on the screen, named;
+    the footer is the office's line from bulletin.yml, not the theme's; no page asks for a file the
+    site does not have (versions.json, which only mike writes)."""
+    from playwright.sync_api import Response, sync_playwright
+
+    missing: list[str] = []
+
+    def answered(response: Response) -> None:
+        if response.status >= 400:
+            missing.append(response.url)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=FLAGS)
+        try:
+            context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2, is_mobile=True)
+            page = context.new_page()
+            page.on("response", answered)
+            page.goto(f"{server}/{TOPIC_PAGE}", wait_until="networkidle")
+            table = page.locator("article table").first
+            heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+            rows = table.locator("tbody tr")
+            assert rows.count() > 0
+            for name in ("密级", "采用情况", "标题"):
+                column = heads.index(name)
+                for r in range(min(rows.count(), 3)):
+                    cell = rows.nth(r).locator("td").nth(column)
+                    box = cell.bounding_box()
+                    assert box is not None and cell.is_visible(), (name, r)
+                    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, r, box)
+                    if name != "标题":  # each value says which column it is
+                        shown = cell.evaluate("c => getComputedStyle(c, '::before').content")
+                        assert name in shown, (name, shown)
+            page_width = page.evaluate("document.documentElement.scrollWidth")
+            assert page_width <= PHONE["width"], page_width  # nothing sideways off the screen
+            footer = page.locator(".md-footer-meta").inner_text()
+            assert "九江市委办公室信息处编印" in footer and "Material" not in footer, footer
+            if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
+                PHONE_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(PHONE_SCREENSHOT))
+            for path in ("", "units/", "publications/", f"publications/{ISSUE}/"):
+                page.goto(f"{server}/{path}", wait_until="networkidle")
+        finally:
+            browser.close()
+    assert missing == [], f"页面请求了站点上没有的文件：{missing}"

@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 LOG_FILE = "build/logs/build.log"  # every line of the last build, the libraries' own included
 _PLUGIN_PREFIX = "bulletin: "  # what mkdocs puts before a plugin's log lines
+_SUMMED = ("检索索引：", "PDF：")  # the plugin's lines that go into the line of the site they belong to
 
 
 class _Console(logging.Handler):
@@ -82,8 +83,10 @@ class _Console(logging.Handler):
                 self._write(("错误：" if record.levelno >= logging.ERROR else "警告：") + message)
             elif step is not None:
                 self._site(step)
-            elif record.name.startswith("mkdocs.plugins.bulletin") and not message.startswith("读者范围："):
+            elif record.name.startswith("mkdocs.plugins.bulletin") and message.startswith(_SUMMED):
                 self.details.append(message)
+            elif record.name.startswith("mkdocs.plugins.bulletin") and not message.startswith("读者范围："):
+                self._write(message)  # a note of the desk's own (a copy without its number …), in Chinese
         except Exception:  # a console line must never stop a build
             self.handleError(record)
 

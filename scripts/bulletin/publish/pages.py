@@ -850,7 +850,7 @@ def topic_slug(topic: str) -> str:
 
     # full-width letters as plain ones, accents dropped (Gōng -> gong)
     plain = "".join(c for c in unicodedata.normalize("NFKD", topic) if not unicodedata.combining(c)).lower()
-    words = lazy_pinyin(plain, errors=lambda chars: [chars])
+    words = lazy_pinyin(plain, errors="default")  # what is not Chinese stays as it is
     return _NOT_IN_SLUG.sub("-", "".join(words).lower()).strip("-") or "topic"
 
 
