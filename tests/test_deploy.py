@@ -216,3 +216,22 @@ def test_the_console_of_a_build_is_chinese_and_the_libraries_lines_go_to_the_log
     log = (desk / "build/logs/build.log").read_text(encoding="utf-8")
     assert "Documentation built in" in log and "Building documentation to directory" in log
     assert "构建日志：build/logs/build.log" in done.stdout
+
+
+# ---------------------------------------------------------------- the footer's line (finding 4)
+
+
+def test_the_footer_line_comes_from_bulletin_yml_and_defaults_to_the_desk(tmp_path: Path) -> None:
+    from bulletin.desk.config import load_config
+    from bulletin.errors import ConfigError
+
+    desk = make_desk(tmp_path / "desk")
+    assert load_config(REPO).site_footer == "九江市委办公室信息处编印，内部资料，请勿外传"
+    config = yaml.safe_load((desk / "bulletin.yml").read_text(encoding="utf-8"))
+    config.pop("site_footer", None)
+    (desk / "bulletin.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    assert load_config(desk).site_footer == f"{config['desk']}编印"
+    config["site_footer"] = "第一行\n第二行"
+    (desk / "bulletin.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="site_footer应为一行文字"):
+        load_config(desk)
