@@ -235,3 +235,23 @@ def test_the_footer_line_comes_from_bulletin_yml_and_defaults_to_the_desk(tmp_pa
     (desk / "bulletin.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match="site_footer应为一行文字"):
         load_config(desk)
+
+
+def test_jiebas_own_console_lines_go_to_the_log_only(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """jieba prints through a console handler of its own (and again through the root logger: twice)."""
+    import logging
+
+    import jieba
+
+    from bulletin.cli.build import quiet_console
+
+    log = tmp_path / "logs" / "build.log"
+    try:
+        with quiet_console(log):
+            jieba.setLogLevel(logging.DEBUG)
+            jieba.Tokenizer().initialize()  # a fresh dictionary: jieba says what it loads
+    finally:
+        jieba.setLogLevel(logging.WARNING)
+    err = capfd.readouterr().err
+    assert "Prefix dict" not in err and "Loading model" not in err, err
+    assert "Prefix dict has been built" in log.read_text(encoding="utf-8")

@@ -131,8 +131,7 @@ class _ToLogOnly(logging.Filter):
         self.file = file
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= self.file.level:
-            self.file.handle(record)
+        self.file.handle(record)  # its debug lines too: what it loaded, and from where
         return False
 
 
