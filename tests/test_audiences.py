@@ -207,18 +207,19 @@ def test_only_the_publications_an_audience_receives_are_listed(config: Config, b
     assert "县区办公室" in nav and "最高密级：内部" in nav
 
 
-def test_the_default_build_is_the_least_privileged_and_everything_needs_all(tmp_path: Path) -> None:
+def test_an_audiences_build_holds_only_its_own_and_everything_needs_all(tmp_path: Path) -> None:
     desk = make_desk(tmp_path / "desk")
     shutil.copy(REPO / "mkdocs.yml", desk / "mkdocs.yml")
     for name in ("docs", "issues"):
         shutil.copytree(REPO / name, desk / name)
-    done = run_cli("build", cwd=desk)
+    done = run_cli("build", "--audience", "counties", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert not (desk / "site/publications/neican").exists()
-    assert "县区办公室" in (desk / "site/index.html").read_text(encoding="utf-8")
+    assert not (desk / "site/counties/publications/neican").exists()
+    assert "县区办公室" in (desk / "site/counties/index.html").read_text(encoding="utf-8")
     done = run_cli("build", "--audience", "all", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert (desk / "site/publications/neican/2026/002/index.html").is_file()
+    assert (desk / "site/all/publications/neican/2026/002/index.html").is_file()
+    assert not (desk / "site/counties/publications/neican").exists()
 
 
 def test_an_unknown_audience_is_a_plain_error(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ Page sources (ASCII, so URLs need no escaping); with `use_directory_urls` each b
     publications/<pub>/<year>/index.md       one year of a publication
     publications/<pub>/<year>/<NNN>.md       one issue (a supplement: zkNNN.md), as issue.id
     units/index.md, units/<unit-id>.md       报送单位, grouped by type; one unit and its submissions
-    topics/index.md, topics/<n>.md           主题; n is the topic's place (1-based) in bulletin.yml
-                                             (a topic outside that list: x<k>.md, k its place in name order)
+    topics/index.md, topics/<slug>.md        主题; slug is the topic in pinyin, 防汛抗旱 -> fangxunkanghan
+                                             (see topic_slugs: collisions get -2, -3 … in a fixed order)
 
 A listing that grows with the desk (a unit's or a topic's submissions, a year of a publication)
 holds at most `page_rows` rows on one page. A longer one is split by time (see `chunks`): its page
@@ -31,6 +31,7 @@ import html
 import json
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -137,8 +138,8 @@ def unit_src(unit_id: str) -> str:
     return f"units/{unit_id}.md"
 
 
-def topic_src(number: int) -> str:
-    return f"topics/{number}.md"
+def topic_src(slug: str) -> str:
+    return f"topics/{slug}.md"
 
 
 def pdf_path(issue: Issue, revision: int | None = None) -> str:
@@ -814,30 +815,75 @@ def topic_page(desk: Desk, src: str, topic: str, subs: list[Submission], parts: 
 
 def topics_index(desk: Desk, by_topic: dict[str, list[Submission]]) -> str:
     src = "topics/index.md"
+    slugs = topic_slugs(desk, by_topic)
     out = ["# 主题", "", "全市中心工作主题（见bulletin.yml的topics），及标注各主题的信息。", ""]
     out += ["| 主题 | 信息 | 采用 |", "|---|---|---|"]
-    for number, topic in enumerate(desk.config.topics, start=1):
+    for topic in desk.config.topics:
         subs = by_topic.get(topic, [])
-        out.append(f"| {_link(topic, src, topic_src(number))} | {len(subs)} | {_adopted(desk, subs)} |")
+        out.append(f"| {_link(topic, src, topic_src(slugs[topic]))} | {len(subs)} | {_adopted(desk, subs)} |")
     out.append("")
     others = other_topics(desk, by_topic)
     if others:
         out += ["## 目录外的主题", "", "以下主题不在配置的主题目录中（报送时会给出警告）。", ""]
         out += ["| 主题 | 信息 | 采用 |", "|---|---|---|"]
-        for number, topic in enumerate(others, start=1):
+        for topic in others:
             subs = by_topic[topic]
-            out.append(f"| {_link(topic, src, other_topic_src(number))} | {len(subs)} | {_adopted(desk, subs)} |")
+            out.append(f"| {_link(topic, src, topic_src(slugs[topic]))} | {len(subs)} | {_adopted(desk, subs)} |")
         out.append("")
     return "\n".join(out)
 
 
 def other_topics(desk: Desk, by_topic: dict[str, list[Submission]]) -> list[str]:
-    """Topics given on submissions but not in bulletin.yml, in name order (x1.md, x2.md …)."""
+    """Topics given on submissions but not in bulletin.yml, in name order."""
     return sorted(t for t in by_topic if t not in desk.config.topics)
 
 
-def other_topic_src(number: int) -> str:
-    return f"topics/x{number}.md"
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+_RESERVED_SLUGS = frozenset({"index"})  # topics/index.md is the list of topics
+
+
+def topic_slug(topic: str) -> str:
+    """A topic's name in a URL: its pinyin without tones, letters and digits kept in lower case,
+    anything else a hyphen (防汛抗旱 -> fangxunkanghan, ５Ｇ网络 -> 5gwangluo, 长江大保护 -> changjiangdabaohu);
+    `topic` when nothing is left (a topic of punctuation alone)."""
+    from pypinyin import lazy_pinyin  # a large dictionary: loaded when the topic pages are made
+
+    # full-width letters as plain ones, accents dropped (Gōng -> gong)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", topic) if not unicodedata.combining(c)).lower()
+    words = lazy_pinyin(plain, errors="default")  # what is not Chinese stays as it is
+    return _NOT_IN_SLUG.sub("-", "".join(words).lower()).strip("-") or "topic"
+
+
+def topic_slugs(desk: Desk, by_topic: dict[str, list[Submission]]) -> dict[str, str]:
+    """Every topic's slug, the same on every build: the configured topics in their order first, so
+    theirs do not change when a new topic appears outside the list, then the others in name order; a
+    slug already taken (two topics that read alike, 公示 and 公式) gets -2, -3 …"""
+    out: dict[str, str] = {}
+    taken = set(_RESERVED_SLUGS)
+    for topic in [*desk.config.topics, *other_topics(desk, by_topic)]:
+        base = slug = topic_slug(topic)
+        n = 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        out[topic] = slug
+    return out
+
+
+def topic_pages(desk: Desk, page_rows: int) -> Iterator[Page]:
+    """The list of topics, a page for each (configured or given on submissions), and its parts."""
+    by_topic = _by_topic(desk)
+    yield Page("topics/index.md", topics_index(desk, by_topic), in_nav=True)
+    for topic, slug in topic_slugs(desk, by_topic).items():
+        src = topic_src(slug)
+        subs = by_topic.get(topic, [])
+        parts = _submission_chunks(subs, page_rows)
+        yield Page(src, topic_page(desk, src, topic, subs, parts))
+        for n, part in enumerate(parts if len(parts) > 1 else []):
+            title = _topic_name(topic, topic in desk.config.topics)
+            content = _submission_part(desk, src, topic, title, parts, n, "标注这一主题的信息")
+            yield Page(chunk_src(src, part.key), content)
 
 
 # ---------- all pages ----------
@@ -872,15 +918,4 @@ def generate(desk: Desk, use_directory_urls: bool = True, page_rows: int = PAGE_
         for n, part in enumerate(parts if len(parts) > 1 else []):
             content = _submission_part(desk, src, unit.name, unit.name, parts, n, "报送的信息")
             yield Page(chunk_src(src, part.key), content)
-    by_topic = _by_topic(desk)
-    yield Page("topics/index.md", topics_index(desk, by_topic), in_nav=True)
-    listed = [(topic_src(n), t) for n, t in enumerate(config.topics, start=1)]
-    others = [(other_topic_src(n), t) for n, t in enumerate(other_topics(desk, by_topic), start=1)]
-    for src, topic in listed + others:
-        subs = by_topic.get(topic, [])
-        parts = _submission_chunks(subs, page_rows)
-        yield Page(src, topic_page(desk, src, topic, subs, parts))
-        for n, part in enumerate(parts if len(parts) > 1 else []):
-            title = _topic_name(topic, topic in config.topics)
-            content = _submission_part(desk, src, topic, title, parts, n, "标注这一主题的信息")
-            yield Page(chunk_src(src, part.key), content)
+    yield from topic_pages(desk, page_rows)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bulletin.duty.ledger import Ledger
 
 import datetime as dt
+import html
 import os
 import re
 from pathlib import Path
@@ -50,6 +51,7 @@ log = get_plugin_logger(__name__)
 # overrides of the theme's partials whose inline <script>s become files (assets/bulletin/*.js)
 THEME_OVERRIDES = Path(__file__).parent / "templates" / "theme"
 LATEST_MARKER = "<!-- 最新各期 -->"
+MIKE_VERSION = "MIKE_DOCS_VERSION"  # set by `mike deploy` while it builds a version
 _DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 
 
@@ -70,10 +72,20 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Which audience this build is for; its name goes into the site's name on every page."""
+        desk_config = _config(desk_root(config))
         try:
-            self.scope = scope_for(_config(desk_root(config)), requested_audience() or self.config.audience)
+            self.scope = scope_for(desk_config, requested_audience() or self.config.audience)
         except ConfigError as exc:
             raise PluginError(f"站点未能构建：{exc}") from exc
+        # the office's own line at the foot of every page, instead of the theme's "Made with …"
+        config.copyright = config.copyright or html.escape(desk_config.site_footer)
+        config.extra["generator"] = False
+        # the year switch reads versions.json at the root of the published site, which only mike writes:
+        # a site built without mike (bulletin build, mkdocs build) would ask for it on every page and get 404
+        if os.environ.get(MIKE_VERSION):
+            config.extra["version"] = {"provider": "mike", **(config.extra.get("version") or {})}
+        else:
+            config.extra.pop("version", None)
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         from bulletin.publish.sitefonts import CSS
 
