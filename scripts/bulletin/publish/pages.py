@@ -118,7 +118,7 @@ class Desk:
     # 采用反馈, set by publish.feedback from the duty engine (as `bulletin stats` counts) and gated for the audience:
     period: str = ""  # 2026年: the period of the figures below
     period_key: str = ""  # 2026: that period as `bulletin stats --period` takes it
-    sees_intake: bool = False  # the office's own site or the full site: the intake is listed
+    sees_intake: bool = True  # the office's own site or the full site (the default): the intake is listed
     unit_stats: dict[str, UnitStats] = field(default_factory=dict)  # unit id -> its row of `bulletin stats`
     fates: dict[str, dict[str, int]] = field(default_factory=dict)  # unit id -> 待审/退改/未采用/待编/已采用 -> items
     unit_cases: dict[str, list[str]] = field(default_factory=dict)  # unit id -> its cases in the period, newest first
