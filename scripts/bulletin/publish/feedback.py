@@ -109,14 +109,12 @@ def attach(desk: Desk, snap: Snapshot, scope: Scope) -> None:
 
     if desk.sees_intake:
         for item_id in snap.items:
+            if item_id in desk.submissions or not in_year(item_id):
+                continue
+            if snap.state(item_id) == ADOPTED:  # adopted in an issue this site does not receive: not its intake
+                continue
             sub = shown_as(item_id)
-            if (
-                sub is not None
-                and item_id not in desk.submissions
-                and snap.state(item_id) != ADOPTED  # adopted in an issue this site does not receive
-                and in_year(item_id)
-                and scope.cleared(sub.classification)
-            ):
+            if sub is not None and scope.cleared(sub.classification):
                 desk.intake[item_id] = sub
     listed = desk.submissions.keys() | desk.intake.keys()
     desk.states = {item_id: snap.state(item_id) for item_id in sorted(listed)}

@@ -98,7 +98,7 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         from bulletin.publish.discipline import discipline_pages
 
-        shown = set(desk.submissions)
+        shown = set(desk.submissions) | set(desk.intake)  # the items this site lists, by title
         full = self.scope is None or self.scope.full
         record = discipline_pages(
             desk.config, snap.now, lambda sub: full or sub is None or sub in shown, self.config.page_rows, snap
