@@ -142,6 +142,7 @@ def attach(desk: Desk, snap: Snapshot, scope: Scope) -> None:
         sub = shown_as(record.item)
         level = sub.classification if sub is not None else ""
         cleared = sub is not None and scope.cleared(level)
+        words = record.text.strip() if record.kind == INSTRUCTION else ""
         shown.append(
             RecordShown(
                 kind=record.kind,
@@ -153,8 +154,8 @@ def attach(desk: Desk, snap: Snapshot, scope: Scope) -> None:
                 publication=record.publication,
                 title=sub.title if sub is not None and record.item in listed else None,
                 classification=level or "未知",
-                text=record.text.strip() if cleared and record.kind == INSTRUCTION else "",
-                withheld=not cleared and record.kind == INSTRUCTION,
+                text=words if cleared else "",
+                withheld=bool(words) and not cleared,
                 in_period=record.date in period,
             )
         )

@@ -42,7 +42,7 @@ from bulletin.desk.config import UNIT_TYPES
 from bulletin.desk.issues import cn_date, level_rank, number_line
 from bulletin.desk.records import INSTRUCTION
 from bulletin.desk.snapshot import ACCEPTED, ADOPTED, NOT_ADOPTED, PENDING, SENT_BACK
-from bulletin.duty.scoring import PERIODS_NOTE
+from bulletin.duty.scoring import COUNTERS, PERIODS_NOTE
 from bulletin.editorial.assemble import Revision, revision_changes
 
 if TYPE_CHECKING:
@@ -779,28 +779,20 @@ def _adopted(desk: Desk, subs: Sequence[Submission]) -> int:
 
 def _count_cells(row: UnitStats) -> list[tuple[str, str]]:
     """The figures of a unit's row of `bulletin stats`, in its order and words."""
-    cases = [
-        ("迟报", row.late),
-        ("漏报", row.missed),
-        ("瞒报", row.concealed),
-        ("误报", row.false),
-        ("续报逾期", row.follow_up),
-        ("约稿逾期", row.call_late),
-        ("约稿未报", row.call_missed),
-    ]
     return [
         ("报送", f"{row.submitted}条"),
         ("采用", f"{row.adopted}条"),
         ("采用率", f"{row.rate:.0%}"),
         ("上级采用", f"{sum(row.upper.values())}次"),
         ("批示", f"{sum(row.instructions.values())}次"),
-        *[(kind, f"{count}起") for kind, count in cases],
+        # 迟报, 漏报, 瞒报 … in the duty engine's order
+        *[(kind, f"{getattr(row, counter)}起") for kind, counter in COUNTERS.items()],
         ("得分", f"{row.score}分"),
         ("名次", f"第{row.rank}名"),
     ]
 
 
-def _record_item(desk: Desk, record: RecordShown) -> str:
+def _record_item(record: RecordShown) -> str:
     if record.title is not None:
         return md(record.title)
     return f"信息{md(record.item)}（标题不在本站列出）"
@@ -814,12 +806,12 @@ def _record_words(record: RecordShown) -> str:
     return "—"
 
 
-def _records_table(desk: Desk, records: Sequence[RecordShown], from_src: str) -> list[str]:
+def _records_table(records: Sequence[RecordShown]) -> list[str]:
     """批示 and 上级采用 as rows: 日期, 信息, 类别, 级别, 批示人或刊物, 批示内容 (where cleared)."""
     out = ["| 日期 | 信息 | 类别 | 级别 | 批示人或刊物 | 批示内容 |", "|---|---|---|---|---|---|"]
     for r in records:
         who = r.by if r.kind == INSTRUCTION else r.publication
-        cells = [r.date.isoformat(), _record_item(desk, r), r.kind, md(r.level), _cell(who), _record_words(r)]
+        cells = [r.date.isoformat(), _record_item(r), r.kind, md(r.level), _cell(who), _record_words(r)]
         out.append("| " + " | ".join(cells) + " |")
     return [*out, ""]
 
@@ -844,7 +836,7 @@ def _feedback(desk: Desk, unit: Unit, src: str) -> list[str]:
     out += [f"| 处理情况 | {shown or '—'} |", "", f"注：{PERIODS_NOTE}。", ""]
     records = [r for r in desk.records if r.unit == unit.id and r.in_period]
     out += ['<h3 id="records">上级采用和批示</h3>', ""]
-    out += _records_table(desk, records, src) if records else [f"{md(desk.period)}没有上级采用和批示。", ""]
+    out += _records_table(records) if records else [f"{md(desk.period)}没有上级采用和批示。", ""]
     cases = desk.unit_cases.get(unit.id, [])
     out += ['<h3 id="cases">迟报、漏报、瞒报等记录</h3>', ""]
     out += [f"- {md(sentence)}" for sentence in cases] if cases else [f"{md(desk.period)}没有记录。"]
@@ -924,7 +916,7 @@ def _instruction_rows(desk: Desk, records: Sequence[RecordShown], from_src: str)
     for r in records:
         unit = desk.config.unit(r.unit)
         who = _link(unit.name, from_src, unit_src(unit.id)) if unit else md(r.unit)
-        cells = [r.date.isoformat(), _cell(r.by), md(r.level), _record_item(desk, r), who, _record_words(r)]
+        cells = [r.date.isoformat(), _cell(r.by), md(r.level), _record_item(r), who, _record_words(r)]
         out.append("| " + " | ".join(cells) + " |")
     return [*out, ""]
 
