@@ -267,3 +267,22 @@ def test_every_audience_sees_every_case_and_no_title_above_it(config: Config, bu
     secret = squeeze(SECRET_TITLE)
     for audience in config.audiences:
         assert secret not in squeeze((built / audience.id / "discipline" / "index.html").read_text(encoding="utf-8"))
+
+
+def test_which_audience_sees_the_intake_is_configured_not_named_in_code(tmp_path: Path) -> None:
+    """Only an audience marked `intake: true` (the office's own) lists the items no issue carries;
+    any id may be that audience, and a value other than true or false is refused with its place."""
+    from bulletin.errors import ConfigError
+
+    desk = make_desk(tmp_path / "desk", with_submissions=False)
+    config = load_config(desk)
+    assert [a.id for a in config.audiences if sees_intake(Scope(a))] == ["office"]
+    text = (desk / "bulletin.yml").read_text(encoding="utf-8")
+    text = text.replace("    intake: true", "    intake: false").replace(
+        "  - id: counties\n", "  - id: counties\n    intake: true\n"
+    )
+    (desk / "bulletin.yml").write_text(text, encoding="utf-8")
+    assert [a.id for a in load_config(desk).audiences if sees_intake(Scope(a))] == ["counties"]
+    (desk / "bulletin.yml").write_text(text.replace("    intake: true", "    intake: 是"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="读者范围counties的intake应为true或false"):
+        load_config(desk)

@@ -72,6 +72,7 @@ class Audience:
     publications: tuple[str, ...]
     max_classification: str  # 公开 / 内部 / 秘密 / 机密
     description: str = ""
+    intake: bool = False  # its site also lists the office's intake (待审, 退改, 未采用, 待编), up to its clearance
 
 
 @dataclass(frozen=True)

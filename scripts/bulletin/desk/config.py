@@ -326,6 +326,9 @@ def _audiences(raw: Any, path: Path, publications: tuple[Publication, ...]) -> t
             raise ConfigError(
                 f"{where}的publications中“{'、'.join(unknown)}”不是已配置的刊物id：可用{'、'.join(sorted(known))}"
             )
+        intake = entry.get("intake", False)
+        if not isinstance(intake, bool):
+            raise ConfigError(f"{where}的intake应为true或false（是否列出信息处尚未编入刊物的稿件），现为“{intake}”")
         out.append(
             Audience(
                 id=audience_id,
@@ -333,6 +336,7 @@ def _audiences(raw: Any, path: Path, publications: tuple[Publication, ...]) -> t
                 publications=tuple(pubs),
                 max_classification=level,
                 description=_text(entry, "description", path, default=""),
+                intake=intake,
             )
         )
     return tuple(out)

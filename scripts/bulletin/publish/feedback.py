@@ -11,7 +11,7 @@ The period is the year volume being built (BULLETIN_YEAR), else the current year
 
 What an audience may read (publish/audience.py) gates everything here:
 - the office's intake (items waiting, sent back, not adopted, or merged and not yet in an issue) is
-  listed by title only on the office's own site (`OFFICE`) and the full site, and only where the
+  listed by title only on the sites of audiences with `intake: true` (the office's own) and the full site, and only where the
   audience is cleared for the item's 密级; other sites list what their issues carry and count the rest;
 - an item's title appears only where the site lists the item; elsewhere it is named by number;
 - a 批示's words (its 密级 is the item's) appear only where the audience is cleared for that 密级;
@@ -37,12 +37,11 @@ from bulletin.publish.pages import Desk, RecordShown, Submission
 from bulletin.report import discipline as wording
 
 _DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
-OFFICE = "office"  # the audience id of the office's own site (市委办公室领导和信息处): it sees the intake
 
 
 def sees_intake(scope: Scope) -> bool:
     """Whether the build's audience sees the office's intake (items no issue it receives carries)."""
-    return scope.audience is None or scope.audience.id == OFFICE
+    return scope.audience is None or scope.audience.intake
 
 
 def submission_of(config: Config, rel: str, fm: dict[str, Any]) -> Submission:
