@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -418,9 +418,9 @@ def test_a_late_forward_is_the_county_desks_own_late_report_at_the_city_and_here
 
 
 class _Forge(BaseHTTPRequestHandler):
-    seen: list[dict[str, Any]] = []
+    seen: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         size = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(size).decode("utf-8"))
         _Forge.seen.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
@@ -496,5 +496,5 @@ def test_forward_opens_a_pull_request_on_github_and_gitea(
     assert git(city.parent, "--git-dir", str(city), "rev-parse", f"refs/heads/{up.branch}").strip() == up.commit
 
     monkeypatch.setenv("BULLETIN_UPSTREAM_TOKEN", "wrong")
-    with pytest.raises(UsageError, match="HTTP 401.*令牌无效"):
+    with pytest.raises(UsageError, match=r"HTTP 401.*令牌无效"):
         forward_as(COUNTY_AT_CITY, county, item, monkeypatch)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from bulletin.core import fields
 from bulletin.core.levels import LEVELS, as_list, as_text, level_rank
 from bulletin.core.model import Config
-from bulletin.core.timing import plain_time
 from bulletin.desk.config import Upstream
 from bulletin.desk.git import GitFailed
 from bulletin.desk.layout import SUBMISSIONS
@@ -74,6 +73,11 @@ def secrecy_refusal(level: str | None, upstream: Upstream, shown: str) -> str | 
     return None
 
 
+def _stamp(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """A receipt time as written in the front matter: to the second, as the receipt has it (2026-12-01 09:05:12)."""
+    return f"{moment.astimezone(tz):%Y-%m-%d %H:%M:%S}"
+
+
 def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
@@ -109,12 +113,12 @@ def render(
     originals = as_list(fm.get("原报单位")) or [unit.name if unit else item_id.split("/", 1)[0]]
     steps = [f"{r.desk}：{r.item}（接报{r.received}）" for r in relays(fm.get("原报信息"))]
     steps.append(
-        f"{config.desk}：{item_id}（接报{plain_time(received_here, config.timezone) if received_here else NOT_RECEIVED}）"
+        f"{config.desk}：{item_id}（接报{_stamp(received_here, config.timezone) if received_here else NOT_RECEIVED}）"
     )
     lines.append(f"原报单位: [{', '.join(_quoted(u) for u in originals)}]")
     lines.append(f"原报信息: [{', '.join(_quoted(s) for s in steps)}]")
     if received_here is not None:
-        lines.append(f"下级接报时间: {_quoted(plain_time(received_here, config.timezone))}")
+        lines.append(f"下级接报时间: {_quoted(_stamp(received_here, config.timezone))}")
     lines += ["---", "", body.strip(), ""]
     return "\n".join(lines)
 
