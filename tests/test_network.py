@@ -328,9 +328,21 @@ def test_an_emergency_goes_up_three_desks_and_its_adoption_and_instruction_come_
     }
     commit_all(city_editor, CITY_EDITOR, "同步")
 
-    # sync at the county: both come down to the township's own item
+    # one more instruction above: the next sync reads only what changed since the recorded position
+    done = run_cli(
+        "record", "instruction", "--item", province_id, "--level", "省", "--by", "张华",
+        "--date", occurred.date().isoformat(), cwd=province_editor,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    commit_all(province_editor, PROVINCE_EDITOR, "批示")
+    more = sync_here(city_editor)
+    assert more.read_from == first.position and len(more.written) == 1
+    assert {r.by for r in load_records(load_config(city_editor))[0] if r.kind == INSTRUCTION} == {"刘明", "张华"}
+    commit_all(city_editor, CITY_EDITOR, "同步")
+
+    # sync at the county: all of it comes down to the township's own item
     down = sync_here(county_editor)
-    assert len(down.written) == 2 and up.path in down.received
+    assert len(down.written) == 3 and up.path in down.received
     county_records = [r for r in load_records(load_config(county_editor))[0] if r.item == township_id]
     assert {(r.kind, r.level) for r in county_records} == {(ADOPTION, "省"), (INSTRUCTION, "省")}
     assert next(r for r in county_records if r.kind == INSTRUCTION).text == "抓紧抢通，确保群众安全。"

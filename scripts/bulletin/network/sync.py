@@ -55,21 +55,7 @@ def sync(config: Config, upstream: Upstream, full: bool = False) -> Synced:
     elif old is None:
         changed = channel.names(new, ISSUES, RECORDS, folder)
     else:
-        out = channel.git(
-            "diff-tree",
-            "-r",
-            "--no-renames",
-            "--diff-filter=AM",
-            "--name-only",
-            "-z",
-            old,
-            new,
-            "--",
-            ISSUES,
-            RECORDS,
-            folder,
-        )
-        changed = [name for name in out.split("\0") if name]
+        changed = channel.changed(old, new, ISSUES, RECORDS, folder)
     issues = [n for n in changed if n.startswith(ISSUES + "/") and is_issue_file(n.rsplit("/", 1)[-1])]
     records = [n for n in changed if n.startswith(RECORDS + "/") and n.count("/") == 2 and n.endswith(".md")]
     items = [n for n in changed if n.startswith(folder + "/") and n.endswith(".md")]

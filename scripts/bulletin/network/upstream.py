@@ -90,6 +90,14 @@ class Channel:
         listing = self.git("ls-tree", "-r", "--full-tree", "--name-only", "-z", ref, "--", *folders)
         return [name for name in listing.split("\0") if name]
 
+    def changed(self, old: str, new: str, *folders: str) -> list[str]:
+        """The files under `folders` that `new` adds or changes against `old` (paths from the top)."""
+        tops = [f":(top){folder}" for folder in folders]
+        out = self.git(
+            "diff-tree", "-r", "--no-renames", "--diff-filter=AM", "--name-only", "-z", old, new, "--", *tops
+        )
+        return [name for name in out.split("\0") if name]
+
     def branch_names(self) -> list[str]:
         """This desk's branches in the desk above, as fetched (refs/remotes/upstream/<unit>/...)."""
         prefix = f"refs/remotes/upstream/{self.upstream.unit}/"
