@@ -389,6 +389,12 @@ def test_a_secret_item_is_refused_on_an_internal_channel_and_top_secret_always(
     assert git(city.parent, "--git-dir", str(city), "for-each-ref") == before, "nothing reached the city"
     done = run_cli("forward", f"yining/{occurred.year}/{occurred:%m%d}-02", cwd=county)
     assert done.returncode != 0 and "Traceback" not in done.stderr and "绝密" in done.stderr
+    # only what the desk accepted (merged on main) goes up
+    pending = county / "submissions" / "yining" / str(occurred.year) / f"{occurred:%m%d}-03.md"
+    pending.write_text(township_item(occurred), encoding="utf-8")
+    with pytest.raises(UsageError, match="不在主分支（main）上：只上报本台已审核合并的信息"):
+        forward_as(COUNTY_AT_CITY, county, f"yining/{occurred.year}/{occurred:%m%d}-03", monkeypatch)
+    assert git(city.parent, "--git-dir", str(city), "for-each-ref") == before
 
 
 def test_a_late_forward_is_the_county_desks_own_late_report_at_the_city_and_here(

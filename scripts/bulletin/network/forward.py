@@ -129,6 +129,7 @@ def forward(config: Config, upstream: Upstream, item_id: str, moment: dt.datetim
     rel = f"{SUBMISSIONS}/{item_id}.md"
     if not (config.root / rel).is_file():
         raise UsageError(f"信息{rel}不存在：请写submissions/下的信息编号，如xiushui-yining/2026/1201-01")
+    _require_accepted(config, rel)
     item, problems = read_item(config.root / rel, rel, config.limits.file_max_bytes)
     if not item.front_matter_ok:
         where = f"第{problems[0].line}行：" if problems and problems[0].line else ""
@@ -173,6 +174,22 @@ def forward(config: Config, upstream: Upstream, item_id: str, moment: dt.datetim
         else None
     )
     return Forwarded(item_id, path, branch, commit, request, late)
+
+
+def _require_accepted(config: Config, rel: str) -> None:
+    """Only what this desk accepted goes up: the file as it is on main (merged), unchanged since."""
+    from bulletin.desk import git as gitio
+
+    checkout = gitio.Checkout.of(config.root)
+    name, commit = checkout.base(None)
+    try:
+        merged = checkout.blob(commit, rel)
+    except FileNotFoundError:
+        raise UsageError(
+            f"{rel}不在主分支（{name}）上：只上报本台已审核合并的信息，请先合并它的合并请求再上报"
+        ) from None
+    if merged != (config.root / rel).read_bytes():
+        raise UsageError(f"{rel}与主分支（{name}）上的不同：请先提交并合并本地的改动，或撤销改动后再上报")
 
 
 def _free_name(channel: Channel, when: dt.datetime) -> tuple[str, str]:
