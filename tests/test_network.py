@@ -431,6 +431,16 @@ def test_a_late_forward_is_the_county_desks_own_late_report_at_the_city_and_here
     shown = run_cli("sync", "--full", cwd=county)
     assert shown.returncode == 0 and "本台迟报" in shown.stdout, shown.stdout + shown.stderr
 
+    # forwarded again: waiting in review there (待审); its pull request closed, the branch deleted (未采用)
+    again = forward_as(COUNTY_AT_CITY, county, rel[len("submissions/") : -3], monkeypatch)
+    waiting = sync_here(county).unmerged
+    assert [(w.path, w.items, w.state) for w in waiting] == [(again.path, (rel[len("submissions/") : -3],), "待审")]
+    push(editor, CITY_EDITOR, "-q", "origin", "--delete", again.branch)
+    closed = run_cli("sync", cwd=county)
+    assert f"{again.path}（本台{rel[len('submissions/') : -3]}）：未采用" in closed.stdout, (
+        closed.stdout + closed.stderr
+    )
+
 
 # ---------------------------------------------------------------- pull requests on a forge (local stand-in)
 
@@ -516,3 +526,63 @@ def test_forward_opens_a_pull_request_on_github_and_gitea(
     monkeypatch.setenv("BULLETIN_UPSTREAM_TOKEN", "wrong")
     with pytest.raises(UsageError, match=r"HTTP 401.*令牌无效"):
         forward_as(COUNTY_AT_CITY, county, item, monkeypatch)
+
+
+# ---------------------------------------------------------------- an entry of an issue, as edited (综合)
+
+
+def test_an_issue_entry_goes_up_as_edited_and_its_adoption_credits_every_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    city = serve(city_desk(tmp_path / "city-desk", tmp_path / "nowhere.git"), tmp_path / "city.git")
+    county = county_desk(tmp_path / "county", city)
+    git(county, "init", "-q", "-b", "main")
+    occurred = now() - dt.timedelta(minutes=30)
+    year, day = occurred.year, f"{occurred:%m%d}"
+    first = f"yining/{year}/{day}-01"
+    second = f"xianzhi/{year}/{day}-01"
+    for item, unit in ((first, "yining"), (second, "xianzhi")):
+        path = county / "submissions" / f"{item}.md"
+        path.parent.mkdir(parents=True)
+        path.write_text(township_item(occurred).replace("报送单位: yining", f"报送单位: {unit}"), encoding="utf-8")
+    issue = county / "issues" / "xsxx" / str(year) / "001.md"
+    issue.parent.mkdir(parents=True)
+    issue.write_text(
+        f"---\n刊物: xsxx\n期号: 1\n日期: {occurred.date().isoformat()}\n责任编辑: 徐明\n签发: 冷德胜\n密级: 内部\n印数: 10\n---\n\n"
+        f"## 我县多地山体滑坡 无人员伤亡\n\n来源：{first}、{second}\n\n"
+        "今日，我县义宁镇等地发生山体滑坡，无人员伤亡，抢通工作正在进行。\n",
+        encoding="utf-8",
+    )
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "desk")
+
+    for name in hook.PUSHER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITEA_PUSHER_NAME", COUNTY_AT_CITY)
+    done = run_cli("forward", "--issue", f"xsxx/{year}/001", "--entry", "1", cwd=county)
+    assert done.returncode == 0, done.stderr
+    editor = clone(city, tmp_path / "city-editor")
+    branch = git(editor, "branch", "-r", "--list", "origin/xiushui/*").split()[0].removeprefix("origin/")
+    merge(editor, CITY_EDITOR, branch)
+    rel = next(p for p in (editor / "submissions" / "xiushui").rglob("*.md")).relative_to(editor).as_posix()
+    text = (editor / rel).read_text(encoding="utf-8")
+    assert '标题: "我县多地山体滑坡 无人员伤亡"' in text and "今日，我县义宁镇等地发生山体滑坡" in text
+    assert '原报单位: ["修水县义宁镇", "修水县直单位"]' in text
+    assert f"{COUNTY_DESK}：{first}（接报未登记）" in text and f"{COUNTY_DESK}：{second}（接报未登记）" in text
+    checked = run_cli("check", rel, cwd=editor)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    # the city puts it into 九江信息（汇要）: the county's sync credits both townships' items
+    city_issue = editor / "issues" / "huiyao" / str(year) / "001.md"
+    city_issue.parent.mkdir(parents=True)
+    city_issue.write_text(
+        f"---\n刊物: huiyao\n期号: 1\n日期: {occurred.date().isoformat()}\n责任编辑: 李静\n签发: 周建国\n密级: 内部\n"
+        f"印数: 120\n---\n\n## 修水县多地山体滑坡 无人员伤亡\n\n来源：{rel[len('submissions/') : -3]}\n\n正文。\n",
+        encoding="utf-8",
+    )
+    commit_all(editor, CITY_EDITOR, "刊物")
+    synced = sync_here(county)
+    got = sorted((r.item, r.kind, r.level, r.publication) for r in load_records(load_config(county))[0])
+    title = f"九江信息（汇要）{year}年第1期"
+    assert len(synced.written) == 2
+    assert got == sorted([(first, ADOPTION, "市", title), (second, ADOPTION, "市", title)])

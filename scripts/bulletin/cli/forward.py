@@ -19,7 +19,11 @@ def add(sub: Any) -> None:
             "密级高于bulletin.yml中upstream.max_classification的信息不上报，绝密信息一律不上报。"
         ),
     )
-    p.add_argument("item", metavar="信息编号", help="如xiushui-yining/2026/1201-01")
+    p.add_argument("item", metavar="信息编号", nargs="?", help="如xiushui-yining/2026/1201-01")
+    p.add_argument(
+        "--issue", metavar="刊物", help="上报刊物中编辑过的一条（综合信息记在各来源单位名下），如huiyao/2026/004"
+    )
+    p.add_argument("--entry", metavar="第几条", type=int, help="与--issue同用：刊物中的第几条，从1数起")
     p.add_argument(
         "--approver", metavar="签发人", default="", help="本级签发人，默认为bulletin.yml中的upstream.approver"
     )
@@ -27,12 +31,16 @@ def add(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bulletin.core.timing import format_duration, format_time, now
+    from bulletin.errors import UsageError
     from bulletin.network.forward import forward
     from bulletin.network.upstream import require_upstream
 
+    if (args.issue is None) != (args.entry is None) or (args.issue is not None and args.item):
+        raise UsageError("请只给出信息编号，或同时给出“--issue 刊物/年份/期号”和“--entry 第几条”")
     config = desk_config(args)
     upstream = require_upstream(config)
-    done = forward(config, upstream, args.item, now(), args.approver)
+    entry = (args.issue, args.entry) if args.issue is not None else None
+    done = forward(config, upstream, args.item, now(), args.approver, issue=entry)
     print(f"已上报{done.item}到{upstream.name}：{done.path}（分支{done.branch}）")
     if done.pull_request is not None:
         print(f"已发起合并请求第{done.pull_request.number}号：{done.pull_request.url}")

@@ -31,6 +31,10 @@ def run(args: argparse.Namespace) -> int:
     done = sync(config, upstream, full=args.full)
     for rel, receipt in done.received.items():
         print(f"{upstream.name}已接报{rel}：{format_time(receipt.received_at, config.timezone)}")
+    for waiting in done.unmerged:
+        mine = "、".join(waiting.items) or "（本台信息编号不详）"
+        what = "待审（合并请求审核中）" if waiting.state == "待审" else "未采用（合并请求已关闭，未合并）"
+        print(f"{upstream.name}的{waiting.path}（本台{mine}）：{what}")
     for path in done.written:
         print(f"已登记{path.relative_to(config.root).as_posix()}")
     for case in done.late:

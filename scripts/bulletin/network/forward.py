@@ -82,20 +82,35 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def render(
-    config: Config,
-    upstream: Upstream,
-    above: Config,
-    item_id: str,
-    fm: dict[str, object],
-    body: str,
-    received_here: dt.datetime | None,
-    approver: str,
-) -> str:
-    """The submission the desk above receives: its own unit, informant and recipients, with the item's provenance."""
-    lines = ["---"]
-    for key in KEPT[:1]:
-        lines.append(f"{key}: {_quoted(as_text(fm.get(key)) or '')}")
+@dataclass(frozen=True)
+class Source:
+    """An item of this desk that goes up (alone, or as one of the sources of an issue's entry)."""
+
+    item: str  # its id
+    fields: dict[str, object]  # its front matter
+    received: dt.datetime | None  # its receipt here
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the desk above receives, before it is given its unit, informant and approver there."""
+
+    title: str
+    body: str
+    fields: dict[str, object]  # 类别, 紧急程度, 密级 … (KEPT)
+    sources: tuple[Source, ...]
+
+    @property
+    def received(self) -> dt.datetime | None:
+        """When this desk received it: the earliest of its sources' receipts."""
+        times = [s.received for s in self.sources if s.received is not None]
+        return min(times) if times else None
+
+
+def render(config: Config, upstream: Upstream, above: Config, draft: Draft, approver: str) -> str:
+    """The submission the desk above receives: its own unit, informant and recipients, with the provenance."""
+    fm = draft.fields
+    lines = ["---", f"标题: {_quoted(draft.title)}"]
     lines += [
         f"报送单位: {upstream.unit}",
         f"信息员: {_quoted(upstream.informant)}",
@@ -109,22 +124,24 @@ def render(
     topics = [t for t in as_list(fm.get("主题")) or [] if t in above.topics]
     if topics:
         lines.append(f"主题: [{', '.join(_quoted(t) for t in topics)}]")
-    unit = config.unit(item_id.split("/", 1)[0])
-    originals = as_list(fm.get("原报单位")) or [unit.name if unit else item_id.split("/", 1)[0]]
-    steps = [f"{r.desk}：{r.item}（接报{r.received}）" for r in relays(fm.get("原报信息"))]
-    steps.append(
-        f"{config.desk}：{item_id}（接报{_stamp(received_here, config.timezone) if received_here else NOT_RECEIVED}）"
-    )
-    lines.append(f"原报单位: [{', '.join(_quoted(u) for u in originals)}]")
+    originals: list[str] = []
+    steps: list[str] = []
+    for source in draft.sources:
+        unit = config.unit(source.item.split("/", 1)[0])
+        originals += as_list(source.fields.get("原报单位")) or [unit.name if unit else source.item.split("/", 1)[0]]
+        steps += [f"{r.desk}：{r.item}（接报{r.received}）" for r in relays(source.fields.get("原报信息"))]
+        when = _stamp(source.received, config.timezone) if source.received else NOT_RECEIVED
+        steps.append(f"{config.desk}：{source.item}（接报{when}）")
+    lines.append(f"原报单位: [{', '.join(_quoted(u) for u in dict.fromkeys(originals))}]")
     lines.append(f"原报信息: [{', '.join(_quoted(s) for s in steps)}]")
-    if received_here is not None:
-        lines.append(f"下级接报时间: {_quoted(_stamp(received_here, config.timezone))}")
-    lines += ["---", "", body.strip(), ""]
+    if draft.received is not None:
+        lines.append(f"下级接报时间: {_quoted(_stamp(draft.received, config.timezone))}")
+    lines += ["---", "", draft.body.strip(), ""]
     return "\n".join(lines)
 
 
-def forward(config: Config, upstream: Upstream, item_id: str, moment: dt.datetime, approver: str = "") -> Forwarded:
-    """Forward the item `item_id` of this desk to the desk above (see the module's doc)."""
+def source(config: Config, item_id: str, upstream: Upstream) -> Source:
+    """One accepted item of this desk, its 密级 allowed on the channel."""
     item_id = item_id.strip().removeprefix(f"{SUBMISSIONS}/").removesuffix(".md")
     rel = f"{SUBMISSIONS}/{item_id}.md"
     if not (config.root / rel).is_file():
@@ -137,12 +154,63 @@ def forward(config: Config, upstream: Upstream, item_id: str, moment: dt.datetim
     refused = secrecy_refusal(as_text(item.fields.get("密级")), upstream, rel)
     if refused:
         raise UsageError(refused + "。未上报")
+    received = read_receipts(config.root, [rel]).get(rel)
+    return Source(item_id, dict(item.fields), received.received_at if received else None)
+
+
+def item_draft(config: Config, upstream: Upstream, item_id: str) -> Draft:
+    """An item as its unit wrote it (and this desk accepted it)."""
+    found = source(config, item_id, upstream)
+    rel = f"{SUBMISSIONS}/{found.item}.md"
+    item, _ = read_item(config.root / rel, rel, config.limits.file_max_bytes)
+    return Draft(as_text(found.fields.get("标题")) or found.item, item.body, found.fields, (found,))
+
+
+def entry_draft(config: Config, upstream: Upstream, issue_id: str, number: int) -> Draft:
+    """The `number`th item of an issue, as the editors edited it (a 综合 item: all its sources)."""
+    from bulletin.editorial.assemble import load_issues
+
+    issues, _ = load_issues(config)
+    issue = next((i for i in issues if i.id == issue_id.strip()), None)
+    if issue is None:
+        known = "、".join(i.id for i in issues[-3:]) or "（尚无刊物）"
+        raise UsageError(f"找不到刊物“{issue_id}”：请写刊物/年份/期号，如{known}")
+    if not 1 <= number <= len(issue.items):
+        raise UsageError(f"{issue.path}共{len(issue.items)}条，没有第{number}条：--entry写1到{len(issue.items)}")
+    _require_accepted(config, issue.path)
+    entry = issue.items[number - 1]
+    sources = tuple(source(config, item, upstream) for item in entry.sources)
+    if not sources:
+        raise UsageError(f"{issue.path}第{entry.line}行：这一条没有“来源”，不知记在哪个单位名下，未上报")
+    fm: dict[str, object] = dict(sources[0].fields)
+    fm["密级"] = max((as_text(s.fields.get("密级")) or "" for s in sources), key=level_rank)
+    secret = next((s for s in sources if as_text(s.fields.get("密级")) == fm["密级"]), sources[0])
+    fm["保密期限"] = secret.fields.get("保密期限")
+    urgencies = [as_text(s.fields.get("紧急程度")) for s in sources]
+    fm["紧急程度"] = next((u for u in fields.URGENCIES if u in urgencies), fm.get("紧急程度"))
+    return Draft(entry.title, entry.text, fm, sources)
+
+
+def forward(
+    config: Config,
+    upstream: Upstream,
+    item_id: str | None,
+    moment: dt.datetime,
+    approver: str = "",
+    issue: tuple[str, int] | None = None,
+) -> Forwarded:
+    """Forward the item `item_id` of this desk (or the entry `issue` = (issue id, number) of one of its
+    issues, as edited) to the desk above (see the module's doc)."""
+    if issue is not None:
+        draft = entry_draft(config, upstream, *issue)
+    elif item_id:
+        draft = item_draft(config, upstream, item_id)
+    else:
+        raise UsageError("请给出要上报的信息编号，或用“--issue 刊物/年份/期号 --entry 第几条”上报刊物中编辑过的一条")
     approver = approver.strip() or upstream.approver
     if not approver:
         raise UsageError("上报须写明本级签发人：用“--approver 姓名”，或在bulletin.yml的upstream.approver中写明")
     secret = forge.token(upstream) if upstream.forge != "push" else ""
-    received = read_receipts(config.root, [rel]).get(rel)
-    received_here = received.received_at if received else None
 
     channel = open_channel(config, upstream)
     channel.fetch()
@@ -160,20 +228,21 @@ def forward(config: Config, upstream: Upstream, item_id: str, moment: dt.datetim
             f"upstream.informant“{upstream.informant}”不是{upstream.name}名册中{unit.name}的信息员（已登记：{known}）："
             "请核对bulletin.yml，或请上级报送台登记"
         )
-    text = render(config, upstream, above, item_id, item.fields, item.body, received_here, approver)
+    text = render(config, upstream, above, draft, approver)
     path, branch = _free_name(channel, moment.astimezone(config.timezone))
-    commit = _commit_and_push(channel, path, text, branch, f"上报：{as_text(item.fields.get('标题')) or item_id}")
+    commit = _commit_and_push(channel, path, text, branch, f"上报：{draft.title}")
+    shown = "、".join(s.item for s in draft.sources)
     request = None
     if upstream.forge != "push":
-        body = f"{config.desk}上报{item_id}，签发人：{approver}。"
-        request = forge.open_pull_request(upstream, secret, branch, f"上报：{as_text(item.fields.get('标题'))}", body)
-    sub = engine.submitted(config, item_id, item.fields)
-    late = (
-        engine.forward_case(sub, received_here, moment, upstream.emergency_limit, upstream.unit)
-        if received_here is not None
-        else None
-    )
-    return Forwarded(item_id, path, branch, commit, request, late)
+        body = f"{config.desk}上报{shown}，签发人：{approver}。"
+        request = forge.open_pull_request(upstream, secret, branch, f"上报：{draft.title}", body)
+    late = None
+    received = draft.received
+    if received is not None:
+        first = next(s for s in draft.sources if s.received == received)
+        sub = engine.submitted(config, first.item, {**first.fields, **draft.fields, "标题": draft.title})
+        late = engine.forward_case(sub, received, moment, upstream.emergency_limit, upstream.unit)
+    return Forwarded(shown, path, branch, commit, request, late)
 
 
 def _require_accepted(config: Config, rel: str) -> None:

@@ -16,16 +16,30 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulletin.core.model import Config, Finding, Issue
+from bulletin.core.model import Config, Finding, Issue, Item
 from bulletin.desk.config import Upstream
+from bulletin.desk.git import GitFailed
 from bulletin.desk.issues import IssueProblems, is_issue_file, read_issue
 from bulletin.desk.layout import ISSUES, RECORDS, SUBMISSIONS
-from bulletin.desk.read import read_item
-from bulletin.desk.receipts import NOTES_REF, Receipt, read_receipts
+from bulletin.desk.read import parse_item, read_item
+from bulletin.desk.receipts import Receipt, read_receipts
 from bulletin.desk.records import ADOPTION, Record, load_records, read_record, write_record
 from bulletin.duty import engine
 from bulletin.network.forward import relays
 from bulletin.network.upstream import MAIN, SYNCED, Channel, open_channel
+
+PENDING_ABOVE = "待审"  # its branch there is still open (a pull request under review)
+RETURNED_ABOVE = "未采用"  # received there, its branch deleted without merging (the pull request closed)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A forwarded item received by the desk above and not merged there."""
+
+    path: str  # the item there
+    items: tuple[str, ...]  # this desk's items it was forwarded from
+    state: str  # 待审 / 未采用
+    received_at: dt.datetime
 
 
 @dataclass
@@ -36,6 +50,7 @@ class Synced:
     written: list[Path] = field(default_factory=list)  # the new records here
     received: dict[str, Receipt] = field(default_factory=dict)  # forwarded item there -> its receipt there
     late: list[engine.Case] = field(default_factory=list)  # this desk's own 迟报 above
+    unmerged: list[Waiting] = field(default_factory=list)  # received there, not merged: 待审 or 未采用
 
 
 def _key(r: Record) -> tuple[str, str, str, dt.date, str, str]:
@@ -106,7 +121,7 @@ def sync(config: Config, upstream: Upstream, full: bool = False) -> Synced:
             result.written.append(write_record(config, record))
 
     # receipts there, and this desk's own lateness in forwarding an emergency
-    fresh = [rel for rel in items]
+    fresh = items  # new in this desk's folder there: their receipts there
     if fresh:
         there = read_receipts(channel.tree, fresh)
         here = read_receipts(
@@ -122,8 +137,37 @@ def sync(config: Config, upstream: Upstream, full: bool = False) -> Synced:
                 case = _late(config, upstream, local, here.get(f"{SUBMISSIONS}/{local}.md"), receipt)
                 if case is not None:
                     result.late.append(case)
+    result.unmerged = _unmerged(config, channel, set(channel.names(new, folder)))
     channel.git("update-ref", SYNCED, new)
     return result
+
+
+def _unmerged(config: Config, channel: Channel, on_main: set[str]) -> list[Waiting]:
+    """This desk's items the desk above received (its receipts) and has not merged: still on an open
+    branch there (待审), or their branch is gone (未采用: the pull request was closed)."""
+    prefix = channel.folder + "/"
+    received = {p: r for p, r in read_receipts(channel.tree).items() if p.startswith(prefix) and p not in on_main}
+    if not received:
+        return []
+    branches = channel.branch_names()
+    live = set(channel.git("rev-list", *branches, "--not", MAIN, "--").split()) if branches else set()
+    out = []
+    for path, receipt in received.items():
+        if not receipt.commit:
+            continue
+        try:
+            data = channel.git("show", f"{receipt.commit}:{path}").encode("utf-8", "surrogateescape")
+        except GitFailed:
+            continue
+        item, _ = parse_item(data, Item(path, channel.tree / path, ""), [])
+        mine = tuple(
+            step.item
+            for step in relays(item.fields.get("原报信息") if item.front_matter_ok else None)
+            if step.desk == config.desk
+        )
+        state = PENDING_ABOVE if receipt.commit in live else RETURNED_ABOVE
+        out.append(Waiting(path, mine, state, receipt.received_at))
+    return out
 
 
 def _issue(channel: Channel, rel: str) -> Issue | None:
@@ -155,6 +199,3 @@ def _late(config: Config, upstream: Upstream, local: str, here: Receipt | None, 
     item, _ = read_item(path, f"{SUBMISSIONS}/{local}.md", config.limits.file_max_bytes)
     sub = engine.submitted(config, local, item.fields)
     return engine.forward_case(sub, here.received_at, there.received_at, upstream.emergency_limit, upstream.unit)
-
-
-__all__ = ["MAIN", "NOTES_REF", "Synced", "sync"]
