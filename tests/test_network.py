@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from bulletin.desk.config import load_config, load_upstream
 from bulletin.desk.records import ADOPTION, INSTRUCTION, load_records
 from bulletin.desk.snapshot import read_desk
 from bulletin.duty import engine
-from bulletin.errors import UsageError
+from bulletin.errors import ConfigError, UsageError
 from bulletin.network.forward import forward
 from bulletin.network.sync import sync
 from desk_helpers import REPO, git, run_cli
@@ -586,3 +587,29 @@ def test_an_issue_entry_goes_up_as_edited_and_its_adoption_credits_every_source(
     title = f"九江信息（汇要）{year}年第1期"
     assert len(synced.written) == 2
     assert got == sorted([(first, ADOPTION, "市", title), (second, ADOPTION, "市", title)])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("  level: 市\n", "upstream.level“国家”无效，只能是省/市"),
+        ("  approver: 冷德胜\n", "upstream中的“password”无效"),
+        ("  approver: 冷德胜\n", "须以https://开头"),
+        ("  max_classification: 内部\n  emergency_limit: 1小时\n", "upstream.max_classification“绝密”无效"),
+    ],
+)
+def test_the_upstream_section_is_checked(tmp_path: Path, change: str, message: str) -> None:
+    county = county_desk(tmp_path / "county", tmp_path / "city.git")
+    text = (county / "bulletin.yml").read_text(encoding="utf-8")
+    replacement = {
+        "upstream.level": "  level: 国家\n",
+        "password": "  approver: 冷德胜\n  password: x\n",
+        "https": "  approver: 冷德胜\n  forge: gitea\n  api: http://git.example.org/api/v1\n  repository: a/b\n",
+        "绝密": "  max_classification: 绝密\n  emergency_limit: 1小时\n",
+    }
+    key = next(k for k in replacement if k in message)
+    (county / "bulletin.yml").write_text(text.replace(change, replacement[key]), encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_upstream(load_config(county))
+    done = run_cli("sync", cwd=county)
+    assert done.returncode != 0 and "Traceback" not in done.stderr and message in done.stderr

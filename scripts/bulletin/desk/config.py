@@ -424,6 +424,14 @@ class Upstream:
     token_env: str  # the environment variable holding the forge token (never written in a file)
 
 
+def _secure(api: str) -> bool:
+    """The forge's API is reached over HTTPS (plain HTTP only on this machine: a local stand-in or tunnel)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(api)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
+
+
 def load_upstream(config: Config) -> Upstream | None:
     """The desk above as bulletin.yml names it (None: this desk forwards nowhere)."""
     path = config.root / CONFIG_NAME
@@ -438,8 +446,8 @@ def load_upstream(config: Config) -> Upstream | None:
         raise ConfigError(f"{path}：upstream中的“{'、'.join(unknown)}”无效，只能是{'/'.join(_UPSTREAM_KEYS)}")
     where = "upstream"
     level = _text(section, "level", path, default="市")
-    if level not in ("国家", "省", "市", "县"):
-        raise ConfigError(f"{path}：{where}.level“{level}”无效，只能是省/市/县")
+    if level not in ("省", "市"):
+        raise ConfigError(f"{path}：{where}.level“{level}”无效，只能是省/市（上级报送台的级别，上级采用记为这一级）")
     clearance = _text(section, "max_classification", path, default="内部")
     if clearance not in fields.CLASSIFICATIONS:
         raise ConfigError(
@@ -456,6 +464,8 @@ def load_upstream(config: Config) -> Upstream | None:
     repository = _text(section, "repository", path, default="")
     if forge != "push" and (not api or repository.count("/") != 1):
         raise ConfigError(f"{path}：{where}.forge为{forge}时须写api（平台接口地址）和repository（如jiangxi/bulletin）")
+    if api and not _secure(api):
+        raise ConfigError(f"{path}：{where}.api“{api}”须以https://开头：令牌随每次请求发送，不能经未加密的连接传送")
     return Upstream(
         name=_text(section, "name", path),
         url=_text(section, "url", path),
