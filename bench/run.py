@@ -35,6 +35,7 @@ import check_bench
 import docx_bench
 import generate
 import ledger_bench
+import network_bench
 import pdf_bench
 import search_bench
 import site_bench
@@ -48,6 +49,7 @@ BENCHMARKS: dict[str, Callable[[Any], list[Row]]] = {
     "site": site_bench.run,
     "search": search_bench.run,
     "ledger": ledger_bench.run,
+    "network": network_bench.run,
 }
 RESULTS = REPO / "bench" / "RESULTS.md"
 HEADER = "| 基准 | bulletin | 对照 | 倍数 | 目标 | 峰值内存 | 是否达标 |\n|---|---|---|---|---|---|---|"

@@ -28,6 +28,8 @@ VERBS = (
     "stats",
     "notice",
     "record",
+    "forward",
+    "sync",
     "hook",
     "receipt",
     "overdue",

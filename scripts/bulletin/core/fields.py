@@ -54,7 +54,30 @@ FIELDS: tuple[Field, ...] = (
     Field("续报", "follows", "ref", False, "所续报的首报信息编号，如xiushui/2026/1112-01"),
     Field("截止时间", "deadline", "time", False, "约稿或领导要求的明确截止时间"),
     Field("终报", "final", "text", False, "事件处置结束、本条是对该事件的最后一次报告时写“是”：此后不再须续报"),
+    # 上报（bulletin forward）写入的来历：下级报送台转报的信息才有，由程序填写
+    Field(
+        "原报单位",
+        "original_units",
+        "list",
+        False,
+        "下级报送台转报的信息：最初写这条信息的单位，由bulletin forward填写",
+    ),
+    Field(
+        "原报信息",
+        "relayed_items",
+        "list",
+        False,
+        "下级报送台转报的信息：每一级的报送台、信息编号和接报时间，如“修水县委办公室信息科：xiushui-yining/2026/1201-01（接报2026-12-01 09:05）”",
+    ),
+    Field(
+        "下级接报时间",
+        "relayed_received",
+        "time",
+        False,
+        "下级报送台转报的信息：下级报送台收到这条信息的时间，紧急信息的转报时限从此算起",
+    ),
 )
+RELAYED_FIELDS = ("原报单位", "原报信息", "下级接报时间")
 
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 BY_ALIAS: dict[str, Field] = {f.alias: f for f in FIELDS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -398,3 +399,98 @@ def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
         if unit.type == "乡镇街道" and unit.parent not in ids:
             raise ConfigError(f"{path}：乡镇街道{unit.id}的parent应为所属县区的id")
     return tuple(units)
+
+
+# ---------------------------------------------------------------- the desk above (上级报送台)
+
+FORGES = ("push", "github", "gitea")  # how a forwarded item reaches the desk above
+_UPSTREAM_KEYS = (
+    "name",
+    "url",
+    "unit",
+    "level",
+    "max_classification",
+    "emergency_limit",
+    "informant",
+    "approver",
+    "forge",
+    "api",
+    "repository",
+    "token_env",
+)
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """bulletin.yml `upstream`: the desk above, where this desk is one of the units (上报 and 采用)."""
+
+    name: str  # the desk above's name, e.g. 江西省委办公厅信息处
+    url: str  # its repository (a path or a git URL): fetched read-only, pushed to by forward
+    unit: str  # this desk's unit id in the desk above's registry (its folder there)
+    level: str  # the desk above's level, for the records here: 省 / 市 / 县
+    max_classification: str  # the highest 密级 the channel may carry (绝密 never)
+    emergency_limit: dt.timedelta  # forward an emergency within this after this desk received it
+    informant: str  # who forwards: registered as this unit's 信息员 there
+    approver: str  # this level's 签发人 (default; `bulletin forward --approver` overrides)
+    forge: str  # push (the desk above uses the server hook) / github / gitea (a pull request too)
+    api: str  # the forge's API address, e.g. https://api.github.com
+    repository: str  # owner/name on the forge
+    token_env: str  # the environment variable holding the forge token (never written in a file)
+
+
+def _secure(api: str) -> bool:
+    """The forge's API is reached over HTTPS (plain HTTP only on this machine: a local stand-in or tunnel)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(api)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
+
+
+def load_upstream(config: Config) -> Upstream | None:
+    """The desk above as bulletin.yml names it (None: this desk forwards nowhere)."""
+    path = config.root / CONFIG_NAME
+    raw = _load_mapping(path, lambda name: read_bounded(config.root / name, CONFIG_MAX_BYTES), CONFIG_NAME)
+    section = raw.get("upstream")
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}：upstream应为映射，写明上级报送台的name、url、unit等")
+    unknown = [str(k) for k in section if k not in _UPSTREAM_KEYS]
+    if unknown:
+        raise ConfigError(f"{path}：upstream中的“{'、'.join(unknown)}”无效，只能是{'/'.join(_UPSTREAM_KEYS)}")
+    where = "upstream"
+    level = _text(section, "level", path, default="市")
+    if level not in ("省", "市"):
+        raise ConfigError(f"{path}：{where}.level“{level}”无效，只能是省/市（上级报送台的级别，上级采用记为这一级）")
+    clearance = _text(section, "max_classification", path, default="内部")
+    if clearance not in fields.CLASSIFICATIONS:
+        raise ConfigError(
+            f"{path}：{where}.max_classification“{clearance}”无效，只能是{'/'.join(fields.CLASSIFICATIONS)}"
+            "（绝密信息一律不得上报）"
+        )
+    forge = _text(section, "forge", path, default="push")
+    if forge not in FORGES:
+        raise ConfigError(f"{path}：{where}.forge“{forge}”无效，只能是{'/'.join(FORGES)}")
+    unit = _text(section, "unit", path)
+    if not _ID.match(unit):
+        raise ConfigError(f"{path}：{where}.unit“{unit}”应为本台在上级名册中的单位id，只含小写字母、数字和连字符")
+    api = _text(section, "api", path, default="https://api.github.com" if forge == "github" else "")
+    repository = _text(section, "repository", path, default="")
+    if forge != "push" and (not api or repository.count("/") != 1):
+        raise ConfigError(f"{path}：{where}.forge为{forge}时须写api（平台接口地址）和repository（如jiangxi/bulletin）")
+    if api and not _secure(api):
+        raise ConfigError(f"{path}：{where}.api“{api}”须以https://开头：令牌随每次请求发送，不能经未加密的连接传送")
+    return Upstream(
+        name=_text(section, "name", path),
+        url=_text(section, "url", path),
+        unit=unit,
+        level=level,
+        max_classification=clearance,
+        emergency_limit=_duration(section.get("emergency_limit", "1小时"), f"{where}.emergency_limit", path),
+        informant=_text(section, "informant", path),
+        approver=_text(section, "approver", path, default=""),
+        forge=forge,
+        api=api.rstrip("/"),
+        repository=repository,
+        token_env=_text(section, "token_env", path, default="BULLETIN_UPSTREAM_TOKEN"),
+    )

@@ -6,7 +6,7 @@ One small file each, `records/<year>/<name>.md`, written by `bulletin record …
     类型: 批示             # 批示 / 上级采用
     信息: xiushui/2026/1103-01     # the submission it concerns
     日期: 2026-11-12
-    级别: 省               # 批示: 国家 / 省 / 市 / 市委办 / 县；上级采用: 省 / 国务院办公厅 / 中央办公厅
+    级别: 省               # 批示: 国家 / 省 / 市 / 市委办 / 县；上级采用: 省 / 市 / 国务院办公厅 / 中央办公厅
     批示人: 某某            # 批示 only
     刊物: 江西信息          # 上级采用 only: the upper body's publication
     ---
@@ -26,7 +26,7 @@ from bulletin.errors import UsageError
 
 INSTRUCTION, ADOPTION = "批示", "上级采用"
 INSTRUCTION_LEVELS = ("国家", "省", "市", "市委办", "县")
-ADOPTION_LEVELS = ("省", "国务院办公厅", "中央办公厅")
+ADOPTION_LEVELS = ("省", "市", "国务院办公厅", "中央办公厅")  # 市: a county desk's city above
 
 
 @dataclass(frozen=True)
@@ -46,42 +46,49 @@ RECORD_MAX_BYTES = 64 * 1024  # a record is a few lines
 
 def load_records(config: Config) -> tuple[list[Record], list[Finding]]:
     """Every record of the desk (read as events and calls are: bulletin.desk.registers.read_register)."""
-    from bulletin.desk.registers import read_register
-
     out: list[Record] = []
     problems: list[Finding] = []
     base = config.root / RECORDS
     for path in sorted(base.glob("*/*.md")) if base.is_dir() else []:
-        shown = path.relative_to(config.root).as_posix()
-        parsed = read_register(path, shown, problems, config.root)
-        if parsed is None:
-            continue
-        raw, lines, body = parsed
-
-        def problem(key: str, message: str, shown: str = shown, lines: dict[str, int] = lines) -> None:
-            problems.append(Finding(shown, lines.get(key), "record-format", Severity.ERROR, message))
-
-        kind = str(raw.get("类型", "")).strip()
-        level = str(raw.get("级别", "")).strip()
-        levels = INSTRUCTION_LEVELS if kind == INSTRUCTION else ADOPTION_LEVELS
-        if kind not in (INSTRUCTION, ADOPTION):
-            problem("类型", f"类型“{kind}”无效：只能是{INSTRUCTION} / {ADOPTION}")
-            continue
-        if level not in levels:
-            problem("级别", f"级别“{level}”无效：{kind}的级别只能是{'/'.join(levels)}")
-            continue
-        item = str(raw.get("信息", "")).strip()
-        if not (config.root / SUBMISSIONS / f"{item}.md").is_file():
-            problem("信息", f"信息{item or '（未写）'}不存在：请写submissions/下的信息编号")
-            continue
-        try:
-            date = dt.date.fromisoformat(str(raw.get("日期", "")).strip())
-        except ValueError:
-            problem("日期", f"日期“{raw.get('日期')}”应写成2026-11-28")
-            continue
-        by, publication = str(raw.get("批示人") or ""), str(raw.get("刊物") or "")
-        out.append(Record(shown, kind, item, date, level, by, publication, body))
+        found = read_record(config, path, problems)
+        if found is not None:
+            out.append(found)
     return out, problems
+
+
+def read_record(config: Config, path: Path, problems: list[Finding]) -> Record | None:
+    """One record file (None: not a valid record; what is wrong is added to `problems`)."""
+    from bulletin.desk.registers import read_register
+
+    shown = path.relative_to(config.root).as_posix()
+    parsed = read_register(path, shown, problems, config.root)
+    if parsed is None:
+        return None
+    raw, lines, body = parsed
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Finding(shown, lines.get(key), "record-format", Severity.ERROR, message))
+
+    kind = str(raw.get("类型", "")).strip()
+    level = str(raw.get("级别", "")).strip()
+    levels = INSTRUCTION_LEVELS if kind == INSTRUCTION else ADOPTION_LEVELS
+    if kind not in (INSTRUCTION, ADOPTION):
+        problem("类型", f"类型“{kind}”无效：只能是{INSTRUCTION} / {ADOPTION}")
+        return None
+    if level not in levels:
+        problem("级别", f"级别“{level}”无效：{kind}的级别只能是{'/'.join(levels)}")
+        return None
+    item = str(raw.get("信息", "")).strip()
+    if not (config.root / SUBMISSIONS / f"{item}.md").is_file():
+        problem("信息", f"信息{item or '（未写）'}不存在：请写submissions/下的信息编号")
+        return None
+    try:
+        date = dt.date.fromisoformat(str(raw.get("日期", "")).strip())
+    except ValueError:
+        problem("日期", f"日期“{raw.get('日期')}”应写成2026-11-28")
+        return None
+    by, publication = str(raw.get("批示人") or ""), str(raw.get("刊物") or "")
+    return Record(shown, kind, item, date, level, by, publication, body)
 
 
 def write_record(config: Config, record: Record) -> Path:

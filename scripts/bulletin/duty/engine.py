@@ -84,6 +84,7 @@ class Submitted:
     request: str | None = None  # 约稿: the call id it answers
     final: bool = False  # 终报: the unit's final report of the event
     classification: str = ""  # 密级 (what may quote its title)
+    relayed_at: dt.datetime | None = None  # 下级接报时间: forwarded by a desk below, received there then
 
     @property
     def emergency(self) -> bool:
@@ -125,6 +126,7 @@ def submitted(config: Config, item_id: str, item_fields: Mapping[str, object]) -
         request=text("约稿"),
         final=item_fields.get("终报") in FINAL_YES,
         classification=text("密级") or "",
+        relayed_at=time("下级接报时间"),
     )
 
 
@@ -161,7 +163,12 @@ def item_due(config: Config, sub: Submitted, in_chain: bool = False) -> Due | No
     limit after the event does not apply to it."""
     candidates: list[Due] = []
     limits = [] if in_chain else item_limits(config.deadlines, sub.urgency, sub.kind, sub.grade)
-    if limits and sub.occurred_at is not None:
+    if limits and sub.relayed_at is not None:  # forwarded by a desk below: its clock starts there
+        label, limit = min(limits, key=lambda pair: pair[1])
+        candidates.append(
+            Due(sub.relayed_at + limit, f"转报的{label}须在下级报送台接报后{format_duration(limit)}内报送")
+        )
+    elif limits and sub.occurred_at is not None:
         label, limit = min(limits, key=lambda pair: pair[1])
         candidates.append(Due(sub.occurred_at + limit, f"{label}须在事发后{format_duration(limit)}内报送"))
     if sub.deadline is not None:
@@ -477,6 +484,36 @@ def _follow_ups(config: Config, event: Event, own: list[Received], now: dt.datet
         if now > due:
             out.append(_event_case(FOLLOW_UP, event, due, label, None, now))
     return out
+
+
+def forward_due(sub: Submitted, received_here: dt.datetime, limit: dt.timedelta) -> Due | None:
+    """When this desk must forward an item to the desk above (上报): an emergency within `limit` (bulletin.yml
+    upstream.emergency_limit) after this desk received it; other items have no forwarding limit (None)."""
+    if not sub.emergency:
+        return None
+    return Due(received_here + limit, f"紧急信息须在本台接报后{format_duration(limit)}内上报")
+
+
+def forward_case(
+    sub: Submitted, received_here: dt.datetime, forwarded_at: dt.datetime, limit: dt.timedelta, unit: str
+) -> Case | None:
+    """This desk's own 迟报 above: an emergency forwarded later than `forward_due` (None: in time).
+    `unit`: this desk's unit id in the desk above; `forwarded_at`: its receipt there (or the push)."""
+    due = forward_due(sub, received_here, limit)
+    if due is None or forwarded_at <= due.at:
+        return None
+    return Case(
+        kind=LATE,
+        unit=unit,
+        event=None,
+        title=sub.title,
+        due=due.at,
+        limit=due.why,
+        reported_at=forwarded_at,
+        submission=sub.id,
+        delay=forwarded_at - due.at,
+        source="hook",
+    )
 
 
 def open_cases(found: Iterable[Case]) -> list[Case]:
