@@ -96,7 +96,11 @@ def county_desk(folder: Path, city: Path, limit: str = "1小时", clearance: str
 
 def city_desk(folder: Path, province: Path) -> Path:
     folder.mkdir(parents=True)
-    (folder / "network.yml").write_text((REPO / "network.yml").read_text(encoding="utf-8"), "utf-8")
+    registry = yaml.safe_load((REPO / "network.yml").read_text(encoding="utf-8"))
+    for unit in registry["units"]:
+        if unit["id"] == "xiushui":
+            unit["desk"] = True  # 修水县 runs a desk of its own: its forwarded items carry their provenance
+    (folder / "network.yml").write_text(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False), "utf-8")
     bulletin = (REPO / "bulletin.yml").read_text(encoding="utf-8")
     bulletin += (
         "\nupstream:\n"
@@ -133,6 +137,7 @@ def province_desk(folder: Path) -> Path:
                 "parent": None,
                 "leader": "周建国",
                 "informants": [{"name": "李静", "account": CITY_AT_PROVINCE}],
+                "desk": True,
             }
         ],
     }
@@ -613,3 +618,36 @@ def test_the_upstream_section_is_checked(tmp_path: Path, change: str, message: s
         load_upstream(load_config(county))
     done = run_cli("sync", cwd=county)
     assert done.returncode != 0 and "Traceback" not in done.stderr and message in done.stderr
+
+
+def test_a_unit_that_is_not_a_desk_cannot_move_its_own_clock(tmp_path: Path) -> None:
+    """下级接报时间 starts an emergency's limit at the desk below's receipt; an ordinary unit that
+    writes it (claiming a late receipt) is refused by the check (relay-unit), and the duty engine
+    still counts its limit from 发生时间, so its 迟报 stands wherever it is judged."""
+    from bulletin.desk.config import load_config
+    from bulletin.duty.engine import item_due, submitted
+    from bulletin.editorial.check import check_file
+    from desk_helpers import emergency, make_desk
+
+    desk = make_desk(tmp_path / "desk", with_submissions=False)
+    text = emergency("2026-11-28 08:30").replace("主题:", "下级接报时间: 2026-11-28 12:00\n主题:", 1)
+    rel = "submissions/chaisang/2026/1128-01.md"
+    (desk / rel).parent.mkdir(parents=True)
+    (desk / rel).write_text(text, encoding="utf-8")
+    config = load_config(desk)
+    at = dt.datetime(2026, 11, 28, 12, tzinfo=config.timezone)
+    findings = check_file(config, desk / rel, at)
+    [forged] = [f for f in findings if f.rule == "relay-unit"]
+    assert forged.line == text.splitlines().index("下级接报时间: 2026-11-28 12:00") + 1
+    front = {"下级接报时间": "2026-11-28 12:00", "发生时间": "2026-11-28 08:30", "紧急程度": "特急", "类别": "突发性"}
+    due = item_due(config, submitted(config, "chaisang/2026/1128-01", front))
+    assert due is not None and due.at.hour == 10 and due.at.minute == 30, due  # 2 hours after 08:30, not 14:00
+    registry = yaml.safe_load((desk / "network.yml").read_text(encoding="utf-8"))
+    for unit in registry["units"]:
+        if unit["id"] == "chaisang":
+            unit["desk"] = True
+    (desk / "network.yml").write_text(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False), "utf-8")
+    config = load_config(desk)
+    assert not [f for f in check_file(config, desk / rel, at) if f.rule == "relay-unit"]
+    due = item_due(config, submitted(config, "chaisang/2026/1128-01", front))
+    assert due is not None and due.at.hour == 14, due  # a desk below: its clock starts at its receipt

@@ -202,6 +202,7 @@ _HASH_LIST = item_text(主题="\n  - 项目建设 #防汛")
 _TITLE_AS_LIST = item_text(标题="\n  - 修水县召开重点项目建设推进会")
 _RECIPIENT_MAP = item_text(报送对象="{市委: 是}")
 _NO_RECIPIENT_CITY = emergency_text(报送对象="[市政府]")
+_RELAYED = emergency_text(下级接报时间="2026-11-28 12:00")  # 修水县 is not a desk in the demo network
 _40 = "修水县深入实施“开工一批、投产一批、储备一批”行动推动全县68个重点项目提速增效"
 _41 = _40.replace("全县", "全县各")
 _TITLE_COMMA = item_text(标题="永修县集中签约项目22个,总投资86亿元")
@@ -337,6 +338,7 @@ CASES: list[Case] = [
         Doc(item_text(报送单位="修水县"), rel=ITEM),
         line_of(item_text(), "报送单位:"),
     ),
+    case("relay-unit", "not-a-desk", _RELAYED, emergency_text(), line_of(_RELAYED, "下级接报时间:")),
     case("informant-unknown", "not-registered", item_text(信息员="张三"), item_text(), line_of(item_text(), "信息员:")),
     case(
         "recipients",

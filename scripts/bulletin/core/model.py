@@ -55,6 +55,9 @@ class Unit:
     parent: str | None = None
     leader: str | None = None  # 分管领导
     informants: tuple[Informant, ...] = ()
+    # a desk below (a county's or a city's own desk, network.yml `desk: true`): only its items, written
+    # by `bulletin forward`, may carry 原报单位, 原报信息 and 下级接报时间
+    desk: bool = False
 
 
 @dataclass(frozen=True)

@@ -366,6 +366,9 @@ def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
             Informant(name=_text(i, "name", path), account=_text(i, "account", path))
             for i in _mapping_list(entry.get("informants") or [], f"单位{unit_id}的informants", path)
         )
+        desk = entry.get("desk", False)
+        if not isinstance(desk, bool):
+            raise ConfigError(f"{where}的desk应为true或false（是否下级报送台，其上报的信息带转报来历），现为“{desk}”")
         unit = Unit(
             id=unit_id,
             name=_text(entry, "name", path),
@@ -374,6 +377,7 @@ def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
             parent=entry.get("parent") or None,
             leader=entry.get("leader") or None,
             informants=informants,
+            desk=desk,
         )
         for ref in (unit.id, unit.name, *unit.aliases):
             tricks = [(ch, what) for ch, what in spelling.differences(ref) if not what.startswith("繁体字")]

@@ -126,8 +126,17 @@ def submitted(config: Config, item_id: str, item_fields: Mapping[str, object]) -
         request=text("约稿"),
         final=item_fields.get("终报") in FINAL_YES,
         classification=text("密级") or "",
-        relayed_at=time("下级接报时间"),
+        relayed_at=_relayed(config, item_id.split("/", 1)[0], time("下级接报时间")),
     )
+
+
+def _relayed(config: Config, unit_id: str, at: dt.datetime | None) -> dt.datetime | None:
+    """下级接报时间 counts only in an item of a desk below (network.yml `desk: true`): any other unit
+    writing it would move its own clock (the check refuses it: relay-unit)."""
+    if at is None:
+        return None
+    unit = config.unit(unit_id)
+    return at if unit is not None and unit.desk else None
 
 
 # ---------------------------------------------------------------- due times

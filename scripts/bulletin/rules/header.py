@@ -95,6 +95,16 @@ define(
     "主题: [招商引资]",
 )
 define(
+    "relay-unit",
+    "转报来历",
+    S.ERROR,
+    "fields",
+    "原报单位、原报信息和下级接报时间由下级报送台的上报程序（bulletin forward）填写，只有名册中标为下级报送台"
+    "（network.yml中desk: true）的单位的信息可以带；别的单位写了，时限仍从发生时间算起，并报此错。",
+    "报送单位: wuning\n下级接报时间: 2026-11-28 12:00",
+    "报送单位: wuning\n发生时间: 2026-11-28 08:00",
+)
+define(
     "bad-reference",
     "编号写法",
     S.ERROR,
@@ -241,6 +251,14 @@ def unit(item: Item, ctx: Context) -> None:
             line,
             f"报送单位“{ref}”（{unit.name}）与文件夹submissions/{ctx.location.unit_id}/（{folder_name}）不一致："
             "只能报送本单位的信息，请把文件放到本单位的文件夹，或改正报送单位",
+        )
+    relayed = [key for key in fields.RELAYED_FIELDS if key in item.fields]
+    if relayed and not unit.desk:
+        ctx.emit(
+            "relay-unit",
+            item.lines[relayed[0]],
+            f"{'、'.join(relayed)}只能由下级报送台上报时填写，{unit.name}不是名册中的下级报送台"
+            "（network.yml中没有desk: true）：请删去这几项；时限仍从发生时间算起",
         )
     informant = text_field(item, "信息员")
     if informant and informant not in {i.name for i in unit.informants}:
