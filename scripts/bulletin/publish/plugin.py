@@ -93,7 +93,7 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         # one reading of the desk for the pages, the numbers and the record: the ledger, stats and notices read the same
         snap = read_desk(_config(desk_root(config)))
         desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year(), snap)
-        desk.unit_counts = unit_counts(derive(snap))
+        desk.unit_counts = unit_counts(ledger := derive(snap))
         if self.config.page_rows < 1:
             raise PluginError(f"mkdocs.yml中bulletin插件的page_rows应为正整数（现为{self.config.page_rows}）")
         for page in generate(desk, config.use_directory_urls, self.config.page_rows):
@@ -109,7 +109,10 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         record = discipline_pages(
             desk.config, snap.now, lambda sub: full or sub is None or sub in shown, self.config.page_rows, snap
         )
-        for page in record:  # discipline.md, and the parts of its long sections
+        from bulletin.publish.statistics import statistics_pages
+
+        record += statistics_pages(desk.config, snap, ledger, self.scope or Scope(None), desk.year, config.nav)
+        for page in record:  # discipline.md, and the parts of its long sections; 统计 and its charts
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         return files
