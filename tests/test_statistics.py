@@ -26,7 +26,6 @@ import pytest
 from bulletin.desk.config import load_config
 from bulletin.desk.issues import read_issue
 from bulletin.publish.pdf import PdfBuilder
-from bulletin.report import charts
 from desk_helpers import REPO, init_repo, make_desk, run_cli
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -179,6 +178,8 @@ def test_the_charts_are_svg_paths_that_need_no_font_and_load_nothing(built: tupl
 
 def test_the_same_figures_draw_the_same_chart(tmp_path: Path) -> None:
     """A chart is drawn once for its figures: the same file again (no date, fixed ids), from the cache."""
+    from bulletin.report import charts
+
     config = load_config(REPO)
     first = charts.Charts(config, tmp_path / "a")
     again = charts.Charts(config, tmp_path / "b")
@@ -229,6 +230,8 @@ def test_the_notice_pdf_carries_the_ranking_chart(tmp_path: Path) -> None:
     """The notice drafted by `bulletin notice`: after its ranking table, the chart (vector paths,
     drawn by Typst from the SVG): one 采用率 bar for each unit whose rate is above 0, one score bar
     for each unit whose score is not 0."""
+    from bulletin.report import charts
+
     desk = make_desk(tmp_path / "desk")
     for name in ("issues", "events", "calls", "receipts"):
         shutil.copytree(REPO / name, desk / name)
