@@ -13,6 +13,7 @@ and Chromium (through playwright, with every request outside the local site refu
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import subprocess
 import sys
@@ -32,10 +33,14 @@ def png(pdf: Path, page: int, name: str) -> None:
     print(f"{base.relative_to(ROOT)}.png")
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 def statistics_page() -> None:
     """The full site built from the demo desk, its 统计 page for 2026-11 photographed in Chromium."""
     import functools
-    import http.server
     import os
     import threading
 
@@ -53,8 +58,7 @@ def statistics_page() -> None:
             check=True,
             env={**os.environ, "BULLETIN_AUDIENCE": "all"},
         )
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-        handler.log_message = lambda *args: None  # type: ignore[method-assign]
+        handler = functools.partial(_Quiet, directory=str(site))
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         local = f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -7,16 +7,19 @@ when; `bulletin stats --period … --now …` at that moment prints the same num
 count the same cases with the same test (`scoring.in_period`), by day, week or month; the opening
 sentence is the notice's own (`editorial.notice.overview`).
 
-Pages: statistics/index.md (the periods, newest first), statistics/<2026>.md, <2026-Q4>.md and
-<2026-11>.md; each shows the ranking (score and 采用率 by unit, a bar chart), 迟报、漏报 and the
+Pages: statistics/index.md (the periods, newest first), statistics/<2026>/index.md, <2026-Q4>/…
+and <2026-11>/…; each shows the ranking (score and 采用率 by unit, a bar chart), 迟报、漏报 and the
 registered emergencies over time (a line chart), 上级采用 and 批示 by level, every chart followed by
-its figures as a table. The charts are SVG files beside the pages, drawn at build time
-(report/charts.py, kept in build/chart-cache/ under the hash of their figures).
+its figures as a table. The charts are SVG files in the page's folder (ranking.svg, timeline.svg:
+the same address from the page whether the site has directory URLs or not), drawn at build time
+(report/charts.py, kept in build/chart-cache/ under the hash of their figures), shown at most
+CHART_PX wide and narrower on a phone (the theme's max-width: 100%).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +40,7 @@ from bulletin.report.charts import Charts
 FOLDER = "statistics"
 INDEX = f"{FOLDER}/index.md"
 NAME = "统计"
+CHART_PX = 640  # the widest a chart is shown (a desk's screen); a phone shows it as wide as the page
 SERIES = (duty.LATE, duty.MISSED, "突发事件")  # the line chart's lines: cases on record, registered events
 
 
@@ -137,7 +141,7 @@ def figures(config: Config, snap: Snapshot, ledger: Ledger, key: str, period: Pe
 
 
 def _src(key: str) -> str:
-    return f"{FOLDER}/{key}.md"
+    return f"{FOLDER}/{key}/index.md"
 
 
 def _title(period: Period) -> str:
@@ -153,6 +157,11 @@ def _lineage(key: str, known: set[str]) -> list[tuple[str, str]]:
         if quarter in known:
             out.append((quarter, f"第{'一二三四'[int(quarter[-1]) - 1]}季度"))
     return out
+
+
+def _img(src: str, alt: str) -> str:
+    """A chart beside its page (a file name, no markup in `alt`: the desk's own words)."""
+    return f'<p class="bulletin-chart"><img src="{src}" alt="{html.escape(alt)}" width="{CHART_PX}"></p>'
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
@@ -173,12 +182,12 @@ def _period_page(
         [r.rate for r in ranked],
     )
     timeline = charts.timeline(f"{label}迟报、漏报和突发事件", [p.label for p in f.steps], f.series)
-    svgs = [Page(f"{FOLDER}/{f.key}-ranking.svg", ranking), Page(f"{FOLDER}/{f.key}-timeline.svg", timeline)]
+    svgs = [Page(f"{FOLDER}/{f.key}/ranking.svg", ranking), Page(f"{FOLDER}/{f.key}/timeline.svg", timeline)]
     up = [(lv, sum(r.upper.get(lv, 0) for r in ranked)) for lv in ADOPTION_LEVELS]
     told = [(lv, sum(r.instructions.get(lv, 0) for r in ranked)) for lv in INSTRUCTION_LEVELS]
-    lineage = [f"[{name}]({key}.md)" for key, name in _lineage(f.key, known)]
+    lineage = [f"[{name}](../{key}/index.md)" for key, name in _lineage(f.key, known)]
     out = [*page_front_matter(_title(f.period), searched=False), f"# {_title(f.period)}", ""]
-    out += ["[统计](index.md)" + "".join(f"　›　{link}" for link in lineage), ""]
+    out += ["[统计](../index.md)" + "".join(f"　›　{link}" for link in lineage), ""]
     out += [
         f"截至{format_time(moment, config.timezone)}（本站构建时），按考核办法（bulletin.yml的scoring）统计，"
         f"与命令“bulletin stats --period {f.key} --now '{moment.astimezone(config.timezone):%Y-%m-%d %H:%M}'”的数字相同。",
@@ -187,13 +196,13 @@ def _period_page(
         "",
         "## 各单位得分和采用率",
         "",
-        f"![{label}各单位得分和采用率条形图，按名次排列，数字见下表]({f.key}-ranking.svg)",
+        _img("ranking.svg", f"{label}各单位得分和采用率条形图，按名次排列，数字见下表"),
         "",
         *scoring.stats_markdown(f.period, ranked).splitlines()[2:],
         "",
         "## 迟报、漏报和突发事件",
         "",
-        f"![{label}迟报、漏报和突发事件折线图，数字见下表]({f.key}-timeline.svg)",
+        _img("timeline.svg", f"{label}迟报、漏报和突发事件折线图，数字见下表"),
         "",
         *_table(
             ["时间", *f.series],
@@ -230,15 +239,15 @@ def _index(found: list[tuple[str, Period]], moment: dt.datetime, config: Config)
     ]
     years = [key for key, _ in found if key.isdigit()]
     for year in years:
-        out += [f"## {year}年", "", f"- [{year}年全年]({year}.md)"]
+        out += [f"## {year}年", "", f"- [{year}年全年]({year}/index.md)"]
         for key, period in found:
             if key.startswith(f"{year}-Q"):
                 months = [
-                    f"[{p.start.month}月]({k}.md)"
+                    f"[{p.start.month}月]({k}/index.md)"
                     for k, p in found
                     if len(k) == 7 and "Q" not in k and k.startswith(year) and p.start in period
                 ]
-                out.append(f"- [{period.label[len(year) + 1 :]}]({key}.md)：" + "、".join(months))
+                out.append(f"- [{period.label[len(year) + 1 :]}]({key}/index.md)：" + "、".join(months))
         out.append("")
     if not found:
         out.append("还没有可统计的报送。")
