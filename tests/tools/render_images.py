@@ -4,12 +4,16 @@
 
 - 内参2026年第1期 (秘密, 份号000001 for 市委书记; a two-line title): the PDF's first and last
   pages, and the first page of the same issue's Word file as LibreOffice prints it;
-- 汇要2026年第1期: the page of its two-line title (broken at the author's space, words whole).
+- 汇要2026年第1期: the page of its two-line title (broken at the author's space, words whole);
+- the site's 统计 page of November 2026 (the ranking chart and the top of its table), as headless
+  Chromium shows it (`render_images.py statistics` draws this one alone).
 
-Real builds (Typst, pandoc, python-docx, LibreOffice), pages drawn with poppler's pdftoppm."""
+Real builds (Typst, pandoc, python-docx, LibreOffice, mkdocs), pages drawn with poppler's pdftoppm
+and Chromium (through playwright, with every request outside the local site refused)."""
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import subprocess
 import sys
@@ -29,8 +33,55 @@ def png(pdf: Path, page: int, name: str) -> None:
     print(f"{base.relative_to(ROOT)}.png")
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def statistics_page() -> None:
+    """The full site built from the demo desk, its 统计 page for 2026-11 photographed in Chromium."""
+    import functools
+    import os
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise SystemExit("没有找到chromium：请先运行make test（会安装chromium）")
+    with tempfile.TemporaryDirectory(prefix="bulletin-images-") as tmp:
+        site = Path(tmp) / "site"
+        mkdocs = Path(sys.executable).with_name("mkdocs")
+        subprocess.run(
+            [str(mkdocs), "build", "--strict", "-q", "--site-dir", str(site)],
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "BULLETIN_AUDIENCE": "all"},
+        )
+        handler = functools.partial(_Quiet, directory=str(site))
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        local = f"http://127.0.0.1:{httpd.server_address[1]}"
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+                page = browser.new_page(viewport={"width": 1100, "height": 1500}, locale="zh-CN")
+                page.route(
+                    "**/*", lambda route: route.continue_() if route.request.url.startswith(local) else route.abort()
+                )
+                page.goto(f"{local}/statistics/2026-11/", wait_until="networkidle")
+                page.screenshot(path=str(OUT / "statistics.png"))
+                browser.close()
+        finally:
+            httpd.shutdown()
+    print(f"{(OUT / 'statistics.png').relative_to(ROOT)}")
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT / "scripts"))
+    statistics_page()
+    if sys.argv[1:] == ["statistics"]:
+        return 0
     import pymupdf
 
     from bulletin.desk.config import load_config

@@ -91,7 +91,7 @@ def period_now(args: argparse.Namespace, config: Config, period: Any) -> dt.date
 
     if args.now:
         return time_option(args.now, config.timezone, "--now")
-    return min(now(), period.end_moment(config.timezone))
+    return period.judged_at(now(), config.timezone)
 
 
 def markdown_files(folder: Path) -> list[Path]:

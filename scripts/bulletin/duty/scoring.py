@@ -81,6 +81,12 @@ class Period:
         """The last moment of the period (the default moment to judge a period at)."""
         return dt.datetime.combine(self.end, dt.time(0), tzinfo=tz) - dt.timedelta(seconds=1)
 
+    def judged_at(self, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+        """The moment a period is judged at: its end, or `now` while it runs. `bulletin stats`, the
+        notice, the unit pages and the 统计 pages all judge it there, so they give the same figures
+        on every run, and an ended month's figures are the notice's."""
+        return min(now, self.end_moment(tz))
+
     def __contains__(self, day: object) -> bool:
         if isinstance(day, dt.datetime):
             day = day.date()

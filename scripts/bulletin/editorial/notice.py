@@ -2,12 +2,15 @@
 
 Being an issue (of a publication whose kind is 通报), it gets its site page and its PDF in the
 bulletin layout like any other issue. The speech demands that every 迟报、漏报、瞒报 case be
-notified to the responsible unit: each is listed by unit with its times.
+notified to the responsible unit: each is listed by unit with its times. Its PDF draws the ranking
+table (`ranking_of`) as the same chart the site's 统计 pages show (report/charts.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 from bulletin.core.model import Config, Issue, IssueItem
 from bulletin.desk.issues import level_rank
@@ -21,7 +24,7 @@ from bulletin.report.discipline import describe, untitled
 COMMENDED = 3  # ranks commended by name (every unit tied at these ranks is named)
 
 
-def _overview(period: Period, rows: list[UnitStats], cases: list[duty.Case]) -> str:
+def overview(period: Period, rows: list[UnitStats], cases: list[duty.Case]) -> str:
     submitted = sum(r.submitted for r in rows)
     adopted = sum(r.adopted for r in rows)
     upper = sum(sum(r.upper.values()) for r in rows)
@@ -40,6 +43,51 @@ def _ranking(rows: list[UnitStats]) -> str:
     out = ["| 名次 | 单位 | 报送 | 采用 | 采用率 | 得分 |", "|---|---|---|---|---|---|"]
     out += [f"| {r.rank} | {r.name} | {r.submitted} | {r.adopted} | {r.rate:.0%} | {r.score} |" for r in rows]
     return "\n".join(out)
+
+
+RANKING_HEAD = ("名次", "单位", "报送", "采用", "采用率", "得分")  # the ranking's columns, as `_ranking` writes them
+_PERIOD = re.compile(r"现将(?P<label>.+?)全市党委系统信息报送和采用情况通报如下")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ranking a notice prints (its section 二's table), for its chart: names, scores, 采用率."""
+
+    title: str
+    names: tuple[str, ...]
+    scores: tuple[int, ...]
+    rates: tuple[float, ...]
+
+
+def ranking_title(period_label: str) -> str:
+    """The ranking chart's title, on the site's 统计 pages and in the notice's PDF alike."""
+    return f"{period_label}各单位得分和采用率"
+
+
+def ranking_of(issue: Issue, item: IssueItem) -> Ranking | None:
+    """The ranking table in this item of a notice, as printed (an editor's correction included); None
+    when the item holds none, or a row is not one the notice writes (then the table stands alone)."""
+    lines = [line.strip() for line in item.text.splitlines() if line.strip().startswith("|")]
+    if len(lines) < 3 or tuple(_cells(lines[0])) != RANKING_HEAD:
+        return None
+    names, scores, rates = [], [], []
+    for line in lines[2:]:
+        cells = _cells(line)
+        if len(cells) != len(RANKING_HEAD) or not re.fullmatch(r"\d{1,3}%", cells[4]):
+            return None
+        try:
+            scores.append(int(cells[5].replace("−", "-")))
+        except ValueError:
+            return None
+        names.append(cells[1])
+        rates.append(int(cells[4][:-1]) / 100)
+    opening = (issue.note or "") + "".join(i.text for i in issue.items[:1])
+    found = _PERIOD.search(opening)
+    return Ranking(ranking_title(found["label"] if found else ""), tuple(names), tuple(scores), tuple(rates))
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
 def _what(case: duty.Case, level: str, classification: dict[str, str]) -> str | None:
@@ -113,7 +161,7 @@ def build_notice(
         else "本期各单位均报送了信息。"
     )
     items = [
-        ("一、总体情况", _overview(period, rows, cases)),
+        ("一、总体情况", overview(period, rows, cases)),
         ("二、各单位信息报送和采用情况", _ranking(rows) + "\n\n" + silent_text),
         (
             "三、通报表扬",

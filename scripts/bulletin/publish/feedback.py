@@ -88,7 +88,7 @@ def attach(desk: Desk, snap: Snapshot, scope: Scope) -> None:
     """Fill `desk` with the unit pages' feedback and the 批示 list, as `scope` may read them."""
     config = desk.config
     period = period_of(desk, snap.now)
-    moment = min(snap.now, period.end_moment(config.timezone))  # as `bulletin stats --period` judges
+    moment = period.judged_at(snap.now, config.timezone)  # as `bulletin stats --period` judges
     judged = snap if moment == snap.now else replace(snap, now=moment)
     ledger = derive(judged)
     table = scoring.load_table(config.root)

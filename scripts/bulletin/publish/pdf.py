@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +64,9 @@ from bulletin.desk.fonts import (
 from bulletin.desk.issues import cn_date, number_line
 from bulletin.desk.lexicon import lexicon
 from bulletin.editorial.assemble import load_issues, load_submission
+from bulletin.editorial.notice import ranking_of
 from bulletin.errors import BulletinError
+from bulletin.report import charts
 
 if TYPE_CHECKING:  # imported when used: a single issue in a new process needs neither
     import concurrent.futures as cf
@@ -308,6 +310,8 @@ def _prepare(config: Config, issue: Issue, out: Path, copy_number: str | None = 
                 "column": item.column,
                 "note": item.note,
                 "marks": _item_marks(config, item),
+                # a notice's ranking, drawn as its chart (an SVG) by build_many for the PDFs it builds
+                "figure": _ranking_figure(issue, item) if notice else None,
             }
         )
         texts.append((item.text, _units(config, issue, item)))
@@ -332,6 +336,31 @@ def _prepare(config: Config, issue: Issue, out: Path, copy_number: str | None = 
     }
     noon = dt.datetime.combine(issue.date, dt.time(12), tzinfo=config.timezone)
     return _Job(issue, out, data, texts, timestamp=int(noon.timestamp()))
+
+
+def _ranking_figure(issue: Issue, item: IssueItem) -> dict[str, Any] | None:
+    ranking = ranking_of(issue, item)
+    return None if ranking is None or not ranking.names else asdict(ranking)
+
+
+# the tallest a chart stands on a page: the type area less two lines (a heading stays with it)
+FIGURE_MAX_MM = 225 - 2 * 225 / 22
+_VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
+
+
+def _draw_figures(config: Config, cache: Path, datas: Sequence[dict[str, Any]]) -> None:
+    """Each ranking in the templates' data becomes its chart (report/charts.py, kept in the cache),
+    with the width that keeps it within a page."""
+    drawn = charts.Charts(config, cache / "charts")
+    for data in datas:
+        for item in data["items"]:
+            figure = item.get("figure")
+            if not isinstance(figure, dict):
+                continue
+            svg = drawn.ranking(figure["title"], figure["names"], figure["scores"], figure["rates"])
+            box = _VIEWBOX.search(svg)
+            ratio = float(box[1]) / float(box[2]) if box else 1.0
+            item["figure"] = {"svg": svg, "width_mm": round(min(156.0, FIGURE_MAX_MM * ratio), 1)}
 
 
 def issue_layout(config: Config, issue: Issue) -> tuple[dict[str, Any], list[tuple[str, str]], int]:
@@ -525,7 +554,7 @@ class PdfBuilder:
     def _static_hash(self) -> str:
         if not self._static:
             h = hashlib.sha256(b"bulletin-pdf-1")
-            for path in (TEMPLATE, ITEMS_FILTER, Path(__file__), Path(titlebreak.__file__)):
+            for path in (TEMPLATE, ITEMS_FILTER, Path(__file__), Path(titlebreak.__file__), Path(charts.__file__)):
                 h.update(path.read_bytes())
             for key in sorted(self._faces):
                 stat = self._faces[key].stat()
@@ -644,6 +673,7 @@ class PdfBuilder:
         converted = dict(zip(texts, _to_typst(texts), strict=True))
         # the titles' lines (words whole, lines balanced), printed as given; only for PDFs to be built
         title_lines.fill([job.data for _, job in pending])
+        _draw_figures(self.config, self.cache, [job.data for _, job in pending])
         ready: list[tuple[int, _Job, str]] = []
         for n, job in pending:
             mine = [converted[t] for t in job.texts]

@@ -115,7 +115,10 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         record = discipline_pages(
             desk.config, snap.now, lambda sub: full or sub is None or sub in shown, self.config.page_rows, snap
         )
-        for page in record:  # discipline.md, and the parts of its long sections
+        from bulletin.publish.statistics import statistics_pages
+
+        record += statistics_pages(desk.config, snap, self.scope or Scope(None), desk.year, config.nav)
+        for page in record:  # discipline.md, and the parts of its long sections; 统计 and its charts
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         return files
