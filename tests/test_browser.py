@@ -140,7 +140,7 @@ def test_site_works_offline_in_a_browser(chromium: str, server: str) -> None:
 
 PHONE = {"width": 390, "height": 844}  # a phone's viewport, CSS pixels
 PHONE_SCREENSHOT = REPO / "docs" / "images" / "phone-listing.png"
-TOPIC = "项目建设"  # its page lists 日期, 标题, 报送单位, 类别, 紧急程度, 密级, 采用情况
+TOPIC = "项目建设"  # its page lists 日期, 标题, 报送单位, 类别, 紧急程度, 密级, 处理情况
 
 
 @contextlib.contextmanager
@@ -157,7 +157,7 @@ def phone(chromium: str) -> Iterator[Page]:
 
 
 def test_a_listings_columns_are_on_a_phones_screen_each_with_its_name(chromium: str, server: str) -> None:
-    """Issue 15, finding 4: at 390 px the 密级 and 采用情况 of every row are on the screen, named."""
+    """Issue 15, finding 4: at 390 px the 密级 and 处理情况 of every row are on the screen, named."""
     with phone(chromium) as page:
         page.goto(f"{server}/topics/", wait_until="networkidle")
         page.locator("article").get_by_role("link", name=TOPIC, exact=True).click()
@@ -166,7 +166,7 @@ def test_a_listings_columns_are_on_a_phones_screen_each_with_its_name(chromium: 
         heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
         rows = table.locator("tbody tr")
         assert rows.count() > 0
-        for name in ("密级", "采用情况", "标题"):
+        for name in ("密级", "处理情况", "标题"):
             column = heads.index(name)
             for r in range(min(rows.count(), 3)):
                 cell = rows.nth(r).locator("td").nth(column)
