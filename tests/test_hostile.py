@@ -1140,11 +1140,22 @@ def test_windows_safe_names_are_safe(name: str) -> None:
         assert name.split(".")[0].rstrip(" ").upper() not in {"CON", "PRN", "AUX", "NUL", "COM1", "LPT1"}
 
 
+@pytest.mark.parametrize("text", ["<!-- x --><![<b>", "<!-- x --><![", "<!-- x --><!x"])
+def test_a_declaration_the_html_parser_cannot_read_is_raw_html_not_an_internal_error(tmp_path: Path, text: str) -> None:
+    """Found by the generated test below: `<!-- x --><![<b>` stopped the check with an internal error
+    (the standard HTML parser's AssertionError); it is markup the site would not show as written."""
+    from bulletin.rules.body import markup_problems
+
+    problems = markup_problems(text, 1, tmp_path, tmp_path)
+    assert [rule for rule, _, _ in problems] == ["raw-html"], problems
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.sampled_from(
             [
+                "<![",
                 "<b>",
                 "</i>",
                 "<!-- x -->",

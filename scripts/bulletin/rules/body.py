@@ -356,8 +356,8 @@ def site_view(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     md.reset()
     try:
         rendered = md.convert(text)
-    except RecursionError:  # nesting the depth check did not see: judged as raw, nothing passes
-        return (text[:30],), ()
+    except (RecursionError, AssertionError):  # nesting the depth check did not see, or markup Python-Markdown's
+        return (text[:30],), ()  # HTML parser cannot read: judged as raw, nothing passes
     raw = tuple(str(b) for b in md.htmlStash.rawHtmlBlocks if not _ENTITY.match(str(b).strip()))
     targets: list[str] = []
 
@@ -368,8 +368,11 @@ def site_view(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                     targets.append(value)
 
     parser = Addresses(convert_charrefs=True)
-    parser.feed(rendered)
-    parser.close()
+    try:
+        parser.feed(rendered)
+        parser.close()
+    except AssertionError:  # a declaration the standard parser cannot read (`<![<b>`): judged as raw
+        return (*raw, rendered[:30]) if raw else (text[:30],), tuple(dict.fromkeys(targets))
     return raw, tuple(dict.fromkeys(targets))
 
 
