@@ -437,9 +437,10 @@ def test_fix_twice_is_fix_once_and_check_then_finds_none_of_these_defects(
 ) -> None:
     # a line of nothing but zero-width characters is a paragraph to Markdown: fix does not remove paragraphs
     assume(not any(line.strip() and not line.strip(typography.ERASED + " \t") for line in body.split("\n")))
-    # nor a line that, without them, is a bare block marker (-​ would become an empty list item): fix
-    # keeps the Markdown's structure and leaves it, the check still names the character
-    bare = re.compile(r"^[ \t]*(?:[-*+>]|#{1,6}|\d{1,9}[.)])[ \t]*$")
+    # nor a line that, without them, is a bare block marker (-​ would become an empty list item, ​--
+    # under a line a heading's underline): fix keeps the Markdown's structure and leaves it, the check
+    # still names the character
+    bare = re.compile(r"^[ \t]*(?:[-*+>]|#{1,6}|\d{1,9}[.)]|-+|=+|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})[ \t]*$")
     assume(not any(bare.match(re.sub(f"[{typography.ERASED}]", "", line)) for line in body.split("\n")))
     path = make_item(item_text(body.strip() or "正文。", 标题="修水县" + "".join(title).strip() + "推进会"))
     fix_file(path, path.name)

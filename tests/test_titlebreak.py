@@ -18,7 +18,7 @@ from pathlib import Path
 import jieba
 import pymupdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bulletin.core.titlebreak import SPACES, break_title, width
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 PER_LINE = TITLE_PER_LINE
 MEASURES = "个件条人名户家项起次元吨亩年月日岁倍辆艘座所场批类期届份台套处栋间层种只笔篇部支位宗余多"
 # a number and its measure word or unit, by an oracle simpler than the module's
-NUMBER_AND_MEASURE = re.compile(rf"\d+(?:\.\d+)?[余多]?[十百千万亿]*[余多]?(?:公里|[{MEASURES}])|\d+(?:\.\d+)?%")
+NUMBER_AND_MEASURE = re.compile(rf"\d+(?:\.\d+)?[余多]?[十百千万亿]*[余多]?(?:公里|[{MEASURES}]|%)")
 PAIRS = ("“”", "‘’", "《》", "（）", "【】")
 QUOTED = re.compile(r"[“‘《（【][^”’》）】]*[”’》）】]")
 
@@ -206,6 +206,7 @@ def ratio(lines: list[str]) -> float:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=title_strategy, per_line=st.integers(12, 24))
+@example(title="一批一批1000万%中小企业", per_line=12)  # 1000万% is one number: the oracle had split it
 def test_generated_titles_break_well(title: str, per_line: int) -> None:
     lines = break_title(title, per_line)
     stripped = title.strip(SPACES)
