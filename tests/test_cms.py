@@ -337,3 +337,218 @@ def test_a_wrong_forge_section_is_named_in_chinese(section: dict[str, str], word
     with pytest.raises(ConfigError) as caught:
         parse_forge(section, Path("bulletin.yml"))
     assert words in str(caught.value) and "bulletin.yml" in str(caught.value)
+
+
+# ---------------------------------------------------------------- the Decap CMS form at /admin/
+
+DECAP_SERVER = REPO / "node_modules" / "decap-server" / "dist" / "index.js"
+EMERGENCY_BODY = (
+    "11月18日8时30分许，修水县何市镇一处山体发生滑坡，2名村民被困。县委、县政府主要领导已赶赴现场组织救援。"
+)
+
+
+def test_the_built_site_carries_the_form_and_its_config(site: Path, desk: Path) -> None:
+    """`make site` (mkdocs build) puts Decap's own bundle and the generated config into admin/: no CDN."""
+    from bulletin.publish.cms import cms_yaml
+
+    config = load_config(desk)
+    admin = site / "admin"
+    assert (admin / "decap-cms.js").stat().st_size > 1_000_000
+    assert list(admin.glob("*.decap-cms.js"))  # the chunks it loads on demand
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    assert '<script src="decap-cms.js"></script>' in page and "http" not in page
+    assert (admin / "config.yml").read_text(encoding="utf-8") == cms_yaml(config, load_forge(config))
+    cms = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert cms["locale"] == "zh_Hans" and cms["publish_mode"] == "editorial_workflow"
+    assert cms["backend"]["name"] == "forgejo" and cms["backend"]["api_root"] == "https://git.jiujiang.internal/api/v1"
+    assert [c["name"] for c in cms["collections"]] == [u.id for u in config.units]
+    xiushui = next(c for c in cms["collections"] if c["name"] == "xiushui")
+    assert xiushui["folder"] == "submissions/xiushui"
+    by_name = {f["name"]: f for f in xiushui["fields"]}
+    assert by_name["密级"]["options"] == ["公开", "内部", "秘密", "机密"]  # 绝密 cannot be chosen
+    assert by_name["报送对象"]["options"] == list(config.recipients) and by_name["报送对象"]["multiple"]
+    assert by_name["主题"]["options"] == list(config.topics)
+    assert by_name["发生时间"]["widget"] == "datetime" and by_name["发生时间"]["format"] == "YYYY-MM-DD HH:mm"
+    assert by_name["报送单位"] == {**by_name["报送单位"], "widget": "hidden", "default": "xiushui"}
+    assert by_name["标题"]["label"] == "标题" and "40字" in by_name["标题"]["hint"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "backend"),
+    [("gitea", "forgejo"), ("forgejo", "forgejo"), ("github", "github")],
+)
+def test_one_forge_section_makes_each_backend(tmp_path: Path, kind: str, backend: str) -> None:
+    from bulletin.publish.cms import cms_config
+
+    desk = tmp_path
+    shutil.copyfile(REPO / "network.yml", desk / "network.yml")
+    base = (REPO / "bulletin.yml").read_text(encoding="utf-8").split("\nforge:")[0]
+    url = "https://github.com" if kind == "github" else "https://git.x"
+    (desk / "bulletin.yml").write_text(
+        base + f"\nforge:\n  kind: {kind}\n  url: {url}\n  repo: o/r\n  app_id: abc-123\n", encoding="utf-8"
+    )
+    config = load_config(desk)
+    made = cms_config(config, load_forge(config))
+    assert made["backend"]["name"] == backend and made["backend"]["repo"] == "o/r"
+    assert made["backend"]["app_id"] == "abc-123"
+    assert made["publish_mode"] == "editorial_workflow"
+    if backend == "forgejo":
+        assert made["backend"]["api_root"] == "https://git.x/api/v1"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class DecapServer:
+    """decap-server (npm) in git mode over a temporary desk repository, on a free local port."""
+
+    def __init__(self, repo: Path) -> None:
+        import os
+        import time
+
+        node = shutil.which("node")
+        if node is None or not DECAP_SERVER.is_file():
+            pytest.fail("没有找到node或decap-server：请运行make test（会用npm安装package.json中的依赖）")
+        self.port = _free_port()
+        self.log = repo.parent / "decap-server.log"
+        env = {**os.environ, "PORT": str(self.port), "MODE": "git", "GIT_REPO_DIRECTORY": str(repo)}
+        self.proc = subprocess.Popen(
+            [node, str(DECAP_SERVER)], cwd=repo, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT
+        )
+        for _ in range(300):
+            if "listening" in self.log.read_text(encoding="utf-8"):
+                break
+            if self.proc.poll() is not None:
+                pytest.fail(self.log.read_text(encoding="utf-8"))
+            time.sleep(0.1)
+        self.url = f"http://127.0.0.1:{self.port}/api/v1"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+class _AdminHandler(_Quiet):
+    csp = ""
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.csp)
+        super().end_headers()
+
+
+@pytest.fixture
+def decap(tmp_path: Path, site: Path, desk: Path) -> Iterator[tuple[str, Path]]:
+    """The form served as the site serves it (its CSP), over decap-server on a temporary desk repository."""
+    from bulletin.publish.cms import ADMIN, admin_csp, cms_yaml
+    from desk_helpers import git, init_repo
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("bulletin.yml", "network.yml"):
+        shutil.copyfile(desk / name, repo / name)
+    shutil.copytree(desk / "calls", repo / "calls")
+    init_repo(repo)
+    git(repo, "config", "user.name", "decap-server")  # who decap-server commits as (its git mode has no login)
+    git(repo, "config", "user.email", "decap@example.org")
+    server = DecapServer(repo)
+    www = tmp_path / "www"
+    shutil.copytree(site / ADMIN, www / ADMIN)
+    config = load_config(repo)
+    (www / ADMIN / "config.yml").write_text(cms_yaml(config, load_forge(config), server.url), encoding="utf-8")
+    handler = type(
+        "Handler", (_AdminHandler,), {"csp": admin_csp(load_forge(config), f"http://127.0.0.1:{server.port}")}
+    )
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(www)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/{ADMIN}/", repo
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        server.stop()
+
+
+def _new_entry(page: object, admin: str, unit: str) -> None:
+    p: object = page
+    p.goto(admin)  # type: ignore[attr-defined]
+    p.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]  # the local proxy: no password
+    p.locator("text=修水县").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    p.goto(f"{admin}#/collections/{unit}/new")  # type: ignore[attr-defined]
+    p.locator("[id^='标题-field']").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+
+
+def _pick(page: object, label: str, value: str) -> None:
+    box = page.locator(f"[id^='{label}-field']")  # type: ignore[attr-defined]
+    box.click()
+    box.fill(value)
+    box.press("Enter")
+
+
+def _branches(repo: Path) -> list[str]:
+    from desk_helpers import git
+
+    return [b.strip("* ").strip() for b in git(repo, "branch", "--list", "cms/*").splitlines() if b.strip()]
+
+
+def test_a_clerk_creates_an_emergency_item_in_the_form_and_it_passes_the_check(
+    browser: Browser, decap: tuple[str, Path], tmp_path: Path
+) -> None:
+    import os
+
+    admin, repo = decap
+    context = browser.browser.new_context(
+        viewport={"width": 1280, "height": 1000}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    context.route("**/*", browser._guard)
+    page = context.new_page()
+    page.clock.set_fixed_time(NOW)
+    _new_entry(page, admin, "xiushui")
+    page.fill("[id^='标题-field']", "修水县何市镇发生山体滑坡2人被困")
+    _pick(page, "类别", "突发性")
+    _pick(page, "紧急程度", "特急")
+    page.fill("[id^='发生时间-field']", "2026-11-18T08:30")
+    page.locator("[data-slate-editor]").click()
+    page.keyboard.type(EMERGENCY_BODY)
+    if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
+        page.screenshot(path=str(REPO / "docs" / "images" / "form-new-item.png"))
+    page.get_by_role("button", name="保存").first.click()
+    page.get_by_text("修改已保存").wait_for(timeout=30_000)
+
+    # editorial workflow: the save is a branch (a pull request on the forge), not a commit to main
+    utc = NOW.astimezone(dt.UTC)
+    name = f"{utc:%m%d-%H%M}"
+    assert _branches(repo) == [f"cms/xiushui/{utc:%Y}/{name}"]
+    path = f"submissions/xiushui/{utc:%Y}/{name}.md"
+    from desk_helpers import git
+
+    assert path not in git(repo, "ls-tree", "-r", "--name-only", "main")
+    text = git(repo, "show", f"cms/xiushui/{utc:%Y}/{name}:{path}")
+    assert "报送单位: xiushui" in text and "发生时间: 2026-11-18 08:30" in text and EMERGENCY_BODY in text
+    work = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "-b", f"cms/xiushui/{utc:%Y}/{name}", str(repo), str(work))
+    done = subprocess.run(
+        [str(BULLETIN), "check", path, "--received-at", "2026-11-18 09:50"], cwd=work, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
+        page.goto(f"{admin}#/workflow")
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(REPO / "docs" / "images" / "form-workflow.png"))
+    context.close()
+    assert browser.outside == []
+
+
+def test_the_form_stops_a_title_ending_with_a_full_stop(browser: Browser, decap: tuple[str, Path]) -> None:
+    admin, repo = decap
+    page = browser.page
+    _new_entry(page, admin, "xiushui")
+    page.fill("[id^='标题-field']", "修水县召开安全生产会议。")
+    page.get_by_role("button", name="保存").first.click()
+    page.get_by_text("末尾不加句号").last.wait_for(timeout=10_000)
+    assert _branches(repo) == []
+    assert browser.outside == []

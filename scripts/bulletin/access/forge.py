@@ -27,6 +27,8 @@ from bulletin.errors import BulletinError, ConfigError
 KINDS = ("github", "gitea", "forgejo")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _BRANCH = re.compile(r"^[A-Za-z0-9_./-]+$")
+# a web address written into the site, Decap's config and the nginx configuration: no quotes, spaces or ;
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/-]*)?$")
 MARKER = "<!-- bulletin-check -->"  # the one comment of the check on a pull request (as comment.yml)
 LIMIT = 60000  # a comment's body is cut here (as comment.yml)
 TIMEOUT = 30  # seconds for one API call
@@ -43,6 +45,8 @@ class Forge:
     repo: str  # owner/name
     branch: str = "main"
     api: str = ""  # the API's base; default from kind and url
+    app_id: str = ""  # the OAuth application's client id for the browser form (Decap CMS, PKCE)
+    auth_url: str = ""  # GitHub only: the OAuth proxy Decap logs in through (keeps the client secret)
 
     @property
     def api_base(self) -> str:
@@ -90,14 +94,15 @@ def parse_forge(section: Any, path: Path) -> Forge:
     )
     if not isinstance(section, dict):
         raise ConfigError(f"{path}：forge应为“键: 值”的映射，{example}")
-    unknown = [str(k) for k in section if k not in ("kind", "url", "repo", "branch", "api")]
+    keys = ("kind", "url", "repo", "branch", "api", "app_id", "auth_url")
+    unknown = [str(k) for k in section if k not in keys]
     if unknown:
-        raise ConfigError(f"{path}：forge中的“{'、'.join(unknown)}”无效，只能是kind/url/repo/branch/api")
+        raise ConfigError(f"{path}：forge中的“{'、'.join(unknown)}”无效，只能是{'/'.join(keys)}")
     kind = str(section.get("kind") or "").strip().lower()
     if kind not in KINDS:
         raise ConfigError(f"{path}：forge的kind“{kind}”无效，只能是{'/'.join(KINDS)}")
     url = str(section.get("url") or "").strip().rstrip("/")
-    if not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", url):
+    if not _URL.match(url):
         raise ConfigError(f"{path}：forge的url“{url}”应为代码托管平台的网址，如https://git.example.internal")
     repo = str(section.get("repo") or "").strip()
     if not _REPO.match(repo):
@@ -105,8 +110,15 @@ def parse_forge(section: Any, path: Path) -> Forge:
     branch = str(section.get("branch") or "main").strip()
     if not _BRANCH.match(branch):
         raise ConfigError(f"{path}：forge的branch“{branch}”不是有效的分支名，如main")
-    api = str(section.get("api") or "").strip()
-    return Forge(kind=kind, url=url, repo=repo, branch=branch, api=api)
+    api = str(section.get("api") or "").strip().rstrip("/")
+    auth = str(section.get("auth_url") or "").strip().rstrip("/")
+    for key, value in (("api", api), ("auth_url", auth)):
+        if value and not _URL.match(value):
+            raise ConfigError(f"{path}：forge的{key}“{value}”应为网址，如https://git.example.internal/api/v1")
+    app_id = str(section.get("app_id") or "").strip()
+    if app_id and not re.match(r"^[A-Za-z0-9_.-]+$", app_id):
+        raise ConfigError(f"{path}：forge的app_id“{app_id}”应为代码托管平台上OAuth应用的客户端ID")
+    return Forge(kind=kind, url=url, repo=repo, branch=branch, api=api, app_id=app_id, auth_url=auth)
 
 
 # ---------------------------------------------------------------- the API

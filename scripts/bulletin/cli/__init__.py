@@ -36,6 +36,7 @@ VERBS = (
     "verify",
     "audiences",
     "nginx",
+    "cms",
     "rules",
 )
 

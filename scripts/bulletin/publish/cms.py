@@ -130,7 +130,10 @@ def collection_fields(config: Config) -> list[dict[str, Any]]:
         _field(
             "标题",
             "string",
-            pattern=[f"^[^。]{{1,{config.limits.title_max_chars}}}$", "标题不超过规定字数，末尾不加句号"],
+            pattern=[
+                f"^(?=.{{1,{config.limits.title_max_chars}}}$).*[^。.]$",
+                f"标题不超过{config.limits.title_max_chars}字，末尾不加句号",
+            ],
         ),
         _field("报送单位", "hidden"),  # the collection's unit, set per collection
         _field("信息员", "string"),
@@ -161,19 +164,39 @@ def collection_fields(config: Config) -> list[dict[str, Any]]:
     return out
 
 
-def cms_config(config: Config, forge: Forge | None, local: bool = False) -> dict[str, Any]:
-    """Decap CMS's config.yml: the backend of the office's forge, one collection per unit."""
-    if forge is None and not local:
+def cms_backend(forge: Forge) -> dict[str, Any]:
+    """Decap's backend for the office's forge. Gitea and Forgejo both get Decap's `forgejo` backend
+    (the same /api/v1): Decap's `gitea` backend refuses the editorial workflow (Decap 3.16), and
+    without it a clerk's save would be a commit to the main branch instead of a pull request."""
+    if forge.gitea_like:
+        backend: dict[str, Any] = {
+            "name": "forgejo",
+            "repo": forge.repo,
+            "branch": forge.branch,
+            "api_root": forge.api_base,
+        }
+    else:
+        backend = {"name": "github", "repo": forge.repo, "branch": forge.branch}
+        if forge.url != "https://github.com":
+            backend.update({"api_root": forge.api_base, "base_url": forge.url})
+    if forge.app_id:  # the OAuth application's client id (PKCE, no secret): see docs/guide/admin.md
+        backend["app_id"] = forge.app_id
+    if forge.auth_url:  # GitHub: the OAuth proxy that keeps the client secret
+        backend["base_url"] = forge.auth_url
+    backend["commit_messages"] = {
+        "create": "报送：{{collection}} {{slug}}",
+        "update": "修改：{{collection}} {{slug}}",
+        "openAuthoring": "{{message}}",
+    }
+    return backend
+
+
+def cms_config(config: Config, forge: Forge | None, local_url: str | None = None) -> dict[str, Any]:
+    """Decap CMS's config.yml: the backend of the office's forge, one collection per unit.
+    `local_url`: Decap's local proxy (decap-server) instead, for tests and trying the form out."""
+    if forge is None and local_url is None:
         raise CmsError("bulletin.yml中没有forge一节：表单须知道代码托管平台的类型、网址和仓库，写法见管理员指南")
-    backend: dict[str, Any] = {"name": "git-gateway"}
-    if forge is not None:
-        name = "gitea" if forge.gitea_like else "github"
-        backend = {"name": name, "repo": forge.repo, "branch": forge.branch}
-        if forge.gitea_like:
-            backend.update({"base_url": forge.url, "api_root": forge.api_base})
-        elif forge.url != "https://github.com":
-            backend.update({"api_root": forge.api_base})
-        backend["commit_messages"] = {"create": "报送：{{slug}}", "update": "修改：{{slug}}"}
+    backend = cms_backend(forge) if forge is not None else {"name": "proxy", "proxy_url": local_url, "branch": "main"}
     out: dict[str, Any] = {
         "locale": "zh_Hans",
         "backend": backend,
@@ -184,8 +207,8 @@ def cms_config(config: Config, forge: Forge | None, local: bool = False) -> dict
         "slug": {"encoding": "ascii", "clean_accents": True},
         "collections": [],
     }
-    if local:
-        out["local_backend"] = True
+    if local_url is not None:
+        out["local_backend"] = {"url": local_url, "allowed_hosts": ["127.0.0.1", "localhost"]}
     base = collection_fields(config)
     for unit in config.units:
         unit_fields = []
@@ -209,22 +232,34 @@ def cms_config(config: Config, forge: Forge | None, local: bool = False) -> dict
                 "label": unit.name,
                 "label_singular": f"{unit.name}信息",
                 "folder": f"{SUBMISSIONS}/{unit.id}",
+                # Decap has no counter: the file is named by the time of saving (UTC, Decap's own), 1128-0130.md
                 "path": "{{year}}/{{month}}{{day}}-{{hour}}{{minute}}",
+                "identifier_field": "标题",
                 "create": True,
                 "delete": False,
                 "extension": "md",
                 "format": "frontmatter",
                 "summary": "{{标题}}（{{紧急程度}}）",
                 "sortable_fields": ["标题"],
+                "editor": {"preview": False},
                 "fields": unit_fields,
             }
         )
     return out
 
 
-def cms_yaml(config: Config, forge: Forge | None, local: bool = False) -> str:
+def cms_yaml(config: Config, forge: Forge | None, local_url: str | None = None) -> str:
     head = "# 由“bulletin cms”根据bulletin.yml和network.yml生成，请勿手工修改（改名册或配置后重新构建站点）\n"
-    return head + yaml.safe_dump(cms_config(config, forge, local), allow_unicode=True, sort_keys=False, width=200)
+    return head + yaml.dump(
+        cms_config(config, forge, local_url), Dumper=_Plain, allow_unicode=True, sort_keys=False, width=200
+    )
+
+
+class _Plain(yaml.SafeDumper):
+    """Every value written out in full: no &anchors and *aliases for the lists the collections share."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 ADMIN_HTML = """<!doctype html>
@@ -243,6 +278,24 @@ ADMIN_HTML = """<!doctype html>
 """
 
 
+def admin_csp(forge: Forge | None, *more_origins: str) -> str:
+    """The Content-Security-Policy of /admin/ (the site's own is stricter: publish/serve.py's CSP).
+    Decap compiles its configuration's schema with `new Function` (ajv), so 'unsafe-eval' is needed here
+    and only here; the browser calls the forge's API itself, so its origin is allowed to connect."""
+    origins = [o for o in ((f"{_origin(forge.api_base)} {_origin(forge.url)}" if forge else ""), *more_origins) if o]
+    extra = "".join(f" {o}" for o in dict.fromkeys(" ".join(origins).split()))
+    return (
+        "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob:{extra}; font-src 'self' data:; connect-src 'self'{extra}; "
+        "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+    )
+
+
+def _origin(url: str) -> str:
+    parts = url.split("/")
+    return "/".join(parts[:3])
+
+
 def decap_dist(root: Path) -> Path:
     """Decap's bundle, installed by npm (`make site` / `make test` run `npm ci`)."""
     for base in (root, REPO_ROOT):
@@ -255,10 +308,10 @@ def decap_dist(root: Path) -> Path:
     )
 
 
-def write_admin(config: Config, site: Path, local: bool = False) -> Path:
+def write_admin(config: Config, site: Path, local_url: str | None = None) -> Path:
     """The form at <site>/admin/: Decap's bundle (copied, nothing loaded from outside), its page and config.yml."""
     forge = load_forge(config)
-    text = cms_yaml(config, forge, local)
+    text = cms_yaml(config, forge, local_url)
     folder = site / ADMIN
     folder.mkdir(parents=True, exist_ok=True)
     dist = decap_dist(config.root)
