@@ -217,10 +217,13 @@ def verdict_body(summary: str, passed: bool, sha: str = "", run_url: str = "") -
 def post_verdict(client: Client, number: int, body: str, bot: str | None = None) -> str:
     """Create the check's comment on pull request `number`, or update the one it left before
     (the first comment that starts with MARKER, by `bot` when given). Returns 'created' or 'updated'."""
-    for c in client.comments(number):
+    for c in reversed(client.comments(number)):
         author = (c.get("user") or {}).get("login")
         if str(c.get("body") or "").startswith(MARKER) and (bot is None or author == bot):
-            client.edit_comment(int(c["id"]), body)
+            try:
+                client.edit_comment(int(c["id"]), body)
+            except ForgeError:
+                break  # someone else's comment that merely starts with the marker: leave it, write our own
             return "updated"
     client.comment(number, body)
     return "created"

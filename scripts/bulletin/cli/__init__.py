@@ -37,6 +37,7 @@ VERBS = (
     "audiences",
     "nginx",
     "cms",
+    "verdict",
     "rules",
 )
 
