@@ -40,7 +40,7 @@ LOCAL = {"127.0.0.1", "localhost"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 18, 9, 41, tzinfo=BEIJING)  # before the 安全生产 call's deadline (2026-11-20 17:00)
-FORGE = {"kind": "gitea", "url": "https://git.jiujiang.internal", "repo": "xinxichu/bulletin", "branch": "main"}
+FORGE = {"kind": "gitea", "url": "https://git.jiujiang.internal", "repo": "jiujiang/bulletin", "branch": "main"}
 
 
 def build_desk(root: Path, forge: dict[str, str] | None = FORGE) -> Path:

@@ -8,6 +8,7 @@ the check's Chinese summary arrives as one comment on the pull request, updated 
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import json
 import re
@@ -21,6 +22,7 @@ import pytest
 
 from bulletin.access.forge import MARKER, Client, Forge, ForgeError, post_verdict, verdict_body
 from desk_helpers import ITEM
+from test_duty import december  # noqa: F401
 from test_workflow_steps import CLERK, NEW_ITEM, WORKFLOWS, Desk, pr_context, wheels  # noqa: F401
 from workflow_runner import Runner
 
@@ -237,3 +239,126 @@ def test_check_yml_does_not_comment_for_a_fork_on_gitea(
     job = Runner(WORKFLOWS / "check.yml", context, desk.origin, tmp_path / "run", wheels).run()
     assert job.step("在合并请求上发布检查结论（Gitea / Forgejo）").outcome == "skipped"
     assert forgery.calls == []
+
+
+# ---------------------------------------------------------------- reminders
+
+EVENT = """---
+事件: 永修县某化工企业发生泄漏
+发生时间: 2026-11-13 09:00
+地点: 永修县云山经济开发区
+等级: 一般
+责任单位: yongxiu
+获知渠道: 市应急管理局电话报告
+状态: 处置中
+---
+
+市应急管理局电话报告，已组织处置。
+"""
+CALL = """---
+主题: 冬季安全生产
+约稿单位: [xiushui]
+截止时间: 2026-11-20 17:00
+---
+
+请报送冬季安全生产的做法。
+"""
+
+
+def remind_desk(root: Path) -> Path:
+    from desk_helpers import init_repo, make_desk
+
+    desk = make_desk(root, with_submissions=False)
+    (desk / "events" / "2026").mkdir(parents=True)
+    (desk / "events" / "2026" / "1113-yongxiu.md").write_text(EVENT, encoding="utf-8")
+    (desk / "calls" / "2026").mkdir(parents=True)
+    (desk / "calls" / "2026" / "1113-anquan.md").write_text(CALL, encoding="utf-8")
+    return init_repo(desk)
+
+
+def remind_at(desk: Path, when: str, api: str) -> list[str]:
+    from bulletin.desk.config import load_config
+    from bulletin.desk.snapshot import read_desk
+    from bulletin.editorial.remind import reminders, sync
+
+    config = load_config(desk)
+    moment = dt.datetime.fromisoformat(when).replace(tzinfo=config.timezone)
+    return sync(client_for(api), reminders(read_desk(config, moment)))
+
+
+def test_reminders_open_update_and_close_issues_mentioning_the_units(
+    tmp_path: Path, gitea: tuple[Forgery, str]
+) -> None:
+    from desk_helpers import git
+
+    forgery, api = gitea
+    desk = remind_desk(tmp_path / "desk")
+
+    done = remind_at(desk, "2026-11-13 09:30", api)  # the event is due at 11:00 (一般: 2小时), the call open
+    assert len(done) == 2 and all(d.startswith("已打开议题") for d in done), done
+    by_title = {i["title"]: i for i in forgery.issues.values()}
+    event = by_title["待报：永修县某化工企业发生泄漏"]
+    assert "@yongxiu-" in event["body"] and "2026年11月13日11:00前报送" in event["body"]
+    call = by_title["约稿：冬季安全生产"]
+    assert "@xiushui-kuangxiaoping" in call["body"] and "约稿: 2026/1113-anquan" in call["body"]
+    assert "@yongxiu-" not in call["body"]
+
+    assert remind_at(desk, "2026-11-13 09:40", api) == []  # nothing changed: no call at all but reading
+
+    done = remind_at(desk, "2026-11-13 12:00", api)  # past the limit, nothing came: the same issue says 漏报
+    assert done == [f"已更新议题#{event['number']}：漏报：永修县某化工企业发生泄漏"], done
+    assert forgery.issues[event["number"]]["state"] == "open" and "漏报" in forgery.issues[event["number"]]["body"]
+
+    # 修水县 answers the call on main: its issue is closed, with a comment saying why
+    item = ITEM.replace("标题: ", "约稿: 2026/1113-anquan\n标题: ", 1)
+    (desk / "submissions" / "xiushui" / "2026").mkdir(parents=True)
+    (desk / "submissions" / "xiushui" / "2026" / "1114-01.md").write_text(item, encoding="utf-8")
+    git(desk, "add", "-A")
+    git(desk, "commit", "-qm", "修水县回应约稿", env={"GIT_COMMITTER_DATE": "2026-11-14T10:00:00+08:00"})
+    done = remind_at(desk, "2026-11-14 11:00", api)
+    assert f"已关闭议题#{call['number']}：约稿：冬季安全生产" in done, done
+    assert forgery.issues[call["number"]]["state"] == "closed"
+    closing = [c for c in forgery.comments.values() if c["issue"] == call["number"]]
+    assert closing and "已办结" in closing[0]["body"]
+    assert forgery.issues[event["number"]]["state"] == "open"  # the event is still not reported
+
+
+def test_remind_dry_run_touches_no_forge(tmp_path: Path) -> None:
+    from desk_helpers import run_cli
+
+    desk = remind_desk(tmp_path / "desk")
+    done = run_cli("remind", "--dry-run", "--now", "2026-11-13 09:30", cwd=desk)
+    assert done.returncode == 0, done.stderr
+    assert "待报：永修县某化工企业发生泄漏" in done.stdout and "共2项提醒" in done.stdout
+    bare = run_cli("remind", "--now", "2026-11-13 09:30", cwd=desk)
+    assert bare.returncode != 0 and "BULLETIN_FORGE_TOKEN" in bare.stderr and "Traceback" not in bare.stderr
+
+
+def test_an_item_sent_back_mentions_its_clerk(december: Path) -> None:  # noqa: F811
+    """退改: the item revised on its branch after it was sent (tests/test_duty.py's December desk)."""
+    from bulletin.desk.config import load_config
+    from bulletin.desk.snapshot import read_desk
+    from bulletin.editorial.remind import reminders
+
+    config = load_config(december)
+    found = {r.key: r for r in reminders(read_desk(config, dt.datetime(2026, 12, 20, 12, 0, tzinfo=config.timezone)))}
+    back = found["back:gongqingcheng/2026/1211-01"]
+    assert back.title.startswith("退改：") and "@gongqingcheng-" in back.body and "按编辑的意见修改" in back.body
+    assert not any(k.startswith("back:") and "gongqingcheng" not in k for k in found)
+
+
+def test_remind_yml_keeps_the_issues_on_the_forge(tmp_path: Path, gitea: tuple[Forgery, str], wheels: Path) -> None:  # noqa: F811
+    """remind.yml's steps, run in a temporary repository of the desk, open its reminders on the stand-in:
+    the demo desk's 民生 call (deadline 2026-12-05) has units that never answered."""
+    from test_workflow_steps import schedule_context
+
+    forgery, api = gitea
+    desk = Desk(tmp_path / "desk")
+    context = {**schedule_context(desk, "报送提醒"), "api_url": api, "token": TOKEN}
+    job = Runner(WORKFLOWS / "remind.yml", context, desk.origin, tmp_path / "w", wheels).run()
+    assert not job.failed_steps, job.log()
+    env = job.step("打开、更新或关闭提醒议题").env
+    assert env == {"FORGE_API": api, "REPOSITORY": REPO_NAME, "BULLETIN_FORGE_TOKEN": TOKEN}
+    titles = {i["title"]: i for i in forgery.issues.values()}
+    call = titles["约稿：岁末年初民生保障和群众冷暖"]
+    assert "已过截止时间" in call["body"] and "@xunyang-liuxiaoyan" in call["body"], call["body"]

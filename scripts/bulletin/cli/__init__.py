@@ -38,6 +38,7 @@ VERBS = (
     "nginx",
     "cms",
     "verdict",
+    "remind",
     "rules",
 )
 
