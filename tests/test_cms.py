@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -276,6 +277,10 @@ def test_a_written_body_replaces_the_placeholder_and_the_check_passes(
     url = fill_submit(page, {**answers, "body": body, "informant": "匡小平", "approver": "陈志华"})
     path, value = decode(url, forge)
     assert value.endswith(f"---\n\n{body}\n")
+    if os.environ.get("BULLETIN_SCREENSHOTS") == "1":  # for the unit guide
+        page.locator("details summary").click()
+        page.set_viewport_size({"width": 1280, "height": 2100})  # the whole form, without the sticky header repeated
+        page.screenshot(path=str(REPO / "docs" / "images" / "submit-page.png"))
     check = build_desk(tmp_path / "check", forge=None)
     (check / path).parent.mkdir(parents=True, exist_ok=True)
     (check / path).write_text(value, encoding="utf-8")
@@ -408,7 +413,6 @@ class DecapServer:
     """decap-server (npm) in git mode over a temporary desk repository, on a free local port."""
 
     def __init__(self, repo: Path) -> None:
-        import os
         import time
 
         node = shutil.which("node")
@@ -498,8 +502,6 @@ def _branches(repo: Path) -> list[str]:
 def test_a_clerk_creates_an_emergency_item_in_the_form_and_it_passes_the_check(
     browser: Browser, decap: tuple[str, Path], tmp_path: Path
 ) -> None:
-    import os
-
     admin, repo = decap
     context = browser.browser.new_context(
         viewport={"width": 1280, "height": 1000}, locale="zh-CN", timezone_id="Asia/Shanghai"
@@ -536,8 +538,9 @@ def test_a_clerk_creates_an_emergency_item_in_the_form_and_it_passes_the_check(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
+        page.goto("about:blank")
         page.goto(f"{admin}#/workflow")
-        page.wait_for_timeout(2000)
+        page.get_by_text("修水县何市镇发生山体滑坡2人被困").first.wait_for(timeout=30_000)
         page.screenshot(path=str(REPO / "docs" / "images" / "form-workflow.png"))
     context.close()
     assert browser.outside == []

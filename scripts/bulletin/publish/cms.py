@@ -203,7 +203,6 @@ def cms_config(config: Config, forge: Forge | None, local_url: str | None = None
         "publish_mode": "editorial_workflow",
         "media_folder": "docs/images/uploads",
         "site_url": "..",
-        "display_url": "..",
         "slug": {"encoding": "ascii", "clean_accents": True},
         "collections": [],
     }
