@@ -555,3 +555,20 @@ def test_the_form_stops_a_title_ending_with_a_full_stop(browser: Browser, decap:
     page.get_by_text("末尾不加句号").last.wait_for(timeout=10_000)
     assert _branches(repo) == []
     assert browser.outside == []
+
+
+@pytest.mark.parametrize(
+    ("ref", "owner"),
+    [
+        ("refs/heads/cms/xiushui/2026/1118-0141", "xiushui"),  # the form's branch of an item of 修水县
+        ("refs/heads/cms/xiushui", None),
+        ("refs/heads/cms/", None),
+        ("refs/heads/xiushui/1118-01", "xiushui"),
+    ],
+)
+def test_the_forms_branches_belong_to_the_unit_of_the_collection(ref: str, owner: str | None) -> None:
+    """Decap names its editorial-workflow branches cms/<collection>/<slug>; the server hook lets a unit push
+    only its own branches, so cms/<unit>/… is that unit's (otherwise every save from the form is refused)."""
+    from bulletin.access import hook
+
+    assert hook.branch_owner(ref) == owner
