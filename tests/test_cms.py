@@ -572,3 +572,28 @@ def test_the_forms_branches_belong_to_the_unit_of_the_collection(ref: str, owner
     from bulletin.access import hook
 
     assert hook.branch_owner(ref) == owner
+
+
+def test_what_the_form_cannot_express_is_stopped_by_the_check(
+    browser: Browser, decap: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Decap cannot require 发生时间 for an emergency item (no conditional fields): the form saves it, and
+    `bulletin check` on its branch refuses it, saying what to add."""
+    from desk_helpers import git
+
+    admin, repo = decap
+    page = browser.page
+    _new_entry(page, admin, "xiushui")
+    page.fill("[id^='标题-field']", "修水县何市镇发生山体滑坡2人被困")
+    _pick(page, "类别", "突发性")
+    page.locator("[data-slate-editor]").click()
+    page.keyboard.type(EMERGENCY_BODY)
+    page.get_by_role("button", name="保存").first.click()
+    page.get_by_text("修改已保存").wait_for(timeout=30_000)
+    [branch] = _branches(repo)
+    work = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "-b", branch, str(repo), str(work))
+    [path] = [p for p in git(work, "ls-files", "submissions").splitlines() if p.endswith(".md")]
+    done = subprocess.run([str(BULLETIN), "check", path], cwd=work, capture_output=True, text=True)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "occurred-at" in done.stdout and "必须写发生时间" in done.stdout
