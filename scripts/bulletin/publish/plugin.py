@@ -19,11 +19,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bulletin.desk.snapshot import Snapshot
-    from bulletin.duty.ledger import Ledger
 
-import datetime as dt
+import html
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -35,22 +33,20 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from bulletin.core import fields
-from bulletin.core.model import Config, Finding, Issue, Item, Severity
+from bulletin.core.model import Config, Finding, Issue, Severity
 from bulletin.desk.config import CONFIG_NAME, load_config
 from bulletin.desk.issues import ISSUES
-from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions, item_level
+from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions
 from bulletin.errors import BulletinError, ConfigError
 from bulletin.publish.audience import Scope, requested_audience, restrict, scope_for
 from bulletin.publish.pages import PAGE_ROWS, Desk, Submission, generate, latest_issues
 from bulletin.report.guide import rules_markdown
-from bulletin.rules.header import as_list, text_field
-from bulletin.rules.secrecy import classification_of
 
 log = get_plugin_logger(__name__)
 # overrides of the theme's partials whose inline <script>s become files (assets/bulletin/*.js)
 THEME_OVERRIDES = Path(__file__).parent / "templates" / "theme"
 LATEST_MARKER = "<!-- 最新各期 -->"
-_DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
+MIKE_VERSION = "MIKE_DOCS_VERSION"  # set by `mike deploy` while it builds a version
 
 
 class BulletinConfig(base.Config):
@@ -70,10 +66,20 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Which audience this build is for; its name goes into the site's name on every page."""
+        desk_config = _config(desk_root(config))
         try:
-            self.scope = scope_for(_config(desk_root(config)), requested_audience() or self.config.audience)
+            self.scope = scope_for(desk_config, requested_audience() or self.config.audience)
         except ConfigError as exc:
             raise PluginError(f"站点未能构建：{exc}") from exc
+        # the office's own line at the foot of every page, instead of the theme's "Made with …"
+        config.copyright = config.copyright or html.escape(desk_config.site_footer)
+        config.extra["generator"] = False
+        # the year switch reads versions.json at the root of the published site, which only mike writes:
+        # a site built without mike (bulletin build, mkdocs build) would ask for it on every page and get 404
+        if os.environ.get(MIKE_VERSION):
+            config.extra["version"] = {"provider": "mike", **(config.extra.get("version") or {})}
+        else:
+            config.extra.pop("version", None)
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         from bulletin.publish.sitefonts import CSS
 
@@ -88,12 +94,12 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         if files.get_file_from_path(self.config.rules_page) is None:
             files.append(File.generated(config, self.config.rules_page, content=rules_markdown()))
         from bulletin.desk.snapshot import read_desk
-        from bulletin.duty.ledger import derive
+        from bulletin.publish.feedback import attach as attach_feedback
 
         # one reading of the desk for the pages, the numbers and the record: the ledger, stats and notices read the same
         snap = read_desk(_config(desk_root(config)))
         desk = self.desk = load_desk(desk_root(config), self.scope or Scope(None), volume_year(), snap)
-        desk.unit_counts = unit_counts(derive(snap))
+        attach_feedback(desk, snap, self.scope or Scope(None))  # 采用反馈: the duty engine's figures, as stats
         if self.config.page_rows < 1:
             raise PluginError(f"mkdocs.yml中bulletin插件的page_rows应为正整数（现为{self.config.page_rows}）")
         for page in generate(desk, config.use_directory_urls, self.config.page_rows):
@@ -104,7 +110,7 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         from bulletin.publish.discipline import discipline_pages
 
-        shown = set(desk.submissions)
+        shown = set(desk.submissions) | set(desk.intake)  # the items this site lists, by title
         full = self.scope is None or self.scope.full
         record = discipline_pages(
             desk.config, snap.now, lambda sub: full or sub is None or sub in shown, self.config.page_rows, snap
@@ -198,17 +204,6 @@ def _config(root: Path) -> Config:
         raise PluginError(f"报送台配置有误，站点未能构建：{exc}") from exc
 
 
-def unit_counts(ledger: Ledger) -> dict[str, tuple[int, int]]:
-    """Unit id -> (received, adopted by the office or above), over every item the office received:
-    the numbers `bulletin ledger` and `bulletin stats` count, whatever this site's audience lists."""
-    out: dict[str, tuple[int, int]] = {}
-    for life in ledger.lives:
-        received, adopted = out.get(life.unit, (0, 0))
-        if life.received_at is not None:
-            out[life.unit] = (received + 1, adopted + life.adopted)
-    return out
-
-
 def load_desk(root: Path, scope: Scope, year: int | None = None, snap: Snapshot | None = None) -> Desk:
     """Configuration, issues and submissions, checked enough that every page can be made,
     narrowed to what the build's audience may read (from `snap`, the one reading of the desk)."""
@@ -263,38 +258,15 @@ def load_submissions(config: Config, snap: Snapshot | None = None) -> dict[str, 
     """Every submission under submissions/<unit>/<year>/, from the front matter the snapshot read (the
     files the ledger reads: no links followed); an unreadable one is a warning (fails --strict)."""
     from bulletin.desk.snapshot import item_files, read_desk
+    from bulletin.publish.feedback import submission_of
 
     snap = snap or read_desk(config)
     out: dict[str, Submission] = {}
     for path in item_files(config.root):
         rel = path[len(SUBMISSIONS) + 1 : -len(".md")]
         fm = snap.items.get(rel) if rel not in snap.unmerged else None
-        item = Item(path, config.root / path, "", fields=fm, front_matter_ok=True) if fm is not None else None
-        if item is None:
+        if fm is None:
             log.warning(f"{SUBMISSIONS}/{rel}.md无法读取或头部信息有误，未列入站点：请运行“bulletin check”查看")
             continue
-        unit_id, year, stem = rel.split("/")
-        _, term, _ = classification_of(item)
-        out[rel] = Submission(
-            id=rel,
-            unit=unit_id,
-            title=text_field(item, "标题") or rel,
-            date=_date_of(year, stem),
-            kind=text_field(item, "类别") or "",
-            urgency=text_field(item, "紧急程度") or "",
-            classification=item_level(item),
-            secrecy_term=term,
-            topics=tuple(as_list(item.fields.get("主题")) or ()),
-        )
+        out[rel] = submission_of(config, rel, fm)
     return out
-
-
-def _date_of(year: str, stem: str) -> dt.date | None:
-    """A submission's date from its file name, 1103-01 in 2026/ (as `bulletin new` names it)."""
-    m = _DATED.match(stem)
-    if not m or not year.isdigit():
-        return None
-    try:
-        return dt.date(int(year), int(m["month"]), int(m["day"]))
-    except ValueError:
-        return None
