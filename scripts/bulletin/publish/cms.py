@@ -327,8 +327,8 @@ def admin_form(config: Config, site: Path) -> str:
     try:
         decap_dist(config.root)
     except CmsError:
-        return f"信息报送表单（{ADMIN}/）未生成：没有安装Decap CMS（运行“make site”或“npm ci”安装）"
+        return f"信息报送表单：未生成{ADMIN}/，没有安装Decap CMS（运行“make site”或“npm ci”安装）"
     if load_forge(config) is None:
-        return f"信息报送表单（{ADMIN}/）未生成：bulletin.yml中没有forge一节"
+        return f"信息报送表单：未生成{ADMIN}/，bulletin.yml中没有forge一节"
     write_admin(config, site)
     return f"信息报送表单：{ADMIN}/"
