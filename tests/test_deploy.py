@@ -54,7 +54,8 @@ def site_desk(target: Path) -> Path:
     desk = make_desk(target)
     shutil.copy(REPO / "mkdocs.yml", desk / "mkdocs.yml")
     for name in ("docs", "issues"):
-        shutil.copytree(REPO / name, desk / name, ignore=shutil.ignore_patterns("images"))
+        # docs/images/ goes along: the guides show screenshots
+        shutil.copytree(REPO / name, desk / name, ignore=None if name == "docs" else shutil.ignore_patterns("images"))
     return desk
 
 

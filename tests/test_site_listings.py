@@ -267,7 +267,8 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("bulletin.yml", "network.yml"):
         shutil.copy(REPO / name, desk / name)
     for name in ("docs", "submissions", "issues", "events", "calls", "receipts"):
-        shutil.copytree(REPO / name, desk / name, ignore=shutil.ignore_patterns("images"))
+        # docs/images/ goes along: the guides show screenshots
+        shutil.copytree(REPO / name, desk / name, ignore=None if name == "docs" else shutil.ignore_patterns("images"))
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert "\n  - bulletin\n" in config
     config = config.replace("\n  - bulletin\n", "\n  - bulletin:\n      page_rows: 2\n      pdf: false\n")

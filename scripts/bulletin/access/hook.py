@@ -231,11 +231,18 @@ def _is_forge_ref(ref: str) -> bool:
     return ref.startswith(FORGE_PREFIXES)
 
 
+CMS_BRANCHES = "cms/"  # the browser form (Decap CMS) names its branches cms/<collection>/<slug>: the unit's
+
+
 def branch_owner(ref: str) -> str | None:
-    """The unit whose branch `ref` is by its name (refs/heads/<unit>/<anything>), or None."""
+    """The unit whose branch `ref` is by its name (refs/heads/<unit>/<anything>, or the form's
+    refs/heads/cms/<unit>/<anything>), or None."""
     if not ref.startswith(BRANCHES):
         return None
-    owner, slash, rest = ref[len(BRANCHES) :].partition("/")
+    name = ref[len(BRANCHES) :]
+    if name.startswith(CMS_BRANCHES):
+        name = name[len(CMS_BRANCHES) :]
+    owner, slash, rest = name.partition("/")
     return owner if slash and owner and rest else None
 
 

@@ -38,6 +38,9 @@ VERBS = (
     "verify",
     "audiences",
     "nginx",
+    "cms",
+    "verdict",
+    "remind",
     "rules",
 )
 

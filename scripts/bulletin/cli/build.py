@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
 
 LOG_FILE = "build/logs/build.log"  # every line of the last build, the libraries' own included
 _PLUGIN_PREFIX = "bulletin: "  # what mkdocs puts before a plugin's log lines
-_SUMMED = ("检索索引：", "PDF：")  # the plugin's lines that go into the line of the site they belong to
+# the plugin's lines that go into the line of the site they belong to
+_SUMMED = ("信息报送表单：", "检索索引：", "PDF：")
 
 
 class _Console(logging.Handler):

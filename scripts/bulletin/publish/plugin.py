@@ -121,6 +121,15 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         for page in record:  # discipline.md, and the parts of its long sections; 统计 and its charts
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
+        from bulletin.publish.cms import submit_files
+
+        try:
+            made = submit_files(desk.config)
+        except BulletinError as exc:
+            raise PluginError(f"报送页面未能生成：{exc}") from exc
+        for src, content in made.items():  # the 报送 page (publish/cms.py)
+            if files.get_file_from_path(src) is None:
+                files.append(File.generated(config, src, content=content))
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -145,6 +154,12 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             from bulletin.publish.sitefonts import write_site_fonts
 
             write_site_fonts(self.desk.config, Path(config.site_dir))
+            from bulletin.publish.cms import admin_form
+
+            try:
+                log.info(admin_form(self.desk.config, Path(config.site_dir)))
+            except BulletinError as exc:
+                raise PluginError(f"信息报送表单未能生成：{exc}") from exc
         if self.config.search and self.desk is not None:
             from bulletin.publish.search import index_site
 

@@ -86,6 +86,10 @@ def nginx_config(
         "    location = /index.html {",
         "    }",
     ]
+    from bulletin.access.forge import load_forge
+    from bulletin.publish.cms import ADMIN, admin_csp
+
+    admin = admin_csp(load_forge(config))
     for audience in config.audiences:
         lines += [
             "",
@@ -94,6 +98,14 @@ def nginx_config(
             f'        auth_basic "{audience.id}";',
             f"        auth_basic_user_file {auth_dir}/{audience.id}.htpasswd;",
             "        try_files $uri $uri/ =404;",
+            "        # 信息报送表单（Decap CMS）：它编译配置要用eval，并从浏览器直接调用代码托管平台的接口",
+            f"        location /{audience.id}/{ADMIN}/ {{",
+            f'            add_header Content-Security-Policy "{admin}" always;',
+            '            add_header X-Content-Type-Options "nosniff" always;',
+            '            add_header Referrer-Policy "no-referrer" always;',
+            '            add_header Cache-Control "no-store" always;',
+            "            try_files $uri $uri/ =404;",
+            "        }",
             "    }",
         ]
     lines += [
