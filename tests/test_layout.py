@@ -12,7 +12,7 @@ from bulletin.publish.plugin import load_submissions
 from desk_helpers import make_desk, run_cli
 
 PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "bulletin"
-LAYERS = ("core", "desk", "duty", "rules", "editorial", "access", "report", "publish", "cli")
+LAYERS = ("core", "desk", "duty", "rules", "editorial", "access", "network", "report", "publish", "cli")
 
 
 def test_the_package_is_grouped_into_layers() -> None:

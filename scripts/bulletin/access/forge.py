@@ -1,6 +1,7 @@
 """The forge the office runs (GitHub, Gitea or Forgejo): where it is (bulletin.yml's `forge:`), the
 URLs of its pages a clerk is sent to, and the few calls of its API the desk makes (comments on a pull
-request, issues for reminders) with the workflow's own token.
+request, issues for reminders, the pull request `bulletin forward` opens at the desk above) with the
+workflow's own token or the desk's.
 
 Gitea and Forgejo share one API (`/api/v1`, Forgejo keeps Gitea's); GitHub's differs in the base
 (`api.github.com` or `<host>/api/v3`) and in how a comment is edited. Nothing here runs at build
@@ -36,6 +37,10 @@ TIMEOUT = 30  # seconds for one API call
 
 class ForgeError(BulletinError):
     exit_code = 1
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status the forge answered with (None: no answer)
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ class Client:
                 if exc.code in (401, 403)
                 else ""
             )
-            raise ForgeError(f"代码托管平台拒绝了请求{method} {url}（HTTP {exc.code}）{hint}") from exc
+            raise ForgeError(f"代码托管平台拒绝了请求{method} {url}（HTTP {exc.code}）{hint}", exc.code) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise ForgeError(f"无法连接代码托管平台{self.forge.api_base}：{exc}；请检查forge的url和网络") from exc
         return json.loads(text) if text.strip() else None
@@ -178,6 +183,13 @@ class Client:
 
     def edit_comment(self, comment_id: int, body: str) -> None:
         self.call("PATCH", f"issues/comments/{comment_id}", {"body": body})
+
+    # pull requests
+
+    def open_pull_request(self, head: str, title: str, body: str) -> dict[str, Any]:
+        """A pull request from the branch `head` into the forge's branch (its main)."""
+        answer = self.call("POST", "pulls", {"title": title, "head": head, "base": self.forge.branch, "body": body})
+        return answer if isinstance(answer, dict) else {}
 
     # issues
 

@@ -1,19 +1,15 @@
-"""Pull requests on the forge of the desk above: GitHub and Gitea/Forgejo, through their REST APIs
-(standard library urllib: one POST, no client library). The token comes from the environment
+"""Pull requests on the forge of the desk above: GitHub and Gitea/Forgejo, through the desk's one
+forge client (access.forge.Client). The token comes from the environment
 variable bulletin.yml names (`upstream.token_env`), never from a file."""
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
+from bulletin.access.forge import Client, Forge, ForgeError
 from bulletin.desk.config import Upstream
 from bulletin.errors import UsageError
-
-TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -34,30 +30,21 @@ def token(upstream: Upstream) -> str:
 
 
 def open_pull_request(upstream: Upstream, secret: str, head: str, title: str, body: str) -> PullRequest:
-    """Open a pull request from the branch `head` into main of the desk above's repository."""
-    owner, name = upstream.repository.split("/", 1)
-    url = f"{upstream.api}/repos/{owner}/{name}/pulls"
-    headers = {"Content-Type": "application/json", "User-Agent": "bulletin"}
-    if upstream.forge == "github":
-        headers |= {"Authorization": f"Bearer {secret}", "Accept": "application/vnd.github+json"}
-    else:  # Gitea / Forgejo
-        headers |= {"Authorization": f"token {secret}", "Accept": "application/json"}
-    payload = json.dumps({"title": title, "head": head, "base": "main", "body": body}, ensure_ascii=False)
-    request = urllib.request.Request(url, data=payload.encode("utf-8"), headers=headers, method="POST")
+    """Open a pull request from the branch `head` into main of the desk above's repository (the
+    forge's API as the desk's own forge calls use it: access.forge.Client)."""
+    client = Client(Forge(kind=upstream.forge, url="", repo=upstream.repository, api=upstream.api), secret)
     where = f"{upstream.name}的代码托管平台（{upstream.api}）"
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            answer = json.loads(response.read(1024 * 1024).decode("utf-8", "replace"))
-    except urllib.error.HTTPError as exc:
+        answer = client.open_pull_request(head, title, body)
+    except ForgeError as exc:
+        if exc.status is None:
+            raise UsageError(f"连不上{where}：{exc}。分支{head}已推送，可稍后在网页上手工发起合并请求") from exc
         raise UsageError(
-            f"{where}拒绝建立合并请求（HTTP {exc.code}）：{_why(exc.code)}。分支{head}已推送，可在网页上手工发起合并请求"
+            f"{where}拒绝建立合并请求（HTTP {exc.status}）：{_why(exc.status)}。分支{head}已推送，可在网页上手工发起合并请求"
         ) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise UsageError(f"连不上{where}：{reason}。分支{head}已推送，可稍后在网页上手工发起合并请求") from exc
     except ValueError as exc:
         raise UsageError(f"{where}的回答不是JSON：请核对upstream.api是否为平台的接口地址") from exc
-    if not isinstance(answer, dict) or not isinstance(answer.get("number"), int):
+    if not isinstance(answer.get("number"), int):
         raise UsageError(f"{where}的回答中没有合并请求编号：请核对upstream.api是否为平台的接口地址")
     return PullRequest(answer["number"], str(answer.get("html_url") or ""))
 
