@@ -379,7 +379,7 @@ def test_every_filter_group_shows_on_a_phone_and_a_desktop(browser: Any, server:
             block.scroll_into_view_if_needed()
             box = block.bounding_box()
             assert box is not None and box["width"] > 0 and box["height"] > 0, group
-            assert 0 <= box["x"] and box["x"] + box["width"] <= width, (group, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (group, box)
             if not block.locator(".pagefind-ui__filter-checkbox").first.is_visible():
                 block.locator("summary").click()
             assert block.locator(".pagefind-ui__filter-checkbox").first.is_visible(), group

@@ -343,10 +343,11 @@ def write_project(
         contents[page.src_uri] = page.content.encode("utf-8")
     _sync(project / DOCS_DIR, contents)
     theme = Path(__file__).parent / "templates" / "theme"
-    # the desk's templates and scripts, but not its overrides of the theme's partials: those are written
-    # for mkdocs-material's templates, which Zensical's own differ from
+    # the desk's templates and scripts, and its partials that put the theme's inline scripts in files (the
+    # site's Content-Security-Policy forbids inline scripts; Zensical's partials have the same names), but
+    # not its header: that one is written for mkdocs-material's header, which Zensical's differs from
     overrides = {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
-    _sync(project / OVERRIDES, {k: v for k, v in overrides.items() if not k.startswith("partials/")})
+    _sync(project / OVERRIDES, {k: v for k, v in overrides.items() if k != "partials/header.html"})
     config = _zensical_config(settings, scope, [p.src_uri for p in made.pages if not p.in_nav])
     _sync_file(project / ZENSICAL_CONFIG, config.encode("utf-8"))
     return project, made.desk
