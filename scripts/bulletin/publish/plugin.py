@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -34,6 +34,9 @@ from bulletin.errors import BulletinError, ConfigError
 from bulletin.publish.audience import Scope, requested_audience, scope_for
 from bulletin.publish.generate import RULES_PAGE, fill_latest, generated
 from bulletin.publish.pages import PAGE_ROWS, Desk
+
+if TYPE_CHECKING:
+    from bulletin.publish.search import Indexer
 
 log = get_plugin_logger(__name__)
 # overrides of the theme's partials whose inline <script>s become files (assets/bulletin/*.js)
@@ -54,6 +57,7 @@ class BulletinConfig(base.Config):
 class BulletinPlugin(BasePlugin[BulletinConfig]):
     desk: Desk | None = None
     scope: Scope | None = None
+    indexer: Indexer | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Which audience this build is for; its name goes into the site's name on every page."""
@@ -86,6 +90,11 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         except BulletinError as exc:
             raise PluginError(str(exc)) from exc
         self.desk = made.desk
+        if self.config.search:  # Pagefind indexes each page as it is rendered (publish/search.py)
+            from bulletin.publish.search import Indexer
+
+            self._close_index()
+            self.indexer = Indexer(made.desk, Path(config.site_dir), config.use_directory_urls)
         folder = str(made.folder)
         for page in made.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -101,7 +110,18 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         """Every page's body through the sanitiser: what a parser let through does not reach a browser."""
         from bulletin.publish.sanitise import sanitise
 
-        return sanitise(html)
+        clean = sanitise(html)
+        if self.indexer is not None:
+            self.indexer.add(page.file.src_uri, clean)
+        return clean
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close_index()
+
+    def _close_index(self) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """The rare characters' fonts (publish/sitefonts.py); the search index of the built pages
@@ -111,11 +131,10 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
             from bulletin.publish.sitefonts import write_site_fonts
 
             write_site_fonts(self.desk.config, Path(config.site_dir))
-        if self.config.search and self.desk is not None:
-            from bulletin.publish.search import index_site
-
+        if self.indexer is not None:
+            indexer, self.indexer = self.indexer, None
             try:
-                log.info(f"检索索引：{index_site(self.desk, Path(config.site_dir), config.use_directory_urls)}条")
+                log.info(f"检索索引：{indexer.finish()}条")
             except BulletinError as exc:
                 raise PluginError(str(exc)) from exc
         if not self.config.pdf or self.desk is None:
