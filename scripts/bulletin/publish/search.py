@@ -219,10 +219,12 @@ def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> i
 class Indexer:
     """The index made while the site is built: each page's records as the page is rendered (add), handed
     to Pagefind's service in batches from a thread of its own, so that Pagefind (a process of its own)
-    indexes them on the machine's other processor while the rest of the site is rendered; finish() hands
-    the last batch, has the index written into the site's pagefind/ folder and returns the records.
+    indexes them while the rest of the site is rendered. Once the last page with records is in (every
+    issue and unit page: mkdocs renders every page's body before it lays out any page), the index is
+    written into the site's pagefind/ folder while the pages are laid out; finish() waits for it and
+    returns the records.
 
-    The same records as index_site makes from the built pages, in the same order of pages."""
+    The same records as index_site makes from the built pages, in the order the pages are rendered."""
 
     BATCH = 250  # records a request: few requests (each answer waits for the service's 0.1 s poll)
 
@@ -233,9 +235,11 @@ class Indexer:
         self.use_directory_urls = use_directory_urls
         self.seen: set[str] = set()
         self.count = 0
+        self._expected = set(self.sources.issues) | set(self.sources.units)
         self._batch: list[Record] = []
         self._folder = tempfile.TemporaryDirectory(prefix="bulletin-search-")
         self._sent: list[concurrent.futures.Future[None]] = []
+        self._written: concurrent.futures.Future[None] | None = None
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="bulletin-search", daemon=True)
         self._thread.start()
@@ -249,14 +253,15 @@ class Indexer:
 
     def add(self, src_uri: str, article: str) -> None:
         """The page `src_uri` (its body as the site shows it); pages without records are skipped."""
-        _, url = page_file(src_uri, self.use_directory_urls)
-        found = page_records(self.desk, src_uri, article, url, self.sources)
-        if not found:
+        if src_uri not in self._expected or self._written is not None:
             return
+        _, url = page_file(src_uri, self.use_directory_urls)
         self.seen.add(src_uri)
-        self._batch += found
+        self._batch += page_records(self.desk, src_uri, article, url, self.sources)
         if len(self._batch) >= self.BATCH:
             self._send()
+        if self.seen >= self._expected:
+            self._write()
 
     def _send(self) -> None:
         folder = Path(self._folder.name) / str(len(self._sent))
@@ -271,19 +276,29 @@ class Indexer:
         index = await asyncio.wrap_future(self._index)
         await index.add_directory(str(folder))
 
+    def _write(self) -> None:
+        """The last batch, then the index written (in the background): nothing more is added."""
+        if self._batch or not self._sent:
+            self._send()
+        self._written = asyncio.run_coroutine_threadsafe(self._write_files(list(self._sent)), self._loop)
+
+    async def _write_files(self, sent: list[concurrent.futures.Future[None]]) -> None:
+        for batch in sent:
+            await asyncio.wrap_future(batch)
+        index = await asyncio.wrap_future(self._index)
+        await index.write_files()
+
     def finish(self) -> int:
         """The index written into the site; the records indexed. A page of an issue not seen is an error."""
         try:
             for src, issue in self.sources.issues.items():
                 if src not in self.seen:
                     raise _missing(issue, self.out.parent / page_file(src, self.use_directory_urls)[0])
-            if self._batch or not self._sent:
-                self._send()
+            if self._written is None:
+                self._write()
+            assert self._written is not None
             try:
-                for sent in self._sent:
-                    sent.result()
-                index = self._index.result()
-                asyncio.run_coroutine_threadsafe(index.__aexit__(None, None, None), self._loop).result()
+                self._written.result()
             except Exception as exc:
                 raise _failed(exc) from exc
             return self.count
@@ -291,13 +306,13 @@ class Indexer:
             self.close()
 
     def close(self) -> None:
-        """Stop the service without writing (after a failed build), and remove the records' folder."""
+        """Stop Pagefind's service (without writing, when the build failed) and remove the records' folder."""
         if self._thread.is_alive():
-            if self._index.done() and not self._index.exception():
-                index = self._index.result()
-                if index._service is not None:  # not closed by finish()
-                    with contextlib.suppress(Exception):
-                        asyncio.run_coroutine_threadsafe(index._service.close(), self._loop).result(timeout=10)
+            with contextlib.suppress(Exception):
+                index = self._index.result(timeout=60)
+                # an exception's type makes the context manager's exit close the service without writing
+                done = index.__aexit__(RuntimeError, None, None)
+                asyncio.run_coroutine_threadsafe(done, self._loop).result(timeout=10)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
         self._folder.cleanup()
