@@ -20,6 +20,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import html
+import os
 import re
 import tempfile
 import threading
@@ -205,7 +206,7 @@ def _failed(exc: BaseException) -> SearchError:
 def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> int:
     """Pagefind's index of the built site at `site_dir` into its pagefind/ folder; returns the records."""
     found = 0
-    with tempfile.TemporaryDirectory(prefix="bulletin-search-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bulletin-search-", dir=_scratch()) as folder:
         for n, record in enumerate(records(desk, site_dir, use_directory_urls)):
             (Path(folder) / f"{n}.html").write_text(record.html(), encoding="utf-8")
             found += 1
@@ -214,6 +215,15 @@ def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> i
         except Exception as exc:
             raise _failed(exc) from exc
     return found
+
+
+def _scratch() -> str | None:
+    """Where the records go for Pagefind to read: memory (/dev/shm) where there is one, else the temporary
+    folder; they are read once and removed, and a disk busy with the build's own files would only slow it."""
+    return _SHM if os.path.isdir(_SHM) and os.access(_SHM, os.W_OK) else None
+
+
+_SHM = "/dev/shm"
 
 
 class Indexer:
@@ -237,7 +247,7 @@ class Indexer:
         self.count = 0
         self._expected = set(self.sources.issues) | set(self.sources.units)
         self._batch: list[Record] = []
-        self._folder = tempfile.TemporaryDirectory(prefix="bulletin-search-")
+        self._folder = tempfile.TemporaryDirectory(prefix="bulletin-search-", dir=_scratch())
         self._sent: list[concurrent.futures.Future[None]] = []
         self._written: concurrent.futures.Future[None] | None = None
         self._loop = asyncio.new_event_loop()
