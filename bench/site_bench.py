@@ -108,6 +108,7 @@ def _audience_flag() -> list[str]:
 
 
 def output(site: Path) -> dict[str, float]:
+    site = site / "all" if (site / "all").is_dir() else site  # `bulletin build --audience all` writes site/all/
     pages, html = tree_bytes(site, ".html")
     pages -= (site / "404.html").exists()
     index = site / "search" / "search_index.json"  # the theme's search (the plain project's), else Pagefind's

@@ -19,9 +19,12 @@ import pymupdf
 import pytest
 
 from bulletin.core.fields import CLASSIFICATIONS
+from bulletin.core.levels import item_level
 from bulletin.core.model import Audience, Config, Issue
 from bulletin.desk.config import load_config
 from bulletin.editorial.assemble import load_issues, load_submission
+from bulletin.publish.audience import Scope
+from bulletin.publish.feedback import sees_intake
 from bulletin.rules.header import text_field
 from bulletin.rules.secrecy import classification_of
 from desk_helpers import REPO, make_desk, run_cli
@@ -145,7 +148,13 @@ def test_a_secret_title_reaches_no_site_through_the_notice(config: Config, built
     """Issue 12, finding 2: the 内部 notice quoted 秘密 titles; it is published to every audience."""
     for audience in config.audiences:
         text, pdfs = site_text(built / audience.id)
-        assert squeeze(SECRET_TITLE) not in text + pdfs, audience.id
+        if sees_intake(Scope(audience)) and rank(audience.max_classification) >= rank("秘密"):
+            # the office's own site lists its intake up to its clearance (issue 15): on the unit page only
+            notices, _ = site_text(built / audience.id / "publications" / "tongbao")
+            assert squeeze(SECRET_TITLE) not in notices + pdfs, audience.id
+            assert squeeze(SECRET_TITLE) in squeeze((built / audience.id / "units/hukou/index.html").read_text("utf-8"))
+        else:
+            assert squeeze(SECRET_TITLE) not in text + pdfs, audience.id
         if "tongbao" in audience.publications:
             assert "一条秘密信息" in text, audience.id  # the case itself is notified
 
@@ -178,11 +187,17 @@ def test_an_audience_site_holds_exactly_what_it_may_read(config: Config, built: 
     # nothing of a refused issue, in any file (a piece also printed in an allowed issue is not a leak)
     leaks = [p for i in refused for p in item_pieces(i) if p.text not in allowed_text and p.text in everything]
     assert leaks == [], f"{audience.name}的站点含有不应看到的内容：{leaks[:5]}"
-    # a submission's title only where an allowed issue carries it (readers receive issues, not the intake)
+    # a submission's title only where an allowed issue carries it (readers receive issues, not the intake),
+    # but for the office's own site: its intake (items in no issue) up to its clearance (issue 15)
+    in_issues = {source for issue in issues for item in issue.items for source in item.sources}
+    intake = sees_intake(Scope(audience))
     for sub_path in sorted((REPO / "submissions").glob("*/*/*.md")):
         sub_id = sub_path.relative_to(REPO / "submissions").with_suffix("").as_posix()
         title = squeeze(title_of(config, sub_id))
-        if sub_id in carried:
+        sub = load_submission(config, sub_id)
+        assert sub is not None
+        listed = intake and sub_id not in in_issues and rank(item_level(sub)) <= rank(audience.max_classification)
+        if sub_id in carried or listed:
             assert title in text, f"{audience.name}的站点缺少{sub_id}的标题"
         elif title not in allowed_text:
             assert title not in everything, f"{audience.name}的站点含有{sub_id}的标题"
@@ -207,18 +222,19 @@ def test_only_the_publications_an_audience_receives_are_listed(config: Config, b
     assert "县区办公室" in nav and "最高密级：内部" in nav
 
 
-def test_the_default_build_is_the_least_privileged_and_everything_needs_all(tmp_path: Path) -> None:
+def test_an_audiences_build_holds_only_its_own_and_everything_needs_all(tmp_path: Path) -> None:
     desk = make_desk(tmp_path / "desk")
     shutil.copy(REPO / "mkdocs.yml", desk / "mkdocs.yml")
     for name in ("docs", "issues"):
         shutil.copytree(REPO / name, desk / name)
-    done = run_cli("build", cwd=desk)
+    done = run_cli("build", "--audience", "counties", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert not (desk / "site/publications/neican").exists()
-    assert "县区办公室" in (desk / "site/index.html").read_text(encoding="utf-8")
+    assert not (desk / "site/counties/publications/neican").exists()
+    assert "县区办公室" in (desk / "site/counties/index.html").read_text(encoding="utf-8")
     done = run_cli("build", "--audience", "all", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert (desk / "site/publications/neican/2026/002/index.html").is_file()
+    assert (desk / "site/all/publications/neican/2026/002/index.html").is_file()
+    assert not (desk / "site/counties/publications/neican").exists()
 
 
 def test_an_unknown_audience_is_a_plain_error(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ With BULLETIN_SCREENSHOTS=1 the test also saves docs/images/site-issue.png (for 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -16,9 +17,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -131,3 +136,74 @@ def test_site_works_offline_in_a_browser(chromium: str, server: str) -> None:
         finally:
             browser.close()
     assert outside == [], f"站点向外部发出了请求：{outside}"
+
+
+PHONE = {"width": 390, "height": 844}  # a phone's viewport, CSS pixels
+PHONE_SCREENSHOT = REPO / "docs" / "images" / "phone-listing.png"
+TOPIC = "项目建设"  # its page lists 日期, 标题, 报送单位, 类别, 紧急程度, 密级, 采用情况
+
+
+@contextlib.contextmanager
+def phone(chromium: str) -> Iterator[Page]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=FLAGS)
+        try:
+            context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2, is_mobile=True)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def test_a_listings_columns_are_on_a_phones_screen_each_with_its_name(chromium: str, server: str) -> None:
+    """Issue 15, finding 4: at 390 px the 密级 and 采用情况 of every row are on the screen, named."""
+    with phone(chromium) as page:
+        page.goto(f"{server}/topics/", wait_until="networkidle")
+        page.locator("article").get_by_role("link", name=TOPIC, exact=True).click()
+        page.wait_for_load_state("networkidle")
+        table = page.locator("article table").first
+        heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+        rows = table.locator("tbody tr")
+        assert rows.count() > 0
+        for name in ("密级", "采用情况", "标题"):
+            column = heads.index(name)
+            for r in range(min(rows.count(), 3)):
+                cell = rows.nth(r).locator("td").nth(column)
+                box = cell.bounding_box()
+                assert box is not None and cell.is_visible(), (name, r)
+                assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, r, box)
+                if name != "标题":  # each value says which column it is
+                    shown = cell.evaluate("c => getComputedStyle(c, '::before').content")
+                    assert name in shown, (name, shown)
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= PHONE["width"], page_width  # nothing sideways off the screen
+        if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
+            PHONE_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(PHONE_SCREENSHOT))
+
+
+def test_the_footer_is_the_offices_line(chromium: str, server: str) -> None:
+    """Issue 15, finding 4: bulletin.yml's site_footer, not the theme's "Made with Material for MkDocs"."""
+    with phone(chromium) as page:
+        for path in ("", "topics/"):
+            page.goto(f"{server}/{path}", wait_until="networkidle")
+            footer = page.locator(".md-footer-meta").inner_text()
+            assert "九江市委办公室信息处编印" in footer and "Material" not in footer, footer
+
+
+def test_no_page_asks_for_a_file_the_site_does_not_have(chromium: str, server: str) -> None:
+    """Issue 15, finding 3: versions.json is written by mike only; a site built without it never asks for it."""
+    from playwright.sync_api import Response
+
+    missing: list[str] = []
+
+    def answered(response: Response) -> None:
+        if response.status >= 400:
+            missing.append(response.url)
+
+    with phone(chromium) as page:
+        page.on("response", answered)
+        for path in ("", "units/", "topics/", "publications/", f"publications/{ISSUE}/"):
+            page.goto(f"{server}/{path}", wait_until="networkidle")
+    assert missing == [], f"页面请求了站点上没有的文件：{missing}"

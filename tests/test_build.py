@@ -15,6 +15,8 @@ import pytest
 from desk_helpers import ITEM, REPO, git, make_desk, run_cli
 
 MIKE = Path(sys.executable).with_name("mike")
+BUILD = ("build", "--audience", "counties")  # one audience's site, in its folder of the site of audiences
+SITE = "site/counties"
 
 
 def site_desk(target: Path) -> Path:
@@ -62,20 +64,20 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(desk, "add", "-A")
     git(desk, "commit", "-q", "-m", "Issue huiyao 2026/1")
     merge(desk, "issue/huiyao-1", "Publish huiyao 2026/1")
-    done = run_cli("build", cwd=desk)
+    done = run_cli(*BUILD, cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
     return desk
 
 
 def test_the_issue_page_carries_every_item(published: Path) -> None:
-    html = (published / "site/publications/huiyao/2026/001/index.html").read_text(encoding="utf-8")
+    html = (published / f"{SITE}/publications/huiyao/2026/001/index.html").read_text(encoding="utf-8")
     assert "九江信息（汇要）" in html and "2026年第1期（总第1期）" in html
     assert "修水县“三个一批”推动重点项目提速增效" in html
     assert "全县新签约项目36个" in html and "湖口县出台优化营商环境20条措施" in html
 
 
 def test_the_pdf_exists_and_holds_the_items_text(published: Path) -> None:
-    text = pdf_text(published / "site/pdf/huiyao/2026/001.pdf")
+    text = pdf_text(published / f"{SITE}/pdf/huiyao/2026/001.pdf")
     assert "九江信息" in text and "2026年第1期" in text
     assert "全县新签约项目36个，新开工项目28个，投产项目19个" in text
     assert "共印120份" in text
@@ -84,11 +86,11 @@ def test_the_pdf_exists_and_holds_the_items_text(published: Path) -> None:
 def test_a_second_build_reuses_unchanged_pdfs_and_keeps_the_site_whole(published: Path) -> None:
     pdf = published / "build/pdf/huiyao/2026/001.pdf"
     before = pdf.stat().st_mtime_ns
-    done = run_cli("build", cwd=published)
+    done = run_cli(*BUILD, cwd=published)
     assert done.returncode == 0
     assert pdf.stat().st_mtime_ns == before
     assert "重排0份" in done.stderr
-    assert (published / "site/pdf/huiyao/2026/001.pdf").is_file()
+    assert (published / f"{SITE}/pdf/huiyao/2026/001.pdf").is_file()
 
 
 def test_a_failed_build_leaves_the_last_good_site(published: Path) -> None:
@@ -96,10 +98,10 @@ def test_a_failed_build_leaves_the_last_good_site(published: Path) -> None:
     good = issue.read_text(encoding="utf-8")
     issue.write_text(good.replace("日期: 2026-11-28", "日期: 11月28日"), encoding="utf-8")
     try:
-        done = run_cli("build", cwd=published)
+        done = run_cli(*BUILD, cwd=published)
         assert done.returncode != 0
         assert "Traceback" not in done.stderr and "日期" in done.stderr
-        assert (published / "site/publications/huiyao/2026/001/index.html").is_file()
+        assert (published / f"{SITE}/publications/huiyao/2026/001/index.html").is_file()
     finally:
         issue.write_text(good, encoding="utf-8")
 
@@ -132,4 +134,5 @@ def test_mike_deploys_one_version_per_year_with_latest(published: Path) -> None:
         assert f"{audience}/2026/pdf/huiyao/2026/001.pdf" in listing
         home = git(published, "show", f"gh-pages:{audience}/2026/index.html")
         assert f"本站读者范围：{name}" in home
+        assert '"provider": "mike"' in home  # the year switch, whose versions.json mike writes
     assert "versions.json" not in listing.split()  # nothing outside the audiences' folders

@@ -201,8 +201,8 @@ def test_each_audience_site_carries_its_own_numbered_copy(tmp_path: Path) -> Non
     expected = {a: copies.copy_number_for(config, issue, a) for a in ("leaders", "office")}
     assert expected["leaders"] != expected["office"]
     for audience, number in expected.items():
-        site = tmp_path / f"site-{audience}"
-        done = run_cli("build", "--audience", audience, "--site-dir", str(site), cwd=desk)
+        done = run_cli("build", "--audience", audience, "--site-dir", str(tmp_path / "site"), cwd=desk)
+        site = tmp_path / "site" / audience
         assert done.returncode == 0, done.stderr[-3000:]
         pdf = site / "pdf" / "neican" / "2026" / "001.pdf"
         assert [w[4] for w in top_left(pdf)[:2]] == [number, "秘密★1年"], audience

@@ -60,7 +60,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     desk = _desk(tmp_path_factory.mktemp("generator") / "desk")
     done = run_cli("build", "--audience", "office", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
-    return desk / "site", build_zensical(desk, "office")
+    return desk / "site" / "office", build_zensical(desk, "office")  # `bulletin build` writes site/<audience>/
 
 
 def _pages(site: Path) -> set[str]:
@@ -129,7 +129,7 @@ def test_a_hand_written_page_with_a_generated_name_is_refused(desk: Path) -> Non
 
 def test_the_mkdocs_site_is_built_from_the_written_pages(sites: tuple[Path, Path]) -> None:
     mkdocs_site, _ = sites
-    folder = mkdocs_site.parent / PAGES_DIR / "office" / "all"
+    folder = mkdocs_site.parent.parent / PAGES_DIR / "office" / "all"
     written = {p.relative_to(folder).as_posix() for p in folder.rglob("*.md")}
     assert ISSUE in written
     built = _pages(mkdocs_site)

@@ -357,7 +357,7 @@ def test_new_asks_again_with_the_suggestion_as_default(tmp_path: Path) -> None:
     code, text = converse(desk, ["--unit", "xiushui", "--now", "2026-11-15 09:00"], answers)
     assert code == 0, text
     assert "类别“pbx”无效，您是不是要写“普遍性”" in text and "［普遍性］" in text
-    assert "主题“zsyz”无效，您是不是要写“招商引资”" in text
+    assert "主题“zsyz”不在中心工作目录中，您是不是要写“招商引资”" in text
     created = (desk / "submissions/xiushui/2026/1115-01.md").read_text(encoding="utf-8")
     assert "\n类别: 普遍性" in created and "\n主题: [招商引资]" in created and "\n约稿:" not in created
 
@@ -424,3 +424,39 @@ def test_the_guides_name_every_publication() -> None:
     editor = (REPO_ROOT / "docs/guide/editor.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip() for line in editor.splitlines() if line.startswith("| ")}
     assert [i for i in ids if i not in rows] == []
+
+
+def test_a_register_time_is_read_as_it_is_written(tmp_path: Path) -> None:
+    """A call's `截止时间: 17:00` was read by YAML as the number 1020 (base sixty) and reported as
+    such; registers read every value as written, as items do, and say what the time lacks."""
+    from bulletin.desk.config import load_config
+    from bulletin.desk.registers import load_records
+
+    desk = make_desk(tmp_path / "desk", with_submissions=False)
+    (desk / "calls" / "2026").mkdir(parents=True)
+    (desk / "calls" / "2026" / "1201-safety.md").write_text(
+        "---\n主题: 冬季安全生产\n约稿单位: [xiushui]\n截止时间: 17:00\n---\n\n约稿说明。\n", encoding="utf-8"
+    )
+    found = load_records(load_config(desk)).findings
+    assert [(f.path, f.line) for f in found] == [("calls/2026/1201-safety.md", 4)], found
+    assert "17:00" in found[0].message and "1020" not in found[0].message, found[0].message
+    assert "请写完整的日期和时间，如2026-11-28 08:30" in found[0].message, found[0].message
+
+
+def test_new_writes_a_topic_outside_the_list_as_the_check_lets_it_through(tmp_path: Path) -> None:
+    """`bulletin new` refused a 主题 outside the list while the check only warns of it (topic-unknown):
+    now both take it and say the same; one that looks like a listed one is asked again once."""
+    desk = desk_with_calls(tmp_path)
+    args = ["--unit", "xiushui", "--no-input", "--now", "2026-11-15 09:00", "--title", "修水县开展冬季森林防火检查"]
+    done = run_cli("new", *args, "--topics", "森林防火", cwd=desk)
+    assert done.returncode == 0, done.stderr
+    assert "注意：主题“森林防火”不在中心工作目录中" in done.stdout, done.stdout
+    created = desk / "submissions/xiushui/2026/1115-01.md"
+    assert "\n主题: [森林防火]" in created.read_text(encoding="utf-8")
+    check = run_cli("check", str(created.relative_to(desk)), cwd=desk)
+    assert "[topic-unknown]" in check.stdout and "主题“森林防火”不在中心工作目录中" in check.stdout, check.stdout
+    answers = ["修水县开展安全生产大检查", "", "", "", "", "zsyz", "zsyz", "", ""]
+    code, text = converse(desk, ["--unit", "xiushui", "--now", "2026-11-15 09:00"], answers)
+    assert code == 0, text
+    assert "照写请再输入一次“zsyz”" in text
+    assert "\n主题: [zsyz]" in (desk / "submissions/xiushui/2026/1115-02.md").read_text(encoding="utf-8")

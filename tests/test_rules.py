@@ -196,6 +196,9 @@ FIRST_REPORT_FILE = ((FIRST_REPORT, item_text().encode("utf-8")),)
 _TAGGED = item_text(标题='!!python/object/apply:os.system ["echo 修水"]')
 _UNKNOWN_KEY = item_text().replace("标题:", "标提:")
 _DUPLICATE = item_text(title="修水县推进项目")
+_HASH = item_text(标题="修水县3号桥 #2桥墩加固工程完工")
+_HASH_QUOTED = item_text(标题='"修水县3号桥 #2桥墩加固工程完工"')
+_HASH_LIST = item_text(主题="\n  - 项目建设 #防汛")
 _TITLE_AS_LIST = item_text(标题="\n  - 修水县召开重点项目建设推进会")
 _RECIPIENT_MAP = item_text(报送对象="{市委: 是}")
 _NO_RECIPIENT_CITY = emergency_text(报送对象="[市政府]")
@@ -266,6 +269,8 @@ CASES: list[Case] = [
     case("front-matter", "is-a-list", f"---\n- 标题\n- 修水县召开重点项目建设推进会\n---\n\n{BODY}\n", item_text(), 2),
     case("front-matter", "missing", BODY, item_text(), 1),
     case("unknown-key", "typo", _UNKNOWN_KEY, item_text(), line_of(_UNKNOWN_KEY, "标提:")),
+    case("value-comment", "hash-after-space", _HASH, _HASH_QUOTED, line_of(_HASH, "标题:")),
+    case("value-comment", "in-a-list", _HASH_LIST, item_text(), line_of(_HASH_LIST, "#防汛")),
     case("duplicate-key", "alias-and-key", _DUPLICATE, item_text(), line_of(_DUPLICATE, "title:")),
     case("file-location", "no-year-folder", Doc(item_text(), rel="submissions/xiushui/x.md"), item_text(), None),
     case(

@@ -17,7 +17,7 @@ import pytest
 from bulletin.core.model import Config, Issue
 from bulletin.desk.config import UNIT_TYPES, load_config
 from bulletin.editorial.assemble import load_issues, load_submission
-from bulletin.publish.pages import md, pdf_href
+from bulletin.publish.pages import md, pdf_href, topic_slug
 from bulletin.rules import RULES
 from bulletin.rules.header import as_list, text_field
 from bulletin.rules.secrecy import classification_of
@@ -308,9 +308,12 @@ def test_units_index_groups_units_by_type(site: Path, desk: Config) -> None:
 
 def test_topic_pages_list_the_submissions_with_each_topic(site: Path, desk: Config) -> None:
     index = page(site, "topics/")
-    for number, topic in enumerate(desk.topics, start=1):
+    slugs = dict(zip(desk.topics, ["xiangmujianshe", "zhaoshangyinzi", "changjiangdabaohu"], strict=False))
+    for topic in desk.topics:
         assert f">{topic}</a>" in index
-        markup = page(site, f"topics/{number}/")
+        markup = page(site, f"topics/{topic_slug(topic)}/")
+        if topic in slugs:  # the URL a reader can read: pinyin, not the topic's place in bulletin.yml
+            assert topic_slug(topic) == slugs[topic]
         assert f">{topic}</h1>" in markup
         for path in (REPO / "submissions").glob("*/*/*.md"):
             sub_id = path.relative_to(REPO / "submissions").with_suffix("").as_posix()
@@ -456,17 +459,24 @@ def test_discipline_page_names_every_case_call_and_gap(site: Path) -> None:
     assert "彭泽县龙城镇尚未落实信息员" in html
 
 
-def test_unit_pages_show_the_ledgers_numbers(site: Path, desk: Config) -> None:
-    """Issue 11, finding 4: the 修水县 page said 报送/采用 4条/4条 (only the items of the site's
-    issues) while the unit had 5 items; the site now shows what the ledger and stats count."""
+def test_unit_pages_show_the_figures_of_stats(site: Path, desk: Config) -> None:
+    """Issue 11, finding 4: the 修水县 page said 报送/采用 4条/4条 (only the items of the site's issues);
+    issue 15, finding 3: it then counted every item ever received while `bulletin stats` counts a
+    period. Each unit's page and the units' index show its row of `stats` for the year they name."""
+    index = page(site, "units/")
+    named = re.search(r"bulletin stats --period (\d{4})", index)
+    assert named, "the index names the period of its figures"
     done = subprocess.run(
-        [str(MKDOCS.parent / "bulletin"), "ledger", "--format", "json"], cwd=REPO, capture_output=True, text=True
+        [str(MKDOCS.parent / "bulletin"), "stats", "--period", named[1], "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
-    lives = json.loads(done.stdout)
-    index = page(site, "units/")
+    rows = {row["unit"]: row for row in json.loads(done.stdout)["units"]}
     for unit in desk.units:
-        mine = [life for life in lives if life["unit"] == unit.id and life["received_at"]]
-        adopted = sum(1 for life in mine if life["adoptions"] or life["upper"])
-        assert f"{len(mine)}条/{adopted}条" in page(site, f"units/{unit.id}/"), unit.id
-    assert "与统计、通报一致" in index or "与统计、通报一致" in page(site, "units/xiushui/")
+        row = rows[unit.id]
+        text = re.sub(r"\s+", "", text_of(page(site, f"units/{unit.id}/")))
+        for shown in (f"报送{row['submitted']}条", f"采用{row['adopted']}条", f"得分{row['score']}分"):
+            assert shown in text, (unit.id, shown)
+        assert f"名次第{row['rank']}名" in text, unit.id

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ from bulletin.desk.registers import Call
 from bulletin.duty.engine import LATE, MISSED, NOT_ANSWERED, CallCase, Case
 from bulletin.duty.health import NO_INFORMANT, HealthProblem
 from bulletin.publish.discipline import record_pages
-from bulletin.publish.pages import Desk, Page, Submission, chunk_src, chunks, generate
+from bulletin.publish.pages import Desk, Page, Submission, chunk_src, chunks, generate, topic_slug
 from desk_helpers import REPO, pagefind_records
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -124,6 +125,38 @@ def made_up_desk(config: Config, count: int) -> Desk:
     return Desk.build(config, issues, subs)
 
 
+def test_topic_pages_are_named_in_pinyin_the_same_on_every_build(config: Config) -> None:
+    """Issue 15, finding 3: /topics/fangxunkanghan/, not /topics/6/; topics that read alike, a topic
+    named like the list and one of punctuation alone get distinct names, the configured topics first."""
+    topics = ("防汛抗旱", "公示", "公式", "index", "５Ｇ网络", "！！", "长江大保护")
+    subs = {
+        "xiushui/2025/0301-01": Submission(
+            "xiushui/2025/0301-01", "xiushui", "甲", None, "", "", "内部", topics=("Gōng示",)
+        ),
+        "xiushui/2025/0302-01": Submission(
+            "xiushui/2025/0302-01", "xiushui", "乙", None, "", "", "内部", topics=("公示！",)
+        ),
+    }
+    desk = Desk.build(replace(config, topics=topics), [], subs)
+    pages = {p.src_uri: p for p in generate(desk)}
+    slugs = [src for src in pages if src.startswith("topics/") and src != "topics/index.md"]
+    assert slugs == [
+        "topics/fangxunkanghan.md",
+        "topics/gongshi.md",
+        "topics/gongshi-2.md",
+        "topics/index-2.md",
+        "topics/5gwangluo.md",
+        "topics/topic.md",
+        "topics/changjiangdabaohu.md",
+        "topics/gongshi-3.md",  # Gōng示 and 公示！, outside the list, in name order
+        "topics/gongshi-4.md",
+    ]
+    assert "# 公式" in pages["topics/gongshi-2.md"].content
+    assert "[防汛抗旱](fangxunkanghan.md)" in pages["topics/index.md"].content
+    again = {p.src_uri for p in generate(Desk.build(replace(config, topics=topics), [], subs))}
+    assert again == set(pages)
+
+
 def titles(page: Page) -> list[int]:
     return [int(n) for n in _TITLE.findall(page.content)]
 
@@ -153,13 +186,13 @@ def test_each_part_holds_at_most_a_page_and_the_parts_exactly_the_listing(config
         held = [n for p in parts for n in titles(p)]
         assert Counter(held) == Counter(want), unit_id  # every one of its submissions, once, and no other
         assert all(len(_ROW.findall(p.content)) <= page_rows for p in parts)
-    for number, topic in enumerate(config.topics[:2], start=1):
-        parts = listing_parts(pages, f"topics/{number}.md")
+    for slug, topic in zip(("xiangmujianshe", "zhaoshangyinzi"), config.topics[:2], strict=True):
+        parts = listing_parts(pages, f"topics/{slug}.md")
         held = [n for p in parts for n in titles(p)]
         assert Counter(held) == Counter(int(_TITLE.findall(s.title)[0]) for s in subs if topic in s.topics)
         assert all(len(_ROW.findall(p.content)) <= page_rows for p in parts)
     # a topic outside the configured list has its own page too, split the same way
-    other = listing_parts(pages, "topics/x1.md")
+    other = listing_parts(pages, "topics/zixuanzhuti.md")
     assert Counter(n for p in other for n in titles(p)) == Counter(expected["topics"][OTHER_TOPIC])
     assert split == 3  # 200 submissions a unit: every unit's listing is split
     # a year of the publication: every issue once, at most a page of lines (an issue and its items)
@@ -193,7 +226,7 @@ def test_a_split_listing_names_its_parts_and_each_part_its_neighbours(config: Co
         assert newer is None or f"]({newer})" in text
         assert older is None or f"]({older})" in text
         assert f"](../{unit}.md)" in text  # the way back to the unit
-        assert "“待编”" in text
+        assert "待编为已采用入库、尚未编入刊物" in text  # what the 处理情况 column says
 
 
 def test_listing_pages_stay_out_of_the_search_index_and_issues_do_not(config: Config) -> None:
@@ -204,6 +237,7 @@ def test_listing_pages_stay_out_of_the_search_index_and_issues_do_not(config: Co
         listing = src.startswith("topics/") and src != "topics/index.md"
         listing |= src.startswith("publications/") and src != "publications/index.md" and not _ISSUE.search(src)
         listing |= src.startswith("units/") and src.count("/") == 2
+        listing |= src.startswith("instructions/")  # 领导批示: a listing of records
         assert (src in excluded) == listing, src
     # a unit's own page is found by its name and its informants; its submissions are not indexed
     unit = pages[f"units/{desk.config.units[0].id}.md"].content
@@ -262,8 +296,8 @@ def test_the_built_topic_parts_hold_exactly_the_topics_submissions(paged_site: P
         assert item is not None
         subs[sub_id] = (text_field(item, "标题") or "", as_list(item.fields.get("主题")) or [])
     split = 0
-    for number, topic in enumerate(config.topics, start=1):
-        folder = paged_site / "topics" / str(number)
+    for topic in config.topics:
+        folder = paged_site / "topics" / topic_slug(topic)
         parts = sorted(p for p in folder.glob("*/index.html"))
         split += bool(parts)
         text = "".join(p.read_text(encoding="utf-8") for p in parts) or (folder / "index.html").read_text("utf-8")

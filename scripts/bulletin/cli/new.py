@@ -45,7 +45,7 @@ def add(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from bulletin.cli.options import time_option
     from bulletin.core.levels import as_list
-    from bulletin.editorial.new import Draft, create, interactive
+    from bulletin.editorial.new import Draft, create, interactive, topic_notes
     from bulletin.rules.header import unit_hint
 
     config = desk_config(args)
@@ -85,4 +85,6 @@ def run(args: argparse.Namespace) -> int:
     path = create(config, draft, today)
     rel = path.relative_to(config.root).as_posix()
     print(f"已生成{rel}：请把“【待填写……】”换成实际内容，写好后运行“bulletin check {rel}”")
+    for note in topic_notes(config, draft):
+        print(f"注意：{note}；检查时会提醒，不影响报送")
     return EXIT_OK

@@ -144,6 +144,7 @@ class Config:
     admins: tuple[Editor, ...] = ()  # 管理员: maintain the desk itself (code, workflows, configuration)
     verify_since: dt.datetime | None = None  # `bulletin verify` judges main's history from here (启用时间)
     traditional_exceptions: tuple[str, ...] = ()  # words kept in Traditional form (names, places)
+    site_footer: str = ""  # the site's footer line (bulletin.yml site_footer; by default “<desk>编印”)
 
     def audience(self, ref: str) -> Audience | None:
         """An audience by its id or its name."""

@@ -31,6 +31,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
 SPACES = " \u3000\u00a0"
 # characters a line never starts with, and never ends with (GB/T 15834 and common practice)
@@ -96,30 +97,66 @@ def width(text: str) -> float:
     return sum(char_width(ch) for ch in text)
 
 
-def _segmenter() -> tuple[Callable[[str], Iterable[str]], Callable[[str], int]]:
-    """jieba's cut and its word frequencies, loaded once and without its log lines (imported
-    here: only a title too long for one line pays for it)."""
-    global _SEGMENTER
+class Lexicon(Protocol):
+    """The segmenter's dictionary as one title sees it: `within(text)` gives every substring of
+    `text` the dictionary holds (a word with its frequency, or a prefix of a longer word with 0)
+    and the dictionary's total frequency. jieba looks up nothing but substrings of the text it
+    cuts, so it cuts the same with this as with the whole dictionary, without loading 350,000
+    words (desk.lexicon keeps them in an indexed file)."""
+
+    def within(self, text: str) -> tuple[dict[str, int], int]: ...
+
+
+def load_jieba() -> Any:
+    """The jieba module, imported once, quietly, without pkg_resources (jieba imports it only to
+    find its own files, and it is the slower half of jieba's import and prints a warning)."""
+    import sys
+
     with _JIEBA_LOCK:
-        if _SEGMENTER is None:
+        blocked = "pkg_resources" not in sys.modules
+        if blocked:
+            sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import fails: jieba opens its files itself
+        try:
             import logging
 
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
+        finally:
+            if blocked:
+                del sys.modules["pkg_resources"]
+    return jieba
+
+
+def _segmenter(title: str, lexicon: Lexicon | None) -> tuple[Callable[[str], Iterable[str]], Callable[[str], int]]:
+    """jieba's cut and its word frequencies for `title`: with `lexicon`, a tokenizer that knows
+    only the title's substrings; without, the whole dictionary, loaded once."""
+    global _SEGMENTER
+    jieba = load_jieba()
+    if lexicon is not None:
+        freq, total = lexicon.within(title)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+        return tokenizer.cut, lambda word: int(freq.get(word) or 0)
+    with _JIEBA_LOCK:
+        if _SEGMENTER is None:
             jieba.initialize()
-            freq = jieba.dt.FREQ
+            whole = jieba.dt.FREQ
 
             def frequency(word: str) -> int:
-                return int(freq.get(word) or 0)
+                return int(whole.get(word) or 0)
 
             _SEGMENTER = (jieba.cut, frequency)
     return _SEGMENTER
 
 
-def prepare() -> None:
-    """Load the segmenter now (a builder starts it in a thread while pandoc converts the texts)."""
-    _segmenter()
+def prepare(lexicon: Lexicon | None = None) -> None:
+    """Load the segmenter now (a builder starts it in a thread while pandoc converts the texts):
+    with a lexicon, only jieba's code; without, its whole dictionary too."""
+    if lexicon is None:
+        _segmenter("", None)
+    else:
+        load_jieba()
 
 
 def _is_han(ch: str) -> bool:
@@ -153,13 +190,13 @@ def _enclosed(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _boundaries(title: str, keep: Sequence[str]) -> dict[int, float]:
+def _boundaries(title: str, keep: Sequence[str], lexicon: Lexicon | None = None) -> dict[int, float]:
     """Where a line may end (index after the last character), with the penalty of breaking there:
     the word boundaries that keep the hard rules (numbers, quotations, brackets, Latin words, the
     caller's words, punctuation); one that breaks a soft rule (a place name, a one-character word
     leaning on its neighbour) costs more. Other positions are plain character boundaries, the
     last resort."""
-    cut, frequency = _segmenter()
+    cut, frequency = _segmenter(title, lexicon)
     words = [w for w in cut(title) if w]
     allowed: dict[int, float] = {}
     at = 0
@@ -285,11 +322,14 @@ def _best_dp(title: str, per_line: float, options: dict[int, float], lines: int,
     return _lines_at(title, sorted(cuts))
 
 
-def break_title(title: str, per_line: int | float, keep: Iterable[str] = ()) -> list[str]:
+def break_title(
+    title: str, per_line: int | float, keep: Iterable[str] = (), lexicon: Lexicon | None = None
+) -> list[str]:
     """The lines of a title printed `per_line` characters wide (see the module's docstring).
 
     `keep` names words never to be broken (the network's unit names, for instance). The lines
-    joined give back the title without the spaces at which it broke.
+    joined give back the title without the spaces at which it broke. `lexicon`: where the
+    segmenter looks its words up (the same lines as without, faster in a new process).
     """
     title = title.strip(SPACES)
     if per_line < 1:
@@ -303,7 +343,7 @@ def break_title(title: str, per_line: int | float, keep: Iterable[str] = ()) -> 
         return parts
     words = tuple(keep)
     fewest = max(2, int(-(-width(title) // per_line)))
-    options = _boundaries(title, words)
+    options = _boundaries(title, words, lexicon)
     plain = {i: _PLAIN for i in range(1, len(title)) if title[i] not in NO_START and title[i - 1] not in NO_END}
     # the author's spaces and the words, with one or two lines more if need be; then plain
     # boundaries too (still never before a closing mark); at worst lines filled one by one

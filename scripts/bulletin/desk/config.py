@@ -80,7 +80,17 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
             for e in _mapping_list(registry.get("admins") or [], "admins", registry_path)
         ),
         traditional_exceptions=_traditional_exceptions(raw, path),
+        site_footer=_site_footer(raw, path),
     )
+
+
+def _site_footer(raw: dict[str, Any], path: Path) -> str:
+    """The line at the foot of every page of the site: the office's own, “九江市委办公室信息处编印” by default."""
+    desk = _text(raw, "desk", path, default=_text(raw, "office", path))
+    footer = _text(raw, "site_footer", path, default=f"{desk}编印")
+    if not footer or "\n" in footer or len(footer) > 200:
+        raise ConfigError(f"{path}：site_footer应为一行文字（200字以内），如“{desk}编印”")
+    return footer
 
 
 def _traditional_exceptions(raw: dict[str, Any], path: Path) -> tuple[str, ...]:

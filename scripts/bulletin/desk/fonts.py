@@ -20,7 +20,7 @@ import threading
 import unicodedata
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.core.model import Config
@@ -217,6 +217,9 @@ class FontCoverage:
 
     coverage: dict[str, Coverage]  # face key -> its characters
     stacks: dict[str, tuple[str, ...]]
+    # the characters found drawable, by roles: a check of every item, or a year of PDFs, asks about
+    # the same few thousand characters again and again
+    _drawn: dict[tuple[str, ...], set[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def complete(self) -> bool:
@@ -231,6 +234,27 @@ class FontCoverage:
             return tuple(roles)
         cp = ord(ch)
         return tuple(r for r in roles if not any(cp in self.coverage[k] for k in self.stacks[r] if k in self.coverage))
+
+    def missing(self, text: str, roles: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+        """Each character of `text` that some of `roles` cannot draw, with those roles, once each, in
+        the order written: what `glyph-missing` reports at the check and what stops the PDF. Where a
+        face is not installed (a check without `make fonts`), only what no font means the same by
+        (private use, unassigned) is missing: a missing face says nothing about a character."""
+        drawn = self._drawn.setdefault(roles, set())
+        unknown = set(text) - drawn
+        if not unknown:
+            return []
+        complete = self.complete
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for ch in dict.fromkeys(text):
+            if ch not in unknown:
+                continue
+            lacking = self.lacking(ch, roles) if complete else (() if printable(ch) else tuple(roles))
+            if lacking:
+                out.append((ch, lacking))
+            else:
+                drawn.add(ch)
+        return out
 
     def fallback(self, ch: str, role: str) -> str | None:
         """The family of the rare-character face that draws `ch` where none of the role's own faces

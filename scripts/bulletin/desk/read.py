@@ -507,6 +507,7 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
             fm_line,
             "头部信息应为“键: 值”的列表（如“标题: ……”），现在不是",
         )
+    fm_lines = fm_text.split("\n")
     for key_node, value_node in node.value:
         line = fm_line + key_node.start_mark.line
         written = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
@@ -532,6 +533,16 @@ def parse_item(data: bytes, item: Item, out: list[Finding]) -> tuple[Item, list[
             )
             continue
         value = as_written(value_node, data_obj.get(written) if written in data_obj else None)
+        lost = swallowed(fm_lines, value_node)
+        if lost:
+            where = next(n for n, text in enumerate(fm_lines) if lost in text and n >= key_node.start_mark.line)
+            flow = isinstance(value_node, yaml.SequenceNode) and value_node.flow_style
+            how = "写在方括号内" if flow else '给这个值加引号（如"3号楼 #2单元"）'
+            problem(
+                "value-comment",
+                fm_line + where,
+                f"“{written}”中“{lost}”被当作注释，没有读入：要写入的，请{how}，或删去“#”前的空格",
+            )
         if len(str(value)) > LINE_MAX_CHARS:  # whatever its shape: no rule need bound its time on it
             return problem("front-matter", line, f"“{written}”写了{len(str(value))}个字符，过长：头部每项只需一句话")
         item.fields[field.key] = value
@@ -557,6 +568,27 @@ def as_written(node: yaml.Node, value: Any) -> Any:
     if isinstance(node, yaml.SequenceNode) and isinstance(value, list) and len(value) == len(node.value):
         return [as_written(child, entry) for child, entry in zip(node.value, value, strict=True)]
     return value
+
+
+# a comment right after a value whose "#" touches what follows (`3号楼 #2单元`, `#1`): text the clerk
+# meant, which YAML drops. The templates' hints (`          # 可选……`) have a space after "#".
+_SWALLOWED = re.compile(r"[ \t]+(#[^ \t#].*)$")
+
+
+def swallowed(lines: list[str], node: yaml.Node) -> str | None:
+    """The text after a plain value (or a list's entry, or a `[…]` list) on its line that YAML
+    took for a comment, if any."""
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style:
+        return next((lost for child in node.value if (lost := swallowed(lines, child))), None)
+    if isinstance(node, yaml.ScalarNode) and node.style:
+        return None  # quoted or a block: a "#" inside is text; after the closing quote it is a comment
+    if not isinstance(node, (yaml.ScalarNode, yaml.SequenceNode)):
+        return None
+    end = node.end_mark
+    if end.line >= len(lines):
+        return None
+    m = _SWALLOWED.match(lines[end.line][end.column :])
+    return m.group(1).strip() if m else None
 
 
 def _suggest(written: str) -> str:

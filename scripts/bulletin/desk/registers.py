@@ -38,13 +38,14 @@ import yaml
 from bulletin.core import names
 from bulletin.core.fields import GRADES
 from bulletin.core.model import Config, Finding, Severity
-from bulletin.core.timing import TimeFormatError, field_time
+from bulletin.core.timing import DateMissing, TimeFormatError, field_time, formats_help
 from bulletin.desk.layout import CALLS, EVENTS
 from bulletin.desk.read import (
     FINDINGS_PER_RULE,
     FRONT_MATTER_MAX_NODES,
     DecodeProblem,
     YamlProblem,
+    as_written,
     invisible_lines,
     invisible_message,
     load_yaml,
@@ -140,6 +141,9 @@ def read_register(
     from bulletin.rules.body import markup_problems  # bulletin.rules imports this module
 
     lines = {str(k.value): fm_line + k.start_mark.line for k, _ in node.value}
+    # every value of a register is text: 截止时间: 17:00 is "17:00", not the number 1020 (base sixty)
+    written = {str(k.value): v for k, v in node.value}
+    raw = {key: as_written(written[key], value) if key in written else value for key, value in raw.items()}
     # what the office registers reaches the site (报送纪律) and the notices: no markup, no links out
     marked = markup_problems(body, body_line, path.parent, root)
     for key, value in raw.items():
@@ -220,6 +224,9 @@ def load_records(config: Config) -> _Loaded:
             def time(key: str, raw: dict[str, object] = raw, problem=problem) -> dt.datetime:
                 try:
                     return field_time(raw.get(key), config.timezone, require_clock=True)
+                except DateMissing as exc:
+                    problem(key, f"{key}：{exc}，请写完整的日期和时间，如{formats_help(tz=config.timezone)}")
+                    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
                 except TimeFormatError as exc:
                     problem(key, f"{key}：{exc}")
                     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -172,15 +172,37 @@ def _validate(config: Config, d: Draft, today: dt.datetime) -> None:
     for value in d.recipients:
         if value not in config.recipients:
             raise UsageError(_list_problem("报送对象", value, config.recipients))
-    for value in d.topics:
-        if value not in config.topics:
-            raise UsageError(_list_problem("主题", value, config.topics))
     for key, written in (("发生时间", d.occurred_at), ("截止时间", d.deadline)):
         if written:
             _time(config, key, written, today)
     wrong = _request_problem(config, d.unit, d.request) if d.request else None
     if wrong:
         raise UsageError(wrong)
+
+
+def _topic_asker(config: Config) -> Callable[[str], str | None]:
+    """Any 主题 is taken (one outside the list is a warning, as at the check: topic_notes), but one
+    that looks like a listed one (zsyz, 招商) is asked again once, with it as the default."""
+    from bulletin.rules.header import topic_problem
+
+    asked: set[str] = set()
+
+    def problem(answer: str) -> str | None:
+        for topic in _split(answer):
+            found = topic_problem(config, topic)
+            if found and "您是不是要写" in found and topic not in asked:
+                asked.add(topic)
+                return f"{found}；照写请再输入一次“{topic}”"
+        return None
+
+    return problem
+
+
+def topic_notes(config: Config, d: Draft) -> list[str]:
+    """What the check will warn of the draft's 主题 (topic-unknown), said when the file is written."""
+    from bulletin.rules.header import topic_problem
+
+    return [p for p in (topic_problem(config, t) for t in d.topics) if p]
 
 
 def _choice_problem(label: str, value: str, allowed: tuple[str, ...]) -> str | None:
@@ -306,9 +328,7 @@ def interactive(config: Config, unit: Unit, draft: Draft, ask: Ask, today: dt.da
             ask,
             f"主题（可选：{'、'.join(config.topics)}；多个用顿号分隔，可不填）",
             None,
-            lambda v: next(
-                (_list_problem("主题", x, config.topics) for x in _split(v) if x not in config.topics), None
-            ),
+            _topic_asker(config),
         )
         draft.topics = tuple(_split(answer))
     if not draft.request:

@@ -3,9 +3,13 @@ and the numbered paper copies (份号) of a classified issue (`build_copies`).
 
 The pages and the PDFs are made by the desk's mkdocs plugin, so plain `mkdocs build`,
 `mkdocs serve` and `mike deploy` make the same site; this command adds a safe swap and the
-choice of audience (读者范围): one audience's site, the full site (`all`, only when asked), or
-every audience's site side by side (`site/<audience>/`), which is what the web server serves,
-each folder behind its own access control.
+choice of audience (读者范围). The layout is always the one the web server serves (`bulletin
+nginx`): every audience's site in its own folder, site/<audience>/, each behind its own access
+control, and site/index.html listing them. `bulletin build` (as `make site`) builds them all and
+swaps the whole folder in; `--audience <id>` rebuilds that one folder and leaves the others; the
+full site (`all`, only when asked) goes to site/all/, which the web server never serves. A single
+site is written straight into site/ only on a desk without audiences, and never over a site of
+audiences (the mistake that once left `/` showing one audience's site without a password).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -27,13 +32,26 @@ from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from bulletin.core.model import Audience, Issue
+from bulletin.desk.atomic import write_file
 from bulletin.desk.config import load_config
 from bulletin.editorial.copies import PAPER, Copy, load_register
 from bulletin.errors import BulletinError
-from bulletin.publish.audience import ENV, scope_for
+from bulletin.publish.audience import ENV, EVERYTHING, scope_for
 from bulletin.publish.pdf import PdfBuilder
 
 log = logging.getLogger("mkdocs")
+# one record as each site starts and ends (attribute `site`: SiteStep), for `bulletin build`'s progress line
+progress = logging.getLogger("bulletin.build")
+
+
+@dataclass(frozen=True)
+class SiteStep:
+    """Where a build is: site `number` of `total` (1-based), for `label` (an audience's name), `done` or starting."""
+
+    number: int
+    total: int
+    label: str
+    done: bool = False
 
 
 class BuildError(BulletinError):
@@ -56,10 +74,13 @@ def _env(name: str, value: str | None) -> Iterator[None]:
             os.environ[name] = old
 
 
-def _mkdocs(root: Path, out: Path, strict: bool, audience: str | None) -> None:
+def _mkdocs(root: Path, out: Path, strict: bool, audience: str | None, step: SiteStep | None = None) -> None:
+    step = step or SiteStep(1, 1, audience or "站点")
+    progress.info("开始构建%s的站点", step.label, extra={"site": step})
     with _env(ENV, audience):
         cfg = load_mkdocs_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=strict)
         mkdocs_build(cfg)
+    progress.info("%s的站点已构建", step.label, extra={"site": replace(step, done=True)})
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -90,49 +111,108 @@ def _locked(folder: Path, target: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _swap_in(target: Path, produce: Callable[[Path], None]) -> Path:
+def _swap_in(target: Path, produce: Callable[[Path], None], replaces_audiences: bool = False) -> Path:
     """Build into a fresh folder beside the target, then swap it in: an interrupted or failed
-    build leaves the last good site in place. Folders left by a killed build are removed first."""
+    build leaves the last good site in place. Folders left by a killed build are removed first.
+    The caller holds the lock (`_locked`) on the folder the site lives in."""
     target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not replaces_audiences and holds_audiences(target):
+        raise BuildError(
+            f"{target}中是按读者范围构建的站点（每个范围一个文件夹），不能用一个站点整体替换："
+            "请运行“bulletin build”重建全部读者范围，或“bulletin build --audience <读者范围>”只重建其中一个"
+        )
     old = target.with_name(f".{target.name}.old")
-    with _locked(target.parent, target):
-        if not target.exists() and old.is_dir():  # killed between the two renames of the fallback swap
-            old.rename(target)
-        for leftover in [*target.parent.glob(f".{target.name}.building-*"), old]:
-            shutil.rmtree(leftover, ignore_errors=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(work, 0o777 & ~umask)  # mkdtemp's 0700 would keep the web server out
-        try:
-            produce(work)
-        except MkDocsException as exc:
-            shutil.rmtree(work, ignore_errors=True)
-            reason = "原因见上面的错误信息" if isinstance(exc, Abort) else str(exc)
-            raise BuildError(f"站点构建失败，原有站点未动：{reason}") from exc
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-        if target.exists() and _exchange(work, target):
-            shutil.rmtree(work, ignore_errors=True)  # now the last site
-        else:
-            if target.exists():
-                target.rename(old)
-            work.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
+    if not target.exists() and old.is_dir():  # killed between the two renames of the fallback swap
+        old.rename(target)
+    for leftover in [*target.parent.glob(f".{target.name}.building-*"), old]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(work, 0o777 & ~umask)  # mkdtemp's 0700 would keep the web server out
+    try:
+        produce(work)
+    except MkDocsException as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        reason = "原因见上面的错误信息" if isinstance(exc, Abort) else str(exc)
+        raise BuildError(f"站点构建失败，原有站点未动：{reason}") from exc
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if target.exists() and _exchange(work, target):
+        shutil.rmtree(work, ignore_errors=True)  # now the last site
+    else:
+        if target.exists():
+            target.rename(old)
+        work.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
     log.info("站点已构建到%s", target)
     return target
+
+
+# site/index.html of a site of audiences says so: a build never replaces such a site with a single one
+AUDIENCES_MARK = '<meta name="bulletin-site" content="audiences">'
+
+
+def holds_audiences(folder: Path) -> bool:
+    """Whether `folder` holds a site of audiences (site/<audience>/ and the index of them): its index
+    says so, or (an older build's) it is no site itself and holds sites."""
+    try:
+        with (folder / "index.html").open(encoding="utf-8", errors="replace") as f:
+            if AUDIENCES_MARK in f.read(4096):
+                return True
+        return not is_single_site(folder) and any(is_single_site(d) for d in folder.iterdir() if d.is_dir())
+    except OSError:
+        return False
+
+
+def is_single_site(folder: Path) -> bool:
+    """Whether `folder` is one built site itself (mkdocs writes its 404 page and sitemap at the top)."""
+    return (folder / "404.html").is_file() or (folder / "sitemap.xml").is_file()
+
+
+def build(root: Path, site_dir: Path | None = None, year: int | None = None, audience: str | None = None) -> Path:
+    """What `bulletin build` does: every audience's site (`audience` None, as `make site`), or one
+    audience's folder among them; on a desk without audiences, its one site."""
+    config = load_config(root)
+    if audience is None and config.audiences:
+        return build_audiences(root, site_dir, year)
+    return build_site(root, site_dir, year, audience=audience)
 
 
 def build_site(
     root: Path, site_dir: Path | None = None, year: int | None = None, strict: bool = True, audience: str | None = None
 ) -> Path:
-    """One site: for `audience` (an id or name, `all` for everything), by default the least-privileged."""
-    scope_for(load_config(root), audience)  # an unknown audience: a plain error before anything is built
+    """One site: for `audience` (an id or name, `all` for everything), by default the least-privileged,
+    into its own folder of the site of audiences, <site_dir>/<id>/ (site/all/ for everything), the
+    index of audiences beside it. The other audiences' folders stay as they are. A desk without
+    audiences has one site, written to <site_dir> itself. Returns the folder written."""
+    config = load_config(root)
+    scope = scope_for(config, audience)  # an unknown audience: a plain error before anything is built
     if year is not None:
         os.environ["BULLETIN_YEAR"] = str(year)
-    return _swap_in(site_dir or root / "site", lambda out: _mkdocs(root, out, strict, audience))
+    site = (site_dir or root / "site").resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+
+    label = scope.audience.name if scope.audience is not None else "全部内容"
+
+    def produce(out: Path) -> None:
+        _mkdocs(root, out, strict, audience, SiteStep(1, 1, label))
+
+    if not config.audiences:
+        with _locked(site.parent, site):
+            return _swap_in(site, produce)
+    with _locked(site.parent, site):
+        if is_single_site(site):
+            raise BuildError(
+                f"{site}中是旧版“bulletin build”构建的单一站点，不是每个读者范围一个文件夹："
+                f"请运行“bulletin build”（不加--audience）重建全部读者范围，它会整体替换{site}"
+            )
+        site.mkdir(exist_ok=True)
+        folder = scope.audience.id if scope.audience is not None else EVERYTHING
+        target = _swap_in(site / folder, produce)
+        write_file(site / "index.html", _index_page(config.desk, config.audiences).encode("utf-8"))
+        return target
 
 
 def build_audiences(root: Path, site_dir: Path | None = None, year: int | None = None, strict: bool = True) -> Path:
@@ -145,11 +225,14 @@ def build_audiences(root: Path, site_dir: Path | None = None, year: int | None =
         os.environ["BULLETIN_YEAR"] = str(year)
 
     def produce(out: Path) -> None:
-        for audience in config.audiences:
-            _mkdocs(root, out / audience.id, strict, audience.id)
+        for n, audience in enumerate(config.audiences, start=1):
+            _mkdocs(root, out / audience.id, strict, audience.id, SiteStep(n, len(config.audiences), audience.name))
         (out / "index.html").write_text(_index_page(config.desk, config.audiences), encoding="utf-8")
 
-    return _swap_in(site_dir or root / "site", produce)
+    site = (site_dir or root / "site").resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(site.parent, site):
+        return _swap_in(site, produce, replaces_audiences=True)
 
 
 _INDEX_CSS = (
@@ -167,7 +250,7 @@ def _index_page(desk: str, audiences: tuple[Audience, ...]) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">{AUDIENCES_MARK}'
         f"<title>{html.escape(desk)}信息报送台</title>\n<style>{_INDEX_CSS}</style></head>\n<body>\n"
         f"<h1>{html.escape(desk)}信息报送台</h1>\n<p>请进入本人所在的读者范围（须登录）：</p>\n<ul>\n{rows}\n</ul>\n"
         "</body>\n</html>\n"

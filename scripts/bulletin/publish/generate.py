@@ -25,7 +25,6 @@ fill in) stop the build with a Chinese message naming the file and the line (Gen
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -36,18 +35,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin.core import fields
-from bulletin.core.model import Config, Finding, Issue, Item, Severity
+from bulletin.core.model import Config, Finding, Issue, Severity
 from bulletin.desk.config import load_config
-from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions, item_level
+from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions
 from bulletin.errors import BulletinError
 from bulletin.publish.audience import EVERYTHING, Scope, restrict, scope_for
 from bulletin.publish.pages import PAGE_ROWS, Desk, Page, Submission, generate, latest_issues
-from bulletin.rules.header import as_list, text_field
-from bulletin.rules.secrecy import classification_of
 
 if TYPE_CHECKING:
     from bulletin.desk.snapshot import Snapshot
-    from bulletin.duty.ledger import Ledger
 
 # under mkdocs a warning here fails `mkdocs build --strict`, as the plugin's own warnings do
 log = logging.getLogger("mkdocs.plugins.bulletin")
@@ -57,7 +53,6 @@ PROJECT_DIR = Path("build") / "zensical"  # the Zensical projects, per audience 
 RULES_PAGE = "rules.md"
 DOCS_DIR = "docs"
 LATEST_MARKER = "<!-- 最新各期 -->"  # in a hand-written page: the latest issue of each publication
-_DATED = re.compile(r"^(?P<month>\d{2})(?P<day>\d{2})(?:-|$)")
 
 
 class GenerateError(BulletinError):
@@ -117,7 +112,7 @@ def generated(
     `docs_dir` (default docs/) with a generated page's name is an error; a hand-written rules.md
     takes the place of the generated one."""
     from bulletin.desk.snapshot import read_desk
-    from bulletin.duty.ledger import derive
+    from bulletin.publish.feedback import attach as attach_feedback
 
     if page_rows < 1:
         raise GenerateError(f"每页行数page_rows应为正整数（现为{page_rows}）：请改正mkdocs.yml中bulletin插件的设置")
@@ -125,7 +120,7 @@ def generated(
     # one reading of the desk for the pages, the numbers and the record: the ledger, stats and notices read the same
     snap = snap or read_desk(_config(root))
     desk = load_desk(root, scope, year, snap)
-    desk.unit_counts = unit_counts(derive(snap))
+    attach_feedback(desk, snap, scope)  # 采用反馈: the duty engine's figures, as stats
     pages = list(_pages(desk, scope, snap, use_directory_urls, page_rows, docs, rules_page))
     for page in pages:
         if page.src_uri != rules_page and (docs / page.src_uri).exists():
@@ -145,7 +140,7 @@ def _pages(
     if not (docs / rules_page).exists():
         yield Page(rules_page, rules_markdown(), in_nav=True)
     yield from generate(desk, use_directory_urls, page_rows)
-    shown = set(desk.submissions)
+    shown = set(desk.submissions) | set(desk.intake)  # the items this site lists, by title
     yield from discipline_pages(  # discipline.md, and the parts of its long sections
         desk.config, snap.now, lambda sub: scope.full or sub is None or sub in shown, page_rows, snap
     )
@@ -202,17 +197,6 @@ def _config(root: Path) -> Config:
         raise GenerateError(f"报送台配置有误，站点未能构建：{exc}") from exc
 
 
-def unit_counts(ledger: Ledger) -> dict[str, tuple[int, int]]:
-    """Unit id -> (received, adopted by the office or above), over every item the office received:
-    the numbers `bulletin ledger` and `bulletin stats` count, whatever this site's audience lists."""
-    out: dict[str, tuple[int, int]] = {}
-    for life in ledger.lives:
-        received, adopted = out.get(life.unit, (0, 0))
-        if life.received_at is not None:
-            out[life.unit] = (received + 1, adopted + life.adopted)
-    return out
-
-
 def load_desk(root: Path, scope: Scope, year: int | None = None, snap: Snapshot | None = None) -> Desk:
     """Configuration, issues and submissions, checked enough that every page can be made,
     narrowed to what the build's audience may read (from `snap`, the one reading of the desk)."""
@@ -267,41 +251,18 @@ def load_submissions(config: Config, snap: Snapshot | None = None) -> dict[str, 
     """Every submission under submissions/<unit>/<year>/, from the front matter the snapshot read (the
     files the ledger reads: no links followed); an unreadable one is a warning (fails --strict)."""
     from bulletin.desk.snapshot import item_files, read_desk
+    from bulletin.publish.feedback import submission_of
 
     snap = snap or read_desk(config)
     out: dict[str, Submission] = {}
     for path in item_files(config.root):
         rel = path[len(SUBMISSIONS) + 1 : -len(".md")]
         fm = snap.items.get(rel) if rel not in snap.unmerged else None
-        item = Item(path, config.root / path, "", fields=fm, front_matter_ok=True) if fm is not None else None
-        if item is None:
+        if fm is None:
             log.warning(f"{SUBMISSIONS}/{rel}.md无法读取或头部信息有误，未列入站点：请运行“bulletin check”查看")
             continue
-        unit_id, year, stem = rel.split("/")
-        _, term, _ = classification_of(item)
-        out[rel] = Submission(
-            id=rel,
-            unit=unit_id,
-            title=text_field(item, "标题") or rel,
-            date=_date_of(year, stem),
-            kind=text_field(item, "类别") or "",
-            urgency=text_field(item, "紧急程度") or "",
-            classification=item_level(item),
-            secrecy_term=term,
-            topics=tuple(as_list(item.fields.get("主题")) or ()),
-        )
+        out[rel] = submission_of(config, rel, fm)
     return out
-
-
-def _date_of(year: str, stem: str) -> dt.date | None:
-    """A submission's date from its file name, 1103-01 in 2026/ (as `bulletin new` names it)."""
-    m = _DATED.match(stem)
-    if not m or not year.isdigit():
-        return None
-    try:
-        return dt.date(int(year), int(m["month"]), int(m["day"]))
-    except ValueError:
-        return None
 
 
 def fill_latest(desk: Desk, src_uri: str, markdown: str) -> str:
@@ -348,7 +309,8 @@ def write_project(
     # not its header: that one is written for mkdocs-material's header, which Zensical's differs from
     overrides = {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
     _sync(project / OVERRIDES, {k: v for k, v in overrides.items() if k != "partials/header.html"})
-    config = _zensical_config(settings, scope, [p.src_uri for p in made.pages if not p.in_nav])
+    hidden = [p.src_uri for p in made.pages if not p.in_nav]
+    config = _zensical_config(settings, scope, hidden, made.desk.config.site_footer)
     _sync_file(project / ZENSICAL_CONFIG, config.encode("utf-8"))
     return project, made.desk
 
@@ -366,9 +328,12 @@ def _mkdocs_settings(root: Path) -> dict[str, object]:
     return loaded
 
 
-def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str]) -> str:
+def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str], footer: str) -> str:
     """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template
-    and the scripts as files), the audience in the site's name, the generated pages kept out of the nav."""
+    and the scripts as files), the audience in the site's name, the office's footer line, the generated
+    pages kept out of the nav; no year switch (it reads versions.json, which only mike writes)."""
+    import html
+
     import tomli_w
 
     from bulletin.publish.sitefonts import CSS
@@ -378,6 +343,9 @@ def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str
         project["site_name"] = f"{project['site_name']}（{scope.audience.name}）"
     project |= {k: settings[k] for k in _CARRIED if k in settings}
     project |= {"docs_dir": DOCS_DIR, "site_dir": "site"}
+    project["copyright"] = str(settings.get("copyright") or html.escape(footer))
+    extra = {k: v for k, v in dict(settings.get("extra") or {}).items() if k != "version"}  # type: ignore[call-overload]
+    project["extra"] = {**extra, "generator": False}
     css = [str(c) for c in project.get("extra_css", []) or []]  # type: ignore[attr-defined]
     project["extra_css"] = [*css, CSS] if CSS not in css else css
     theme = dict(settings.get("theme") or {})  # type: ignore[call-overload]

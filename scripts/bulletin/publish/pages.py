@@ -7,8 +7,8 @@ Page sources (ASCII, so URLs need no escaping); with `use_directory_urls` each b
     publications/<pub>/<year>/index.md       one year of a publication
     publications/<pub>/<year>/<NNN>.md       one issue (a supplement: zkNNN.md), as issue.id
     units/index.md, units/<unit-id>.md       报送单位, grouped by type; one unit and its submissions
-    topics/index.md, topics/<n>.md           主题; n is the topic's place (1-based) in bulletin.yml
-                                             (a topic outside that list: x<k>.md, k its place in name order)
+    topics/index.md, topics/<slug>.md        主题; slug is the topic in pinyin, 防汛抗旱 -> fangxunkanghan
+                                             (see topic_slugs: collisions get -2, -3 … in a fixed order)
 
 A listing that grows with the desk (a unit's or a topic's submissions, a year of a publication)
 holds at most `page_rows` rows on one page. A longer one is split by time (see `chunks`): its page
@@ -31,16 +31,23 @@ import html
 import json
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bulletin.core.model import Config, Issue, IssueItem, Publication, Unit
 from bulletin.core.timing import BEIJING
 from bulletin.desk.config import UNIT_TYPES
 from bulletin.desk.issues import cn_date, level_rank, number_line
+from bulletin.desk.records import INSTRUCTION
+from bulletin.desk.snapshot import ACCEPTED, ADOPTED, NOT_ADOPTED, PENDING, SENT_BACK
+from bulletin.duty.scoring import COUNTERS, PERIODS_NOTE
 from bulletin.editorial.assemble import Revision, revision_changes
+
+if TYPE_CHECKING:
+    from bulletin.duty.scoring import UnitStats
 
 URGENCY_RANK = {"平件": 0, "加急": 1, "特急": 2}
 PAGE_ROWS = 50  # the most rows one listing page holds (a submission is a row; an issue, 1 + its items)
@@ -61,6 +68,24 @@ class Submission:
     classification: str
     secrecy_term: str | None = None
     topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordShown:
+    """A 批示 or 上级采用 as this site may show it (publish.feedback gates it for the audience)."""
+
+    kind: str  # 批示 / 上级采用 (desk.records)
+    item: str  # the item's id
+    unit: str
+    date: dt.date
+    level: str
+    by: str = ""  # 批示人
+    publication: str = ""  # 上级采用: where
+    title: str | None = None  # None: this site does not list the item, named by its number
+    classification: str = ""  # the item's 密级, which is the 批示's
+    text: str = ""  # the 批示's words where the audience is cleared for them
+    withheld: bool = False  # words the audience is not cleared for
+    in_period: bool = True  # dated in the period of the unit pages' figures
 
 
 @dataclass(frozen=True)
@@ -91,8 +116,17 @@ class Desk:
     audience_label: str = ""
     audience_id: str = "all"  # "all": the full site
     year: int | None = None  # the year volume built, None: every year
-    # unit id -> (received, adopted) over every item the office received (bulletin.duty.ledger), set by the plugin
-    unit_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # 采用反馈, set by publish.feedback from the duty engine (as `bulletin stats` counts) and gated for the audience:
+    period: str = ""  # 2026年: the period of the figures below
+    period_key: str = ""  # 2026: that period as `bulletin stats --period` takes it
+    sees_intake: bool = True  # the office's own site or the full site (the default): the intake is listed
+    unit_stats: dict[str, UnitStats] = field(default_factory=dict)  # unit id -> its row of `bulletin stats`
+    fates: dict[str, dict[str, int]] = field(default_factory=dict)  # unit id -> 待审/退改/未采用/待编/已采用 -> items
+    unit_cases: dict[str, list[str]] = field(default_factory=dict)  # unit id -> its cases in the period, newest first
+    # the office's intake this site lists (only the office's own site and the full site): items no issue carries
+    intake: dict[str, Submission] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)  # listed item id -> its state (desk.snapshot.STATES)
+    records: list[RecordShown] = field(default_factory=list)  # 批示 and 上级采用, newest first
 
     @property
     def visible_publications(self) -> tuple[Publication, ...]:
@@ -137,8 +171,8 @@ def unit_src(unit_id: str) -> str:
     return f"units/{unit_id}.md"
 
 
-def topic_src(number: int) -> str:
-    return f"topics/{number}.md"
+def topic_src(slug: str) -> str:
+    return f"topics/{slug}.md"
 
 
 def pdf_path(issue: Issue, revision: int | None = None) -> str:
@@ -256,9 +290,10 @@ def _credits(desk: Desk, item: IssueItem, from_src: str) -> str:
 
 
 def _adoption_links(desk: Desk, sub_id: str, from_src: str) -> str:
+    """处理情况: the issues that adopted the item (links), else its state (待编, 待审, 退改, 未采用)."""
     adoptions = desk.adoptions.get(sub_id, [])
     if not adoptions:
-        return "待编"
+        return desk.states.get(sub_id, ACCEPTED)
     issues = {a.issue.id: a.issue for a in adoptions}  # a 综合 item may credit two submissions of one unit
     return "、".join(_link(issue_name(desk.config, i), from_src, issue_src(i)) for i in issues.values())
 
@@ -660,7 +695,17 @@ def _cell(text: str) -> str:
     return md(text) if text else "—"
 
 
-PENDING_NOTE = "“待编”为已采用入库、尚未编入刊物的信息。"
+FATES_NOTE = (
+    "处理情况：待审为已收到、等待编辑审核；退改为已退回修改、尚未重新审核；未采用为经审核未予采用；"
+    "待编为已采用入库、尚未编入刊物；已采用的列出编入的刊物。"
+)
+LISTED_NOTE = "本站只列出编入本站所收刊物的信息；其余信息只计条数，见上方采用反馈的处理情况。"
+FATE_ORDER = (ADOPTED, ACCEPTED, PENDING, SENT_BACK, NOT_ADOPTED)
+
+
+def listing_note(desk: Desk) -> str:
+    """Under a unit's listing: what its 处理情况 column means, or why the intake is not listed here."""
+    return FATES_NOTE if desk.sees_intake else LISTED_NOTE
 
 
 def newest_first(subs: list[Submission]) -> list[Submission]:
@@ -668,10 +713,10 @@ def newest_first(subs: list[Submission]) -> list[Submission]:
 
 
 def _submission_table(desk: Desk, subs: Sequence[Submission], from_src: str, with_unit: bool) -> list[str]:
-    """Submissions (newest first) as a table: date, title, unit, kind, urgency, 密级, where adopted."""
+    """Submissions (newest first) as a table: date, title, unit, kind, urgency, 密级, 处理情况."""
     if not subs:
         return ["暂无。", ""]
-    head = ["日期", "标题", *(["报送单位"] if with_unit else []), "类别", "紧急程度", "密级", "采用情况"]
+    head = ["日期", "标题", *(["报送单位"] if with_unit else []), "类别", "紧急程度", "密级", "处理情况"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for sub in subs:
         row = [sub.date.isoformat() if sub.date else "—", _cell(sub.title)]
@@ -716,14 +761,15 @@ def _submission_part(
     out += pager
     out += _submission_table(desk, part.rows, src, with_unit)
     if not with_unit:
-        out += [PENDING_NOTE, ""]
+        out += [listing_note(desk), ""]
     out += pager
     return "\n".join(out)
 
 
 def _by_unit(desk: Desk) -> dict[str, list[Submission]]:
+    """Each unit's listed items: what this site's issues carry, and the intake where the site lists it."""
     out: dict[str, list[Submission]] = {}
-    for sub in desk.submissions.values():
+    for sub in [*desk.submissions.values(), *desk.intake.values()]:
         out.setdefault(sub.unit, []).append(sub)
     return out
 
@@ -732,10 +778,77 @@ def _adopted(desk: Desk, subs: Sequence[Submission]) -> int:
     return sum(1 for s in subs if s.id in desk.adoptions)
 
 
+def _count_cells(row: UnitStats) -> list[tuple[str, str]]:
+    """The figures of a unit's row of `bulletin stats`, in its order and words."""
+    return [
+        ("报送", f"{row.submitted}条"),
+        ("采用", f"{row.adopted}条"),
+        ("采用率", f"{row.rate:.0%}"),
+        ("上级采用", f"{sum(row.upper.values())}次"),
+        ("批示", f"{sum(row.instructions.values())}次"),
+        # 迟报, 漏报, 瞒报 … in the duty engine's order
+        *[(kind, f"{getattr(row, counter)}起") for kind, counter in COUNTERS.items()],
+        ("得分", f"{row.score}分"),
+        ("名次", f"第{row.rank}名"),
+    ]
+
+
+def _record_item(record: RecordShown) -> str:
+    if record.title is not None:
+        return md(record.title)
+    return f"信息{md(record.item)}（标题不在本站列出）"
+
+
+def _record_words(record: RecordShown) -> str:
+    if record.text:
+        return md(record.text)
+    if record.withheld:
+        return f"有批示，内容为{md(record.classification)}，不在本站列出"
+    return "—"
+
+
+def _records_table(records: Sequence[RecordShown]) -> list[str]:
+    """批示 and 上级采用 as rows: 日期, 信息, 类别, 级别, 批示人或刊物, 批示内容 (where cleared)."""
+    out = ["| 日期 | 信息 | 类别 | 级别 | 批示人或刊物 | 批示内容 |", "|---|---|---|---|---|---|"]
+    for r in records:
+        who = r.by if r.kind == INSTRUCTION else r.publication
+        cells = [r.date.isoformat(), _record_item(r), r.kind, md(r.level), _cell(who), _record_words(r)]
+        out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""]
+
+
+def _feedback(desk: Desk, unit: Unit, src: str) -> list[str]:
+    """采用反馈: the unit's row of `bulletin stats` for the period, what became of its items, its 上级采用
+    and 批示, its cases: all from the duty engine (publish.feedback)."""
+    out = ['<h2 id="feedback" data-search-exclude>采用反馈</h2>', ""]
+    row = desk.unit_stats.get(unit.id)
+    if row is None:
+        return [*out, "本站构建时未统计采用反馈。", ""]
+    out += [
+        f"{md(desk.period)}的报送、采用、批示、迟报漏报和得分，与“bulletin stats --period {desk.period_key}”"
+        "和信息工作通报的数字一致。",
+        "",
+        f"| 项目 | {md(desk.period)} |",
+        "|---|---|",
+    ]
+    out += [f"| {name} | {value} |" for name, value in _count_cells(row)]
+    fates = desk.fates.get(unit.id, {})
+    shown = "、".join(f"{state}{fates[state]}条" for state in FATE_ORDER if fates.get(state))
+    out += [f"| 处理情况 | {shown or '—'} |", "", f"注：{PERIODS_NOTE}。", ""]
+    records = [r for r in desk.records if r.unit == unit.id and r.in_period]
+    out += ['<h3 id="records">上级采用和批示</h3>', ""]
+    out += _records_table(records) if records else [f"{md(desk.period)}没有上级采用和批示。", ""]
+    cases = desk.unit_cases.get(unit.id, [])
+    out += ['<h3 id="cases">迟报、漏报、瞒报等记录</h3>', ""]
+    out += [f"- {md(sentence)}" for sentence in cases] if cases else [f"{md(desk.period)}没有记录。"]
+    out += ["", f"全市的记录见{_link('报送纪律', src, 'discipline.md')}。", ""]
+    return out
+
+
 def unit_page(
     desk: Desk, unit: Unit, subs: list[Submission], children: list[Unit], parts: list[Chunk[Submission]]
 ) -> str:
-    """A unit: who it is (searchable), then its submissions (kept out of the search index)."""
+    """A unit: who it is (searchable), its 采用反馈, then its items (kept out of the search index)."""
     src = unit_src(unit.id)
     parent = desk.config.unit(unit.parent) if unit.parent else None
     rows = [("类型", md(unit.type))]
@@ -747,13 +860,12 @@ def unit_page(
         rows.append(("分管领导", md(unit.leader)))
     informants = "、".join(md(i.name) for i in unit.informants) or "尚未落实信息员"
     rows.append(("信息员", informants))
-    received, adopted = desk.unit_counts.get(unit.id, (0, 0))
-    rows.append(("报送/采用", f"{received}条/{adopted}条（信息处收到的全部信息，与统计、通报一致）"))
-    rows.append(("本站列出", f"{len(subs)}条（编入本站所收刊物的信息）"))
     out = [*page_front_matter(unit.name), f"# {md(unit.name)}", "", "| 项目 | 内容 |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
-    # a raw heading, for the attribute: mkdocs-material leaves the section it opens out of the search index
-    out += ["", '<h2 id="submissions" data-search-exclude>报送的信息</h2>', "", PENDING_NOTE, ""]
+    out += ["", *_feedback(desk, unit, src)]
+    # a raw heading, for the attribute: the search index takes only the table above (publish/search.py)
+    out += ['<h2 id="submissions" data-search-exclude>报送的信息</h2>', ""]
+    out += [f"本站列出{len(subs)}条。{listing_note(desk)}", ""]
     out += _submission_listing(desk, src, parts, with_unit=False, counted="报送")
     out += [_link("返回报送单位", src, "units/index.md"), ""]
     return "\n".join(out)
@@ -761,29 +873,84 @@ def unit_page(
 
 def units_index(desk: Desk) -> str:
     src = "units/index.md"
-    out = ["# 报送单位", "", "全市信息报送网络的各单位，按类型排列。点击单位名称查看其报送和采用情况。", ""]
-    if desk.audience_label:
+    out = ["# 报送单位", "", "全市信息报送网络的各单位，按类型排列。点击单位名称查看其采用反馈和报送的信息。", ""]
+    if desk.period:
         out += [
-            "本站按读者范围发布：只列出编入本站所收刊物的信息；报送和采用条数是信息处收到的全部信息，与统计、通报一致。",
+            f"报送、采用和得分为{md(desk.period)}的数字（信息处收到的全部信息），"
+            f"与“bulletin stats --period {desk.period_key}”和信息工作通报一致。",
             "",
         ]
+    if desk.audience_label:
+        out += ["本站按读者范围发布：单位页面只列出本站可以阅读的信息。", ""]
+    instructions = [r for r in desk.records if r.kind == INSTRUCTION]
+    if instructions:
+        out += [f"各级领导的批示见{_link('领导批示', src, INSTRUCTIONS_SRC)}。", ""]
     for unit_type in UNIT_TYPES:
         units = [u for u in desk.config.units if u.type == unit_type]
         if not units:
             continue
         towns = unit_type == "乡镇街道"  # the only units with a parent
-        head = ["单位", *(["上级单位"] if towns else []), "信息员", "报送", "采用"]
+        head = ["单位", *(["上级单位"] if towns else []), "信息员", "报送", "采用", "得分"]
         out += [f"## {unit_type}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for unit in units:
             parent = desk.config.unit(unit.parent) if unit.parent else None
             row = [_link(unit.name, src, unit_src(unit.id))]
             if towns:
                 row.append(_link(parent.name, src, unit_src(parent.id)) if parent else "—")
-            received, adopted = desk.unit_counts.get(unit.id, (0, 0))
-            row += ["、".join(md(i.name) for i in unit.informants) or "尚未落实", str(received), str(adopted)]
+            stats = desk.unit_stats.get(unit.id)
+            figures = [str(stats.submitted), str(stats.adopted), str(stats.score)] if stats else ["—", "—", "—"]
+            row += ["、".join(md(i.name) for i in unit.informants) or "尚未落实", *figures]
             out.append("| " + " | ".join(row) + " |")
         out.append("")
     return "\n".join(out)
+
+
+# ---------- 领导批示 ----------
+
+INSTRUCTIONS_SRC = "instructions/index.md"
+INSTRUCTIONS_NAME = "领导批示"
+
+
+def _instruction_rows(desk: Desk, records: Sequence[RecordShown], from_src: str) -> list[str]:
+    """批示 as rows: 日期, 批示人, 级别, 信息, 报送单位, 批示内容 (where cleared)."""
+    out = ["| 日期 | 批示人 | 级别 | 信息 | 报送单位 | 批示内容 |", "|---|---|---|---|---|---|"]
+    for r in records:
+        unit = desk.config.unit(r.unit)
+        who = _link(unit.name, from_src, unit_src(unit.id)) if unit else md(r.unit)
+        cells = [r.date.isoformat(), _cell(r.by), md(r.level), _record_item(r), who, _record_words(r)]
+        out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""]
+
+
+def instructions_pages(desk: Desk, page_rows: int = PAGE_ROWS) -> list[Page]:
+    """领导批示: every recorded 批示 (`bulletin record instruction`), newest first; the leader's words only
+    where this site's audience is cleared for the item's 密级. A long list is split by time, as every listing."""
+    src = INSTRUCTIONS_SRC
+    records = [r for r in desk.records if r.kind == INSTRUCTION]
+    parts = chunks(records, lambda r: r.date, limit=page_rows)
+    out = [*page_front_matter(INSTRUCTIONS_NAME, searched=False), f"# {INSTRUCTIONS_NAME}", ""]
+    out += [
+        "各级领导对本市报送信息的批示，由编辑用“bulletin record instruction”登记，计入各单位得分"
+        f"（见{_link('报送单位', src, 'units/index.md')}）。批示内容只在读者范围的最高密级不低于该信息密级的站点上列出。",
+        "",
+    ]
+    pages: list[Page] = []
+    if not records:
+        out += ["尚无登记的批示。", ""]
+    elif len(parts) == 1:
+        out += [f"共{len(records)}条。", "", *_instruction_rows(desk, records, src)]
+    else:
+        out += [f"共{len(records)}条，按批示日期分页，新的在前。", ""]
+        out += parts_table(parts, src, ["条数"], lambda rows: [str(len(rows))])
+        for n, part in enumerate(parts):
+            part_src = chunk_src(src, part.key)
+            title = f"{INSTRUCTIONS_NAME} {part.label}"
+            body = [*page_front_matter(title, searched=False), f"# {INSTRUCTIONS_NAME}", ""]
+            body += [f"批示日期：{part.label}，共{len(part.rows)}条。", ""]
+            pager = pager_links(parts, n, part_src, src, INSTRUCTIONS_NAME)
+            body += [*pager, *_instruction_rows(desk, part.rows, part_src), *pager]
+            pages.append(Page(part_src, "\n".join(body)))
+    return [Page(src, "\n".join(out), in_nav=True), *pages]
 
 
 # ---------- topics ----------
@@ -814,30 +981,75 @@ def topic_page(desk: Desk, src: str, topic: str, subs: list[Submission], parts: 
 
 def topics_index(desk: Desk, by_topic: dict[str, list[Submission]]) -> str:
     src = "topics/index.md"
+    slugs = topic_slugs(desk, by_topic)
     out = ["# 主题", "", "全市中心工作主题（见bulletin.yml的topics），及标注各主题的信息。", ""]
     out += ["| 主题 | 信息 | 采用 |", "|---|---|---|"]
-    for number, topic in enumerate(desk.config.topics, start=1):
+    for topic in desk.config.topics:
         subs = by_topic.get(topic, [])
-        out.append(f"| {_link(topic, src, topic_src(number))} | {len(subs)} | {_adopted(desk, subs)} |")
+        out.append(f"| {_link(topic, src, topic_src(slugs[topic]))} | {len(subs)} | {_adopted(desk, subs)} |")
     out.append("")
     others = other_topics(desk, by_topic)
     if others:
         out += ["## 目录外的主题", "", "以下主题不在配置的主题目录中（报送时会给出警告）。", ""]
         out += ["| 主题 | 信息 | 采用 |", "|---|---|---|"]
-        for number, topic in enumerate(others, start=1):
+        for topic in others:
             subs = by_topic[topic]
-            out.append(f"| {_link(topic, src, other_topic_src(number))} | {len(subs)} | {_adopted(desk, subs)} |")
+            out.append(f"| {_link(topic, src, topic_src(slugs[topic]))} | {len(subs)} | {_adopted(desk, subs)} |")
         out.append("")
     return "\n".join(out)
 
 
 def other_topics(desk: Desk, by_topic: dict[str, list[Submission]]) -> list[str]:
-    """Topics given on submissions but not in bulletin.yml, in name order (x1.md, x2.md …)."""
+    """Topics given on submissions but not in bulletin.yml, in name order."""
     return sorted(t for t in by_topic if t not in desk.config.topics)
 
 
-def other_topic_src(number: int) -> str:
-    return f"topics/x{number}.md"
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+_RESERVED_SLUGS = frozenset({"index"})  # topics/index.md is the list of topics
+
+
+def topic_slug(topic: str) -> str:
+    """A topic's name in a URL: its pinyin without tones, letters and digits kept in lower case,
+    anything else a hyphen (防汛抗旱 -> fangxunkanghan, ５Ｇ网络 -> 5gwangluo, 长江大保护 -> changjiangdabaohu);
+    `topic` when nothing is left (a topic of punctuation alone)."""
+    from pypinyin import lazy_pinyin  # a large dictionary: loaded when the topic pages are made
+
+    # full-width letters as plain ones, accents dropped (Gōng -> gong)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", topic) if not unicodedata.combining(c)).lower()
+    words = lazy_pinyin(plain, errors="default")  # what is not Chinese stays as it is
+    return _NOT_IN_SLUG.sub("-", "".join(words).lower()).strip("-") or "topic"
+
+
+def topic_slugs(desk: Desk, by_topic: dict[str, list[Submission]]) -> dict[str, str]:
+    """Every topic's slug, the same on every build: the configured topics in their order first, so
+    theirs do not change when a new topic appears outside the list, then the others in name order; a
+    slug already taken (two topics that read alike, 公示 and 公式) gets -2, -3 …"""
+    out: dict[str, str] = {}
+    taken = set(_RESERVED_SLUGS)
+    for topic in [*desk.config.topics, *other_topics(desk, by_topic)]:
+        base = slug = topic_slug(topic)
+        n = 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        out[topic] = slug
+    return out
+
+
+def topic_pages(desk: Desk, page_rows: int) -> Iterator[Page]:
+    """The list of topics, a page for each (configured or given on submissions), and its parts."""
+    by_topic = _by_topic(desk)
+    yield Page("topics/index.md", topics_index(desk, by_topic), in_nav=True)
+    for topic, slug in topic_slugs(desk, by_topic).items():
+        src = topic_src(slug)
+        subs = by_topic.get(topic, [])
+        parts = _submission_chunks(subs, page_rows)
+        yield Page(src, topic_page(desk, src, topic, subs, parts))
+        for n, part in enumerate(parts if len(parts) > 1 else []):
+            title = _topic_name(topic, topic in desk.config.topics)
+            content = _submission_part(desk, src, topic, title, parts, n, "标注这一主题的信息")
+            yield Page(chunk_src(src, part.key), content)
 
 
 # ---------- all pages ----------
@@ -864,6 +1076,7 @@ def generate(desk: Desk, use_directory_urls: bool = True, page_rows: int = PAGE_
         if unit.parent:
             children.setdefault(unit.parent, []).append(unit)
     yield Page("units/index.md", units_index(desk), in_nav=True)
+    yield from instructions_pages(desk, page_rows)
     for unit in config.units:
         subs = by_unit.get(unit.id, [])
         parts = _submission_chunks(subs, page_rows)
@@ -872,15 +1085,4 @@ def generate(desk: Desk, use_directory_urls: bool = True, page_rows: int = PAGE_
         for n, part in enumerate(parts if len(parts) > 1 else []):
             content = _submission_part(desk, src, unit.name, unit.name, parts, n, "报送的信息")
             yield Page(chunk_src(src, part.key), content)
-    by_topic = _by_topic(desk)
-    yield Page("topics/index.md", topics_index(desk, by_topic), in_nav=True)
-    listed = [(topic_src(n), t) for n, t in enumerate(config.topics, start=1)]
-    others = [(other_topic_src(n), t) for n, t in enumerate(other_topics(desk, by_topic), start=1)]
-    for src, topic in listed + others:
-        subs = by_topic.get(topic, [])
-        parts = _submission_chunks(subs, page_rows)
-        yield Page(src, topic_page(desk, src, topic, subs, parts))
-        for n, part in enumerate(parts if len(parts) > 1 else []):
-            title = _topic_name(topic, topic in config.topics)
-            content = _submission_part(desk, src, topic, title, parts, n, "标注这一主题的信息")
-            yield Page(chunk_src(src, part.key), content)
+    yield from topic_pages(desk, page_rows)

@@ -62,6 +62,7 @@ from bulletin.desk.fonts import (
     font_dirs as font_dirs,
 )
 from bulletin.desk.issues import cn_date, number_line
+from bulletin.desk.lexicon import lexicon
 from bulletin.editorial.assemble import load_issues, load_submission
 from bulletin.errors import BulletinError
 
@@ -222,9 +223,10 @@ def title_words(config: Config) -> tuple[str, ...]:
 
 class TitleLines:
     """Titles' lines as printed (core.titlebreak at TITLE_PER_LINE, the unit names `keep` whole),
-    remembered in `cache/titles.json` under the break module and the words kept: the segmenter
-    takes most of a second to load, which a build of titles broken before does not pay. The PDF
-    and the Word file take their lines from here, so they print the same lines."""
+    remembered in `cache/titles.json` under the break module and the words kept; a title not
+    broken before is cut with the indexed dictionary (desk.lexicon), so a new process does not
+    load the segmenter's whole dictionary. The PDF and the Word file take their lines from here,
+    so they print the same lines."""
 
     def __init__(self, keep: tuple[str, ...], cache: Path) -> None:
         self.keep = keep
@@ -248,7 +250,7 @@ class TitleLines:
         """Start loading the segmenter in a thread when a title too long for a line has not been
         broken before: it loads while pandoc converts the texts (a process of its own), not after."""
         if any(t not in self.known and titlebreak.width(t) > TITLE_PER_LINE for t in self.titles(datas)):
-            threading.Thread(target=titlebreak.prepare, name="bulletin-titlebreak", daemon=True).start()
+            threading.Thread(target=lexicon, name="bulletin-titlebreak", daemon=True).start()
 
     def lines(self, titles: Iterable[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -256,7 +258,7 @@ class TitleLines:
         for title in titles:
             lines = self.known.get(title)
             if not (isinstance(lines, list) and all(isinstance(line, str) for line in lines) and lines):
-                lines = self.known[title] = break_title(title, TITLE_PER_LINE, self.keep)
+                lines = self.known[title] = break_title(title, TITLE_PER_LINE, self.keep, lexicon())
                 fresh = True
             out[title] = list(lines)
         if fresh:
@@ -488,7 +490,6 @@ class PdfBuilder:
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
     _pool: cf.Executor | None = field(default=None, init=False, repr=False)
     _static: str = field(default="", init=False, repr=False)
-    _lacking: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.cache_dir is None:
@@ -588,12 +589,7 @@ class PdfBuilder:
         problems: list[str] = []
         assert self._coverage is not None
         for where, text, roles in places:
-            for ch in dict.fromkeys(text):
-                lacking = self._lacking.get((ch, roles))
-                if lacking is None:
-                    lacking = self._lacking[ch, roles] = self._coverage.lacking(ch, roles)
-                if not lacking:
-                    continue
+            for ch, lacking in self._coverage.missing(text, roles):
                 which = (
                     "所有字体中都没有"
                     if len(lacking) == len(roles)

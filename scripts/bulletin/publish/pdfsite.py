@@ -37,6 +37,7 @@ log = logging.getLogger("mkdocs.plugins.bulletin")
 MANIFEST = "manifest.json"  # the publication record, in the site's pdf/ folder
 
 BATCH = 8  # issues per progress step: large enough to keep both cores busy
+SHOW_PROGRESS = True  # a bar for many PDFs on a terminal; `bulletin build` has its own (one bar for the build)
 
 
 def _copy_number(desk: Desk, issue: Issue) -> str | None:
@@ -73,7 +74,7 @@ def publish_pdfs(desk: Desk, site_dir: Path, store: Path | None = None, word: bo
     jobs = _jobs(desk, store)
     built = kept = 0
     digests: dict[str, str] = {}
-    show = sys.stderr.isatty() and len(jobs) > BATCH
+    show = SHOW_PROGRESS and sys.stderr.isatty() and len(jobs) > BATCH
     with PdfBuilder(desk.config) as builder, tqdm(total=len(jobs), desc="生成PDF", unit="期", disable=not show) as bar:
         for start in range(0, len(jobs), BATCH):
             batch = jobs[start : start + BATCH]

@@ -16,6 +16,7 @@ A broken issue file stops the build with a Chinese message naming the file and t
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 # overrides of the theme's partials whose inline <script>s become files (assets/bulletin/*.js)
 THEME_OVERRIDES = Path(__file__).parent / "templates" / "theme"
+MIKE_VERSION = "MIKE_DOCS_VERSION"  # set by `mike deploy` while it builds a version
 
 
 class BulletinConfig(base.Config):
@@ -62,9 +64,22 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Which audience this build is for; its name goes into the site's name on every page."""
         try:
-            self.scope = scope_for(load_config(desk_root(config)), requested_audience() or self.config.audience)
+            desk_config = load_config(desk_root(config))
+        except ConfigError as exc:
+            raise PluginError(f"报送台配置有误，站点未能构建：{exc}") from exc
+        try:
+            self.scope = scope_for(desk_config, requested_audience() or self.config.audience)
         except ConfigError as exc:
             raise PluginError(f"站点未能构建：{exc}") from exc
+        # the office's own line at the foot of every page, instead of the theme's "Made with …"
+        config.copyright = config.copyright or html.escape(desk_config.site_footer)
+        config.extra["generator"] = False
+        # the year switch reads versions.json at the root of the published site, which only mike writes:
+        # a site built without mike (bulletin build, mkdocs build) would ask for it on every page and get 404
+        if os.environ.get(MIKE_VERSION):
+            config.extra["version"] = {"provider": "mike", **(config.extra.get("version") or {})}
+        else:
+            config.extra.pop("version", None)
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         from bulletin.publish.sitefonts import CSS
 

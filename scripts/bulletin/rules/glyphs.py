@@ -11,7 +11,7 @@ from __future__ import annotations
 from bulletin.core.levels import text_field
 from bulletin.core.model import Item
 from bulletin.core.model import Severity as S
-from bulletin.desk.fonts import desk_coverage, printable, shown
+from bulletin.desk.fonts import desk_coverage, shown
 from bulletin.rules import Context, check, define
 
 define(
@@ -30,31 +30,17 @@ _TITLE_ROLES: tuple[str, ...] = ("title",)
 _BODY_ROLES: tuple[str, ...] = ("body", "hei", "kai")
 
 
-# the characters found printable, by font stack, once per process: a check of every item asks about
-# the same few thousand characters again and again
-_PRINTABLE: dict[tuple[int, tuple[str, ...]], set[str]] = {}
-
-
 @check
 def glyphs(item: Item, ctx: Context) -> None:
     coverage = desk_coverage(ctx.config)
-    complete = coverage.complete
     places: list[tuple[int | None, str, tuple[str, ...]]] = [
         (item.line_of("标题"), text_field(item, "标题") or "", _TITLE_ROLES)
     ]
     places += [(item.body_line + n, line, _BODY_ROLES) for n, line in enumerate(item.body.split("\n"))]
     reported: set[str] = set()
     for line, text, roles in places:
-        known = _PRINTABLE.setdefault((id(coverage), roles), set())
-        unknown = set(text) - known
-        if not unknown:
-            continue
-        for ch in dict.fromkeys(text):  # in the order written: the first line a character is on
-            if ch not in unknown or ch in reported:
-                continue
-            # fonts not installed here (a check without `make fonts`): only what no font means the same by
-            if not (coverage.lacking(ch, roles) if complete else (() if printable(ch) else roles)):
-                known.add(ch)
+        for ch, _ in coverage.missing(text, roles):  # the first line a character is on
+            if ch in reported:
                 continue
             reported.add(ch)
             ctx.emit(
