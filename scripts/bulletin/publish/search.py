@@ -22,6 +22,7 @@ import contextlib
 import html
 import os
 import re
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -231,8 +232,8 @@ class Indexer:
     to Pagefind's service in batches from a thread of its own, so that Pagefind (a process of its own)
     indexes them while the rest of the site is rendered. Once the last page with records is in (every
     issue and unit page: mkdocs renders every page's body before it lays out any page), the index is
-    written into the site's pagefind/ folder while the pages are laid out; finish() waits for it and
-    returns the records.
+    written (beside the records) while the pages are laid out; finish() waits for it, moves it into the
+    site's pagefind/ folder and returns the records.
 
     The same records as index_site makes from the built pages, in the order the pages are rendered."""
 
@@ -258,7 +259,10 @@ class Indexer:
     async def _open(self) -> Any:
         from pagefind.index import IndexConfig, PagefindIndex
 
-        index = PagefindIndex(config=IndexConfig(output_path=str(self.out), force_language=LANGUAGE))
+        # written beside the records, and moved into the site by finish(): an interrupted build leaves Pagefind
+        # (a process of its own) nothing to write into the site's folder after the build has removed it
+        staged = str(Path(self._folder.name) / INDEX_DIR)
+        index = PagefindIndex(config=IndexConfig(output_path=staged, force_language=LANGUAGE))
         return await index.__aenter__()
 
     def add(self, src_uri: str, article: str) -> None:
@@ -311,6 +315,8 @@ class Indexer:
                 self._written.result()
             except Exception as exc:
                 raise _failed(exc) from exc
+            shutil.rmtree(self.out, ignore_errors=True)
+            shutil.move(Path(self._folder.name) / INDEX_DIR, self.out)
             return self.count
         finally:
             self.close()
