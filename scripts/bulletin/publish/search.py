@@ -315,8 +315,11 @@ class Indexer:
                 self._written.result()
             except Exception as exc:
                 raise _failed(exc) from exc
-            shutil.rmtree(self.out, ignore_errors=True)
-            shutil.move(Path(self._folder.name) / INDEX_DIR, self.out)
+            staged = Path(self._folder.name) / INDEX_DIR
+            if self.out.exists():  # a build into a folder not cleaned first (mkdocs --dirty): the new files over it
+                shutil.copytree(staged, self.out, dirs_exist_ok=True)
+            else:
+                shutil.move(staged, self.out)
             return self.count
         finally:
             self.close()
