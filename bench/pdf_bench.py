@@ -41,7 +41,7 @@ YEAR = """
 import sys
 from pathlib import Path
 from bulletin.publish.pdfsite import publish_pdfs
-from bulletin.publish.plugin import load_desk
+from bulletin.publish.generate import load_desk
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
 try:  # the full site's PDFs (every audience's are among them)
     from bulletin.publish.audience import EVERYTHING, scope_for

@@ -49,6 +49,7 @@ from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 root, target = Path(sys.argv[1]), Path(sys.argv[2])
 cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(target / "unused"))
+cfg.plugins["bulletin"].config["search"] = False  # no index of a site that is not built
 cfg.plugins.on_startup(command="build", dirty=False)
 cfg = cfg.plugins.on_config(cfg)
 cfg.plugins.on_pre_build(config=cfg)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bulletin.desk.config import load_config
 from bulletin.desk.snapshot import item_files, read_desk
-from bulletin.publish.plugin import load_submissions
+from bulletin.publish.generate import load_submissions
 from desk_helpers import make_desk, run_cli
 
 PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "bulletin"

@@ -358,3 +358,31 @@ def test_results_read_on_a_desktop_and_a_phone(browser: Any, server: str, width:
             reader.page.screenshot(path=str(REPO / "docs" / "images" / name), full_page=width < 600)
     finally:
         reader.close()
+
+
+FILTER_GROUPS = {"刊物", "年份", "单位", "主题"}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_filter_group_shows_on_a_phone_and_a_desktop(browser: Any, server: str, width: int) -> None:
+    """All four filter groups (刊物, 年份, 单位, 主题) are on the page beside the results for 防汛, within the
+    screen's width, and each opens to values a reader can tick (a phone showed only 刊物 and 年份)."""
+    reader = Reader(browser, f"{server}/office", width=width)
+    try:
+        reader.paste("防汛")
+        assert reader.results()
+        blocks = reader.page.locator(".pagefind-ui__filter-block")
+        names = [str(n).strip() for n in blocks.locator("summary").all_inner_texts()]
+        assert set(names) == FILTER_GROUPS, names
+        for group in FILTER_GROUPS:
+            block = reader.page.locator(".pagefind-ui__filter-block", has_text=group)
+            block.scroll_into_view_if_needed()
+            box = block.bounding_box()
+            assert box is not None and box["width"] > 0 and box["height"] > 0, group
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (group, box)
+            if not block.locator(".pagefind-ui__filter-checkbox").first.is_visible():
+                block.locator("summary").click()
+            assert block.locator(".pagefind-ui__filter-checkbox").first.is_visible(), group
+        assert reader.page.evaluate("document.scrollingElement.scrollWidth") <= width
+    finally:
+        reader.close()

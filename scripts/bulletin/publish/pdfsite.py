@@ -151,7 +151,7 @@ def _place(out: Path, target: Path) -> Path:
 
 def expected_docx(config: Config, scope: Scope, year: int | None) -> dict[str, str]:
     """The Word files a site for `scope` (and year volume) must hold: site path -> hash of its inputs now."""
-    from bulletin.publish.plugin import load_desk
+    from bulletin.publish.generate import load_desk
 
     desk = load_desk(config.root, scope, year)
     builder = DocxBuilder(config)
@@ -164,7 +164,7 @@ def expected_docx(config: Config, scope: Scope, year: int | None) -> dict[str, s
 
 def expected_pdfs(config: Config, scope: Scope, year: int | None, store: Path | None = None) -> dict[str, str]:
     """The PDFs a site for `scope` (and year volume) must hold: site path -> hash of its inputs now."""
-    from bulletin.publish.plugin import load_desk
+    from bulletin.publish.generate import load_desk
 
     desk = load_desk(config.root, scope, year)
     jobs = _jobs(desk, store or config.root / "build" / "pdf")

@@ -17,14 +17,20 @@ in its site, so its words are in no index of that site.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import html
+import os
 import re
+import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from bulletin.core.model import Issue
+from bulletin.core.model import Issue, Unit
 from bulletin.desk.issues import cn_date
 from bulletin.errors import BulletinError
 from bulletin.publish.pages import Desk, issue_name, issue_src, publication_name, unit_src
@@ -137,21 +143,49 @@ def _issue_records(desk: Desk, issue: Issue, article: str, url: str) -> Iterator
         yield Record(f"{url}#{heads[n][1]}", item.title, section, filters, meta, issue.date.isoformat())
 
 
+@dataclass(frozen=True)
+class Sources:
+    """The pages that have records: issue pages and unit pages, by their source path."""
+
+    issues: dict[str, Issue]
+    units: dict[str, Unit]
+
+    @classmethod
+    def of(cls, desk: Desk) -> Sources:
+        return cls({issue_src(i): i for i in desk.issues}, {unit_src(u.id): u for u in desk.config.units})
+
+
+def page_records(desk: Desk, src_uri: str, article: str, url: str, sources: Sources | None = None) -> list[Record]:
+    """The records of one page (its body, after the sanitiser): an issue's items and note, a unit; else none."""
+    sources = sources or Sources.of(desk)
+    issue = sources.issues.get(src_uri)
+    if issue is not None:
+        return list(_issue_records(desk, issue, article, url))
+    unit = sources.units.get(src_uri)
+    if unit is None:
+        return []
+    who = _UNIT_TABLE.search(_UNIT_LISTING.split(article, 1)[0])
+    return [Record(url, unit.name, who[0] if who else "", {"单位": [unit.name]}, {"类别": "报送单位"})]
+
+
 def records(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> Iterator[Record]:
     """What the audience's built site shows that a reader searches: its issues' items and its units."""
-    for issue in desk.issues:
-        path, url = page_file(issue_src(issue), use_directory_urls)
+    sources = Sources.of(desk)
+    for src, issue in sources.issues.items():
+        path, url = page_file(src, use_directory_urls)
         article = _article(site_dir / path)
         if article is None:
-            raise SearchError(f"检索索引未能生成：找不到{issue.id}这一期的页面{site_dir / path}，请重新构建站点")
-        yield from _issue_records(desk, issue, article, url)
-    for unit in desk.config.units:
-        path, url = page_file(unit_src(unit.id), use_directory_urls)
+            raise _missing(issue, site_dir / path)
+        yield from page_records(desk, src, article, url, sources)
+    for src in sources.units:
+        path, url = page_file(src, use_directory_urls)
         article = _article(site_dir / path)
-        if article is None:
-            continue
-        who = _UNIT_TABLE.search(_UNIT_LISTING.split(article, 1)[0])
-        yield Record(url, unit.name, who[0] if who else "", {"单位": [unit.name]}, {"类别": "报送单位"})
+        if article is not None:
+            yield from page_records(desk, src, article, url, sources)
+
+
+def _missing(issue: Issue, path: Path) -> SearchError:
+    return SearchError(f"检索索引未能生成：找不到{issue.id}这一期的页面{path}，请重新构建站点")
 
 
 async def _write(folder: Path, out: Path) -> None:
@@ -162,19 +196,142 @@ async def _write(folder: Path, out: Path) -> None:
         await index.add_directory(str(folder))  # one request for every record (the service answers slowly)
 
 
+def _failed(exc: BaseException) -> SearchError:
+    if isinstance(exc, FileNotFoundError):
+        return SearchError(
+            "检索索引未能生成：没有找到Pagefind程序。请运行make site（会安装pyproject.toml中的pagefind[extended]）"
+        )
+    return SearchError(f"检索索引未能生成：Pagefind报错：{exc}")  # the Pagefind service's own message
+
+
 def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> int:
     """Pagefind's index of the built site at `site_dir` into its pagefind/ folder; returns the records."""
     found = 0
-    with tempfile.TemporaryDirectory(prefix="bulletin-search-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bulletin-search-", dir=_scratch()) as folder:
         for n, record in enumerate(records(desk, site_dir, use_directory_urls)):
             (Path(folder) / f"{n}.html").write_text(record.html(), encoding="utf-8")
             found += 1
         try:
             asyncio.run(_write(Path(folder), (site_dir / INDEX_DIR).resolve()))
-        except FileNotFoundError as exc:
-            raise SearchError(
-                "检索索引未能生成：没有找到Pagefind程序。请运行make site（会安装pyproject.toml中的pagefind[extended]）"
-            ) from exc
-        except Exception as exc:  # the Pagefind service's own failure (a message from its process)
-            raise SearchError(f"检索索引未能生成：Pagefind报错：{exc}") from exc
+        except Exception as exc:
+            raise _failed(exc) from exc
     return found
+
+
+def _scratch() -> str | None:
+    """Where the records go for Pagefind to read: memory (/dev/shm) where there is one, else the temporary
+    folder; they are read once and removed, and a disk busy with the build's own files would only slow it."""
+    return _SHM if os.path.isdir(_SHM) and os.access(_SHM, os.W_OK) else None
+
+
+_SHM = "/dev/shm"
+
+
+class Indexer:
+    """The index made while the site is built: each page's records as the page is rendered (add), handed
+    to Pagefind's service in batches from a thread of its own, so that Pagefind (a process of its own)
+    indexes them while the rest of the site is rendered. Once the last page with records is in (every
+    issue and unit page: mkdocs renders every page's body before it lays out any page), the index is
+    written (beside the records) while the pages are laid out; finish() waits for it, moves it into the
+    site's pagefind/ folder and returns the records.
+
+    The same records as index_site makes from the built pages, in the order the pages are rendered."""
+
+    BATCH = 250  # records a request: few requests (each answer waits for the service's 0.1 s poll)
+
+    def __init__(self, desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> None:
+        self.desk = desk
+        self.sources = Sources.of(desk)
+        self.out = (site_dir / INDEX_DIR).resolve()
+        self.use_directory_urls = use_directory_urls
+        self.seen: set[str] = set()
+        self.count = 0
+        self._expected = set(self.sources.issues) | set(self.sources.units)
+        self._batch: list[Record] = []
+        self._folder = tempfile.TemporaryDirectory(prefix="bulletin-search-", dir=_scratch())
+        self._sent: list[concurrent.futures.Future[None]] = []
+        self._written: concurrent.futures.Future[None] | None = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="bulletin-search", daemon=True)
+        self._thread.start()
+        self._index = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
+
+    async def _open(self) -> Any:
+        from pagefind.index import IndexConfig, PagefindIndex
+
+        # written beside the records, and moved into the site by finish(): an interrupted build leaves Pagefind
+        # (a process of its own) nothing to write into the site's folder after the build has removed it
+        staged = str(Path(self._folder.name) / INDEX_DIR)
+        index = PagefindIndex(config=IndexConfig(output_path=staged, force_language=LANGUAGE))
+        return await index.__aenter__()
+
+    def add(self, src_uri: str, article: str) -> None:
+        """The page `src_uri` (its body as the site shows it); pages without records are skipped."""
+        if src_uri not in self._expected or self._written is not None:
+            return
+        _, url = page_file(src_uri, self.use_directory_urls)
+        self.seen.add(src_uri)
+        self._batch += page_records(self.desk, src_uri, article, url, self.sources)
+        if len(self._batch) >= self.BATCH:
+            self._send()
+        if self.seen >= self._expected:
+            self._write()
+
+    def _send(self) -> None:
+        folder = Path(self._folder.name) / str(len(self._sent))
+        folder.mkdir()
+        for record in self._batch:
+            (folder / f"{self.count}.html").write_text(record.html(), encoding="utf-8")
+            self.count += 1
+        self._batch = []
+        self._sent.append(asyncio.run_coroutine_threadsafe(self._add(folder), self._loop))
+
+    async def _add(self, folder: Path) -> None:
+        index = await asyncio.wrap_future(self._index)
+        await index.add_directory(str(folder))
+
+    def _write(self) -> None:
+        """The last batch, then the index written (in the background): nothing more is added."""
+        if self._batch or not self._sent:
+            self._send()
+        self._written = asyncio.run_coroutine_threadsafe(self._write_files(list(self._sent)), self._loop)
+
+    async def _write_files(self, sent: list[concurrent.futures.Future[None]]) -> None:
+        for batch in sent:
+            await asyncio.wrap_future(batch)
+        index = await asyncio.wrap_future(self._index)
+        await index.write_files()
+
+    def finish(self) -> int:
+        """The index written into the site; the records indexed. A page of an issue not seen is an error."""
+        try:
+            for src, issue in self.sources.issues.items():
+                if src not in self.seen:
+                    raise _missing(issue, self.out.parent / page_file(src, self.use_directory_urls)[0])
+            if self._written is None:
+                self._write()
+            assert self._written is not None
+            try:
+                self._written.result()
+            except Exception as exc:
+                raise _failed(exc) from exc
+            staged = Path(self._folder.name) / INDEX_DIR
+            if self.out.exists():  # a build into a folder not cleaned first (mkdocs --dirty): the new files over it
+                shutil.copytree(staged, self.out, dirs_exist_ok=True)
+            else:
+                shutil.move(staged, self.out)
+            return self.count
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop Pagefind's service (without writing, when the build failed) and remove the records' folder."""
+        if self._thread.is_alive():
+            with contextlib.suppress(Exception):
+                index = self._index.result(timeout=60)
+                # an exception's type makes the context manager's exit close the service without writing
+                done = index.__aexit__(RuntimeError, None, None)
+                asyncio.run_coroutine_threadsafe(done, self._loop).result(timeout=10)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+        self._folder.cleanup()

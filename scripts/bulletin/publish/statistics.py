@@ -268,18 +268,10 @@ def _index(found: list[tuple[str, Period]], moment: dt.datetime, config: Config)
     return Page(INDEX, "\n".join(out) + "\n", in_nav=True)
 
 
-def statistics_pages(
-    config: Config,
-    snap: Snapshot,
-    scope: Scope,
-    year: int | None = None,
-    nav: list[Any] | None = None,
-) -> list[Page]:
+def statistics_pages(config: Config, snap: Snapshot, scope: Scope, year: int | None = None) -> list[Page]:
     """The 统计 pages and their charts (SVG files) for this audience: none when it is not cleared for
-    them (`cleared`); then the 统计 entry is also taken out of `nav` (mkdocs.yml's nav, changed in place)."""
+    them (`cleared`; the plugin then takes the 统计 entry out of the navigation)."""
     if not cleared(config, scope):
-        if nav is not None:
-            nav[:] = [entry for entry in nav if not (isinstance(entry, dict) and INDEX in entry.values())]
         return []
     judged: dict[dt.datetime, tuple[Snapshot, Ledger]] = {}
 

@@ -1,0 +1,460 @@
+"""The site's generated pages as files: Markdown with front matter, one folder per audience and year.
+
+    write_pages(root, audience, year)    build/pages/<audience>/<year>/…: every generated page
+    generated(root, scope, year)         the same, and the desk they were made from (for the adapters)
+    write_project(root, audience, year)  build/zensical/<audience>/<year>/: a whole Zensical project
+
+The pages of the publications, their issues, the units and the topics (publish/pages.py), the
+record of the reporting discipline (publish/discipline.py) and 信息写作与报送规范 (rules.md, from
+the rule registry) are made here from one reading of the desk, narrowed to what the audience may
+read. Nothing here depends on a site generator: the desk's MkDocs plugin (publish/plugin.py) only
+adds these files to its build, and write_project lays out the same pages, beside the hand-written
+docs/, for Zensical, which runs no third-party plugins (its configuration is written as
+zensical.toml). An audience folder is `all` for the full site; a year folder is `all` when every
+year is built.
+
+Each file is written only when its content changed (so tools that look at modification times skip
+it), through a temporary name in its own folder and a rename: a reader sees the old page or the
+new one, never half of one. The folder is a build product, made again from the desk at will, so
+the writes are not flushed to disk one by one (that would cost a build seconds); files of pages
+that are no longer generated are removed.
+
+Problems that would make a wrong page (an unknown publication, a missing source, text left to
+fill in) stop the build with a Chinese message naming the file and the line (GenerateError).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bulletin.core import fields
+from bulletin.core.model import Config, Finding, Issue, Severity
+from bulletin.desk.config import load_config
+from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions
+from bulletin.errors import BulletinError
+from bulletin.publish.audience import EVERYTHING, Scope, restrict, scope_for
+from bulletin.publish.pages import PAGE_ROWS, Desk, Page, Submission, generate, latest_issues
+
+if TYPE_CHECKING:
+    from bulletin.desk.snapshot import Snapshot
+
+# under mkdocs a warning here fails `mkdocs build --strict`, as the plugin's own warnings do
+log = logging.getLogger("mkdocs.plugins.bulletin")
+
+PAGES_DIR = Path("build") / "pages"  # the generated pages, per audience and year
+PROJECT_DIR = Path("build") / "zensical"  # the Zensical projects, per audience and year
+RULES_PAGE = "rules.md"
+DOCS_DIR = "docs"
+LATEST_MARKER = "<!-- 最新各期 -->"  # in a hand-written page: the latest issue of each publication
+
+
+class GenerateError(BulletinError):
+    exit_code = 1
+
+
+@dataclass
+class Generated:
+    """The pages of one build: where they are written, the desk they were made from, and each page's
+    source path (relative to `folder`) with whether it is in the navigation."""
+
+    folder: Path
+    desk: Desk
+    pages: list[Page] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)  # the files whose content changed this time
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.folder / page.src_uri for page in self.pages]
+
+
+def folder_for(root: Path, scope: Scope, year: int | None) -> Path:
+    """build/pages/<audience id, or all>/<year, or all>/ of the desk at `root`."""
+    return root / PAGES_DIR / _audience_name(scope) / (str(year) if year is not None else EVERYTHING)
+
+
+def _audience_name(scope: Scope) -> str:
+    return scope.audience.id if scope.audience is not None else EVERYTHING
+
+
+def write_pages(
+    root: Path,
+    audience: str | None = None,
+    year: int | None = None,
+    *,
+    use_directory_urls: bool = True,
+    page_rows: int = PAGE_ROWS,
+) -> list[Path]:
+    """Every generated page of the site for `audience` (an id, `all`, or None: the least-privileged)
+    and `year` (None: every year) as a file under build/pages/; returns their paths."""
+    scope = scope_for(_config(root), audience)
+    return generated(root, scope, year, use_directory_urls=use_directory_urls, page_rows=page_rows).paths
+
+
+def generated(
+    root: Path,
+    scope: Scope,
+    year: int | None = None,
+    *,
+    use_directory_urls: bool = True,
+    page_rows: int = PAGE_ROWS,
+    docs_dir: Path | None = None,
+    rules_page: str = RULES_PAGE,
+    snap: Snapshot | None = None,
+) -> Generated:
+    """Make the pages of the site for `scope` and write the changed ones (see write_pages). A page of
+    `docs_dir` (default docs/) with a generated page's name is an error; a hand-written rules.md
+    takes the place of the generated one."""
+    from bulletin.desk.snapshot import read_desk
+    from bulletin.publish.feedback import attach as attach_feedback
+
+    if page_rows < 1:
+        raise GenerateError(f"每页行数page_rows应为正整数（现为{page_rows}）：请改正mkdocs.yml中bulletin插件的设置")
+    docs = docs_dir if docs_dir is not None else root / DOCS_DIR
+    # one reading of the desk for the pages, the numbers and the record: the ledger, stats and notices read the same
+    snap = snap or read_desk(_config(root))
+    desk = load_desk(root, scope, year, snap)
+    attach_feedback(desk, snap, scope)  # 采用反馈: the duty engine's figures, as stats
+    pages = list(_pages(desk, scope, snap, use_directory_urls, page_rows, docs, rules_page))
+    for page in pages:
+        if page.src_uri != rules_page and (docs / page.src_uri).exists():
+            raise GenerateError(f"{docs.name}/{page.src_uri}与自动生成的页面重名：请删除或改名这个文件")
+    out = Generated(folder_for(root, scope, year), desk, pages)
+    out.written = _sync(out.folder, {page.src_uri: page.content.encode("utf-8") for page in pages})
+    return out
+
+
+def _pages(
+    desk: Desk, scope: Scope, snap: Snapshot, use_directory_urls: bool, page_rows: int, docs: Path, rules_page: str
+) -> Iterator[Page]:
+    """Every generated page: the rules, the publications, units and topics, the discipline record,
+    the statistics with their charts, the 报送 page."""
+    from bulletin.publish.discipline import discipline_pages
+    from bulletin.report.guide import rules_markdown
+
+    if not (docs / rules_page).exists():
+        yield Page(rules_page, rules_markdown(), in_nav=True)
+    yield from generate(desk, use_directory_urls, page_rows)
+    shown = set(desk.submissions) | set(desk.intake)  # the items this site lists, by title
+    yield from discipline_pages(  # discipline.md, and the parts of its long sections
+        desk.config, snap.now, lambda sub: scope.full or sub is None or sub in shown, page_rows, snap
+    )
+    from bulletin.publish.statistics import statistics_pages
+
+    yield from statistics_pages(desk.config, snap, scope, desk.year)  # 统计 and its charts (SVG files)
+    from bulletin.publish.cms import submit_files
+
+    try:
+        submit = submit_files(desk.config)
+    except BulletinError as exc:
+        raise GenerateError(f"报送页面未能生成：{exc}") from exc
+    for src, content in submit.items():  # the 报送 page and its form's data (publish/cms.py)
+        if not (docs / src).exists():  # a hand-written one takes its place
+            yield Page(src, content)
+
+
+def _sync(folder: Path, contents: dict[str, bytes]) -> list[Path]:
+    """Make `folder` hold exactly `contents` (relative path -> bytes); returns the files written."""
+    written: list[Path] = []
+    made: set[Path] = set()
+    for rel, data in contents.items():
+        path = folder / rel
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        _put(path, data)
+        written.append(path)
+    wanted = {os.path.normpath(rel) for rel in contents}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*"), reverse=True):  # a folder after what it holds
+            rel = os.path.normpath(path.relative_to(folder))
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif rel not in wanted:
+                path.unlink()
+    return written
+
+
+def _put(path: Path, data: bytes) -> None:
+    """`data` under a temporary name beside `path`, then renamed to it: the old file or the new, whole."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise GenerateError(f"{path}未能写入（{exc.strerror or exc}）：请检查build/文件夹的权限和磁盘空间") from exc
+
+
+# ---------- the desk the pages are made from ----------
+
+
+def _config(root: Path) -> Config:
+    from bulletin.errors import ConfigError
+
+    try:
+        return load_config(root)
+    except ConfigError as exc:
+        raise GenerateError(f"报送台配置有误，站点未能构建：{exc}") from exc
+
+
+def load_desk(root: Path, scope: Scope, year: int | None = None, snap: Snapshot | None = None) -> Desk:
+    """Configuration, issues and submissions, checked enough that every page can be made,
+    narrowed to what the build's audience may read (from `snap`, the one reading of the desk)."""
+    from bulletin.desk.snapshot import read_desk
+
+    snap = snap or read_desk(_config(root))
+    config = snap.config
+    issues, findings = snap.issues, snap.issue_findings
+    if findings:
+        raise GenerateError(_problems("刊物文件有误", findings))
+    submissions = load_submissions(config, snap)
+    if year is not None:  # one year volume (年卷): a year's build does not rebuild the past
+        issues = [i for i in issues if i.year == year]
+        credited = {s for i in issues for item in i.items for s in item.sources}
+        submissions = {k: v for k, v in submissions.items() if k.split("/")[1] == str(year) or k in credited}
+    problems = [f for issue in issues for f in _issue_problems(config, issue, submissions)]
+    if problems:
+        raise GenerateError(_problems("刊物文件有误", problems))
+    desk = Desk.build(config, issues, submissions)
+    desk.year = year
+    for issue in issues:
+        if issue.revision > 1:
+            desk.revisions[issue.id] = issue_revisions(config, issue)
+    return restrict(desk, scope)
+
+
+def _problems(what: str, findings: list[Finding]) -> str:
+    lines = [f"  {f.path}" + (f"第{f.line}行" if f.line else "") + f"：{f.message}" for f in findings]
+    return f"{what}，站点未能构建：\n" + "\n".join(lines) + "\n请改正后重新构建（可先运行“bulletin issue check”）。"
+
+
+def _issue_problems(config: Config, issue: Issue, submissions: dict[str, Submission]) -> list[Finding]:
+    """What would make a wrong page: an unknown publication, a missing source, text left to fill in."""
+    out: list[Finding] = []
+
+    def problem(line: int | None, message: str) -> None:
+        out.append(Finding(issue.path, line, "issue-format", Severity.ERROR, message))
+
+    if config.publication(issue.publication) is None:
+        names = "、".join(p.id for p in config.publications)
+        problem(None, f"刊物“{issue.publication}”不在配置中：可用的刊物为{names}")
+    for item in issue.items:
+        for source in item.sources:
+            if source not in submissions:
+                problem(item.line, f"来源{source}不存在或无法读取：请核对信息编号（submissions/下的路径，不含.md）")
+        if fields.PLACEHOLDER in item.title or fields.PLACEHOLDER in item.text:
+            problem(item.line, f"条目“{item.title}”中还有“{fields.PLACEHOLDER}……】”没有换成实际内容")
+    return out
+
+
+def load_submissions(config: Config, snap: Snapshot | None = None) -> dict[str, Submission]:
+    """Every submission under submissions/<unit>/<year>/, from the front matter the snapshot read (the
+    files the ledger reads: no links followed); an unreadable one is a warning (fails --strict)."""
+    from bulletin.desk.snapshot import item_files, read_desk
+    from bulletin.publish.feedback import submission_of
+
+    snap = snap or read_desk(config)
+    out: dict[str, Submission] = {}
+    for path in item_files(config.root):
+        rel = path[len(SUBMISSIONS) + 1 : -len(".md")]
+        fm = snap.items.get(rel) if rel not in snap.unmerged else None
+        if fm is None:
+            log.warning(f"{SUBMISSIONS}/{rel}.md无法读取或头部信息有误，未列入站点：请运行“bulletin check”查看")
+            continue
+        out[rel] = submission_of(config, rel, fm)
+    return out
+
+
+def fill_latest(desk: Desk, src_uri: str, markdown: str) -> str:
+    """LATEST_MARKER in a hand-written page becomes the latest issue of each publication."""
+    if LATEST_MARKER not in markdown:
+        return markdown
+    return markdown.replace(LATEST_MARKER, "\n".join(latest_issues(desk, src_uri, level=3)))
+
+
+# ---------- the same pages for Zensical ----------
+
+ZENSICAL_CONFIG = "zensical.toml"
+OVERRIDES = "overrides"  # the project's theme folder (custom_dir)
+# the mkdocs.yml settings Zensical is given as they are (the plugins are not: Zensical runs none of ours)
+_CARRIED = ("site_description", "use_directory_urls", "theme", "extra", "extra_css", "markdown_extensions", "nav")
+
+
+def write_project(
+    root: Path, audience: str | None = None, year: int | None = None, *, page_rows: int = PAGE_ROWS
+) -> tuple[Path, Desk]:
+    """A Zensical project for `audience` and `year` in build/zensical/<audience>/<year>/: docs/ holds the
+    hand-written pages (the latest issues filled in, as the plugin does) and the generated ones,
+    zensical.toml the settings of mkdocs.yml that Zensical reads, with its own search off (the site's
+    search is Pagefind, made after the build by finish_site). Returns (the project folder, the desk)."""
+    settings = _mkdocs_settings(root)
+    use_directory_urls = bool(settings.get("use_directory_urls", True))
+    scope = scope_for(_config(root), audience)
+    docs = root / str(settings.get("docs_dir", DOCS_DIR))
+    made = generated(root, scope, year, use_directory_urls=use_directory_urls, page_rows=page_rows, docs_dir=docs)
+    project = root / PROJECT_DIR / _audience_name(scope) / (str(year) if year is not None else EVERYTHING)
+    contents: dict[str, bytes] = {}
+    for path in sorted(p for p in docs.rglob("*") if p.is_file()):
+        rel = path.relative_to(docs).as_posix()
+        data = path.read_bytes()
+        if path.suffix == ".md":
+            data = fill_latest(made.desk, rel, data.decode("utf-8")).encode("utf-8")
+        contents[rel] = data
+    for page in made.pages:
+        contents[page.src_uri] = page.content.encode("utf-8")
+    _sync(project / DOCS_DIR, contents)
+    theme = Path(__file__).parent / "templates" / "theme"
+    # the desk's templates and scripts, and its partials that put the theme's inline scripts in files (the
+    # site's Content-Security-Policy forbids inline scripts; Zensical's partials have the same names), but
+    # not its header: that one is written for mkdocs-material's header, which Zensical's differs from
+    overrides = {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
+    _sync(project / OVERRIDES, {k: v for k, v in overrides.items() if k != "partials/header.html"})
+    hidden = [p.src_uri for p in made.pages if not p.in_nav]
+    config = _zensical_config(settings, scope, hidden, made.desk.config.site_footer)
+    _sync_file(project / ZENSICAL_CONFIG, config.encode("utf-8"))
+    return project, made.desk
+
+
+def _mkdocs_settings(root: Path) -> dict[str, object]:
+    import yaml
+
+    path = root / "mkdocs.yml"
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise GenerateError(f"{path}无法读取（{exc}）：Zensical的配置由它生成，请先改正mkdocs.yml") from exc
+    if not isinstance(loaded, dict) or "site_name" not in loaded:
+        raise GenerateError(f"{path}中没有site_name：Zensical的配置由它生成，请先改正mkdocs.yml")
+    return loaded
+
+
+def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str], footer: str) -> str:
+    """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template
+    and the scripts as files), the audience in the site's name, the office's footer line, the generated
+    pages kept out of the nav; no year switch (it reads versions.json, which only mike writes)."""
+    import html
+
+    import tomli_w
+
+    from bulletin.publish.sitefonts import CSS
+
+    project: dict[str, object] = {"site_name": str(settings["site_name"])}
+    if scope.audience is not None:
+        project["site_name"] = f"{project['site_name']}（{scope.audience.name}）"
+    project |= {k: settings[k] for k in _CARRIED if k in settings}
+    project |= {"docs_dir": DOCS_DIR, "site_dir": "site"}
+    project["copyright"] = str(settings.get("copyright") or html.escape(footer))
+    extra = {k: v for k, v in dict(settings.get("extra") or {}).items() if k != "version"}  # type: ignore[call-overload]
+    project["extra"] = {**extra, "generator": False}
+    css = [str(c) for c in project.get("extra_css", []) or []]  # type: ignore[attr-defined]
+    project["extra_css"] = [*css, CSS] if CSS not in css else css
+    theme = dict(settings.get("theme") or {})  # type: ignore[call-overload]
+    theme["custom_dir"] = OVERRIDES
+    project["theme"] = theme
+    # what is not in the nav (the issues, the units' and topics' pages…): by folder, as the site's nav has them
+    patterns = sorted({f"/{h.split('/')[0]}/**" if "/" in h else f"/{h}" for h in hidden})
+    project["not_in_nav"] = "\n".join(patterns) + "\n"
+    project["plugins"] = {"search": {"enabled": False}}
+    return "# 由bulletin生成（publish/generate.py），请勿手改：改mkdocs.yml后重新生成\n" + tomli_w.dumps(
+        {"project": project}
+    )
+
+
+def _sync_file(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    _put(path, data)
+
+
+_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*)(</article>)', re.S)
+
+
+def build_zensical(
+    root: Path, audience: str | None = None, year: int | None = None, *, pdf: bool = True, search: bool = True
+) -> Path:
+    """The site for `audience` and `year` built by Zensical from write_project's project, then what the
+    desk's plugin does after a build, done here since Zensical runs no plugin: every page body through
+    the sanitiser, the rare characters' fonts, the Pagefind search index, every issue's PDF and Word
+    file. Returns the built site (build/zensical/<audience>/<year>/site/)."""
+    from bulletin.publish.sanitise import sanitise
+    from bulletin.publish.search import index_site
+    from bulletin.publish.sitefonts import write_site_fonts
+
+    project, desk = write_project(root, audience, year)
+    site = project / "site"
+    shutil.rmtree(site, ignore_errors=True)  # no page left over from an earlier build
+    try:
+        import zensical
+    except ImportError as exc:
+        raise GenerateError(
+            "没有安装Zensical：请运行make test或pip install -e '.[dev]'（pyproject.toml中固定了版本）"
+        ) from exc
+    try:
+        zensical.build(str(project / ZENSICAL_CONFIG), {"clean": True, "strict": False})
+    except Exception as exc:  # Zensical's own failure (its Rust core raises RuntimeError with its message)
+        raise GenerateError(f"Zensical构建{project / ZENSICAL_CONFIG}失败：{exc}") from exc
+    if not (site / "index.html").exists():
+        raise GenerateError(
+            f"Zensical构建{project / ZENSICAL_CONFIG}后没有首页{site / 'index.html'}：请查看上面Zensical的输出"
+        )
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        clean = _ARTICLE.sub(lambda m: m[1] + sanitise(m[2]) + m[3], text, count=1)
+        if clean != text:
+            _put(page, clean.encode("utf-8"))
+    write_site_fonts(desk.config, site)
+    if search:
+        index_site(desk, site, bool(_mkdocs_settings(root).get("use_directory_urls", True)))
+    if pdf:
+        from bulletin.publish.pdfsite import publish_pdfs
+
+        publish_pdfs(desk, site)
+    return site
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m bulletin.publish.generate: the generated pages, or the whole site built by Zensical."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bulletin.publish.generate",
+        description="把站点自动生成的页面写成文件（build/pages/读者范围/年份/），或用Zensical构建整个站点",
+    )
+    parser.add_argument("--audience", help="读者范围（bulletin.yml中audiences的id，all为全部内容；默认权限最低的）")
+    parser.add_argument("--year", type=int, help="只生成这一年的年卷（默认全部年份）")
+    parser.add_argument("--zensical", action="store_true", help="用Zensical构建站点（含检索索引、PDF），而不只写页面")
+    parser.add_argument("--no-pdf", action="store_true", help="用Zensical构建时不生成PDF和Word文件")
+    args = parser.parse_args(argv)
+    root = Path.cwd()
+    try:
+        if args.zensical:
+            site = build_zensical(root, args.audience, args.year, pdf=not args.no_pdf)
+            print(f"Zensical已构建站点：{site}")
+        else:
+            paths = write_pages(root, args.audience, args.year)
+            print(f"已生成{len(paths)}个页面：{folder_for(root, scope_for(_config(root), args.audience), args.year)}")
+    except BulletinError as exc:
+        print(f"bulletin：{exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

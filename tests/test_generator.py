@@ -1,0 +1,272 @@
+"""The generated pages as files (publish/generate.py), and the swap of the site generator.
+
+write_pages writes every generated page of an audience's site into build/pages/<audience>/<year>/
+(only the changed files); the mkdocs plugin adds those files to its build; build_zensical builds the
+same pages with Zensical (pinned in pyproject.toml's dev extra), which runs none of the desk's plugins.
+The Zensical site must hold the same pages as the mkdocs site, every link between its pages must lead
+to a file of the site, and Chromium must find Chinese words with its search (Pagefind over the
+Zensical output, served under the deployed Content-Security-Policy, the network cut off).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import posixpath
+import re
+import shutil
+import threading
+import tomllib
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from bulletin.publish.generate import LATEST_MARKER, PAGES_DIR, build_zensical, write_pages
+from desk_helpers import REPO, make_desk, run_cli
+from test_search import FLOOD_ISSUE, LAST_YEAR, LAST_YEAR_ITEM, SECRET_ISSUE, SECRET_WORD, Reader, _Handler
+
+ISSUE = "publications/huiyao/2026/004.md"
+
+
+def _desk(target: Path) -> Path:
+    desk = make_desk(target)
+    for name in ("mkdocs.yml", "bulletin.yml"):
+        shutil.copy(REPO / name, desk / name)
+    for name in ("docs", "issues", "events", "calls", "receipts"):
+        shutil.copytree(REPO / name, desk / name)
+    (desk / "issues/huiyao/2026/004.md").write_text(FLOOD_ISSUE, encoding="utf-8")
+    (desk / "issues/huiyao/2026/005.md").write_text(SECRET_ISSUE, encoding="utf-8")
+    (desk / "issues/huiyao/2025").mkdir()
+    (desk / "issues/huiyao/2025/001.md").write_text(LAST_YEAR, encoding="utf-8")
+    (desk / "submissions/wuning/2025").mkdir(parents=True)
+    (desk / "submissions/wuning/2025/0709-01.md").write_text(LAST_YEAR_ITEM, encoding="utf-8")
+    return desk
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Path:
+    return _desk(tmp_path / "desk")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the office's site built by `bulletin build` with mkdocs, the same built by Zensical), PDFs included."""
+    desk = _desk(tmp_path_factory.mktemp("generator") / "desk")
+    done = run_cli("build", "--audience", "office", cwd=desk)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return desk / "site" / "office", build_zensical(desk, "office")  # `bulletin build` writes site/<audience>/
+
+
+def _pages(site: Path) -> set[str]:
+    """The site's pages by their address (folder of an index.html), without the generators' own extras."""
+    found = {p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")}
+    return {"" if p == "." else p + "/" for p in found} - {"pagefind/"}
+
+
+def test_write_pages_writes_every_generated_page_as_a_markdown_file(desk: Path) -> None:
+    paths = write_pages(desk, "office")
+    folder = desk / PAGES_DIR / "office" / "all"
+    rels = {p.relative_to(folder).as_posix() for p in paths}
+    assert all(p.is_file() for p in paths)
+    assert {"publications/index.md", "units/index.md", "topics/index.md", "discipline.md", "rules.md", ISSUE} <= rels
+    assert {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} == rels  # nothing else
+    page = (folder / ISSUE).read_text(encoding="utf-8")
+    head, body = page.removeprefix("---\n").split("\n---\n", 1)
+    assert yaml.safe_load(head)["title"] == "九江信息（汇要） 2026年第4期（总第4期）", head
+    assert "## 都昌县提前谋划明年防汛工作" in body
+    assert SECRET_WORD in (folder / "publications/huiyao/2026/005.md").read_text(encoding="utf-8")
+
+
+def test_an_audience_folder_holds_nothing_above_its_clearance(desk: Path) -> None:
+    paths = write_pages(desk, "counties")
+    assert paths and all("/counties/all/" in p.as_posix() for p in paths)
+    assert not [p for p in paths if SECRET_WORD in p.read_text(encoding="utf-8")]
+    year = write_pages(desk, "office", 2025)
+    assert {p.relative_to(desk / PAGES_DIR / "office" / "2025").as_posix() for p in year} >= {
+        "publications/huiyao/2025/001.md"
+    }
+    assert not [p for p in year if "/2026/" in p.as_posix()]
+
+
+def test_unchanged_pages_are_not_rewritten_and_gone_pages_are_removed(desk: Path) -> None:
+    first = {p: p.stat() for p in write_pages(desk, "office")}
+    again = {p: p.stat() for p in write_pages(desk, "office")}
+    assert again.keys() == first.keys()
+    rewritten = [p for p, st in again.items() if (st.st_mtime_ns, st.st_ino) != (first[p].st_mtime_ns, first[p].st_ino)]
+    # the discipline record says when it was built (to the minute): rewritten when the minute turned
+    assert [p for p in rewritten if not p.name.startswith("discipline")] == []
+    assert len(again) > 50
+    issue = desk / "issues/huiyao/2026/004.md"
+    issue.write_text(FLOOD_ISSUE.replace("提前谋划明年防汛工作", "提前谋划明年防汛备汛工作"), encoding="utf-8")
+    (desk / "issues/huiyao/2026/005.md").unlink()
+    third = {p: p.stat() for p in write_pages(desk, "office")}
+    folder = desk / PAGES_DIR / "office" / "all"
+    changed = {
+        p.relative_to(folder).as_posix()
+        for p, st in third.items()
+        if p in first and (st.st_mtime_ns, st.st_ino) != (first[p].st_mtime_ns, first[p].st_ino)
+    }
+    assert ISSUE in changed
+    assert "rules.md" not in changed and "guide" not in "".join(changed)
+    assert not (folder / "publications/huiyao/2026/005.md").exists()
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_hand_written_page_with_a_generated_name_is_refused(desk: Path) -> None:
+    (desk / "docs/units").mkdir()
+    (desk / "docs/units/index.md").write_text("# 单位\n", encoding="utf-8")
+    done = run_cli("build", "--audience", "office", cwd=desk)
+    assert done.returncode != 0
+    assert "docs/units/index.md与自动生成的页面重名" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_mkdocs_site_is_built_from_the_written_pages(sites: tuple[Path, Path]) -> None:
+    mkdocs_site, _ = sites
+    folder = mkdocs_site.parent.parent / PAGES_DIR / "office" / "all"
+    written = {p.relative_to(folder).as_posix() for p in folder.rglob("*.md")}
+    assert ISSUE in written
+    built = _pages(mkdocs_site)
+    for rel in written:
+        stem = rel.removesuffix(".md")
+        assert (stem.removesuffix("index") if stem.endswith("index") else stem + "/") in built, rel
+
+
+def test_zensical_builds_the_same_pages(sites: tuple[Path, Path]) -> None:
+    mkdocs_site, zensical_site = sites
+    config = tomllib.loads((zensical_site.parent / "zensical.toml").read_text(encoding="utf-8"))["project"]
+    assert config["plugins"]["search"] == {"enabled": False}  # the site's search is Pagefind's
+    assert config["site_name"].endswith("（市委办公室）")
+    assert _pages(zensical_site) == _pages(mkdocs_site)
+    assert (zensical_site / "pdf" / "manifest.json").is_file()
+    assert list((zensical_site / "pagefind").glob("pagefind-entry.json"))
+    # the hand-written home page gets the latest issues, as the plugin gives them
+    assert LATEST_MARKER not in (zensical_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="publications/huiyao/2026/005/"' in (zensical_site / "index.html").read_text(encoding="utf-8")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id":
+                self.ids.add(value)
+            if (tag, name) in {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")}:
+                self.hrefs.append(value)
+
+
+def _parsed(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _broken_links(site: Path) -> list[str]:
+    """Every link of every page that stays in the site and leads to no file (or to no such anchor)."""
+    broken: list[str] = []
+    parsed: dict[Path, _Links] = {}
+    for page in sorted(site.rglob("*.html")):
+        if page.is_relative_to(site / "pagefind"):
+            continue
+        links = parsed.setdefault(page, _parsed(page))
+        here = "/" + page.parent.relative_to(site).as_posix()
+        for href in links.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:  # a link out of the site (the theme's credit line): not a page of it
+                continue
+            path = unquote(parts.path)
+            target = posixpath.normpath(posixpath.join(here, path)) if path else "/" + page.relative_to(site).as_posix()
+            file = site / target.lstrip("/")
+            if file.is_dir():
+                file = file / "index.html"
+            if not file.is_file():
+                broken.append(f"{page.relative_to(site)}：{href}")
+            elif parts.fragment and file.suffix == ".html" and parts.fragment not in {"__skip"}:
+                ids = parsed.setdefault(file, _parsed(file)).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{page.relative_to(site)}：{href}（没有这个锚点）")
+    return broken
+
+
+def test_every_link_of_the_zensical_site_leads_to_a_file_of_the_site(sites: tuple[Path, Path]) -> None:
+    _, zensical_site = sites
+    assert _broken_links(zensical_site) == []
+    issue = (zensical_site / "publications/huiyao/2026/004/index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="\.\./\.\./\.\./\.\./units/duchang/"', issue), "the issue page links its units"
+
+
+@pytest.fixture(scope="module")
+def zensical_server(sites: tuple[Path, Path]) -> Iterator[str]:
+    _, site = sites
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    from test_search import FLAGS
+
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("没有找到chromium：请运行make test（Makefile会安装chromium等测试所需的系统软件）")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=True, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_chinese_search_finds_the_item_in_the_zensical_site(
+    chromium: Any, zensical_server: str, sites: tuple[Path, Path]
+) -> None:
+    _, site = sites
+    reader = Reader(chromium, zensical_server)
+    try:
+        reader.paste("防汛")
+        found = reader.results()
+        assert found, reader.message()
+        assert "都昌县提前谋划明年防汛工作" in [r["title"] for r in found[:2]], found
+        assert "修水县冬季森林防火责任落实到山头地块" not in [r["title"] for r in found], found
+        for result in found:  # each result leads to a page of the Zensical site, and to the item on it
+            path = urlsplit(result["href"]).path
+            assert (site / path.lstrip("/") / "index.html").is_file(), result
+        reader.paste(SECRET_WORD)
+        assert [r["title"] for r in reader.results(before=reader.message())] == ["濂溪区化解房企欠薪风险有新进展"]
+    finally:
+        reader.close()
+
+
+def test_the_generate_module_runs_as_a_command(desk: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "BULLETIN_DEBUG"}
+    command = [sys.executable, "-m", "bulletin.publish.generate", "--audience", "counties"]
+    done = subprocess.run(command, cwd=desk, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"已生成\d+个页面：.*build/pages/counties/all\n", done.stdout), done.stdout
+    wrong = subprocess.run([*command[:-1], "nobody"], cwd=desk, capture_output=True, text=True, env=env, timeout=300)
+    assert wrong.returncode != 0
+    assert "读者范围“nobody”不在bulletin.yml的audiences中" in wrong.stderr and "Traceback" not in wrong.stderr
