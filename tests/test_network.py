@@ -305,6 +305,15 @@ def test_an_emergency_goes_up_three_desks_and_its_adoption_and_instruction_come_
     checked = run_cli("check", province_rel, cwd=province_editor)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert not [c for c in read_desk(load_config(province_editor)).cases if c.kind == engine.LATE]
+    # the province's ledger shows the chain: each level below with its item and its receipt time
+    ledger = run_cli("ledger", cwd=province_editor)
+    assert ledger.returncode == 0, ledger.stderr
+    [line] = [line for line in ledger.stdout.splitlines() if line.startswith(province_rel[len("submissions/") : -3])]
+    assert f"转报：{COUNTY_DESK}：{township_id}（接报" in line and f"{CITY_DESK}：{city_id}（接报" in line, line
+    assert "下级接报" in line, line
+    lives = json.loads(run_cli("ledger", "--format", "json", cwd=province_editor).stdout)
+    [life] = [life for life in lives if life["id"] == province_rel[len("submissions/") : -3]]
+    assert len(life["hops"]) == 2 and life["relayed_at"], life
 
     # the province puts it into an issue of 江西信息 and records a leader's instruction on it
     province_id = province_rel[len("submissions/") : -3]

@@ -48,5 +48,9 @@ def run(args: argparse.Namespace) -> int:
         extra = "".join(f"，{r.level}级采用" for r in life.upper) + "".join(
             f"，{r.by}（{r.level}）批示" for r in life.instructions
         )
-        print(f"{life.id}《{life.title}》：收到{received}{late}；采用：{adopted}{extra}")
+        chain = ""
+        if life.hops or life.relayed_at:  # forwarded by a desk below: each level's receipt time
+            below = f"下级接报{format_time(life.relayed_at, config.timezone)}" if life.relayed_at else ""
+            chain = "；转报：" + "；".join(x for x in (*life.hops, below) if x)
+        print(f"{life.id}《{life.title}》：收到{received}{late}；采用：{adopted}{extra}{chain}")
     return EXIT_OK

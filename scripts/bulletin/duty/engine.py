@@ -85,6 +85,7 @@ class Submitted:
     final: bool = False  # 终报: the unit's final report of the event
     classification: str = ""  # 密级 (what may quote its title)
     relayed_at: dt.datetime | None = None  # 下级接报时间: forwarded by a desk below, received there then
+    hops: tuple[str, ...] = ()  # 原报信息: each level's desk, item id and receipt time, as forwarded from below
 
     @property
     def emergency(self) -> bool:
@@ -127,7 +128,16 @@ def submitted(config: Config, item_id: str, item_fields: Mapping[str, object]) -
         final=item_fields.get("终报") in FINAL_YES,
         classification=text("密级") or "",
         relayed_at=_relayed(config, item_id.split("/", 1)[0], time("下级接报时间")),
+        hops=_hops(config, item_id.split("/", 1)[0], item_fields.get("原报信息")),
     )
+
+
+def _hops(config: Config, unit_id: str, value: object) -> tuple[str, ...]:
+    """原报信息 of an item of a desk below (the chain it came up, for the ledger); none from any other unit."""
+    unit = config.unit(unit_id)
+    if unit is None or not unit.desk or not isinstance(value, list):
+        return ()
+    return tuple(str(hop).strip() for hop in value if isinstance(hop, str) and hop.strip())
 
 
 def _relayed(config: Config, unit_id: str, at: dt.datetime | None) -> dt.datetime | None:

@@ -45,6 +45,8 @@ class Life:
     adoptions: tuple[Adoption, ...] = ()
     upper: tuple[Record, ...] = ()  # 上级采用
     instructions: tuple[Record, ...] = ()  # 批示
+    relayed_at: dt.datetime | None = None  # forwarded by a desk below: when that desk received it (下级接报时间)
+    hops: tuple[str, ...] = ()  # the chain below, each level's desk, item and receipt time (原报信息)
 
     @property
     def adopted(self) -> bool:
@@ -124,6 +126,8 @@ def derive(snap: Snapshot) -> Ledger:
                 adoptions=tuple(sorted(adoptions.get(sub.id, []), key=lambda a: (a.date, a.issue))),
                 upper=tuple(upper.get(sub.id, [])),
                 instructions=tuple(instructions.get(sub.id, [])),
+                relayed_at=sub.relayed_at,
+                hops=sub.hops,
             )
         )
     return Ledger(lives)

@@ -390,7 +390,7 @@ def build_zensical(
 ) -> Path:
     """The site for `audience` and `year` built by Zensical from write_project's project, then what the
     desk's plugin does after a build, done here since Zensical runs no plugin: every page body through
-    the sanitiser, the rare characters' fonts, the Pagefind search index, every issue's PDF and Word
+    the sanitiser, the rare characters' fonts, the browser form (admin/), the Pagefind search index, every issue's PDF and Word
     file. Returns the built site (build/zensical/<audience>/<year>/site/)."""
     from bulletin.publish.sanitise import sanitise
     from bulletin.publish.search import index_site
@@ -419,6 +419,9 @@ def build_zensical(
         if clean != text:
             _put(page, clean.encode("utf-8"))
     write_site_fonts(desk.config, site)
+    from bulletin.publish.cms import admin_form
+
+    admin_form(desk.config, site)  # the browser form at admin/ (Decap CMS), as the plugin writes it
     if search:
         index_site(desk, site, bool(_mkdocs_settings(root).get("use_directory_urls", True)))
     if pdf:
