@@ -29,7 +29,7 @@ def require_upstream(config: Config) -> Upstream:
     if found is None:
         raise UsageError(
             f"{config.root / 'bulletin.yml'}：没有配置上级报送台：请在bulletin.yml中加上upstream一节"
-            "（name、url、unit、informant等，写法见用户指南“上下级报送台”）"
+            "（name、url、unit、informant等，写法见编辑指南“上下级报送台”一节）"
         )
     return found
 
