@@ -116,6 +116,13 @@ def fault(function: str, then: str = KILL, when: str = "before", at: int = 1, ma
     return head + _FAULT
 
 
+def as_at_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C acts, as at a user's terminal. A job started in the
+    background by a non-interactive shell (`make test &`) ignores SIGINT, and the ignoring is
+    inherited: Python would then install no handler, and the tests would send Ctrl-C in vain."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(
     cwd: Path, *args: str, inject: str = "", body: str = _RUN_CLI, timeout: float = 180
 ) -> subprocess.CompletedProcess[str]:
@@ -123,7 +130,13 @@ def run(
     env = {k: v for k, v in os.environ.items() if k != "BULLETIN_DEBUG"}
     code = "import sys\n" + inject + "\n" + textwrap.dedent(body)
     return subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        preexec_fn=as_at_a_terminal,
     )
 
 
@@ -177,6 +190,7 @@ def test_ctrl_c_while_the_command_is_still_starting_is_one_line(delay: float, tm
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_at_a_terminal,
     )
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
@@ -380,6 +394,7 @@ def test_ctrl_c_from_the_terminal_during_a_slow_write(unfixed: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=as_at_a_terminal,
     )
     try:
         deadline = time.monotonic() + 60
