@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, TextIO
 
 from bulletin.core.model import Config
@@ -133,8 +133,23 @@ def derive(snap: Snapshot) -> Ledger:
     return Ledger(lives)
 
 
+class Judgings:
+    """One reading of the desk judged at several moments (the end of each period a page counts, or
+    now while it runs), each snapshot and its ledger derived once however many pages ask for it."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self._at: dict[dt.datetime, tuple[Snapshot, Ledger]] = {}
+
+    def at(self, moment: dt.datetime) -> tuple[Snapshot, Ledger]:
+        if moment not in self._at:
+            judged = self.snap if moment == self.snap.now else replace(self.snap, now=moment)
+            self._at[moment] = (judged, derive(judged))
+        return self._at[moment]
+
+
 def build_ledger(config: Config, ref: str | None = None, now: dt.datetime | None = None) -> Ledger:
     return derive(read_desk(config, now, ref))
 
 
-__all__ = ["ADOPTION", "Adoption", "Ledger", "Life", "build_ledger", "derive"]
+__all__ = ["ADOPTION", "Adoption", "Judgings", "Ledger", "Life", "build_ledger", "derive"]

@@ -23,15 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import replace
 from typing import Any
 
 from bulletin.core.model import Config, Item
 from bulletin.desk.records import INSTRUCTION
-from bulletin.desk.snapshot import ADOPTED, Snapshot
+from bulletin.desk.snapshot import ADOPTED
 from bulletin.duty import engine as duty
 from bulletin.duty import scoring
-from bulletin.duty.ledger import derive
+from bulletin.duty.ledger import Judgings
 from bulletin.publish.audience import Scope
 from bulletin.publish.pages import Desk, RecordShown, Submission
 from bulletin.report import discipline as wording
@@ -84,13 +83,13 @@ def period_of(desk: Desk, now: dt.datetime) -> scoring.Period:
     return scoring.parse_period(str(year))
 
 
-def attach(desk: Desk, snap: Snapshot, scope: Scope) -> None:
+def attach(desk: Desk, judgings: Judgings, scope: Scope) -> None:
     """Fill `desk` with the unit pages' feedback and the 批示 list, as `scope` may read them."""
     config = desk.config
+    snap = judgings.snap
     period = period_of(desk, snap.now)
-    moment = period.judged_at(snap.now, config.timezone)  # as `bulletin stats --period` judges
-    judged = snap if moment == snap.now else replace(snap, now=moment)
-    ledger = derive(judged)
+    # as `bulletin stats --period` judges: at the period's end, or now while it runs
+    judged, ledger = judgings.at(period.judged_at(snap.now, config.timezone))
     table = scoring.load_table(config.root)
     desk.period, desk.period_key = period.label, str(period.start.year)
     desk.sees_intake = sees_intake(scope)

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from bulletin.core import fields
 from bulletin.core.model import Config, Finding, Issue, Severity
 from bulletin.desk.config import load_config
+from bulletin.duty.ledger import Judgings
 from bulletin.editorial.assemble import SUBMISSIONS, issue_revisions
 from bulletin.errors import BulletinError
 from bulletin.publish.audience import EVERYTHING, Scope, restrict, scope_for
@@ -120,8 +121,9 @@ def generated(
     # one reading of the desk for the pages, the numbers and the record: the ledger, stats and notices read the same
     snap = snap or read_desk(_config(root))
     desk = load_desk(root, scope, year, snap)
-    attach_feedback(desk, snap, scope)  # 采用反馈: the duty engine's figures, as stats
-    pages = list(_pages(desk, scope, snap, use_directory_urls, page_rows, docs, rules_page))
+    judgings = Judgings(snap)  # the unit pages and the 统计 pages judge a period once between them
+    attach_feedback(desk, judgings, scope)  # 采用反馈: the duty engine's figures, as stats
+    pages = list(_pages(desk, scope, judgings, use_directory_urls, page_rows, docs, rules_page))
     for page in pages:
         if page.src_uri != rules_page and (docs / page.src_uri).exists():
             raise GenerateError(f"{docs.name}/{page.src_uri}与自动生成的页面重名：请删除或改名这个文件")
@@ -131,13 +133,14 @@ def generated(
 
 
 def _pages(
-    desk: Desk, scope: Scope, snap: Snapshot, use_directory_urls: bool, page_rows: int, docs: Path, rules_page: str
+    desk: Desk, scope: Scope, judgings: Judgings, use_directory_urls: bool, page_rows: int, docs: Path, rules_page: str
 ) -> Iterator[Page]:
     """Every generated page: the rules, the publications, units and topics, the discipline record,
     the statistics with their charts, the 报送 page."""
     from bulletin.publish.discipline import discipline_pages
     from bulletin.report.guide import rules_markdown
 
+    snap = judgings.snap
     if not (docs / rules_page).exists():
         yield Page(rules_page, rules_markdown(), in_nav=True)
     yield from generate(desk, use_directory_urls, page_rows)
@@ -147,7 +150,7 @@ def _pages(
     )
     from bulletin.publish.statistics import statistics_pages
 
-    yield from statistics_pages(desk.config, snap, scope, desk.year)  # 统计 and its charts (SVG files)
+    yield from statistics_pages(desk.config, judgings, scope, desk.year)  # 统计 and its charts (SVG files)
     from bulletin.publish.cms import submit_files
 
     try:

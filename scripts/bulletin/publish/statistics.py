@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from bulletin.core.model import Config
@@ -31,7 +31,7 @@ from bulletin.desk.records import ADOPTION_LEVELS, INSTRUCTION_LEVELS
 from bulletin.desk.snapshot import Snapshot
 from bulletin.duty import engine as duty
 from bulletin.duty import scoring
-from bulletin.duty.ledger import Ledger, derive
+from bulletin.duty.ledger import Judgings, Ledger
 from bulletin.duty.scoring import Period, UnitStats
 from bulletin.editorial.notice import overview, ranking_title
 from bulletin.publish.audience import Scope
@@ -268,21 +268,12 @@ def _index(found: list[tuple[str, Period]], moment: dt.datetime, config: Config)
     return Page(INDEX, "\n".join(out) + "\n", in_nav=True)
 
 
-def statistics_pages(config: Config, snap: Snapshot, scope: Scope, year: int | None = None) -> list[Page]:
+def statistics_pages(config: Config, judgings: Judgings, scope: Scope, year: int | None = None) -> list[Page]:
     """The 统计 pages and their charts (SVG files) for this audience: none when it is not cleared for
     them (`cleared`; the plugin then takes the 统计 entry out of the navigation)."""
     if not cleared(config, scope):
         return []
-    judged: dict[dt.datetime, tuple[Snapshot, Ledger]] = {}
-
-    def as_of(moment: dt.datetime) -> tuple[Snapshot, Ledger]:
-        """The desk judged at `moment` (a period's end: one judging for the months, quarter and
-        year that end together), as `bulletin stats --period` and the notice judge it."""
-        if moment not in judged:
-            at = snap if moment == snap.now else replace(snap, now=moment)
-            judged[moment] = (at, derive(at))
-        return judged[moment]
-
+    snap, as_of = judgings.snap, judgings.at  # a period's end: one judging for all that end then
     found = periods(config, snap, as_of(snap.now)[1], year)
     table = scoring.load_table(config.root)
     charts = Charts(config)
