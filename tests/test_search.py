@@ -283,6 +283,58 @@ def test_pasted_text_searches_without_a_key(office: Reader) -> None:
     assert re.fullmatch(r"找到\d+条与“防汛”相关的结果", office.message().strip()), office.message()
 
 
+# Did a search begin within the current turn of the page's event loop (a 0 ms timer runs before any
+# later one)? Pagefind shows 正在检索 (or results) as soon as it starts a search. An ordering, not a time.
+_SEARCH_STARTED = """async () => {
+    await new Promise(resolve => setTimeout(resolve, 0));  // and the microtasks that update the page
+    const message = document.querySelector('.pagefind-ui__message');
+    return !!(message && message.textContent.trim()) || !!document.querySelector('.pagefind-ui__result');
+}"""
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        "new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'})",
+        "new InputEvent('input', {bubbles: true, inputType: 'insertText', data: '防汛'})",  # a word from the input method
+        "new Event('input', {bubbles: true})",
+    ],
+)
+def test_a_word_that_arrives_whole_is_searched_at_once(office: Reader, event: str) -> None:
+    """Pasted, chosen in the input method or set by a script: the search begins without waiting for a
+    next key (it waited 150 ms, the largest part of the time to the first results after the page)."""
+    office.box.evaluate(f"box => {{ box.value = '防汛'; box.dispatchEvent({event}); }}")
+    assert office.page.evaluate(_SEARCH_STARTED)
+    assert office.results()
+
+
+def test_typed_letters_wait_for_the_next_key_then_search(office: Reader) -> None:
+    office.box.press_sequentially("GD")
+    assert not office.page.evaluate(_SEARCH_STARTED)  # the last key was just pressed: no search yet
+    found = office.results()  # then it searches the whole text typed, once
+    assert "“GD”" in office.message(), (office.message(), found)
+
+
+def test_nothing_is_searched_while_the_input_method_composes(office: Reader) -> None:
+    """The pinyin letters of a word being composed (fangxun) are not a query; the word chosen is."""
+    cdp = office.context.new_cdp_session(office.page)
+    office.box.focus()
+    chunks: list[str] = []
+    office.page.on("request", lambda r: chunks.append(r.url) if ".pf_" in r.url else None)
+    for letters in ("f", "fa", "fang", "fangxun"):
+        cdp.send(
+            "Input.imeSetComposition", {"text": letters, "selectionStart": len(letters), "selectionEnd": len(letters)}
+        )
+    office.page.wait_for_timeout(500)  # longer than the wait for a typed letter
+    assert not office.page.locator(".pagefind-ui__result").count()
+    message = office.page.locator(".pagefind-ui__message")
+    assert not message.count() or not message.inner_text().strip(), message.inner_text()
+    assert not [u for u in chunks if "/index/" in u], chunks  # no index chunk of the letters was loaded
+    cdp.send("Input.insertText", {"text": "防汛"})  # the word chosen
+    found = office.results()
+    assert found and "“防汛”" in office.message(), office.message()
+
+
 @pytest.mark.parametrize("query", ["防汛", "安全生产", "项目", "湖口县"])
 def test_snippets_do_not_begin_with_punctuation(office: Reader, query: str) -> None:
     office.paste(query)
@@ -304,12 +356,14 @@ def test_filters_by_unit_and_year(office: Reader) -> None:
     office.paste("防汛")
     every = office.results()
     assert {"都昌县提前谋划明年防汛工作", "武宁县防汛抢险队伍连夜转移群众"} <= {r["title"] for r in every}, every
+    before = office.message()  # read before the choice: the search it starts may end at once
     _choose(office, "单位", "武宁县")
-    by_unit = office.results(before=office.message())
+    by_unit = office.results(before=before)
     assert by_unit and len(by_unit) < len(every), by_unit
     assert all("武宁县" in r["tags"] for r in by_unit), by_unit
+    before = office.message()
     _choose(office, "年份", "2025年")
-    by_year = office.results(before=office.message())
+    by_year = office.results(before=before)
     assert [r["title"] for r in by_year] == ["武宁县防汛抢险队伍连夜转移群众"], by_year
     assert all("2025年" in r["tags"] for r in by_year), by_year
 

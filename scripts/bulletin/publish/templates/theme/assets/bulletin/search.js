@@ -1,7 +1,10 @@
 // bulletin: the 搜索 page. Pagefind's interface (pagefind/pagefind-ui.js, written by the build) in
-// Chinese; it searches as the text changes (typing or pasting), loading only the index chunks of
-// the words searched. ?q=… (the header's box) searches at once.
+// Chinese; it searches as the text changes, loading only the index chunks of the words searched.
+// A word that arrives whole (pasted, chosen in the input method, dropped, ?q=… from the header's box)
+// is searched at once; letters typed one by one wait TYPING ms for the next key, and nothing is
+// searched while the input method is still composing (its pinyin letters are not the query).
 (function () {
+  var TYPING = 150;
   var script = document.currentScript;
   var base = new URL(script.dataset.base.replace(/\/?$/, "/"), location).pathname;
   // an excerpt is cut from the text around the words found: it does not start with a mark that ends a phrase
@@ -24,6 +27,42 @@
     var parts = [meta["刊期"], meta["单位"], meta["日期"], meta["类别"]].filter(Boolean);
     return parts.length ? '<span class="bulletin-search-where">' + escape(parts.join("　")) + "</span>" : "";
   }
+  // Pagefind searches on every `input` event of its box (debounceTimeoutMs 0). Events of one typed
+  // letter or one deletion are held here (capture, on the box's container) and passed on when no key
+  // follows within TYPING ms; so are the input method's: its committed word is passed on at once.
+  function typing(holder, box) {
+    if (!holder || !box) {
+      return;
+    }
+    var pending = null;
+    function searchNow() {
+      clearTimeout(pending);
+      pending = null;
+      var event = new Event("input", { bubbles: true });
+      event.bulletinNow = true;
+      box.dispatchEvent(event);
+    }
+    holder.addEventListener(
+      "input",
+      function (event) {
+        if (event.target !== box || event.bulletinNow) {
+          return;
+        }
+        var kind = event.inputType || "";
+        var oneKey = (kind === "insertText" && (event.data || "").length === 1) || kind.indexOf("delete") === 0;
+        if (event.isComposing || oneKey) {
+          event.stopImmediatePropagation();
+          clearTimeout(pending);
+          pending = event.isComposing ? null : setTimeout(searchNow, TYPING);
+        } else {
+          clearTimeout(pending);
+          pending = null;
+        }
+      },
+      true
+    );
+    box.addEventListener("compositionend", searchNow);
+  }
   var ui = new PagefindUI({
     element: "#bulletin-search",
     bundlePath: base + "pagefind/",
@@ -33,7 +72,8 @@
     resetStyles: false,
     autofocus: false,
     excerptLength: 40,
-    debounceTimeoutMs: 150,
+    debounceTimeoutMs: 0, // the wait for typed letters is below (typing): a whole word searches at once
+    pagefindOptions: { noWorker: true }, // one request less before the first results; chunks are small
     showEmptyFilters: false,
     openFilters: window.matchMedia("(min-width: 60em)").matches ? ["单位", "年份"] : [],
     processResult: function (result) {
@@ -70,6 +110,7 @@
     }
   });
   var input = document.querySelector("#bulletin-search input");
+  typing(document.querySelector("#bulletin-search"), input);
   if (input && document.activeElement === document.body) {
     input.focus();
   }
