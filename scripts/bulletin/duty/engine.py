@@ -29,7 +29,7 @@ on the time a file landed on main (source git) is shown as 待核实 and counted
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -112,6 +112,7 @@ def submitted(config: Config, item_id: str, item_fields: Mapping[str, object]) -
         except TimeFormatError:
             return None
 
+    relayed_at, hops = _provenance(config, item_id.split("/", 1)[0], item_fields, time)
     return Submitted(
         id=item_id,
         path=f"{SUBMISSIONS}/{item_id}.md",
@@ -127,26 +128,23 @@ def submitted(config: Config, item_id: str, item_fields: Mapping[str, object]) -
         request=text("约稿"),
         final=item_fields.get("终报") in FINAL_YES,
         classification=text("密级") or "",
-        relayed_at=_relayed(config, item_id.split("/", 1)[0], time("下级接报时间")),
-        hops=_hops(config, item_id.split("/", 1)[0], item_fields.get("原报信息")),
+        relayed_at=relayed_at,
+        hops=hops,
     )
 
 
-def _hops(config: Config, unit_id: str, value: object) -> tuple[str, ...]:
-    """原报信息 of an item of a desk below (the chain it came up, for the ledger); none from any other unit."""
+def _provenance(
+    config: Config, unit_id: str, item_fields: Mapping[str, object], time: Callable[[str], dt.datetime | None]
+) -> tuple[dt.datetime | None, tuple[str, ...]]:
+    """下级接报时间 and 原报信息 (the chain an item came up, for the ledger) count only in an item of a
+    desk below (network.yml `desk: true`): any other unit writing them would move its own clock (the
+    check refuses them: relay-unit). None and () for every other unit."""
     unit = config.unit(unit_id)
-    if unit is None or not unit.desk or not isinstance(value, list):
-        return ()
-    return tuple(str(hop).strip() for hop in value if isinstance(hop, str) and hop.strip())
-
-
-def _relayed(config: Config, unit_id: str, at: dt.datetime | None) -> dt.datetime | None:
-    """下级接报时间 counts only in an item of a desk below (network.yml `desk: true`): any other unit
-    writing it would move its own clock (the check refuses it: relay-unit)."""
-    if at is None:
-        return None
-    unit = config.unit(unit_id)
-    return at if unit is not None and unit.desk else None
+    if unit is None or not unit.desk:
+        return None, ()
+    value = item_fields.get("原报信息")
+    hops = tuple(str(h).strip() for h in value if isinstance(h, str) and h.strip()) if isinstance(value, list) else ()
+    return time("下级接报时间"), hops
 
 
 # ---------------------------------------------------------------- due times
