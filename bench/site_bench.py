@@ -108,7 +108,8 @@ def _audience_flag() -> list[str]:
 
 
 def output(site: Path) -> dict[str, float]:
-    site = site / "all" if (site / "all").is_dir() else site  # `bulletin build --audience all` writes site/all/
+    everything = site.with_name(f"{site.name}-all")  # `bulletin build --audience all` writes beside the site
+    site = everything if everything.is_dir() else site
     pages, html = tree_bytes(site, ".html")
     pages -= (site / "404.html").exists()
     index = site / "search" / "search_index.json"  # the theme's search (the plain project's), else Pagefind's

@@ -233,7 +233,8 @@ def test_an_audiences_build_holds_only_its_own_and_everything_needs_all(tmp_path
     assert "县区办公室" in (desk / "site/counties/index.html").read_text(encoding="utf-8")
     done = run_cli("build", "--audience", "all", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert (desk / "site/all/publications/neican/2026/002/index.html").is_file()
+    assert (desk / "site-all/publications/neican/2026/002/index.html").is_file()
+    assert not (desk / "site/all").exists()  # outside the deployed folder: a copy of site/ never takes it along
     assert not (desk / "site/counties/publications/neican").exists()
 
 

@@ -166,7 +166,8 @@ def test_one_audience_is_rebuilt_in_its_folder_and_the_others_stay(tmp_path: Pat
     # the full site, only when asked, is never served: a folder the nginx configuration has no place for
     done = run_cli("build", "--audience", "all", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert (desk / "site/all/publications/neican/2026/002/index.html").is_file()
+    assert (desk / "site-all/publications/neican/2026/002/index.html").is_file()
+    assert not (desk / "site/all").exists()  # outside the deployed folder: a copy of site/ never takes it along
     block = run_cli("nginx", cwd=desk).stdout
     assert "location /all/" not in block and "return 404;" in block
 

@@ -36,7 +36,7 @@ def add(sub: Any) -> None:
         "--audience",
         metavar="读者范围",
         help="只重建这一读者范围的站点site/<读者范围id>/（bulletin.yml的audiences中的id或名称），其他范围的站点不动；"
-        "不写则为每个读者范围各构建一个站点；写all构建含全部内容的站点到site/all/（仅供信息处内部使用，网站服务器不提供）",
+        "不写则为每个读者范围各构建一个站点；写all构建含全部内容的站点到site-all/（在发布的site/之外，仅供信息处内部使用，不得发布）",
     )
     who.add_argument(
         "--every-audience",

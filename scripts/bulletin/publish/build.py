@@ -7,7 +7,8 @@ choice of audience (读者范围). The layout is always the one the web server s
 nginx`): every audience's site in its own folder, site/<audience>/, each behind its own access
 control, and site/index.html listing them. `bulletin build` (as `make site`) builds them all and
 swaps the whole folder in; `--audience <id>` rebuilds that one folder and leaves the others; the
-full site (`all`, only when asked) goes to site/all/, which the web server never serves. A single
+full site (`all`, only when asked) goes beside the deployed folder, to site-all/, so that neither
+the web server nor a copy of site/ to a server ever takes it along. A single
 site is written straight into site/ only on a desk without audiences, and never over a site of
 audiences (the mistake that once left `/` showing one audience's site without a password).
 """
@@ -184,8 +185,8 @@ def build_site(
     root: Path, site_dir: Path | None = None, year: int | None = None, strict: bool = True, audience: str | None = None
 ) -> Path:
     """One site: for `audience` (an id or name, `all` for everything), by default the least-privileged,
-    into its own folder of the site of audiences, <site_dir>/<id>/ (site/all/ for everything), the
-    index of audiences beside it. The other audiences' folders stay as they are. A desk without
+    into its own folder of the site of audiences, <site_dir>/<id>/, the index of audiences beside it;
+    everything goes outside the deployed folder, to <site_dir>-all/ (site-all/). The other audiences' folders stay as they are. A desk without
     audiences has one site, written to <site_dir> itself. Returns the folder written."""
     config = load_config(root)
     scope = scope_for(config, audience)  # an unknown audience: a plain error before anything is built
@@ -202,6 +203,11 @@ def build_site(
     if not config.audiences:
         with _locked(site.parent, site):
             return _swap_in(site, produce)
+    if scope.audience is None:  # everything: never inside the folder that is deployed
+        with _locked(site.parent, site):
+            target = _swap_in(everything_dir(site), produce)
+            shutil.rmtree(site / EVERYTHING, ignore_errors=True)  # where earlier versions wrote it
+            return target
     with _locked(site.parent, site):
         if is_single_site(site):
             raise BuildError(
@@ -209,10 +215,14 @@ def build_site(
                 f"请运行“bulletin build”（不加--audience）重建全部读者范围，它会整体替换{site}"
             )
         site.mkdir(exist_ok=True)
-        folder = scope.audience.id if scope.audience is not None else EVERYTHING
-        target = _swap_in(site / folder, produce)
+        target = _swap_in(site / scope.audience.id, produce)
         write_file(site / "index.html", _index_page(config.desk, config.audiences).encode("utf-8"))
         return target
+
+
+def everything_dir(site: Path) -> Path:
+    """Where the full site (`--audience all`) goes: beside the deployed folder, never in it."""
+    return site.with_name(f"{site.name}-{EVERYTHING}")
 
 
 def build_audiences(root: Path, site_dir: Path | None = None, year: int | None = None, strict: bool = True) -> Path:
