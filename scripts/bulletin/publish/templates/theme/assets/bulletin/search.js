@@ -73,7 +73,7 @@
     autofocus: false,
     excerptLength: 40,
     debounceTimeoutMs: 0, // the wait for typed letters is below (typing): a whole word searches at once
-    pagefindOptions: { noWorker: true }, // one request less before the first results; chunks are small
+    noWorker: true, // to pagefind.js, as baseUrl: one request less before the first results; chunks are small
     showEmptyFilters: false,
     openFilters: window.matchMedia("(min-width: 60em)").matches ? ["单位", "年份"] : [],
     processResult: function (result) {
