@@ -170,6 +170,8 @@ def svg_problems(path: Path) -> list[str]:
 
 
 def test_the_charts_are_svg_paths_that_need_no_font_and_load_nothing(built: tuple[Path, Path]) -> None:
+    from bulletin.report import charts
+
     _, site = built
     found = sorted((site / "statistics").glob("*/*.svg"))
     names = {p.relative_to(site / "statistics").as_posix() for p in found}
@@ -181,7 +183,10 @@ def test_the_charts_are_svg_paths_that_need_no_font_and_load_nothing(built: tupl
             img = re.search(rf'<img [^>]*src="{kind}\.svg"[^>]*>', page)
             assert img, (key, kind)
             alt = re.search(r'alt="([^"]+)"', img[0])
-            assert alt and "数字见下表" in alt[1] and 'width="640"' in img[0], (key, kind)
+            assert alt and "数字见下表" in alt[1], (key, kind)
+            # shown at most as wide as drawn (its text as large as the page's), narrower on a phone
+            drawn = charts.width_px((site / "statistics" / key / f"{kind}.svg").read_text(encoding="utf-8"))
+            assert 300 < drawn < 720 and f'width="{drawn}"' in img[0], (key, kind, img[0])
             assert page.index("<table>", page.index(img[0])) > 0
 
 
