@@ -139,10 +139,14 @@ def test_the_statistics_pages_show_the_numbers_of_bulletin_stats(built: tuple[Pa
         assert int(total["漏报"]) == sum(u["missed"] for u in expected["units"]), key
         assert sum(int(row[1]) for row in timeline[1:-1]) == int(total["迟报"])
         # 上级采用 and 批示 by level
-        assert int(upper[1][-1]) == sum(sum(u["upper"].values()) for u in expected["units"]), key
-        assert int(told[1][-1]) == sum(sum(u["instructions"].values()) for u in expected["units"]), key
+        assert upper[0] == ["级别", "上级采用"] and told[0] == ["级别", "领导批示"], key
+        assert upper[-1][0] == told[-1][0] == "合计", key
+        assert int(upper[-1][-1]) == sum(sum(u["upper"].values()) for u in expected["units"]), key
+        assert int(told[-1][-1]) == sum(sum(u["instructions"].values()) for u in expected["units"]), key
+        assert sum(int(row[1]) for row in upper[1:-1]) == int(upper[-1][-1]), key
     november = tables(article(site, "statistics/2026-11"))
-    assert int(november[2][1][-1]) == 1 and int(november[3][1][-1]) == 1  # the records made above
+    assert int(november[2][-1][-1]) == 1 and int(november[3][-1][-1]) == 1  # the records made above
+    assert ["省", "1"] in november[2] and ["市", "1"] in november[3]
     assert int(november[1][-1][3]) >= 1, "the demo's November has registered events"
 
 

@@ -234,15 +234,10 @@ def _period_page(
         "",
         "## 上级采用和批示",
         "",
-        *_table(
-            ["类别", *(lv for lv, _ in up), "合计"],
-            [["上级采用", *(n for _, n in up), sum(n for _, n in up)]],
-        ),
+        # a level a row: two columns stand on a phone's screen
+        *_table(["级别", "上级采用"], [*up, ("合计", sum(n for _, n in up))]),
         "",
-        *_table(
-            ["类别", *(lv for lv, _ in told), "合计"],
-            [["领导批示", *(n for _, n in told), sum(n for _, n in told)]],
-        ),
+        *_table(["级别", "领导批示"], [*told, ("合计", sum(n for _, n in told))]),
         "",
         "各单位的上级采用和批示次数见上方“各单位得分和采用率”表。",
     ]
