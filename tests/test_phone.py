@@ -218,6 +218,7 @@ def test_the_statistics_tables_slide_with_their_unit_column_fixed(chromium: str,
                 path=str(SHOTS / "statistics-phone.png"),
                 clip={"x": 0, "y": top["y"] - 8, "width": PHONE["width"], "height": 1240},
                 full_page=True,
+                scale="css",  # one pixel a CSS pixel: the guide shows it at the phone's size
             )
 
 
@@ -256,4 +257,10 @@ def test_a_unit_page_reads_on_a_phone(chromium: str, server: str) -> None:
         shown = cards.first.evaluate("c => getComputedStyle(c, '::before').content")
         assert "处理情况" in shown, shown
         if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
-            page.screenshot(path=str(SHOTS / "unit-phone.png"), full_page=True)
+            height = min(page.evaluate("document.scrollingElement.scrollHeight"), 1800)
+            page.screenshot(
+                path=str(SHOTS / "unit-phone.png"),
+                clip={"x": 0, "y": 0, "width": PHONE["width"], "height": height},
+                full_page=True,
+                scale="css",
+            )
