@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import itertools
 import os
 import re
 import shutil
@@ -264,3 +265,21 @@ def test_a_unit_page_reads_on_a_phone(chromium: str, server: str) -> None:
                 full_page=True,
                 scale="css",
             )
+
+
+def test_the_time_axis_labels_stand_apart(chromium: str, server: str) -> None:
+    """The line chart's labels under its time axis (a year by month, a quarter by week, a month by day)
+    do not touch one another: on main a year's twelve 2026年1月 … ran into one line of ink."""
+    with phone(chromium) as page:
+        for path in STATISTICS:
+            page.goto(f"{server}/{path}timeline.svg")
+            boxes = page.evaluate(
+                """() => [...document.querySelectorAll('g[id^="xtick_"] > g[id^="text_"]')].map(g => {
+                  const b = g.getBBox();
+                  return [b.x, b.x + b.width];
+                })"""
+            )
+            assert len(boxes) >= 4, (path, boxes)
+            boxes.sort()
+            touching = [(a, b) for a, b in itertools.pairwise(boxes) if a[1] >= b[0]]
+            assert touching == [], f"{path}timeline.svg：时间轴上的文字挤在一起{touching}"
