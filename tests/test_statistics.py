@@ -139,10 +139,14 @@ def test_the_statistics_pages_show_the_numbers_of_bulletin_stats(built: tuple[Pa
         assert int(total["漏报"]) == sum(u["missed"] for u in expected["units"]), key
         assert sum(int(row[1]) for row in timeline[1:-1]) == int(total["迟报"])
         # 上级采用 and 批示 by level
-        assert int(upper[1][-1]) == sum(sum(u["upper"].values()) for u in expected["units"]), key
-        assert int(told[1][-1]) == sum(sum(u["instructions"].values()) for u in expected["units"]), key
+        assert upper[0] == ["级别", "上级采用"] and told[0] == ["级别", "领导批示"], key
+        assert upper[-1][0] == told[-1][0] == "合计", key
+        assert int(upper[-1][-1]) == sum(sum(u["upper"].values()) for u in expected["units"]), key
+        assert int(told[-1][-1]) == sum(sum(u["instructions"].values()) for u in expected["units"]), key
+        assert sum(int(row[1]) for row in upper[1:-1]) == int(upper[-1][-1]), key
     november = tables(article(site, "statistics/2026-11"))
-    assert int(november[2][1][-1]) == 1 and int(november[3][1][-1]) == 1  # the records made above
+    assert int(november[2][-1][-1]) == 1 and int(november[3][-1][-1]) == 1  # the records made above
+    assert ["省", "1"] in november[2] and ["市", "1"] in november[3]
     assert int(november[1][-1][3]) >= 1, "the demo's November has registered events"
 
 
@@ -170,6 +174,8 @@ def svg_problems(path: Path) -> list[str]:
 
 
 def test_the_charts_are_svg_paths_that_need_no_font_and_load_nothing(built: tuple[Path, Path]) -> None:
+    from bulletin.report import charts
+
     _, site = built
     found = sorted((site / "statistics").glob("*/*.svg"))
     names = {p.relative_to(site / "statistics").as_posix() for p in found}
@@ -181,7 +187,10 @@ def test_the_charts_are_svg_paths_that_need_no_font_and_load_nothing(built: tupl
             img = re.search(rf'<img [^>]*src="{kind}\.svg"[^>]*>', page)
             assert img, (key, kind)
             alt = re.search(r'alt="([^"]+)"', img[0])
-            assert alt and "数字见下表" in alt[1] and 'width="640"' in img[0], (key, kind)
+            assert alt and "数字见下表" in alt[1], (key, kind)
+            # shown at most as wide as drawn (its text as large as the page's), narrower on a phone
+            drawn = charts.width_px((site / "statistics" / key / f"{kind}.svg").read_text(encoding="utf-8"))
+            assert 300 < drawn < 720 and f'width="{drawn}"' in img[0], (key, kind, img[0])
             assert page.index("<table>", page.index(img[0])) > 0
 
 

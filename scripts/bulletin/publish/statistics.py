@@ -14,7 +14,8 @@ registered emergencies over time (a line chart), 上级采用 and 批示 by leve
 its figures as a table. The charts are SVG files in the page's folder (ranking.svg, timeline.svg:
 the same address from the page whether the site has directory URLs or not), drawn at build time
 (report/charts.py, kept in build/chart-cache/ under the hash of their figures), shown at most
-CHART_PX wide and narrower on a phone (the theme's max-width: 100%).
+as wide as drawn (`charts.width_px`: its text then as large as the page's) and narrower on a phone
+(the theme's max-width: 100%; the text stays legible there, tests/test_phone.py).
 """
 
 from __future__ import annotations
@@ -36,12 +37,11 @@ from bulletin.duty.scoring import Period, UnitStats
 from bulletin.editorial.notice import overview, ranking_title
 from bulletin.publish.audience import Scope
 from bulletin.publish.pages import Page, page_front_matter
-from bulletin.report.charts import Charts
+from bulletin.report.charts import Charts, width_px
 
 FOLDER = "statistics"
 INDEX = f"{FOLDER}/index.md"
 NAME = "统计"
-CHART_PX = 640  # the widest a chart is shown (a desk's screen); a phone shows it as wide as the page
 SERIES = (duty.LATE, duty.MISSED, "突发事件")  # the line chart's lines: cases on record, registered events
 
 
@@ -160,9 +160,15 @@ def _lineage(key: str, known: set[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _img(src: str, alt: str) -> str:
+def _tick(key: str, part: Period) -> str:
+    """A part's name on the line chart's time axis, short (the table below gives it whole): 1月,
+    10月6日 (the week from that day), 3日."""
+    return f"{part.start.month}月" if key.isdigit() else part.label.removesuffix("起")
+
+
+def _img(src: str, svg: str, alt: str) -> str:
     """A chart beside its page (a file name, no markup in `alt`: the desk's own words)."""
-    return f'<p class="bulletin-chart"><img src="{src}" alt="{html.escape(alt)}" width="{CHART_PX}"></p>'
+    return f'<p class="bulletin-chart"><img src="{src}" alt="{html.escape(alt)}" width="{width_px(svg)}"></p>'
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
@@ -196,7 +202,7 @@ def _period_page(
         [r.score for r in ranked],
         [r.rate for r in ranked],
     )
-    timeline = charts.timeline(f"{label}迟报、漏报和突发事件", [p.label for p in f.steps], f.series)
+    timeline = charts.timeline(f"{label}迟报、漏报和突发事件", [_tick(f.key, p) for p in f.steps], f.series)
     svgs = [Page(f"{FOLDER}/{f.key}/ranking.svg", ranking), Page(f"{FOLDER}/{f.key}/timeline.svg", timeline)]
     up = [(lv, sum(r.upper.get(lv, 0) for r in ranked)) for lv in ADOPTION_LEVELS]
     told = [(lv, sum(r.instructions.get(lv, 0) for r in ranked)) for lv in INSTRUCTION_LEVELS]
@@ -210,13 +216,13 @@ def _period_page(
         "",
         "## 各单位得分和采用率",
         "",
-        _img("ranking.svg", f"{label}各单位得分和采用率条形图，按名次排列，数字见下表"),
+        _img("ranking.svg", ranking, f"{label}各单位得分和采用率条形图，按名次排列，数字见下表"),
         "",
         *scoring.stats_markdown(f.period, ranked).splitlines()[2:],
         "",
         "## 迟报、漏报和突发事件",
         "",
-        _img("timeline.svg", f"{label}迟报、漏报和突发事件折线图，数字见下表"),
+        _img("timeline.svg", timeline, f"{label}迟报、漏报和突发事件折线图，数字见下表"),
         "",
         *_table(
             ["时间", *f.series],
@@ -228,15 +234,10 @@ def _period_page(
         "",
         "## 上级采用和批示",
         "",
-        *_table(
-            ["类别", *(lv for lv, _ in up), "合计"],
-            [["上级采用", *(n for _, n in up), sum(n for _, n in up)]],
-        ),
+        # a level a row: two columns stand on a phone's screen
+        *_table(["级别", "上级采用"], [*up, ("合计", sum(n for _, n in up))]),
         "",
-        *_table(
-            ["类别", *(lv for lv, _ in told), "合计"],
-            [["领导批示", *(n for _, n in told), sum(n for _, n in told)]],
-        ),
+        *_table(["级别", "领导批示"], [*told, ("合计", sum(n for _, n in told))]),
         "",
         "各单位的上级采用和批示次数见上方“各单位得分和采用率”表。",
     ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -35,7 +36,12 @@ FAMILY = "Noto Sans CJK SC"
 BAR = "#C00000"  # 得分: the red of the site's palette
 RATE = "#5B7DB1"  # 采用率
 LINES = ("#C00000", "#E08A00", "#2F6EBA", "#6A6A6A")
-SIZE = 11  # pt; the charts are about 5 in wide: on a 390 px phone 11 pt shows as about 10 px
+SIZE = 12  # pt, the smallest text of a chart: shown at its own size on a desk (16 px, as the page's text)
+# A phone (390 px) shows a chart 358 px wide: the widths below keep its text at 12 px there
+# (tests/test_phone.py measures it) for names of up to ten characters
+PANELS = 3.0  # in: the ranking's two panels (score, 采用率) beside the names
+TIMELINE = (4.6, 3.2)  # in: the line chart
+GAP = 0.6  # em between two labels of the time axis
 
 _SIZE_ATTRS = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
 
@@ -74,6 +80,18 @@ def _rc() -> dict[str, Any]:
     }
 
 
+def width_px(svg: str) -> int:
+    """The width a chart is drawn for, in CSS pixels (its viewBox is in points): the widest it is
+    shown, its text then at its own size; a phone shows it narrower (max-width: 100%)."""
+    found = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"', svg)
+    return round(float(found[1]) * 4 / 3) if found else 0
+
+
+def _ems(label: str) -> float:
+    """A label's width in em: a Chinese character is one, a digit or a Latin letter about half."""
+    return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in label)
+
+
 def _svg(fig: Any) -> str:
     import io
 
@@ -97,7 +115,7 @@ def ranking_svg(font: Path, title: str, names: Sequence[str], scores: Sequence[i
     n = max(len(names), 1)
     longest = max((len(name) for name in names), default=2)
     left = 0.25 + longest * SIZE / 72  # inches for the names (each a full-width character)
-    width, height = left + 3.6, 0.9 + 0.26 * n
+    width, height = left + PANELS, 0.9 + 0.28 * n
     with mpl.rc_context(_rc()):
         fig = Figure(figsize=(width, height))
         score_ax, rate_ax = fig.subplots(1, 2, sharey=True, gridspec_kw={"wspace": 0.12})
@@ -117,7 +135,7 @@ def ranking_svg(font: Path, title: str, names: Sequence[str], scores: Sequence[i
         rate_ax.text(0, 1.01, "采用率", transform=rate_ax.transAxes, va="bottom")
         low = min([0, *scores])
         score_ax.set_xlim(low * 1.05, max([1, *scores]) * 1.05)
-        score_ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        score_ax.xaxis.set_major_locator(MaxNLocator(3, integer=True))
         rate_ax.set_xlim(0, 105)
         rate_ax.set_xticks([0, 50, 100], ["0%", "50%", "100%"])
         for ax in (score_ax, rate_ax):
@@ -133,7 +151,7 @@ def timeline_svg(font: Path, title: str, labels: Sequence[str], series: Mapping[
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    width, height = 5.0, 3.2
+    width, height = TIMELINE
     with mpl.rc_context(_rc()):
         fig = Figure(figsize=(width, height))
         ax = fig.add_subplot()
@@ -142,7 +160,10 @@ def timeline_svg(font: Path, title: str, labels: Sequence[str], series: Mapping[
         xs = list(range(len(labels)))
         for (name, values), color in zip(series.items(), LINES, strict=False):
             ax.plot(xs, list(values), marker="o", markersize=3.5, linewidth=1.6, color=color, label=name)
-        step = max(1, -(-len(labels) // 12))  # at most about 12 labels on the axis
+        # as many labels on the time axis as stand side by side without touching
+        axis = (0.98 - 0.1) * width * 72 / SIZE  # em
+        widest = max((_ems(label) for label in labels), default=1.0) + GAP
+        step = max(1, math.ceil(len(labels) * widest / axis))
         ax.set_xticks(xs[::step], list(labels)[::step])
         ax.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
         top = max([1, *(v for values in series.values() for v in values)])
