@@ -366,6 +366,8 @@ def test_filters_by_unit_and_year(office: Reader) -> None:
     by_year = office.results(before=before)
     assert [r["title"] for r in by_year] == ["武宁县防汛抢险队伍连夜转移群众"], by_year
     assert all("2025年" in r["tags"] for r in by_year), by_year
+    # a result found again by a later search keeps its own address (not the site's root twice)
+    assert all(r["href"].startswith("/office/publications/") for r in by_unit + by_year), by_unit + by_year
 
 
 def _index_text(site: Path) -> str:

@@ -3,10 +3,30 @@
 // A word that arrives whole (pasted, chosen in the input method, dropped, ?q=… from the header's box)
 // is searched at once; letters typed one by one wait TYPING ms for the next key, and nothing is
 // searched while the input method is still composing (its pinyin letters are not the query).
-(function () {
+//
+// A module, loaded async from the page's head: it starts Pagefind (its index's entry, metadata and
+// WebAssembly) as soon as pagefind.js arrives, while the page and the interface still load; the
+// interface, made once the page is parsed, finds it started (one pagefind.js module, one instance).
+import * as pagefind from "../../pagefind/pagefind.js";
+
+var base = new URL("../../", import.meta.url).pathname; // the site's root: this file is assets/bulletin/
+// Pagefind's own options, given to it here; the interface gives it baseUrl and excerptLength again
+var OPTIONS = {
+  baseUrl: base,
+  excerptLength: 40,
+  noWorker: true // one request less before the first results; the chunks searched are small
+};
+pagefind.options(OPTIONS);
+pagefind.init();
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start);
+} else {
+  start();
+}
+
+function start() {
   var TYPING = 150;
-  var script = document.currentScript;
-  var base = new URL(script.dataset.base.replace(/\/?$/, "/"), location).pathname;
   // an excerpt is cut from the text around the words found: it does not start with a mark that ends a phrase
   var lead = /^(?:\s|[，。、；：！？）》」』”’〉】,.;:!?)\]])+/;
   // Pagefind's excerpt is the page's text with the words found in <mark>, put into the page as HTML:
@@ -66,25 +86,27 @@
   var ui = new PagefindUI({
     element: "#bulletin-search",
     bundlePath: base + "pagefind/",
-    baseUrl: base,
+    baseUrl: OPTIONS.baseUrl,
+    excerptLength: OPTIONS.excerptLength, // (noWorker is Pagefind's only before it starts: given above)
     showImages: false,
     showSubResults: false,
     resetStyles: false,
     autofocus: false,
-    excerptLength: 40,
     debounceTimeoutMs: 0, // the wait for typed letters is below (typing): a whole word searches at once
-    noWorker: true, // to pagefind.js, as baseUrl: one request less before the first results; chunks are small
     showEmptyFilters: false,
     openFilters: window.matchMedia("(min-width: 60em)").matches ? ["单位", "年份"] : [],
+    // a new object each time: Pagefind (without its worker) hands the same result object to every search
+    // that finds it, and changing it in place would prefix its address twice
     processResult: function (result) {
-      result.excerpt = trim(result.excerpt) + where(result.meta || {});
-      // the record's own address (an item's place in its issue page), from the site's root
       var meta = result.meta || {};
-      result.meta = { title: meta.title, url: meta.url ? base + meta.url : result.url };
-      (result.sub_results || []).forEach(function (sub) {
-        sub.excerpt = trim(sub.excerpt);
+      return Object.assign({}, result, {
+        excerpt: trim(result.excerpt) + where(meta),
+        // the record's own address (an item's place in its issue page), from the site's root
+        meta: { title: meta.title, url: meta.url ? base + meta.url : result.url },
+        sub_results: (result.sub_results || []).map(function (sub) {
+          return Object.assign({}, sub, { excerpt: trim(sub.excerpt) });
+        })
       });
-      return result;
     },
     translations: {
       placeholder: "输入词语，检索各期刊物的信息和报送单位",
@@ -118,4 +140,4 @@
   if (query) {
     ui.triggerSearch(query);
   }
-})();
+}
