@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +101,31 @@ def pagefind_records(site: Path) -> list[dict[str, Any]]:
         record["url"] = "/" + record["meta"]["url"]
         records.append(record)
     return records
+
+
+@contextlib.contextmanager
+def served_folder(folder: Path, csp: str | None = None) -> Iterator[str]:
+    """A built site served from 127.0.0.1 (its address, no trailing slash), quietly; with `csp`, every
+    response carries that Content-Security-Policy, as the nginx configuration sends it."""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self) -> None:
+            if csp is not None:
+                self.send_header("Content-Security-Policy", csp)
+            super().end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

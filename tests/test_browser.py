@@ -7,14 +7,11 @@ With BULLETIN_SCREENSHOTS=1 the test also saves docs/images/site-issue.png (for 
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,10 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from desk_helpers import REPO, served_folder
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SCREENSHOT = REPO / "docs" / "images" / "site-issue.png"
 ISSUE = "huiyao/2026/001"  # the demo issue the test reads
@@ -64,23 +62,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with served_folder(site) as address:
+        yield address
 
 
 def test_word_is_in_one_item_only() -> None:

@@ -10,13 +10,10 @@ Zensical output, served under the deployed Content-Security-Policy, the network 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import posixpath
 import re
 import shutil
-import threading
 import tomllib
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -28,8 +25,9 @@ import pytest
 import yaml
 
 from bulletin.publish.generate import LATEST_MARKER, PAGES_DIR, build_zensical, write_pages
-from desk_helpers import REPO, make_desk, run_cli
-from test_search import FLOOD_ISSUE, LAST_YEAR, LAST_YEAR_ITEM, SECRET_ISSUE, SECRET_WORD, Reader, _Handler
+from bulletin.publish.serve import CSP
+from desk_helpers import REPO, make_desk, run_cli, served_folder
+from test_search import FLOOD_ISSUE, LAST_YEAR, LAST_YEAR_ITEM, SECRET_ISSUE, SECRET_WORD, Reader
 
 ISSUE = "publications/huiyao/2026/004.md"
 
@@ -213,15 +211,8 @@ def test_every_link_of_the_zensical_site_leads_to_a_file_of_the_site(sites: tupl
 @pytest.fixture(scope="module")
 def zensical_server(sites: tuple[Path, Path]) -> Iterator[str]:
     _, site = sites
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with served_folder(site, CSP) as address:  # as nginx serves it: with the deployed policy
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,12 @@ not have, a quote nested 900 deep). Now the check refuses them, and what it pass
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,7 +32,7 @@ from bulletin.publish.sanitise import local_url, sanitise
 from bulletin.publish.serve import CSP
 from bulletin.rules import RULES
 from bulletin.rules.body import SITE_EXTENSIONS, markup_problems, site_view
-from desk_helpers import pagefind_records
+from desk_helpers import pagefind_records, served_folder
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -472,32 +469,14 @@ _PLANTED = (
 )
 
 
-class _CspHandler(http.server.SimpleHTTPRequestHandler):
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def csp_server(hostile_site: Path) -> Iterator[str]:
     # a slip the sanitiser did not catch, planted into a copy of the page after the build
     page = hostile_site / "publications" / "huiyao" / "2026" / "004" / "index.html"
     text = page.read_text(encoding="utf-8")
     (page.parent / "planted.html").write_text(text.replace("<article", _PLANTED + "<article", 1), encoding="utf-8")
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_CspHandler, directory=str(hostile_site))
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with served_folder(hostile_site, CSP) as address:
+        yield address
 
 
 def test_hostile_pages_run_nothing_and_fetch_nothing_outside_under_the_csp(csp_server: str) -> None:

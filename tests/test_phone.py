@@ -15,13 +15,10 @@ docs/images/unit-phone.png (the reader's guide shows them).
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import itertools
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from desk_helpers import REPO
+from desk_helpers import REPO, served_folder
 from test_statistics import build, site_desk
 
 if TYPE_CHECKING:
@@ -112,22 +109,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with served_folder(site) as address:
+        yield address
 
 
 @contextlib.contextmanager

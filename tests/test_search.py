@@ -10,13 +10,10 @@ their own tests); each site is served by a local server sending the deployed Con
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bulletin.publish.serve import CSP
-from desk_helpers import REPO, make_desk, pagefind_records, run_cli
+from desk_helpers import REPO, make_desk, pagefind_records, run_cli, served_folder
 
 LOCAL = {"127.0.0.1", "localhost"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -134,28 +131,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return desk / "site"
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """The site as nginx serves it (publish/serve.py): with the deployed Content-Security-Policy."""
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(built: Path) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(built)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    """The site as nginx serves it (publish/serve.py): with the deployed Content-Security-Policy."""
+    with served_folder(built, CSP) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
