@@ -288,6 +288,25 @@ def test_a_word_that_arrives_whole_is_searched_at_once(office: Reader, event: st
     assert office.results()
 
 
+def test_the_header_box_of_any_page_opens_the_search_with_its_results(browser: Any, server: str) -> None:
+    """A word typed into the header's box of an issue page and sent with Enter: the 搜索 page opens
+    (?q=防汛) and shows its results without anything else typed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/office/publications/huiyao/2026/004/", wait_until="domcontentloaded")
+        box = page.locator(".bulletin-search-box input")
+        box.fill("防汛")
+        box.press("Enter")
+        page.wait_for_url("**/office/search/?q=*")
+        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
+        titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+        assert "都昌县提前谋划明年防汛工作" in [t.strip() for t in titles[:2]], titles
+        assert page.locator(".pagefind-ui__search-input").input_value() == "防汛"
+    finally:
+        context.close()
+
+
 def test_typed_letters_wait_for_the_next_key_then_search(office: Reader) -> None:
     office.box.press_sequentially("GD")
     assert not office.page.evaluate(_SEARCH_STARTED)  # the last key was just pressed: no search yet
