@@ -24,6 +24,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -222,6 +223,93 @@ CASES = [
     ),
     pytest.param({"unit": "xunyang", "title": "浔阳区老旧小区改造完成年度任务"}, id="unit-defaults"),
 ]
+
+
+# ---------------------------------------------------------------- one skeleton, two fillers
+
+SKELETONS = REPO / "tests" / "data" / "new_skeletons.txt"  # what `bulletin new` wrote before the table (main, a61eb8b)
+LATER = dt.datetime(2026, 12, 10, 16, 5, 37, tzinfo=BEIJING)  # after every call's deadline: none is open
+SKELETON_CASES: list[tuple[str, dict[str, Any], dt.datetime]] = [
+    ("xiushui-defaults-open-call", {"unit": "xiushui"}, NOW),
+    ("xunyang-defaults-other-call", {"unit": "xunyang"}, NOW),
+    ("no-informant-no-open-call", {"unit": "pengze-longcheng"}, LATER),
+    ("utc-moment", {"unit": "lianxi"}, dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=dt.UTC)),
+    ("no-topics-no-leader", {"unit": "wuning", "no_topics": True, "no_people": True}, LATER),
+    ("emergency-kind-without-time", {"unit": "xiushui", "kind": "突发性"}, NOW),
+    ("urgent-without-time", {"unit": "yingji", "urgency": "特急"}, NOW),
+    (
+        "emergency-with-time",
+        {
+            "unit": "xiushui",
+            "title": "修水县何市镇发生山体滑坡2人被困",
+            "kind": "突发性",
+            "urgency": "特急",
+            "occurred_at": "2026-11-18 08:30",
+            "recipients": ("市委",),
+            "topics": ("安全生产",),
+        },
+        NOW,
+    ),
+    (
+        "secret-with-term-quoted",
+        {
+            "unit": "gongan",
+            "title": "某地: “安全生产”排查#整改",
+            "informant": "何俊: 执笔",
+            "approver": "-杨振华",
+            "classification": "秘密",
+            "secrecy_term": "1年",
+        },
+        NOW,
+    ),
+    ("confidential-term-months", {"unit": "gongan", "classification": "机密", "secrecy_term": "6个月"}, LATER),
+    (
+        "answering-a-call",
+        {
+            "unit": "xiushui",
+            "title": "修水县冬春安全生产排查整改",
+            "kind": "倾向性",
+            "urgency": "加急",
+            "request": "2026/1112-anquan",
+            "deadline": "2026-11-20 17:00",
+            "follows": "xiushui/2026/1112-01",
+            "recipients": ("市委", "市政府"),
+            "topics": ("安全生产", "社会稳定"),
+        },
+        NOW,
+    ),
+    ("unknown-call", {"unit": "duchang", "request": "2026/1201-xxxx"}, NOW),
+    ("title-with-backslash", {"unit": "hukou", "title": 'a\\b "c" ?d', "informant": "[张旭]"}, NOW),
+    ("title-leading-question", {"unit": "hukou", "title": "?是否", "approver": "殷志华 "}, NOW),
+]
+
+
+def skeleton_draft(config: Any, answers: dict[str, Any]) -> tuple[Any, Draft]:
+    """(config, Draft) for a case of SKELETON_CASES: the desk's configuration, trimmed as the case asks."""
+    from dataclasses import replace
+
+    unit = config.unit_by_ref(answers["unit"])
+    if answers.get("no_topics"):
+        config = replace(config, topics=())
+    if answers.get("no_people"):
+        unit = replace(unit, informants=(), leader="")
+    keys = ("title", "informant", "approver", "kind", "urgency", "classification", "secrecy_term", "occurred_at")
+    keys += ("recipients", "topics", "follows", "request", "deadline")
+    return config, Draft(unit=unit, **{k: answers[k] for k in keys if k in answers})
+
+
+def _skeletons() -> dict[str, str]:
+    text = SKELETONS.read_text(encoding="utf-8")
+    parts = text.split("\n=== ")[1:]
+    return {part.split(" ===\n", 1)[0]: part.split(" ===\n", 1)[1] for part in parts}
+
+
+@pytest.mark.parametrize(("name", "answers", "today"), SKELETON_CASES, ids=[c[0] for c in SKELETON_CASES])
+def test_bulletin_new_writes_what_it_wrote_before_the_table(name: str, answers: dict[str, Any], today: Any) -> None:
+    """The skeleton is a table now (editorial/new.py SKELETON); `bulletin new` writes, byte for byte, what
+    main's render wrote (tests/data/new_skeletons.txt, written by it) for drafts that take every form."""
+    config, draft = skeleton_draft(load_config(REPO), answers)
+    assert render(draft, config, today) == _skeletons()[name]
 
 
 @pytest.mark.parametrize("answers", CASES)
