@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -169,7 +171,14 @@ def fill_submit(page: object, answers: dict[str, object]) -> str:
                 boxes.nth(i).set_checked(boxes.nth(i).get_attribute("value") in answers[name])  # type: ignore[operator]
     p.click("#bulletin-submit button[type=submit]")  # type: ignore[attr-defined]
     link = p.locator(".bulletin-submit-link")  # type: ignore[attr-defined]
-    link.wait_for(state="visible", timeout=10_000)
+    try:
+        link.wait_for(state="visible", timeout=10_000)
+    except Exception as exc:  # say why: the page's message, or the field the browser refused
+        said = p.locator(".bulletin-submit-problem").inner_text()  # type: ignore[attr-defined]
+        invalid = p.eval_on_selector_all(  # type: ignore[attr-defined]
+            "#bulletin-submit :invalid", "es => es.map(e => e.name + ': ' + e.validationMessage)"
+        )
+        raise AssertionError(f"no link: {said!r} {invalid}") from exc
     return str(link.get_attribute("href"))
 
 
@@ -222,6 +231,33 @@ CASES = [
         id="classified-answering-a-call",
     ),
     pytest.param({"unit": "xunyang", "title": "浔阳区老旧小区改造完成年度任务"}, id="unit-defaults"),
+    pytest.param(
+        {
+            "unit": "gongan",
+            "title": "市公安局：冬季“平安守护”行动排查隐患#1",
+            "classification": "机密",
+            "secrecy_term": "6个月",
+            "recipients": ["市政府"],
+            "body": "11月以来，市公安局开展冬季“平安守护”行动。\n\n共排查隐患120处。",
+        },
+        id="confidential-without-call-with-body",
+    ),
+    pytest.param(
+        {
+            "unit": "yingji",
+            "title": "市应急管理局部署寒潮防范工作",
+            "urgency": "特急",
+            "occurred_at": "2026-11-17 22:05",
+            "deadline": "2026-11-18 12:00",
+            "follows": "yingji/2026/1117-02",
+            "topics": ["安全生产", "防汛抗旱", "民生保障"],  # in the order the page lists them
+            "number": 12,
+        },
+        id="urgent-with-deadline-and-follow-up",
+    ),
+    pytest.param(
+        {"unit": "pengze-longcheng", "title": "龙城镇完成冬季供暖检修", "approver": "马俊: 镇长"}, id="no-informant"
+    ),
 ]
 
 
@@ -312,6 +348,50 @@ def test_bulletin_new_writes_what_it_wrote_before_the_table(name: str, answers: 
     assert render(draft, config, today) == _skeletons()[name]
 
 
+SUBMIT_JS = REPO / "scripts" / "bulletin" / "publish" / "templates" / "theme" / "assets" / "bulletin" / "submit.js"
+
+
+def skeleton_phrases() -> set[str]:
+    """Every piece of Chinese text of the skeleton's table: what is between its slots, cut at its
+    column gaps and comment marks (标题:, 执笔的信息员, 可选：, 响应约稿“, ……)."""
+    from bulletin.core.typography import HAN
+    from bulletin.editorial.new import SKELETON, SLOT
+
+    found = set()
+    for forms in SKELETON:
+        for _, template in forms:
+            for chunk in SLOT.split(template)[::2]:  # the text between the slots
+                for phrase in re.split(r"\s{2,}|#", chunk):
+                    phrase = phrase.strip()
+                    if len(phrase) >= 2 and re.search(f"[{HAN}]", phrase):
+                        found.add(phrase)
+    return found
+
+
+def test_the_submit_page_holds_no_text_of_the_skeleton() -> None:
+    """The page's script fills `bulletin new`'s own table (form.json): no line of the skeleton may be
+    written in it again, or the two would drift apart (as they did: the script had every line twice)."""
+    phrases = skeleton_phrases()
+    assert {
+        "执笔的信息员",
+        "可选：",
+        "响应约稿“",
+        "密级为秘密、机密时必填，一年及以上以年计，不足一年以月计",
+    } <= phrases
+    script = SUBMIT_JS.read_text(encoding="utf-8")
+    assert sorted(p for p in phrases if p in script) == []
+
+
+def test_the_form_spec_hands_the_page_the_skeleton_of_bulletin_new() -> None:
+    from bulletin.editorial.new import SKELETON, SLOT, config_slots
+    from bulletin.publish.cms import FORM_SPEC, submit_files
+
+    config = load_config(REPO)
+    spec = json.loads(submit_files(config)[FORM_SPEC])
+    assert spec["skeleton"] == [[list(form) for form in forms] for forms in SKELETON]
+    assert spec["slots"] == config_slots(config) and spec["slot"] == SLOT.pattern
+
+
 @pytest.mark.parametrize("answers", CASES)
 def test_the_submit_page_writes_what_bulletin_new_writes(
     browser: Browser, server: str, desk: Path, answers: dict[str, object]
@@ -343,6 +423,7 @@ def test_the_submit_page_writes_what_bulletin_new_writes(
         follows=text("follows"),
         request=text("request"),
         deadline=text("deadline"),
+        body=text("body"),
     )
     assert value == render(draft, config, NOW)
     day = (answers.get("occurred_at") or f"{NOW:%Y-%m-%d}").__str__()

@@ -3,9 +3,10 @@ and the Decap CMS form at /admin/, both made from bulletin.yml and network.yml.
 
 The 报送 page: the plugin generates submit.md (template submit.html) and assets/bulletin/form.json,
 what the page's script (assets/bulletin/submit.js) needs: the units with their default 信息员 and
-签发人, the lists of values, the open calls, the forge. The script writes the file as `bulletin new`
-would (editorial/new.py's `render`; tests/test_cms.py compares the two in Chromium) and opens the
-forge's own new-file page pre-filled with it (access/forge.py's `new_file_url`).
+签发人, the lists of values, the calls, the forge, and the skeleton of an item, `bulletin new`'s own
+table (editorial/new.py's SKELETON, with the slots that depend on the configuration). The script only
+fills the table's slots, so it writes the file `bulletin new` writes (tests/test_cms.py compares the two
+in Chromium) and opens the forge's own new-file page pre-filled with it (Forge.new_file_url).
 
 The form at /admin/: Decap CMS's bundle (node_modules/decap-cms, pinned in package.json) copied into
 the site, and its config.yml generated here (`cms_config`): one collection per unit, every field
@@ -42,11 +43,14 @@ class CmsError(BulletinError):
 
 
 def form_spec(config: Config, forge: Forge | None) -> dict[str, Any]:
-    """What the 报送 page's script needs to write an item as `bulletin new` does."""
-    from bulletin.editorial.new import load_calls
+    """What the 报送 page's script needs to write an item as `bulletin new` does: the skeleton's table,
+    its configuration's slots and the pattern of a slot (the script computes a draft's own slots)."""
+    from bulletin.editorial.new import SKELETON, SLOT, config_slots, load_calls
 
     return {
-        "placeholder": fields.PLACEHOLDER,
+        "skeleton": [[list(form) for form in forms] for forms in SKELETON],
+        "slots": config_slots(config),
+        "slot": SLOT.pattern,
         "kinds": list(fields.KINDS),
         "urgencies": list(fields.URGENCIES),
         "classifications": list(fields.CLASSIFICATIONS),
