@@ -32,10 +32,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import yaml
 
-from bulletin.access.forge import Forge, load_forge, parse_forge
+from bulletin.core.model import Forge
 from bulletin.desk.config import load_config
 from bulletin.editorial.new import Draft, render
-from bulletin.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -397,7 +396,7 @@ def test_the_submit_page_writes_what_bulletin_new_writes(
     browser: Browser, server: str, desk: Path, answers: dict[str, object]
 ) -> None:
     config = load_config(desk)
-    forge = load_forge(config)
+    forge = config.forge
     assert forge is not None
     page = browser.page
     page.clock.set_fixed_time(NOW)
@@ -436,7 +435,7 @@ def test_a_written_body_replaces_the_placeholder_and_the_check_passes(
 ) -> None:
     """The file the page makes, with a body, is one `bulletin check` passes (what the forge's PR will be judged by)."""
     config = load_config(desk)
-    forge = load_forge(config)
+    forge = config.forge
     assert forge is not None
     page = browser.page
     page.clock.set_fixed_time(NOW)
@@ -498,21 +497,6 @@ def test_new_file_urls_per_forge(kind: str, expected: str) -> None:
     assert forge.new_file_url("submissions/xiushui/2026/1118-01.md", "标 a:b") == expected
 
 
-@pytest.mark.parametrize(
-    ("section", "words"),
-    [
-        ({"kind": "gitlab", "url": "https://g.x", "repo": "o/r"}, "kind“gitlab”无效"),
-        ({"kind": "gitea", "url": "g.x", "repo": "o/r"}, "url“g.x”"),
-        ({"kind": "gitea", "url": "https://g.x", "repo": "bulletin"}, "所有者/仓库名"),
-        ({"kind": "gitea", "url": "https://g.x", "repo": "o/r", "token": "x"}, "“token”无效"),
-    ],
-)
-def test_a_wrong_forge_section_is_named_in_chinese(section: dict[str, str], words: str) -> None:
-    with pytest.raises(ConfigError) as caught:
-        parse_forge(section, Path("bulletin.yml"))
-    assert words in str(caught.value) and "bulletin.yml" in str(caught.value)
-
-
 # ---------------------------------------------------------------- the Decap CMS form at /admin/
 
 DECAP_SERVER = REPO / "node_modules" / "decap-server" / "dist" / "index.js"
@@ -531,7 +515,7 @@ def test_the_built_site_carries_the_form_and_its_config(site: Path, desk: Path) 
     assert list(admin.glob("*.decap-cms.js"))  # the chunks it loads on demand
     page = (admin / "index.html").read_text(encoding="utf-8")
     assert '<script src="decap-cms.js"></script>' in page and "http" not in page
-    assert (admin / "config.yml").read_text(encoding="utf-8") == cms_yaml(config, load_forge(config))
+    assert (admin / "config.yml").read_text(encoding="utf-8") == cms_yaml(config, config.forge)
     cms = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
     assert cms["locale"] == "zh_Hans" and cms["publish_mode"] == "editorial_workflow"
     assert cms["backend"]["name"] == "forgejo" and cms["backend"]["api_root"] == "https://git.jiujiang.internal/api/v1"
@@ -562,7 +546,7 @@ def test_one_forge_section_makes_each_backend(tmp_path: Path, kind: str, backend
         base + f"\nforge:\n  kind: {kind}\n  url: {url}\n  repo: o/r\n  app_id: abc-123\n", encoding="utf-8"
     )
     config = load_config(desk)
-    made = cms_config(config, load_forge(config))
+    made = cms_config(config, config.forge)
     assert made["backend"]["name"] == backend and made["backend"]["repo"] == "o/r"
     assert made["backend"]["app_id"] == "abc-123"
     assert made["publish_mode"] == "editorial_workflow"
@@ -632,10 +616,8 @@ def decap(tmp_path: Path, site: Path, desk: Path) -> Iterator[tuple[str, Path]]:
     www = tmp_path / "www"
     shutil.copytree(site / ADMIN, www / ADMIN)
     config = load_config(repo)
-    (www / ADMIN / "config.yml").write_text(cms_yaml(config, load_forge(config), server.url), encoding="utf-8")
-    handler = type(
-        "Handler", (_AdminHandler,), {"csp": admin_csp(load_forge(config), f"http://127.0.0.1:{server.port}")}
-    )
+    (www / ADMIN / "config.yml").write_text(cms_yaml(config, config.forge, server.url), encoding="utf-8")
+    handler = type("Handler", (_AdminHandler,), {"csp": admin_csp(config.forge, f"http://127.0.0.1:{server.port}")})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(www)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

@@ -23,9 +23,8 @@ from typing import Any
 
 import yaml
 
-from bulletin.access.forge import Forge, load_forge
 from bulletin.core import fields
-from bulletin.core.model import Config
+from bulletin.core.model import Config, Forge
 from bulletin.desk.layout import SUBMISSIONS
 from bulletin.errors import BulletinError
 
@@ -96,7 +95,7 @@ title: 报送信息
 
 def submit_files(config: Config) -> dict[str, str]:
     """The generated files of the 报送 page: site path -> content."""
-    spec = form_spec(config, load_forge(config))
+    spec = form_spec(config, config.forge)
     return {SUBMIT_PAGE: SUBMIT_MARKDOWN, FORM_SPEC: json.dumps(spec, ensure_ascii=False, indent=1)}
 
 
@@ -313,8 +312,7 @@ def decap_dist(root: Path) -> Path:
 
 def write_admin(config: Config, site: Path, local_url: str | None = None) -> Path:
     """The form at <site>/admin/: Decap's bundle (copied, nothing loaded from outside), its page and config.yml."""
-    forge = load_forge(config)
-    text = cms_yaml(config, forge, local_url)
+    text = cms_yaml(config, config.forge, local_url)
     folder = site / ADMIN
     folder.mkdir(parents=True, exist_ok=True)
     dist = decap_dist(config.root)
@@ -332,7 +330,7 @@ def admin_form(config: Config, site: Path) -> str:
         decap_dist(config.root)
     except CmsError:
         return f"信息报送表单：未生成{ADMIN}/，没有安装Decap CMS（运行“make site”或“npm ci”安装）"
-    if load_forge(config) is None:
+    if config.forge is None:
         return f"信息报送表单：未生成{ADMIN}/，bulletin.yml中没有forge一节"
     write_admin(config, site)
     return f"信息报送表单：{ADMIN}/"
