@@ -38,10 +38,12 @@ class Draft:
     body: str | None = None  # 正文: the 报送 page's; `bulletin new` leaves the placeholder
 
 
+YAML_SPECIALS = ":#{}[],&*!|>'\"%@`"  # a value with one of these is quoted (the 报送 page gets them as data)
+
+
 def _yaml_text(value: str) -> str:
     """A value safe to write after 'key: ' (quoted when YAML would misread it)."""
-    specials = ":#{}[],&*!|>'\"%@`"
-    if value and value == value.strip() and not any(c in value for c in specials) and value[0] not in "-?":
+    if value and value == value.strip() and not any(c in value for c in YAML_SPECIALS) and value[0] not in "-?":
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -44,12 +44,13 @@ class CmsError(BulletinError):
 def form_spec(config: Config, forge: Forge | None) -> dict[str, Any]:
     """What the 报送 page's script needs to write an item as `bulletin new` does: the skeleton's table,
     its configuration's slots and the pattern of a slot (the script computes a draft's own slots)."""
-    from bulletin.editorial.new import SKELETON, SLOT, config_slots, load_calls
+    from bulletin.editorial.new import SKELETON, SLOT, YAML_SPECIALS, config_slots, load_calls
 
     return {
         "skeleton": [[list(form) for form in forms] for forms in SKELETON],
         "slots": config_slots(config),
         "slot": SLOT.pattern,
+        "yamlSpecials": YAML_SPECIALS,
         "kinds": list(fields.KINDS),
         "urgencies": list(fields.URGENCIES),
         "classifications": list(fields.CLASSIFICATIONS),

@@ -7,11 +7,10 @@
 (function () {
   var form = document.getElementById("bulletin-submit");
   if (!form) return;
-  var SPECIALS = ":#{}[],&*!|>'\"%@`";
-
-  function yamlText(value) {
+  // editorial/new.py _yaml_text: a value with one of YAML_SPECIALS (form.json's yamlSpecials) is quoted
+  function yamlText(spec, value) {
     var plain = value && value === value.trim() && value[0] !== "-" && value[0] !== "?";
-    for (var i = 0; plain && i < value.length; i++) if (SPECIALS.indexOf(value[i]) >= 0) plain = false;
+    for (var i = 0; plain && i < value.length; i++) if (spec.yamlSpecials.indexOf(value[i]) >= 0) plain = false;
     return plain ? value : '"' + value.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
   }
   function two(n) {
@@ -48,9 +47,9 @@
     return {
       unit: unit.id,
       unit_name: unit.name,
-      title: d.title ? yamlText(d.title) : "",
-      informant: informant ? yamlText(informant) : "",
-      approver: approver ? yamlText(approver) : "",
+      title: d.title ? yamlText(spec, d.title) : "",
+      informant: informant ? yamlText(spec, informant) : "",
+      approver: approver ? yamlText(spec, approver) : "",
       kind: d.kind,
       urgency: d.urgency,
       classification: d.classification,
