@@ -8,6 +8,7 @@ the check's Chinese summary arrives as one comment on the pull request, updated 
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import http.server
 import json
@@ -362,3 +363,113 @@ def test_remind_yml_keeps_the_issues_on_the_forge(tmp_path: Path, gitea: tuple[F
     titles = {i["title"]: i for i in forgery.issues.values()}
     call = titles["约稿：岁末年初民生保障和群众冷暖"]
     assert "已过截止时间" in call["body"] and "@xunyang-liuxiaoyan" in call["body"], call["body"]
+
+
+# ---------------------------------------------------------------- bulletin.yml's forge section: one reader
+
+PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "bulletin"
+
+
+def forge_desk(root: Path, section: str) -> Path:
+    """The demo desk's configuration with `section` in place of its forge section."""
+    from desk_helpers import make_desk
+
+    desk = make_desk(root, with_submissions=False)
+    base = (desk / "bulletin.yml").read_text(encoding="utf-8").split("\nforge:")[0]
+    (desk / "bulletin.yml").write_text(f"{base}\n{section}", encoding="utf-8")
+    return desk
+
+
+def test_the_forge_section_is_read_with_the_configuration(tmp_path: Path) -> None:
+    from bulletin.core.model import Forge as ConfigForge
+    from bulletin.desk.config import load_config
+
+    desk = forge_desk(
+        tmp_path, "forge:\n  kind: Forgejo\n  url: https://git.x/\n  repo: o/r\n  app_id: abc-123\n  branch: trunk\n"
+    )
+    assert load_config(desk).forge == ConfigForge(
+        kind="forgejo", url="https://git.x", repo="o/r", branch="trunk", app_id="abc-123"
+    )
+    assert load_config(forge_desk(tmp_path / "none", "")).forge is None
+
+
+WRONG_FORGE = [
+    (
+        "forge:\n  kind: gitlab\n  url: https://g.x\n  repo: o/r\n",
+        "forge的kind“gitlab”无效，只能是github/gitea/forgejo",
+    ),
+    ("forge:\n  kind: gitea\n  url: g.x\n  repo: o/r\n", "forge的url“g.x”应为代码托管平台的网址"),
+    ("forge:\n  kind: gitea\n  url: https://g.x\n  repo: bulletin\n", "forge的repo“bulletin”应写成“所有者/仓库名”"),
+    ("forge:\n  kind: gitea\n  url: https://g.x\n  repo: o/r\n  token: x\n", "forge中的“token”无效"),
+    ("forge:\n  kind: gitea\n  url: https://g.x\n  repo: o/r\n  branch: a b\n", "forge的branch“a b”不是有效的分支名"),
+    ("forge:\n  kind: gitea\n  url: https://g.x\n  repo: o/r\n  api: ftp://g.x\n", "forge的api“ftp://g.x”应为网址"),
+    ("forge:\n  kind: gitea\n  url: https://g.x\n  repo: o/r\n  app_id: a;b\n", "forge的app_id“a;b”应为"),
+    ("forge:\n  kind: gitea\n  url: [https://g.x]\n  repo: o/r\n", "forge的url应为一个值"),
+    ("forge: gitea\n", "forge应为“键: 值”的映射"),
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "words"),
+    WRONG_FORGE,
+    ids=["kind", "url", "repo", "unknown-key", "branch", "api", "app_id", "not-a-value", "not-a-mapping"],
+)
+def test_a_wrong_forge_section_names_the_file_and_the_key(tmp_path: Path, section: str, words: str) -> None:
+    from bulletin.desk.config import load_config
+    from bulletin.errors import ConfigError
+
+    desk = forge_desk(tmp_path, section)
+    with pytest.raises(ConfigError) as caught:
+        load_config(desk)
+    assert words in str(caught.value) and str(desk / "bulletin.yml") in str(caught.value)
+
+
+@pytest.mark.parametrize("verb", [("cms",), ("remind", "--dry-run"), ("audiences", "--ids")])
+def test_every_command_says_what_is_wrong_in_the_forge_section(tmp_path: Path, verb: tuple[str, ...]) -> None:
+    """The section is validated with the rest of bulletin.yml, once, whichever command reads it."""
+    from desk_helpers import run_cli
+
+    desk = forge_desk(tmp_path, WRONG_FORGE[0][0])
+    done = run_cli(*verb, cwd=desk)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "bulletin.yml" in done.stderr and WRONG_FORGE[0][1] in done.stderr, done.stderr
+
+
+def test_no_module_but_the_configuration_reads_the_forge_section() -> None:
+    """One reader of bulletin.yml's forge section (desk/config.py, Config.forge): no other module looks
+    up the key `forge` in what it read (access/forge.py did, beside desk/config.py's upstream reader)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "desk" / "config.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            key = None
+            if isinstance(node, ast.Subscript):
+                key = node.slice
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+                key = node.args[0] if node.args else None
+            if isinstance(key, ast.Constant) and key.value == "forge":
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert found == []
+
+
+def test_verdict_takes_the_forge_from_the_configuration(
+    tmp_path: Path, gitea: tuple[Forgery, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bulletin verdict` without --api and --repo posts to the forge of bulletin.yml (on main they were required)."""
+    from desk_helpers import run_cli
+
+    forgery, api = gitea
+    forgery.issues[5] = {"number": 5, "title": "报送", "state": "open", "pull_request": {}}
+    base = api.removesuffix("/api/v1")
+    desk = forge_desk(tmp_path, f"forge:\n  kind: forgejo\n  url: {base}\n  repo: {REPO_NAME}\n")
+    (tmp_path / "summary.md").write_text("全部通过。", encoding="utf-8")
+    monkeypatch.setenv("BULLETIN_FORGE_TOKEN", TOKEN)
+    done = run_cli("verdict", "--pr", "5", "--outcome", "success", "--summary", str(tmp_path / "summary.md"), cwd=desk)
+    assert done.returncode == 0, done.stderr
+    [comment] = forgery.comments.values()
+    assert comment["issue"] == 5 and "✅ 信息报送检查通过" in comment["body"] and "全部通过。" in comment["body"]
+
+    bare = forge_desk(tmp_path / "bare", "")
+    done = run_cli("verdict", "--pr", "5", "--outcome", "success", cwd=bare)
+    assert done.returncode != 0 and "bulletin.yml中没有forge一节" in done.stderr and "Traceback" not in done.stderr

@@ -354,14 +354,16 @@ def test_overdue_workflow_passes_without_overdue_events(desk: Desk, tmp_path: Pa
 
 def test_publish_workflow_publishes_every_audiences_volume(desk: Desk, tmp_path: Path, wheels: Path) -> None:
     """Every step runs offline: mike builds each audience's site and PDFs and pushes gh-pages to the
-    temporary origin; the publication record is read back from it. Only apt-get and make fonts
-    are replaced (their effect, the fonts, is checked on this machine)."""
+    temporary origin; the publication record is read back from it. Only apt-get, make fonts and
+    the npm install are replaced (their effect, the fonts and node_modules/, is this machine's); every
+    audience's site carries the browser form at admin/, as `make site` builds it."""
     context = schedule_context(desk, "发布站点与PDF", "push")
     job = Runner(WORKFLOWS / "publish.yml", context, desk.origin, tmp_path / "w", wheels).run()
     assert [(s.name, s.outcome) for s in job.steps] == [
         ("检出代码（含完整提交历史，用于更正记录）", "success"),
         ("安装 Python 3.11", "success"),
         ("安装中文字体和信息报送台", "success"),
+        ("安装信息报送表单（Decap CMS）", "success"),
         ("检查刊物", "success"),
         ("构建并发布当年年卷", "success"),
         ("另存发布记录", "success"),
@@ -376,5 +378,8 @@ def test_publish_workflow_publishes_every_audiences_volume(desk: Desk, tmp_path:
     for audience in audiences:
         manifest = f"{audience}/{year}/pdf/manifest.json"
         assert manifest in published and f"{audience}/versions.json" in published
+        # the browser form, as make site builds it: Decap's own bundle and the config made from bulletin.yml
+        for form in ("index.html", "decap-cms.js", "config.yml"):
+            assert f"{audience}/{year}/admin/{form}" in published, f"{audience}的站点没有admin/{form}"
         kept = (record / manifest).read_text(encoding="utf-8")
         assert kept == git(desk.origin, "show", f"gh-pages:{manifest}")

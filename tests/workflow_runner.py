@@ -24,7 +24,8 @@ What it does with each step:
   Lines that need the network or root are replaced, and only lines of an expected shape:
   `sudo apt-get update` / `sudo apt-get install -y <font packages>` by a check that the
   packages' font files are on this machine, `make fonts` by a copy of this checkout's .fonts/
-  (what make fonts produces); any other sudo, apt-get, pip, curl or wget line fails the run.
+  (what make fonts produces), `make node_modules/.installed` (npm ci) by a link to this checkout's
+  node_modules/; any other sudo, apt-get, pip, npm, curl or wget line fails the run.
 """
 
 from __future__ import annotations
@@ -285,6 +286,7 @@ FONT_FILES = {
     "fonts-hanazono": Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
     "fonts-babelstone-han": Path("/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"),
 }
+NODE_INSTALL = "make node_modules/.installed"  # the Makefile's npm install (Decap CMS), as make site runs it
 SHELLS = {None: ["bash", "-e"], "bash": ["bash", "--noprofile", "--norc", "-eo", "pipefail"]}
 CHECKOUT_KEYS = {"fetch-depth", "persist-credentials", "ref", "path"}
 SETUP_PYTHON_KEYS = {"python-version", "cache", "cache-dependency-path"}
@@ -534,12 +536,17 @@ class Runner:
                     raise WorkflowError(f"本机没有{missing}（或本测试不认识这些软件包），不能离线代替“{bare}”")
                 lines.append(f"# 本机已装好：{bare}")
                 continue
+            if bare == NODE_INSTALL:
+                if not (REPO / "node_modules" / ".installed").is_file():
+                    raise WorkflowError(f"本机仓库中没有安装好的node_modules/：请先运行“{bare}”")
+                lines.append(f"ln -s {shlex.quote(str(REPO / 'node_modules'))} node_modules  # 代替：{bare}")
+                continue
             if bare == "make fonts":
                 if not (REPO / ".fonts").is_dir():
                     raise WorkflowError("本机仓库中没有.fonts/：请先运行make fonts")
                 lines.append(f"cp -r {shlex.quote(str(REPO / '.fonts'))} .fonts  # 代替：make fonts")
                 continue
-            if bare.startswith(("sudo ", "apt-get", "pip ", "python -m pip", "curl ", "wget ")):
+            if bare.startswith(("sudo ", "apt-get", "pip ", "python -m pip", "npm ", "curl ", "wget ")):
                 raise WorkflowError(f"这一行要联网或root，本测试不知道怎样离线代替：{bare}")
             lines.append(line)
         return "\n".join(lines)

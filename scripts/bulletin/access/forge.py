@@ -1,7 +1,8 @@
-"""The forge the office runs (GitHub, Gitea or Forgejo): where it is (bulletin.yml's `forge:`), the
-URLs of its pages a clerk is sent to, and the few calls of its API the desk makes (comments on a pull
-request, issues for reminders, the pull request `bulletin forward` opens at the desk above) with the
-workflow's own token or the desk's.
+"""The forge the office runs (GitHub, Gitea or Forgejo): the few calls of its API the desk makes
+(comments on a pull request, issues for reminders, the pull request `bulletin forward` opens at the
+desk above) with the workflow's own token or the desk's.
+Where the forge is, bulletin.yml's `forge:`, is read with the rest of the configuration (desk/config.py,
+Config.forge: core/model.py's Forge, which also makes the URLs of its pages a clerk is sent to).
 
 Gitea and Forgejo share one API (`/api/v1`, Forgejo keeps Gitea's); GitHub's differs in the base
 (`api.github.com` or `<host>/api/v3`) and in how a comment is edited. Nothing here runs at build
@@ -12,24 +13,13 @@ time against the network: the site only carries URLs, and the API is called by C
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
-import urllib.parse
 import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from bulletin.core.model import Config
-from bulletin.desk.config import CONFIG_MAX_BYTES, CONFIG_NAME
-from bulletin.desk.read import DecodeProblem, YamlProblem, decode, load_yaml, read_bounded
-from bulletin.errors import BulletinError, ConfigError
+from bulletin.core.model import Forge
+from bulletin.errors import BulletinError
 
-KINDS = ("github", "gitea", "forgejo")
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_BRANCH = re.compile(r"^[A-Za-z0-9_./-]+$")
-# a web address written into the site, Decap's config and the nginx configuration: no quotes, spaces or ;
-_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/-]*)?$")
 MARKER = "<!-- bulletin-check -->"  # the one comment of the check on a pull request (as comment.yml)
 LIMIT = 60000  # a comment's body is cut here (as comment.yml)
 TIMEOUT = 30  # seconds for one API call
@@ -41,89 +31,6 @@ class ForgeError(BulletinError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status  # the HTTP status the forge answered with (None: no answer)
-
-
-@dataclass(frozen=True)
-class Forge:
-    kind: str  # github / gitea / forgejo
-    url: str  # https://git.example.internal (no trailing slash)
-    repo: str  # owner/name
-    branch: str = "main"
-    api: str = ""  # the API's base; default from kind and url
-    app_id: str = ""  # the OAuth application's client id for the browser form (Decap CMS, PKCE)
-    auth_url: str = ""  # GitHub only: the OAuth proxy Decap logs in through (keeps the client secret)
-
-    @property
-    def api_base(self) -> str:
-        if self.api:
-            return self.api.rstrip("/")
-        if self.kind == "github":
-            return "https://api.github.com" if self.url == "https://github.com" else f"{self.url}/api/v3"
-        return f"{self.url}/api/v1"
-
-    @property
-    def gitea_like(self) -> bool:
-        return self.kind in ("gitea", "forgejo")
-
-    def new_file_url(self, path: str, value: str) -> str:
-        """The forge's own page for a new file, pre-filled: the clerk commits it to a new branch there and
-        opens the pull request (Gitea/Forgejo: /_new/<branch>/<folder>?filename=&value=; GitHub: /new/<branch>?filename=&value=)."""
-        folder, _, name = path.rpartition("/")
-        quote = urllib.parse.quote
-        if self.gitea_like:
-            where = f"{self.url}/{self.repo}/_new/{quote(self.branch)}/{quote(folder)}"
-            return f"{where}?{urllib.parse.urlencode({'filename': name, 'value': value}, quote_via=quote)}"
-        query = urllib.parse.urlencode({"filename": path, "value": value}, quote_via=quote)
-        return f"{self.url}/{self.repo}/new/{quote(self.branch)}?{query}"
-
-    def as_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "url": self.url, "repo": self.repo, "branch": self.branch}
-
-
-def load_forge(config: Config) -> Forge | None:
-    """bulletin.yml's `forge:` section, or None when the desk names no forge."""
-    path = config.root / CONFIG_NAME
-    try:
-        raw, _ = load_yaml(decode(read_bounded(path, CONFIG_MAX_BYTES)).text)
-    except (OSError, DecodeProblem, YamlProblem) as exc:
-        raise ConfigError(f"{path}：无法读取forge一节（{exc}）") from exc
-    section = raw.get("forge") if isinstance(raw, dict) else None
-    if section is None:
-        return None
-    return parse_forge(section, path)
-
-
-def parse_forge(section: Any, path: Path) -> Forge:
-    example = (
-        "如\nforge:\n  kind: gitea\n  url: https://git.example.internal\n  repo: xinxichu/bulletin\n  branch: main"
-    )
-    if not isinstance(section, dict):
-        raise ConfigError(f"{path}：forge应为“键: 值”的映射，{example}")
-    keys = ("kind", "url", "repo", "branch", "api", "app_id", "auth_url")
-    unknown = [str(k) for k in section if k not in keys]
-    if unknown:
-        raise ConfigError(f"{path}：forge中的“{'、'.join(unknown)}”无效，只能是{'/'.join(keys)}")
-    kind = str(section.get("kind") or "").strip().lower()
-    if kind not in KINDS:
-        raise ConfigError(f"{path}：forge的kind“{kind}”无效，只能是{'/'.join(KINDS)}")
-    url = str(section.get("url") or "").strip().rstrip("/")
-    if not _URL.match(url):
-        raise ConfigError(f"{path}：forge的url“{url}”应为代码托管平台的网址，如https://git.example.internal")
-    repo = str(section.get("repo") or "").strip()
-    if not _REPO.match(repo):
-        raise ConfigError(f"{path}：forge的repo“{repo}”应写成“所有者/仓库名”，如xinxichu/bulletin")
-    branch = str(section.get("branch") or "main").strip()
-    if not _BRANCH.match(branch):
-        raise ConfigError(f"{path}：forge的branch“{branch}”不是有效的分支名，如main")
-    api = str(section.get("api") or "").strip().rstrip("/")
-    auth = str(section.get("auth_url") or "").strip().rstrip("/")
-    for key, value in (("api", api), ("auth_url", auth)):
-        if value and not _URL.match(value):
-            raise ConfigError(f"{path}：forge的{key}“{value}”应为网址，如https://git.example.internal/api/v1")
-    app_id = str(section.get("app_id") or "").strip()
-    if app_id and not re.match(r"^[A-Za-z0-9_.-]+$", app_id):
-        raise ConfigError(f"{path}：forge的app_id“{app_id}”应为代码托管平台上OAuth应用的客户端ID")
-    return Forge(kind=kind, url=url, repo=repo, branch=branch, api=api, app_id=app_id, auth_url=auth)
 
 
 # ---------------------------------------------------------------- the API

@@ -26,7 +26,6 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bulletin.access.forge import load_forge
     from bulletin.publish.cms import cms_yaml, write_admin
 
     config = desk_config(args)
@@ -34,5 +33,5 @@ def run(args: argparse.Namespace) -> int:
         folder = write_admin(config, args.site, args.local)
         print(f"信息报送表单已写入{folder}")
         return EXIT_OK
-    print(cms_yaml(config, None if args.local else load_forge(config), args.local), end="")
+    print(cms_yaml(config, None if args.local else config.forge, args.local), end="")
     return EXIT_OK

@@ -28,7 +28,7 @@ def add(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from bulletin.access.forge import Client, load_forge
+    from bulletin.access.forge import Client
     from bulletin.desk.snapshot import read_desk
     from bulletin.editorial.remind import reminders, sync
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"== {r.title}\n{r.body}\n")
         print(f"共{len(wanted)}项提醒（未访问代码托管平台）")
         return EXIT_OK
-    forge = load_forge(config)
+    forge = config.forge
     if forge is None:
         raise UsageError("bulletin.yml中没有forge一节：提醒须知道代码托管平台的类型、网址和仓库，写法见管理员指南")
     if args.api:

@@ -128,6 +128,47 @@ class NetworkHealth:
 
 
 @dataclass(frozen=True)
+class Forge:
+    """bulletin.yml `forge`: the forge the office runs (GitHub, Gitea or Forgejo), read by desk/config.py.
+    Its API is called in access/forge.py; the browser form and the 报送 page are made from it (publish/cms.py)."""
+
+    kind: str  # github / gitea / forgejo
+    url: str  # https://git.example.internal (no trailing slash)
+    repo: str  # owner/name
+    branch: str = "main"
+    api: str = ""  # the API's base; default from kind and url
+    app_id: str = ""  # the OAuth application's client id for the browser form (Decap CMS, PKCE)
+    auth_url: str = ""  # GitHub only: the OAuth proxy Decap logs in through (keeps the client secret)
+
+    @property
+    def api_base(self) -> str:
+        if self.api:
+            return self.api.rstrip("/")
+        if self.kind == "github":
+            return "https://api.github.com" if self.url == "https://github.com" else f"{self.url}/api/v3"
+        return f"{self.url}/api/v1"
+
+    @property
+    def gitea_like(self) -> bool:
+        return self.kind in ("gitea", "forgejo")
+
+    def new_file_url(self, path: str, value: str) -> str:
+        """The forge's own page for a new file, pre-filled: the clerk commits it to a new branch there and
+        opens the pull request (Gitea/Forgejo: /_new/<branch>/<folder>?filename=&value=; GitHub: /new/<branch>?filename=&value=)."""
+        from urllib.parse import quote, urlencode
+
+        folder, _, name = path.rpartition("/")
+        if self.gitea_like:
+            where = f"{self.url}/{self.repo}/_new/{quote(self.branch)}/{quote(folder)}"
+            return f"{where}?{urlencode({'filename': name, 'value': value}, quote_via=quote)}"
+        query = urlencode({"filename": path, "value": value}, quote_via=quote)
+        return f"{self.url}/{self.repo}/new/{quote(self.branch)}?{query}"
+
+    def as_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "url": self.url, "repo": self.repo, "branch": self.branch}
+
+
+@dataclass(frozen=True)
 class Config:
     """The desk: bulletin.yml plus the registry, validated once."""
 
@@ -149,6 +190,7 @@ class Config:
     verify_since: dt.datetime | None = None  # `bulletin verify` judges main's history from here (启用时间)
     traditional_exceptions: tuple[str, ...] = ()  # words kept in Traditional form (names, places)
     site_footer: str = ""  # the site's footer line (bulletin.yml site_footer; by default “<desk>编印”)
+    forge: Forge | None = None  # bulletin.yml forge: the office's forge (None: the desk names none)
 
     def audience(self, ref: str) -> Audience | None:
         """An audience by its id or its name."""

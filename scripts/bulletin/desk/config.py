@@ -12,7 +12,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulletin.core import fields
 from bulletin.core import names as spelling
-from bulletin.core.model import Audience, Config, Deadlines, Editor, Informant, Limits, NetworkHealth, Publication, Unit
+from bulletin.core.model import (
+    Audience,
+    Config,
+    Deadlines,
+    Editor,
+    Forge,
+    Informant,
+    Limits,
+    NetworkHealth,
+    Publication,
+    Unit,
+)
 from bulletin.core.timing import TimeFormatError, parse_duration, parse_time
 from bulletin.desk.read import YAML_MAX_CHARS, DecodeProblem, YamlProblem, decode, load_yaml, read_bounded
 from bulletin.errors import ConfigError
@@ -82,6 +93,7 @@ def load_config(root: Path, reader: Reader | None = None, source: str = "") -> C
         ),
         traditional_exceptions=_traditional_exceptions(raw, path),
         site_footer=_site_footer(raw, path),
+        forge=_forge(raw.get("forge"), path),
     )
 
 
@@ -403,6 +415,56 @@ def _units(raw: Any, path: Path) -> tuple[Unit, ...]:
         if unit.type == "乡镇街道" and unit.parent not in ids:
             raise ConfigError(f"{path}：乡镇街道{unit.id}的parent应为所属县区的id")
     return tuple(units)
+
+
+# ---------------------------------------------------------------- the office's forge
+
+FORGE_KINDS = ("github", "gitea", "forgejo")
+_FORGE_KEYS = ("kind", "url", "repo", "branch", "api", "app_id", "auth_url")
+_FORGE_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_BRANCH = re.compile(r"^[A-Za-z0-9_./-]+$")
+_APP_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+# a web address written into the site, Decap's config and the nginx configuration: no quotes, spaces or ;
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/-]*)?$")
+_FORGE_EXAMPLE = (
+    "如\nforge:\n  kind: gitea\n  url: https://git.example.internal\n  repo: xinxichu/bulletin\n  branch: main"
+)
+
+
+def _forge(section: Any, path: Path) -> Forge | None:
+    """bulletin.yml `forge`: the forge the office runs (None when the desk names none). Read here only:
+    the 报送 page, the form, `bulletin remind` and `bulletin verdict` take it from Config.forge."""
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}：forge应为“键: 值”的映射，{_FORGE_EXAMPLE}")
+    unknown = [str(k) for k in section if k not in _FORGE_KEYS]
+    if unknown:
+        raise ConfigError(f"{path}：forge中的“{'、'.join(unknown)}”无效，只能是{'/'.join(_FORGE_KEYS)}")
+    for key, value in section.items():
+        if value is not None and not isinstance(value, str | int | float):
+            raise ConfigError(f"{path}：forge的{key}应为一个值（文字），{_FORGE_EXAMPLE}")
+    kind = str(section.get("kind") or "").strip().lower()
+    if kind not in FORGE_KINDS:
+        raise ConfigError(f"{path}：forge的kind“{kind}”无效，只能是{'/'.join(FORGE_KINDS)}")
+    url = str(section.get("url") or "").strip().rstrip("/")
+    if not _URL.match(url):
+        raise ConfigError(f"{path}：forge的url“{url}”应为代码托管平台的网址，如https://git.example.internal")
+    repo = str(section.get("repo") or "").strip()
+    if not _FORGE_REPO.match(repo):
+        raise ConfigError(f"{path}：forge的repo“{repo}”应写成“所有者/仓库名”，如xinxichu/bulletin")
+    branch = str(section.get("branch") or "main").strip()
+    if not _BRANCH.match(branch):
+        raise ConfigError(f"{path}：forge的branch“{branch}”不是有效的分支名，如main")
+    api = str(section.get("api") or "").strip().rstrip("/")
+    auth = str(section.get("auth_url") or "").strip().rstrip("/")
+    for key, value in (("api", api), ("auth_url", auth)):
+        if value and not _URL.match(value):
+            raise ConfigError(f"{path}：forge的{key}“{value}”应为网址，如https://git.example.internal/api/v1")
+    app_id = str(section.get("app_id") or "").strip()
+    if app_id and not _APP_ID.match(app_id):
+        raise ConfigError(f"{path}：forge的app_id“{app_id}”应为代码托管平台上OAuth应用的客户端ID")
+    return Forge(kind=kind, url=url, repo=repo, branch=branch, api=api, app_id=app_id, auth_url=auth)
 
 
 # ---------------------------------------------------------------- the desk above (上级报送台)

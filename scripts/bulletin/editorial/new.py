@@ -35,88 +35,158 @@ class Draft:
     follows: str | None = None
     request: str | None = None  # 约稿: the id of the call this item answers (calls/<year>/<id>.md)
     deadline: str | None = None  # 截止时间: the call's, or one a leader set
+    body: str | None = None  # 正文: the 报送 page's; `bulletin new` leaves the placeholder
+
+
+YAML_SPECIALS = ":#{}[],&*!|>'\"%@`"  # a value with one of these is quoted (the 报送 page gets them as data)
 
 
 def _yaml_text(value: str) -> str:
     """A value safe to write after 'key: ' (quoted when YAML would misread it)."""
-    specials = ":#{}[],&*!|>'\"%@`"
-    if value and value == value.strip() and not any(c in value for c in specials) and value[0] not in "-?":
+    if value and value == value.strip() and not any(c in value for c in YAML_SPECIALS) and value[0] not in "-?":
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render(draft: Draft, config: Config, today: dt.datetime | None = None) -> str:
-    """The skeleton of an item; the times it shows as examples are of `today` (default: now)."""
+# The skeleton, line by line. Each line is its forms, (condition, template): the first form whose
+# condition holds is written, its {slots} filled. A condition names a slot and holds when the slot is
+# not empty ("" always holds). `render` fills the table here; the 报送 page's script fills the same
+# table (form.json, publish/cms.py's form_spec) with the same slots: config_slots as data, the others
+# computed there as `draft_slots` computes them here. So no line of the skeleton is written twice.
+Form = tuple[str, str]
+SKELETON: tuple[tuple[Form, ...], ...] = (
+    (("", "---"),),
+    (("", "# 信息头部：# 之后是说明，可以保留。填写规范见《信息写作与报送规范》。"),),
+    (
+        ("title", "标题: {title}"),
+        ("", "标题: {placeholder}：一句话写明核心事实，不超过{title_max}字，末尾不加句号】"),
+    ),
+    (("", "报送单位: {unit}              # {unit_name}；只能报送本单位的信息"),),
+    (
+        ("informant", "信息员: {informant}                # 执笔的信息员"),
+        ("", "信息员: {placeholder}：信息员姓名】                # 执笔的信息员"),
+    ),
+    (
+        ("approver", "签发人: {approver}                # 签发本条信息的单位领导"),
+        ("", "签发人: {placeholder}：签发领导姓名】                # 签发本条信息的单位领导"),
+    ),
+    (("", "类别: {kind}                # {kinds}"),),
+    (("", "紧急程度: {urgency}              # {urgencies}"),),
+    (("", "密级: {classification}                  # {classifications}（绝密信息严禁录入本系统）"),),
+    (
+        ("secrecy_term", "保密期限: {secrecy_term}         # 秘密最长10年，机密最长20年"),
+        ("", "# 保密期限: 1年                # 密级为秘密、机密时必填，一年及以上以年计，不足一年以月计"),
+    ),
+    (
+        ("occurred_at", "发生时间: {occurred_at}     # 北京时间；决定报送时限（特急：事发后2小时内报市委）"),
+        ("emergency", "发生时间: {placeholder}：{now}】  # 突发性、特急信息必填，北京时间，写到几时几分"),
+        ("", "# 发生时间: {now}   # 突发性或特急信息必填，北京时间"),
+    ),
+    (("", "# 事件等级: 一般               # 突发事件的等级：特别重大/重大/较大/一般，决定报送时限"),),
+    (("", "# 事件: 2026/1109-chaisang      # 信息处已登记该事件时，写事件编号"),),
+    (
+        (
+            "",
+            "报送对象: [{recipients}]      # {all_recipients}；突发性、特急信息必须报{emergency_recipient}",
+        ),
+    ),
+    (
+        ("topics", "主题: [{topics}]          # 可选：{topic_examples}等"),
+        ("first_topic", "# 主题: [{first_topic}]          # 可选：{topic_examples}等"),
+        ("", "# 主题: [项目建设]          # 可选：{topic_examples}等"),
+    ),
+    (
+        ("answered_topic", "约稿: {request}      # {answered_topic}"),
+        ("request", "约稿: {request}      # 所响应的约稿编号"),
+        ("open_call", "# 约稿: {open_call}      # 响应约稿“{open_call_topic}”时写约稿编号"),
+        ("", "# 约稿: {year}/1112-anquan      # 响应信息处约稿时写约稿编号"),
+    ),
+    (
+        ("deadline", "截止时间: {deadline}     # 约稿或领导要求的截止时间，北京时间"),
+        ("", "# 截止时间: {date} 17:00   # 约稿或领导要求了明确的截止时间时写"),
+    ),
+    (
+        ("follows", "续报: {follows}          # 所续报的首报编号"),
+        ("", "# 续报: {unit}/{year}/1112-01   # 续报时写首报的编号"),
+    ),
+    (("", "---"),),
+    (("", ""),),
+    (
+        ("body", "{body}"),
+        (
+            "",
+            "{placeholder}：正文。一事一报，开门见山写清时间、地点、事情、做法或影响，通常二三百字。"
+            "突发事件写明发生时间、地点、经过、伤亡和损失、已采取的措施、到场领导，先报基本情况，再续报】",
+        ),
+    ),
+    (("", ""),),  # the file ends with a newline
+)
+SLOT = re.compile(r"\{([a-z_]+)\}")  # a slot in a template (the page's script uses the same pattern)
+
+
+def config_slots(config: Config) -> dict[str, str]:
+    """The slots that depend on the desk's configuration alone (the 报送 page gets them as data)."""
+    return {
+        "placeholder": PLACEHOLDER,
+        "title_max": str(config.limits.title_max_chars),
+        "kinds": "/".join(fields.KINDS),
+        "urgencies": "/".join(fields.URGENCIES),
+        "classifications": "/".join(fields.CLASSIFICATIONS),
+        "all_recipients": "、".join(config.recipients),
+        "emergency_recipient": config.emergency_recipient,
+        "topic_examples": "、".join(config.topics[:6]),
+        "first_topic": config.topics[0] if config.topics else "",
+    }
+
+
+def draft_slots(draft: Draft, config: Config, today: dt.datetime) -> dict[str, str]:
+    """The slots of one draft at `today` (a minute in the desk's timezone); an empty slot is one not
+    given. The 报送 page's script computes the same (submit.js's draftSlots)."""
     d = draft
-    today = (today or now()).astimezone(config.timezone).replace(second=0, microsecond=0)
-    informant = d.informant or (d.unit.informants[0].name if d.unit.informants else f"{PLACEHOLDER}：信息员姓名】")
-    approver = d.approver or d.unit.leader or f"{PLACEHOLDER}：签发领导姓名】"
-    recipients = d.recipients or config.recipients
-    term_line = (
-        f"保密期限: {d.secrecy_term}         # 秘密最长10年，机密最长20年"
-        if d.secrecy_term
-        else "# 保密期限: 1年                # 密级为秘密、机密时必填，一年及以上以年计，不足一年以月计"
-    )
-    emergency = d.kind == fields.EMERGENCY_KIND or d.urgency == fields.EMERGENCY_URGENCY
-    occurred_line = (
-        f"发生时间: {d.occurred_at}     # 北京时间；决定报送时限（特急：事发后2小时内报市委）"
-        if d.occurred_at
-        else f"发生时间: {PLACEHOLDER}：{plain_time(today)}】  # 突发性、特急信息必填，北京时间，写到几时几分"
-        if emergency
-        else f"# 发生时间: {plain_time(today)}   # 突发性或特急信息必填，北京时间"
-    )
-    follows_line = (
-        f"续报: {d.follows}          # 所续报的首报编号"
-        if d.follows
-        else f"# 续报: {d.unit.id}/{today.year}/1112-01   # 续报时写首报的编号"
-    )
-    topic_hint = f"可选：{'、'.join(config.topics[:6])}等"
-    topics_line = (
-        f"主题: [{', '.join(d.topics)}]          # {topic_hint}"
-        if d.topics
-        else f"# 主题: [{config.topics[0] if config.topics else '项目建设'}]          # {topic_hint}"
-    )
     calls = open_calls(config, d.unit, today)
     answered = next((c for c in load_calls(config) if c.id == d.request), None) if d.request else None
-    request_line = (
-        f"约稿: {d.request}      # {answered.topic if answered else '所响应的约稿编号'}"
-        if d.request
-        else f"# 约稿: {calls[0].id}      # 响应约稿“{calls[0].topic}”时写约稿编号"
-        if calls
-        else f"# 约稿: {today.year}/1112-anquan      # 响应信息处约稿时写约稿编号"
-    )
-    deadline_line = (
-        f"截止时间: {d.deadline}     # 约稿或领导要求的截止时间，北京时间"
-        if d.deadline
-        else f"# 截止时间: {today:%Y-%m-%d} 17:00   # 约稿或领导要求了明确的截止时间时写"
-    )
-    title = (
-        _yaml_text(d.title)
-        if d.title
-        else f"{PLACEHOLDER}：一句话写明核心事实，不超过{config.limits.title_max_chars}字，末尾不加句号】"
-    )
-    return f"""---
-# 信息头部：# 之后是说明，可以保留。填写规范见《信息写作与报送规范》。
-标题: {title}
-报送单位: {d.unit.id}              # {d.unit.name}；只能报送本单位的信息
-信息员: {_yaml_text(informant)}                # 执笔的信息员
-签发人: {_yaml_text(approver)}                # 签发本条信息的单位领导
-类别: {d.kind}                # {"/".join(fields.KINDS)}
-紧急程度: {d.urgency}              # {"/".join(fields.URGENCIES)}
-密级: {d.classification}                  # {"/".join(fields.CLASSIFICATIONS)}（绝密信息严禁录入本系统）
-{term_line}
-{occurred_line}
-# 事件等级: 一般               # 突发事件的等级：特别重大/重大/较大/一般，决定报送时限
-# 事件: 2026/1109-chaisang      # 信息处已登记该事件时，写事件编号
-报送对象: [{", ".join(recipients)}]      # {"、".join(config.recipients)}；突发性、特急信息必须报{config.emergency_recipient}
-{topics_line}
-{request_line}
-{deadline_line}
-{follows_line}
----
+    informant = d.informant or (d.unit.informants[0].name if d.unit.informants else "")
+    approver = d.approver or d.unit.leader
+    return {
+        "unit": d.unit.id,
+        "unit_name": d.unit.name,
+        "title": _yaml_text(d.title) if d.title else "",
+        "informant": _yaml_text(informant) if informant else "",
+        "approver": _yaml_text(approver) if approver else "",
+        "kind": d.kind,
+        "urgency": d.urgency,
+        "classification": d.classification,
+        "secrecy_term": d.secrecy_term or "",
+        "occurred_at": d.occurred_at or "",
+        "emergency": "yes" if d.kind == fields.EMERGENCY_KIND or d.urgency == fields.EMERGENCY_URGENCY else "",
+        "recipients": ", ".join(d.recipients or config.recipients),
+        "topics": ", ".join(d.topics),
+        "request": d.request or "",
+        "answered_topic": answered.topic if answered else "",
+        "open_call": calls[0].id if calls else "",
+        "open_call_topic": calls[0].topic if calls else "",
+        "deadline": d.deadline or "",
+        "follows": d.follows or "",
+        "body": d.body or "",
+        "now": plain_time(today),
+        "year": str(today.year),
+        "date": f"{today:%Y-%m-%d}",
+    }
 
-{PLACEHOLDER}：正文。一事一报，开门见山写清时间、地点、事情、做法或影响，通常二三百字。突发事件写明发生时间、地点、经过、伤亡和损失、已采取的措施、到场领导，先报基本情况，再续报】
-"""
+
+def fill(table: tuple[tuple[Form, ...], ...], slots: dict[str, str]) -> str:
+    """Each line's first form whose condition holds, its slots filled (a slot's value is taken as it is)."""
+    lines = []
+    for forms in table:
+        template = next(t for condition, t in forms if not condition or slots[condition])
+        lines.append(SLOT.sub(lambda m: slots[m[1]], template))
+    return "\n".join(lines)
+
+
+def render(draft: Draft, config: Config, today: dt.datetime | None = None) -> str:
+    """The skeleton of an item; the times it shows as examples are of `today` (default: now)."""
+    today = (today or now()).astimezone(config.timezone).replace(second=0, microsecond=0)
+    return fill(SKELETON, {**config_slots(config), **draft_slots(draft, config, today)})
 
 
 MAX_PER_DAY = 99

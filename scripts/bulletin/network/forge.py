@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from bulletin.access.forge import Client, Forge, ForgeError
+from bulletin.access.forge import Client, ForgeError
+from bulletin.core.model import Forge
 from bulletin.desk.config import Upstream
 from bulletin.errors import UsageError
 

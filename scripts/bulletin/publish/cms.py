@@ -3,9 +3,10 @@ and the Decap CMS form at /admin/, both made from bulletin.yml and network.yml.
 
 The 报送 page: the plugin generates submit.md (template submit.html) and assets/bulletin/form.json,
 what the page's script (assets/bulletin/submit.js) needs: the units with their default 信息员 and
-签发人, the lists of values, the open calls, the forge. The script writes the file as `bulletin new`
-would (editorial/new.py's `render`; tests/test_cms.py compares the two in Chromium) and opens the
-forge's own new-file page pre-filled with it (access/forge.py's `new_file_url`).
+签发人, the lists of values, the calls, the forge, and the skeleton of an item, `bulletin new`'s own
+table (editorial/new.py's SKELETON, with the slots that depend on the configuration). The script only
+fills the table's slots, so it writes the file `bulletin new` writes (tests/test_cms.py compares the two
+in Chromium) and opens the forge's own new-file page pre-filled with it (Forge.new_file_url).
 
 The form at /admin/: Decap CMS's bundle (node_modules/decap-cms, pinned in package.json) copied into
 the site, and its config.yml generated here (`cms_config`): one collection per unit, every field
@@ -22,9 +23,8 @@ from typing import Any
 
 import yaml
 
-from bulletin.access.forge import Forge, load_forge
 from bulletin.core import fields
-from bulletin.core.model import Config
+from bulletin.core.model import Config, Forge
 from bulletin.desk.layout import SUBMISSIONS
 from bulletin.errors import BulletinError
 
@@ -42,11 +42,15 @@ class CmsError(BulletinError):
 
 
 def form_spec(config: Config, forge: Forge | None) -> dict[str, Any]:
-    """What the 报送 page's script needs to write an item as `bulletin new` does."""
-    from bulletin.editorial.new import load_calls
+    """What the 报送 page's script needs to write an item as `bulletin new` does: the skeleton's table,
+    its configuration's slots and the pattern of a slot (the script computes a draft's own slots)."""
+    from bulletin.editorial.new import SKELETON, SLOT, YAML_SPECIALS, config_slots, load_calls
 
     return {
-        "placeholder": fields.PLACEHOLDER,
+        "skeleton": [[list(form) for form in forms] for forms in SKELETON],
+        "slots": config_slots(config),
+        "slot": SLOT.pattern,
+        "yamlSpecials": YAML_SPECIALS,
         "kinds": list(fields.KINDS),
         "urgencies": list(fields.URGENCIES),
         "classifications": list(fields.CLASSIFICATIONS),
@@ -92,7 +96,7 @@ title: 报送信息
 
 def submit_files(config: Config) -> dict[str, str]:
     """The generated files of the 报送 page: site path -> content."""
-    spec = form_spec(config, load_forge(config))
+    spec = form_spec(config, config.forge)
     return {SUBMIT_PAGE: SUBMIT_MARKDOWN, FORM_SPEC: json.dumps(spec, ensure_ascii=False, indent=1)}
 
 
@@ -309,8 +313,7 @@ def decap_dist(root: Path) -> Path:
 
 def write_admin(config: Config, site: Path, local_url: str | None = None) -> Path:
     """The form at <site>/admin/: Decap's bundle (copied, nothing loaded from outside), its page and config.yml."""
-    forge = load_forge(config)
-    text = cms_yaml(config, forge, local_url)
+    text = cms_yaml(config, config.forge, local_url)
     folder = site / ADMIN
     folder.mkdir(parents=True, exist_ok=True)
     dist = decap_dist(config.root)
@@ -328,7 +331,7 @@ def admin_form(config: Config, site: Path) -> str:
         decap_dist(config.root)
     except CmsError:
         return f"信息报送表单：未生成{ADMIN}/，没有安装Decap CMS（运行“make site”或“npm ci”安装）"
-    if load_forge(config) is None:
+    if config.forge is None:
         return f"信息报送表单：未生成{ADMIN}/，bulletin.yml中没有forge一节"
     write_admin(config, site)
     return f"信息报送表单：{ADMIN}/"

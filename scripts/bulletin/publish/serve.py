@@ -86,10 +86,9 @@ def nginx_config(
         "    location = /index.html {",
         "    }",
     ]
-    from bulletin.access.forge import load_forge
     from bulletin.publish.cms import ADMIN, admin_csp
 
-    admin = admin_csp(load_forge(config))
+    admin = admin_csp(config.forge)
     for audience in config.audiences:
         lines += [
             "",

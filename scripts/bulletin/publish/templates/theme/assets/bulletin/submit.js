@@ -1,16 +1,16 @@
 // bulletin: the 报送 page (submit.md). The clerk fills the fields; this writes the item exactly as
-// `bulletin new` does (editorial/new.py's render: tests/test_cms.py compares the two in Chromium)
+// `bulletin new` does: it fills bulletin new's own skeleton table (editorial/new.py SKELETON, in form.json)
+// with the draft's slots, and holds no text of the skeleton itself (tests/test_cms.py checks both)
 // and opens the forge's own new-file page pre-filled with it (access/forge.py's new_file_url):
 // Gitea/Forgejo /_new/<branch>/<folder>?filename=&value=, GitHub /new/<branch>?filename=&value=.
 // The lists, units, calls and the forge come from assets/bulletin/form.json (bulletin.yml, network.yml).
 (function () {
   var form = document.getElementById("bulletin-submit");
   if (!form) return;
-  var SPECIALS = ":#{}[],&*!|>'\"%@`";
-
-  function yamlText(value) {
+  // editorial/new.py _yaml_text: a value with one of YAML_SPECIALS (form.json's yamlSpecials) is quoted
+  function yamlText(spec, value) {
     var plain = value && value === value.trim() && value[0] !== "-" && value[0] !== "?";
-    for (var i = 0; plain && i < value.length; i++) if (SPECIALS.indexOf(value[i]) >= 0) plain = false;
+    for (var i = 0; plain && i < value.length; i++) if (spec.yamlSpecials.indexOf(value[i]) >= 0) plain = false;
     return plain ? value : '"' + value.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
   }
   function two(n) {
@@ -31,70 +31,61 @@
     return value ? value.replace("T", " ") : "";
   }
 
-  // editorial/new.py render(), line for line
-  function render(spec, d, now) {
-    var PH = spec.placeholder;
+  function emergencyOf(spec, kind, urgency) {
+    return kind === spec.emergencyKind || urgency === spec.emergencyUrgency;
+  }
+
+  // editorial/new.py draft_slots: the slots of one draft at `now` (an empty slot is one not given)
+  function draftSlots(spec, d, now) {
     var unit = d.unit;
     var today = local(now, spec.timezone);
     var minute = Math.floor(now.getTime() / 60000) * 60000;
-    var informant = d.informant || unit.informant || PH + "：信息员姓名】";
-    var approver = d.approver || unit.leader || PH + "：签发领导姓名】";
-    var recipients = d.recipients.length ? d.recipients : spec.recipients;
-    var termLine = d.secrecy_term
-      ? "保密期限: " + d.secrecy_term + "         # 秘密最长10年，机密最长20年"
-      : "# 保密期限: 1年                # 密级为秘密、机密时必填，一年及以上以年计，不足一年以月计";
-    var emergency = d.kind === spec.emergencyKind || d.urgency === spec.emergencyUrgency;
-    var occurredLine = d.occurred_at
-      ? "发生时间: " + d.occurred_at + "     # 北京时间；决定报送时限（特急：事发后2小时内报市委）"
-      : emergency
-        ? "发生时间: " + PH + "：" + plain(today) + "】  # 突发性、特急信息必填，北京时间，写到几时几分"
-        : "# 发生时间: " + plain(today) + "   # 突发性或特急信息必填，北京时间";
-    var followsLine = d.follows
-      ? "续报: " + d.follows + "          # 所续报的首报编号"
-      : "# 续报: " + unit.id + "/" + today.year + "/1112-01   # 续报时写首报的编号";
-    var topicHint = "可选：" + spec.topics.slice(0, 6).join("、") + "等";
-    var topicsLine = d.topics.length
-      ? "主题: [" + d.topics.join(", ") + "]          # " + topicHint
-      : "# 主题: [" + (spec.topics.length ? spec.topics[0] : "项目建设") + "]          # " + topicHint;
     var calls = openCalls(spec, unit, minute);
-    var answered = null;
-    spec.calls.forEach(function (c) { if (!answered && c.id === d.request) answered = c; });
-    var requestLine = d.request
-      ? "约稿: " + d.request + "      # " + (answered ? answered.topic : "所响应的约稿编号")
-      : calls.length
-        ? "# 约稿: " + calls[0].id + "      # 响应约稿“" + calls[0].topic + "”时写约稿编号"
-        : "# 约稿: " + today.year + "/1112-anquan      # 响应信息处约稿时写约稿编号";
-    var deadlineLine = d.deadline
-      ? "截止时间: " + d.deadline + "     # 约稿或领导要求的截止时间，北京时间"
-      : "# 截止时间: " + today.year + "-" + two(today.month) + "-" + two(today.day) + " 17:00   # 约稿或领导要求了明确的截止时间时写";
-    var title = d.title ? yamlText(d.title) : PH + "：一句话写明核心事实，不超过" + spec.titleMax + "字，末尾不加句号】";
-    var body = d.body ||
-      PH + "：正文。一事一报，开门见山写清时间、地点、事情、做法或影响，通常二三百字。突发事件写明发生时间、地点、经过、伤亡和损失、已采取的措施、到场领导，先报基本情况，再续报】";
-    return [
-      "---",
-      "# 信息头部：# 之后是说明，可以保留。填写规范见《信息写作与报送规范》。",
-      "标题: " + title,
-      "报送单位: " + unit.id + "              # " + unit.name + "；只能报送本单位的信息",
-      "信息员: " + yamlText(informant) + "                # 执笔的信息员",
-      "签发人: " + yamlText(approver) + "                # 签发本条信息的单位领导",
-      "类别: " + d.kind + "                # " + spec.kinds.join("/"),
-      "紧急程度: " + d.urgency + "              # " + spec.urgencies.join("/"),
-      "密级: " + d.classification + "                  # " + spec.classifications.join("/") + "（绝密信息严禁录入本系统）",
-      termLine,
-      occurredLine,
-      "# 事件等级: 一般               # 突发事件的等级：特别重大/重大/较大/一般，决定报送时限",
-      "# 事件: 2026/1109-chaisang      # 信息处已登记该事件时，写事件编号",
-      "报送对象: [" + recipients.join(", ") + "]      # " + spec.recipients.join("、") +
-        "；突发性、特急信息必须报" + spec.emergencyRecipient,
-      topicsLine,
-      requestLine,
-      deadlineLine,
-      followsLine,
-      "---",
-      "",
-      body,
-      "",
-    ].join("\n");
+    var answered = d.request ? spec.calls.filter(function (c) { return c.id === d.request; })[0] : null;
+    var informant = d.informant || unit.informant || "";
+    var approver = d.approver || unit.leader || "";
+    return {
+      unit: unit.id,
+      unit_name: unit.name,
+      title: d.title ? yamlText(spec, d.title) : "",
+      informant: informant ? yamlText(spec, informant) : "",
+      approver: approver ? yamlText(spec, approver) : "",
+      kind: d.kind,
+      urgency: d.urgency,
+      classification: d.classification,
+      secrecy_term: d.secrecy_term,
+      occurred_at: d.occurred_at,
+      emergency: emergencyOf(spec, d.kind, d.urgency) ? "yes" : "",
+      recipients: (d.recipients.length ? d.recipients : spec.recipients).join(", "),
+      topics: d.topics.join(", "),
+      request: d.request,
+      answered_topic: answered ? answered.topic : "",
+      open_call: calls.length ? calls[0].id : "",
+      open_call_topic: calls.length ? calls[0].topic : "",
+      deadline: d.deadline,
+      follows: d.follows,
+      body: d.body,
+      now: plain(today),
+      year: String(today.year),
+      date: plain(today).slice(0, 10),
+    };
+  }
+
+  // editorial/new.py render and fill: the skeleton is bulletin new's own table (form.json), each line's
+  // first form whose condition holds (a condition names a slot: it holds when the slot is not empty)
+  function render(spec, d, now) {
+    var slots = {};
+    [spec.slots, draftSlots(spec, d, now)].forEach(function (part) {
+      Object.keys(part).forEach(function (k) { slots[k] = part[k]; });
+    });
+    var pattern = new RegExp(spec.slot, "g");
+    return spec.skeleton.map(function (forms) {
+      var form = forms.filter(function (f) { return !f[0] || slots[f[0]]; })[0];
+      return form[1].replace(pattern, function (whole, name) {
+        if (typeof slots[name] !== "string") throw new Error("bulletin: slot " + name);
+        return slots[name];
+      });
+    }).join("\n");
   }
 
   function openCalls(spec, unit, minute) {
@@ -173,7 +164,7 @@
     }
     function shown() {
       var classified = spec.classified.indexOf(els.classification.value) >= 0;
-      var emergency = els.kind.value === spec.emergencyKind || els.urgency.value === spec.emergencyUrgency;
+      var emergency = emergencyOf(spec, els.kind.value, els.urgency.value);
       form.querySelector('[data-when="classified"]').hidden = !classified;
       form.querySelector('[data-when="emergency"]').hidden = !emergency;
       els.occurred_at.required = emergency;
@@ -206,7 +197,7 @@
       };
     }
     function wrong(d) {
-      var emergency = d.kind === spec.emergencyKind || d.urgency === spec.emergencyUrgency;
+      var emergency = emergencyOf(spec, d.kind, d.urgency);
       if (d.title.length > spec.titleMax) return "标题超过" + spec.titleMax + "字：请压缩";
       if (emergency && d.recipients.indexOf(spec.emergencyRecipient) < 0) {
         return "突发性、特急信息必须报" + spec.emergencyRecipient + "：请勾选";
