@@ -37,12 +37,12 @@ from typing import Any
 
 import pytest
 import yaml
-from test_cms import FLAGS, LOCAL, NOW
 
 from bulletin.access.forge import load_forge
 from bulletin.desk.config import load_config
 from bulletin.editorial.check import check_paths
 from bulletin.publish.cms import ADMIN, admin_csp, write_admin
+from test_cms import FLAGS, LOCAL, NOW
 
 REPO = Path(__file__).resolve().parents[1]
 OWNER, NAME = "jiujiang", "bulletin"
@@ -172,33 +172,35 @@ class _Forge(http.server.BaseHTTPRequestHandler):
         self.forgery.problems.append(f"{self.command} {self.path}: {why}")
         self._reply(status, {"message": why})
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
+    def do_OPTIONS(self) -> None:
         f = self.forgery
         f.preflights.append(self.headers.get("Access-Control-Request-Headers", ""))
         self.send_response(204)
         self._cors()
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._handle()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._handle()
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._handle()
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:
         self._handle()
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._handle()
 
     def _handle(self) -> None:
         f = self.forgery
         parts = urllib.parse.urlsplit(self.path)
         with f.lock:
-            f.log.append(Request(self.command, self.path, self.headers.get("Authorization"), self.headers.get("Origin")))
+            f.log.append(
+                Request(self.command, self.path, self.headers.get("Authorization"), self.headers.get("Origin"))
+            )
             if parts.path == "/login/oauth/authorize":
                 return self._authorize(dict(urllib.parse.parse_qsl(parts.query)))
             if parts.path == "/login/oauth/access_token" and self.command == "POST":
@@ -342,7 +344,12 @@ class _Forge(http.server.BaseHTTPRequestHandler):
                 "state": "open",
                 "user": {"login": CLERK["login"]},
                 "labels": [],
-                "head": {"ref": branch, "label": branch, "sha": f.branches[branch], "repo": {"owner": {"login": OWNER}}},
+                "head": {
+                    "ref": branch,
+                    "label": branch,
+                    "sha": f.branches[branch],
+                    "repo": {"owner": {"login": OWNER}},
+                },
                 "base": {"ref": "main"},
                 "updated_at": "2026-11-18T01:41:00Z",
                 "merged_at": None,
@@ -410,7 +417,7 @@ class OAuthProxy(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         parts = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(parts.query))
         me = f"http://127.0.0.1:{self.server.server_address[1]}{self.prefix}"
@@ -493,15 +500,19 @@ def chromium() -> str:
 
 
 @contextmanager
-def serve_form(tmp: Path, forgery: Forgery, forge: dict[str, str], csp: str | None = None) -> Iterator[Setup]:
-    """The stand-in forge, and the form of a desk whose forge section is `forge` (`{forge}` in a value: the
-    stand-in's address) served with the CSP `bulletin nginx` writes for admin/ (or `csp`)."""
-    handler = type("Forge", (_Forge,), {"forgery": forgery})
-    forge_httpd, forge_url = start(handler)
+def serve_form(
+    tmp: Path, forgery: Forgery, forge: dict[str, str], csp: str | None = None, proxy: str = ""
+) -> Iterator[Setup]:
+    """The stand-in forge, and the form of a desk whose forge section is `forge` (`{forge}`, `{proxy}` in a
+    value: the stand-in's address, the OAuth proxy's, mounted at `proxy`) served with the CSP `bulletin nginx`
+    writes for admin/ (or `csp`)."""
+    forge_httpd, forge_url = start(type("Forge", (_Forge,), {"forgery": forgery}))
+    proxy_httpd, proxy_url = start(type("Proxy", (OAuthProxy,), {"forgery": forgery, "prefix": proxy}))
+    forge = {k: v.replace("{forge}", forge_url).replace("{proxy}", proxy_url + proxy) for k, v in forge.items()}
     www = tmp / "www"
     admin_httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Admin)  # its address goes into the config
     admin = f"http://127.0.0.1:{admin_httpd.server_address[1]}/{ADMIN}/"
-    desk = make_desk(tmp / "desk", {k: v.replace("{forge}", forge_url) for k, v in forge.items()})
+    desk = make_desk(tmp / "desk", forge)
     config = load_config(desk)
     write_admin(config, www)
     policy = csp if csp is not None else admin_csp(load_forge(config))
@@ -514,7 +525,7 @@ def serve_form(tmp: Path, forgery: Forgery, forge: dict[str, str], csp: str | No
     try:
         yield Setup(forgery, forge_url, admin, desk, policy)
     finally:
-        for httpd in (admin_httpd, forge_httpd):
+        for httpd in (admin_httpd, forge_httpd, proxy_httpd):
             httpd.shutdown()
             httpd.server_close()
 
@@ -540,8 +551,12 @@ class Clerk:
         self.page.clock.set_fixed_time(NOW)
 
     def left_the_machine(self) -> list[str]:
-        return [u for u in self.requests if urllib.parse.urlsplit(u).scheme not in ("data", "blob", "about")
-                and urllib.parse.urlsplit(u).hostname not in LOCAL]
+        return [
+            u
+            for u in self.requests
+            if urllib.parse.urlsplit(u).scheme not in ("data", "blob", "about")
+            and urllib.parse.urlsplit(u).hostname not in LOCAL
+        ]
 
     def close(self) -> None:
         self.browser.close()
@@ -638,3 +653,42 @@ def test_a_clerk_logs_in_with_pkce_and_a_saved_item_reaches_the_forge_as_a_pull_
             ]
         assert check_in_a_desk(tmp_path / "check", path, data) == []
         assert clerk.left_the_machine() == []
+
+
+# ---------------------------------------------------------------- GitHub through an OAuth proxy
+
+
+def test_a_clerk_logs_in_to_github_through_an_oauth_proxy_mounted_under_a_path(clerk: Clerk, tmp_path: Path) -> None:
+    """auth_url https://oauth.example.internal/decap: Decap opens <base_url>/<auth_endpoint> in a popup and
+    trusts its messages only from base_url exactly, so base_url is the proxy's origin and the path goes into
+    auth_endpoint (with base_url = auth_url the handshake never completes and the login hangs)."""
+    forgery = seeded("github")
+    section = {"kind": "github", "url": "{forge}", "repo": f"{OWNER}/{NAME}", "auth_url": "{proxy}"}
+    with serve_form(tmp_path, forgery, section, proxy="/decap") as setup:
+        cms = yaml.safe_load((tmp_path / "www" / ADMIN / "config.yml").read_text(encoding="utf-8"))
+        assert cms["backend"]["auth_endpoint"] == "decap/auth" and "/decap" not in cms["backend"]["base_url"]
+        assert cms["backend"]["api_root"] == f"{setup.forge_url}/api/v3"
+        log_in(clerk, setup, "GitHub")
+        page = clerk.page
+        page.goto(f"{setup.admin}#/collections/xiushui")
+        page.get_by_text("修水县“三个一批”").first.wait_for(timeout=30_000)  # an item of main, read through the API
+        with forgery.lock:
+            assert not forgery.problems, forgery.problems
+            [token] = forgery.tokens
+            api = [r for r in forgery.log if r.path.startswith("/api/")]
+            assert api and all(r.authorization == f"token {token}" for r in api)
+        assert clerk.left_the_machine() == []
+
+
+def test_github_without_an_oauth_proxy_gets_no_form(tmp_path: Path) -> None:
+    """Without auth_url Decap's github backend logs in through api.netlify.com, outside the office's network:
+    the build leaves the form out and says why, and `bulletin cms` refuses, naming the key to write."""
+    from bulletin.publish.cms import CmsError, admin_form, cms_yaml
+
+    desk = make_desk(tmp_path / "desk", {"kind": "github", "url": "https://github.com", "repo": f"{OWNER}/{NAME}"})
+    config = load_config(desk)
+    with pytest.raises(CmsError, match="auth_url"):
+        cms_yaml(config, load_forge(config))
+    said = admin_form(config, tmp_path / "site")
+    assert "未生成admin/" in said and "auth_url" in said
+    assert not (tmp_path / "site" / ADMIN).exists()

@@ -178,11 +178,20 @@ def cms_backend(forge: Forge) -> dict[str, Any]:
     else:
         backend = {"name": "github", "repo": forge.repo, "branch": forge.branch}
         if forge.url != "https://github.com":
-            backend.update({"api_root": forge.api_base, "base_url": forge.url})
+            backend["api_root"] = forge.api_base
+        if not forge.auth_url:
+            # without it Decap logs in through Netlify's server (api.netlify.com), outside the office's network
+            raise CmsError(
+                "bulletin.yml的forge一节：GitHub上的表单须经OAuth代理登录，请写auth_url（代理的网址，"
+                "如https://oauth.example.internal），设置方法见管理员指南“信息报送表单”一节"
+            )
+        # the proxy's popup is trusted only when its messages come from base_url exactly (Decap's
+        # netlify-auth.js compares it with the message's origin): the origin, and the path before /auth
+        origin = _origin(forge.auth_url)
+        backend["base_url"] = origin
+        backend["auth_endpoint"] = "/".join(p for p in (forge.auth_url[len(origin) :].strip("/"), "auth") if p)
     if forge.app_id:  # the OAuth application's client id (PKCE, no secret): see docs/guide/admin.md
         backend["app_id"] = forge.app_id
-    if forge.auth_url:  # GitHub: the OAuth proxy that keeps the client secret
-        backend["base_url"] = forge.auth_url
     backend["commit_messages"] = {
         "create": "报送：{{collection}} {{slug}}",
         "update": "修改：{{collection}} {{slug}}",
@@ -330,5 +339,8 @@ def admin_form(config: Config, site: Path) -> str:
         return f"信息报送表单：未生成{ADMIN}/，没有安装Decap CMS（运行“make site”或“npm ci”安装）"
     if load_forge(config) is None:
         return f"信息报送表单：未生成{ADMIN}/，bulletin.yml中没有forge一节"
-    write_admin(config, site)
+    try:
+        write_admin(config, site)
+    except CmsError as exc:
+        return f"信息报送表单：未生成{ADMIN}/，{exc}"
     return f"信息报送表单：{ADMIN}/"
