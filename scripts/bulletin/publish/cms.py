@@ -281,8 +281,92 @@ ADMIN_HTML = """<!doctype html>
 <body>
   <noscript>信息报送表单需要浏览器启用JavaScript。</noscript>
   <script src="decap-cms.js"></script>
+  <script src="zh-hans.js"></script>
 </body>
 </html>
+"""
+
+# What Decap's own Simplified Chinese (zh_Hans, Decap 3.16) lacks and would show in English, the login
+# button of the forgejo backend first ("Login with Forgejo"); admin/zh-hans.js adds only the missing
+# phrases to Decap's locale (a phrase Decap translates itself later is kept), before the form renders.
+LOCALE_ADDITIONS: dict[str, Any] = {
+    "auth": {"loginWithForgejo": "使用Forgejo登录"},
+    "collection": {
+        "collectionTop": {"viewAsList": "列表视图", "viewAsGrid": "网格视图"},
+        "entries": {"unpublishedHeader": "未发布的条目"},
+    },
+    "editor": {
+        "editorControl": {"field": {"widgetLabel": "%{widgetLabel}字段"}},
+        "editorControlPane": {
+            "widget": {
+                "rangeMin": "%{fieldLabel}至少要有%{minCount}项。",
+                "rangeMax": "%{fieldLabel}最多%{maxCount}项。",
+            }
+        },
+        "editorInterface": {"toggleNotes": "显示或隐藏备注"},
+        "editorNotesPane": {
+            "title": "备注",
+            "emptyState": "还没有备注。在下面写第一条。",
+            "addNote": "添加备注",
+            "addPlaceholder": "写一条备注……",
+            "editPlaceholder": "修改备注……",
+            "save": "保存",
+            "cancel": "取消",
+            "edit": "修改",
+            "delete": "删除",
+            "resolve": "标为已解决",
+            "unresolve": "标为未解决",
+            "confirmDelete": "确定删除这条备注吗？",
+            "shortcut": "提示：按Ctrl+Enter可快速添加备注",
+        },
+        "editorToolbar": {
+            "statusInfoTooltipDraft": "条目为草稿。写好后把状态设为“审查中”，提交审核。",
+            "statusInfoTooltipInReview": "条目正在审核，不需要再做什么；审核期间仍可修改。",
+        },
+        "editorWidgets": {
+            "markdown": {
+                "strikethrough": "删除线",
+                "toggleMode": {"rich": "切换到富文本模式", "markdown": "切换到Markdown模式"},
+            },
+            "image": {"chooseMultiple": "选择图片", "addMore": "添加更多图片", "removeAll": "移除全部图片"},
+            "file": {"chooseMultiple": "选择文件", "addMore": "添加更多文件", "removeAll": "移除全部文件"},
+            "datetime": {"setToNow": "把%{fieldLabel}设为现在"},
+            "list": {"addType": "添加%{item}"},
+            "object": {"expand": "展开", "collapse": "收起"},
+        },
+    },
+    "mediaLibrary": {"mediaLibraryModal": {"close": "关闭"}},
+    "ui": {
+        "settingsDropdown": {"account": "账号选项"},
+        "toast": {
+            "noteAdded": "备注已添加",
+            "onFailToAddNote": "添加备注失败：%{details}",
+            "noteUpdated": "备注已更新",
+            "onFailToUpdateNote": "更新备注失败：%{details}",
+            "noteDeleted": "备注已删除",
+            "onFailToDeleteNote": "删除备注失败：%{details}",
+            "noteResolved": "备注已标为解决",
+            "noteReopened": "备注已重新打开",
+            "onFailToToggleNote": "更改备注状态失败：%{details}",
+        },
+    },
+}
+
+LOCALE_JS = """/*由“bulletin cms”生成：补上Decap CMS简体中文界面缺少的词句（已有的不改）*/
+(function () {
+  var extra = %s;
+  function fill(to, from) {
+    Object.keys(from).forEach(function (key) {
+      if (typeof from[key] === "object") {
+        to[key] = fill(to[key] || {}, from[key]);
+      } else if (!(key in to)) {
+        to[key] = from[key];
+      }
+    });
+    return to;
+  }
+  CMS.registerLocale("zh_Hans", fill(CMS.getLocale("zh_Hans") || {}, extra));
+})();
 """
 
 
@@ -327,6 +411,8 @@ def write_admin(config: Config, site: Path, local_url: str | None = None) -> Pat
         for file in dist.glob(pattern):
             shutil.copyfile(file, folder / file.name)
     (folder / "index.html").write_text(ADMIN_HTML.format(desk=config.desk), encoding="utf-8")
+    locale = json.dumps(LOCALE_ADDITIONS, ensure_ascii=False, indent=1)
+    (folder / "zh-hans.js").write_text(LOCALE_JS % locale, encoding="utf-8")
     (folder / "config.yml").write_text(text, encoding="utf-8")
     return folder
 
