@@ -691,6 +691,12 @@ def test_a_clerk_logs_in_to_github_through_an_oauth_proxy_mounted_under_a_path(c
             [token] = forgery.tokens
             api = [r for r in forgery.log if r.path.startswith("/api/")]
             assert api and all(r.authorization == f"token {token}" for r in api)
+        # every 5 minutes Decap's github backend asks www.githubstatus.com (implementation.ts `status`, from
+        # the header's timer): admin/'s connect-src stops it in the browser, the form carries on
+        page.clock.fast_forward("05:01")
+        page.wait_for_timeout(2000)
+        assert any("githubstatus.com" in m and "Content Security Policy" in m for m in clerk.console)
+        assert page.get_by_text("修水县“三个一批”").first.is_visible()
         assert clerk.left_the_machine() == []
 
 
@@ -744,3 +750,18 @@ def test_the_form_needs_unsafe_eval_in_its_csp(clerk: Clerk, tmp_path: Path) -> 
         page.get_by_text("Config Errors").wait_for(timeout=30_000)
         assert "EvalError" in page.inner_text("body") and "unsafe-eval" in page.inner_text("body")
         assert not page.get_by_role("button", name="使用Forgejo登录").count()
+
+
+def test_an_api_address_decap_cannot_log_in_from_is_refused(tmp_path: Path) -> None:
+    """Decap's forgejo backend takes the OAuth pages from api_root less its /api/v1 (AuthenticationPage.js):
+    an `api` elsewhere than <url>/api/v1 would send the clerk to log in at the wrong address."""
+    from bulletin.publish.cms import CmsError, cms_yaml
+
+    forge = {"kind": "gitea", "url": "https://git.x", "repo": f"{OWNER}/{NAME}", "api": "https://api.git.x/v1"}
+    config = load_config(make_desk(tmp_path / "desk", forge))
+    with pytest.raises(CmsError, match="api") as caught:
+        cms_yaml(config, load_forge(config))
+    assert "https://api.git.x/v1" in str(caught.value) and "https://git.x/api/v1" in str(caught.value)
+    forge["api"] = "https://git.x/api/v1/"  # the default, written out: fine
+    config = load_config(make_desk(tmp_path / "again", forge))
+    assert "api_root: https://git.x/api/v1\n" in cms_yaml(config, load_forge(config))

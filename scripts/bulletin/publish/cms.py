@@ -16,6 +16,7 @@ What Decap cannot express is written in docs/guide/admin.md and left to `bulleti
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,15 @@ def cms_backend(forge: Forge) -> dict[str, Any]:
     (the same /api/v1): Decap's `gitea` backend refuses the editorial workflow (Decap 3.16), and
     without it a clerk's save would be a commit to the main branch instead of a pull request."""
     if forge.gitea_like:
+        # Decap finds the OAuth pages (/login/oauth/…) at api_root less its /api/<version>
+        # (decap-cms-backend-forgejo AuthenticationPage.js): the API must be the forge's own /api/v1
+        login = re.sub(r"/api/[^/]+/?$", "", forge.api_base)
+        if login != forge.url:
+            raise CmsError(
+                f"bulletin.yml的forge一节：api“{forge.api_base}”不是url下的/api/v1，表单（Decap）由api去掉末尾的"
+                f"/api/v1得到登录地址，会把信息员带到“{login}”登录。请删去api一项（默认{forge.url}/api/v1），"
+                "或把url改为平台的网址"
+            )
         backend: dict[str, Any] = {
             "name": "forgejo",
             "repo": forge.repo,
