@@ -382,8 +382,12 @@ LOCALE_JS = """/*由“bulletin cms”生成：补上Decap CMS简体中文界面
 
 def admin_csp(forge: Forge | None, *more_origins: str) -> str:
     """The Content-Security-Policy of /admin/ (the site's own is stricter: publish/serve.py's CSP).
-    Decap compiles its configuration's schema with `new Function` (ajv), so 'unsafe-eval' is needed here
-    and only here; the browser calls the forge's API itself, so its origin is allowed to connect."""
+    'unsafe-eval', here and only here: Decap validates config.yml on every load with ajv, which compiles
+    the schema with `new Function` (decap-cms-core constants/configSchema.js `validateConfig`, called by
+    actions/config.js `loadConfig`; no option skips it, and window.CMS_CONFIG, which does, also skips
+    Decap's defaults and breaks the form). tests/test_cms_login.py fails once a Decap release no longer
+    needs it. The browser calls the forge's API itself, so its origin is allowed to connect; nothing else
+    outside is (Decap's github backend polls www.githubstatus.com: stopped here)."""
     origins = [o for o in ((f"{_origin(forge.api_base)} {_origin(forge.url)}" if forge else ""), *more_origins) if o]
     extra = "".join(f" {o}" for o in dict.fromkeys(" ".join(origins).split()))
     return (
