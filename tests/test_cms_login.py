@@ -652,6 +652,11 @@ def test_a_clerk_logs_in_with_pkce_and_a_saved_item_reaches_the_forge_as_a_pull_
         page = clerk.page
         assert page.get_by_text("修水县").first.is_visible()
         new_item(clerk, setup)
+        for label in ("标题", "类别", "紧急程度", "密级", "发生时间", "报送对象", "正文"):  # the form's Chinese labels
+            assert page.locator("label", has_text=label).first.is_visible(), label
+        # the clerk's list of items under review, read back from the pull request (its labels and files)
+        page.goto(f"{setup.admin}#/workflow")
+        page.get_by_text(TITLE).first.wait_for(timeout=30_000)
 
         # the editorial workflow on the forge: a branch, the file on it, a pull request into main
         with forgery.lock:
@@ -672,6 +677,8 @@ def test_a_clerk_logs_in_with_pkce_and_a_saved_item_reaches_the_forge_as_a_pull_
             api = [r for r in forgery.log if r.path.startswith("/api/")]
             assert api and all(r.authorization == f"token {token}" for r in api)
             assert {r.origin for r in forgery.log if r.method == "POST"} == {forgery.cors_origin}
+            files = "/compare/" if forgery.compare else "/pulls/1/files"  # without /compare: the PR's files
+            assert any(files in r.path for r in forgery.log if r.method == "GET")
             assert [r.path.split("?")[0] for r in forgery.log if r.path.startswith("/login/")] == [
                 "/login/oauth/authorize",
                 "/login/oauth/access_token",
