@@ -219,9 +219,8 @@ class _Forge(http.server.BaseHTTPRequestHandler):
             api = "/api/v3/" if f.kind == "github" else "/api/v1/"
             if not parts.path.startswith(api):
                 return self._refuse(404, "not a page of the stand-in")
-            scheme = "token"
-            given = self.headers.get("Authorization", "")
-            if not any(given == f"{scheme} {t}" for t in f.tokens):
+            given = self.headers.get("Authorization", "")  # both Decap backends send "token <token>"
+            if not any(given == f"token {t}" for t in f.tokens):
                 return self._refuse(401, "token is required")
             query = dict(urllib.parse.parse_qsl(parts.query))
             return self._api(parts.path[len(api) - 1 :], query)
