@@ -193,7 +193,7 @@ def cms_backend(forge: Forge) -> dict[str, Any]:
             # without it Decap logs in through Netlify's server (api.netlify.com), outside the office's network
             raise CmsError(
                 "bulletin.yml的forge一节：GitHub上的表单须经OAuth代理登录，请写auth_url（代理的网址，"
-                "如https://oauth.example.internal），设置方法见管理员指南“信息报送表单”一节"
+                "如https://oauth.example.internal），设置方法见管理员指南“登录的设置”"
             )
         # the proxy's popup is trusted only when its messages come from base_url exactly (Decap's
         # netlify-auth.js compares it with the message's origin): the origin, and the path before /auth
