@@ -542,8 +542,9 @@ def test_one_forge_section_makes_each_backend(tmp_path: Path, kind: str, backend
     shutil.copyfile(REPO / "network.yml", desk / "network.yml")
     base = (REPO / "bulletin.yml").read_text(encoding="utf-8").split("\nforge:")[0]
     url = "https://github.com" if kind == "github" else "https://git.x"
+    proxy = "  auth_url: https://oauth.x\n" if kind == "github" else ""  # GitHub logs in through an OAuth proxy
     (desk / "bulletin.yml").write_text(
-        base + f"\nforge:\n  kind: {kind}\n  url: {url}\n  repo: o/r\n  app_id: abc-123\n", encoding="utf-8"
+        base + f"\nforge:\n  kind: {kind}\n  url: {url}\n  repo: o/r\n  app_id: abc-123\n{proxy}", encoding="utf-8"
     )
     config = load_config(desk)
     made = cms_config(config, config.forge)

@@ -17,6 +17,7 @@ What Decap cannot express is written in docs/guide/admin.md and left to `bulleti
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,15 @@ def cms_backend(forge: Forge) -> dict[str, Any]:
     (the same /api/v1): Decap's `gitea` backend refuses the editorial workflow (Decap 3.16), and
     without it a clerk's save would be a commit to the main branch instead of a pull request."""
     if forge.gitea_like:
+        # Decap finds the OAuth pages (/login/oauth/…) at api_root less its /api/<version>
+        # (decap-cms-backend-forgejo AuthenticationPage.js): the API must be the forge's own /api/v1
+        login = re.sub(r"/api/[^/]+/?$", "", forge.api_base)
+        if login != forge.url:
+            raise CmsError(
+                f"bulletin.yml的forge一节：api“{forge.api_base}”不是url下的/api/v1，表单（Decap）由api去掉末尾的"
+                f"/api/v1得到登录地址，会把信息员带到“{login}”登录。请删去api一项（默认{forge.url}/api/v1），"
+                "或把url改为平台的网址"
+            )
         backend: dict[str, Any] = {
             "name": "forgejo",
             "repo": forge.repo,
@@ -182,11 +192,20 @@ def cms_backend(forge: Forge) -> dict[str, Any]:
     else:
         backend = {"name": "github", "repo": forge.repo, "branch": forge.branch}
         if forge.url != "https://github.com":
-            backend.update({"api_root": forge.api_base, "base_url": forge.url})
+            backend["api_root"] = forge.api_base
+        if not forge.auth_url:
+            # without it Decap logs in through Netlify's server (api.netlify.com), outside the office's network
+            raise CmsError(
+                "bulletin.yml的forge一节：GitHub上的表单须经OAuth代理登录，请写auth_url（代理的网址，"
+                "如https://oauth.example.internal），设置方法见管理员指南“登录的设置”"
+            )
+        # the proxy's popup is trusted only when its messages come from base_url exactly (Decap's
+        # netlify-auth.js compares it with the message's origin): the origin, and the path before /auth
+        origin = _origin(forge.auth_url)
+        backend["base_url"] = origin
+        backend["auth_endpoint"] = "/".join(p for p in (forge.auth_url[len(origin) :].strip("/"), "auth") if p)
     if forge.app_id:  # the OAuth application's client id (PKCE, no secret): see docs/guide/admin.md
         backend["app_id"] = forge.app_id
-    if forge.auth_url:  # GitHub: the OAuth proxy that keeps the client secret
-        backend["base_url"] = forge.auth_url
     backend["commit_messages"] = {
         "create": "报送：{{collection}} {{slug}}",
         "update": "修改：{{collection}} {{slug}}",
@@ -276,15 +295,103 @@ ADMIN_HTML = """<!doctype html>
 <body>
   <noscript>信息报送表单需要浏览器启用JavaScript。</noscript>
   <script src="decap-cms.js"></script>
+  <script src="zh-hans.js"></script>
 </body>
 </html>
+"""
+
+# What Decap's own Simplified Chinese (zh_Hans, Decap 3.16) lacks and would show in English, the login
+# button of the forgejo backend first ("Login with Forgejo"); admin/zh-hans.js adds only the missing
+# phrases to Decap's locale (a phrase Decap translates itself later is kept), before the form renders.
+LOCALE_ADDITIONS: dict[str, Any] = {
+    "auth": {"loginWithForgejo": "使用Forgejo登录"},
+    "collection": {
+        "collectionTop": {"viewAsList": "列表视图", "viewAsGrid": "网格视图"},
+        "entries": {"unpublishedHeader": "未发布的条目"},
+    },
+    "editor": {
+        "editorControl": {"field": {"widgetLabel": "%{widgetLabel}字段"}},
+        "editorControlPane": {
+            "widget": {
+                "rangeMin": "%{fieldLabel}至少要有%{minCount}项。",
+                "rangeMax": "%{fieldLabel}最多%{maxCount}项。",
+            }
+        },
+        "editorInterface": {"toggleNotes": "显示或隐藏备注"},
+        "editorNotesPane": {
+            "title": "备注",
+            "emptyState": "还没有备注。在下面写第一条。",
+            "addNote": "添加备注",
+            "addPlaceholder": "写一条备注……",
+            "editPlaceholder": "修改备注……",
+            "save": "保存",
+            "cancel": "取消",
+            "edit": "修改",
+            "delete": "删除",
+            "resolve": "标为已解决",
+            "unresolve": "标为未解决",
+            "confirmDelete": "确定删除这条备注吗？",
+            "shortcut": "提示：按Ctrl+Enter可快速添加备注",
+        },
+        "editorToolbar": {
+            "statusInfoTooltipDraft": "条目为草稿。写好后把状态设为“审查中”，提交审核。",
+            "statusInfoTooltipInReview": "条目正在审核，不需要再做什么；审核期间仍可修改。",
+        },
+        "editorWidgets": {
+            "markdown": {
+                "strikethrough": "删除线",
+                "toggleMode": {"rich": "切换到富文本模式", "markdown": "切换到Markdown模式"},
+            },
+            "image": {"chooseMultiple": "选择图片", "addMore": "添加更多图片", "removeAll": "移除全部图片"},
+            "file": {"chooseMultiple": "选择文件", "addMore": "添加更多文件", "removeAll": "移除全部文件"},
+            "datetime": {"setToNow": "把%{fieldLabel}设为现在"},
+            "list": {"addType": "添加%{item}"},
+            "object": {"expand": "展开", "collapse": "收起"},
+        },
+    },
+    "mediaLibrary": {"mediaLibraryModal": {"close": "关闭"}},
+    "ui": {
+        "settingsDropdown": {"account": "账号选项"},
+        "toast": {
+            "noteAdded": "备注已添加",
+            "onFailToAddNote": "添加备注失败：%{details}",
+            "noteUpdated": "备注已更新",
+            "onFailToUpdateNote": "更新备注失败：%{details}",
+            "noteDeleted": "备注已删除",
+            "onFailToDeleteNote": "删除备注失败：%{details}",
+            "noteResolved": "备注已标为解决",
+            "noteReopened": "备注已重新打开",
+            "onFailToToggleNote": "更改备注状态失败：%{details}",
+        },
+    },
+}
+
+LOCALE_JS = """/*由“bulletin cms”生成：补上Decap CMS简体中文界面缺少的词句（已有的不改）*/
+(function () {
+  var extra = %s;
+  function fill(to, from) {
+    Object.keys(from).forEach(function (key) {
+      if (typeof from[key] === "object") {
+        to[key] = fill(to[key] || {}, from[key]);
+      } else if (!(key in to)) {
+        to[key] = from[key];
+      }
+    });
+    return to;
+  }
+  CMS.registerLocale("zh_Hans", fill(CMS.getLocale("zh_Hans") || {}, extra));
+})();
 """
 
 
 def admin_csp(forge: Forge | None, *more_origins: str) -> str:
     """The Content-Security-Policy of /admin/ (the site's own is stricter: publish/serve.py's CSP).
-    Decap compiles its configuration's schema with `new Function` (ajv), so 'unsafe-eval' is needed here
-    and only here; the browser calls the forge's API itself, so its origin is allowed to connect."""
+    'unsafe-eval', here and only here: Decap validates config.yml on every load with ajv, which compiles
+    the schema with `new Function` (decap-cms-core constants/configSchema.js `validateConfig`, called by
+    actions/config.js `loadConfig`; no option skips it, and window.CMS_CONFIG, which does, also skips
+    Decap's defaults and breaks the form). tests/test_cms_login.py fails once a Decap release no longer
+    needs it. The browser calls the forge's API itself, so its origin is allowed to connect; nothing else
+    outside is (Decap's github backend polls www.githubstatus.com: stopped here)."""
     origins = [o for o in ((f"{_origin(forge.api_base)} {_origin(forge.url)}" if forge else ""), *more_origins) if o]
     extra = "".join(f" {o}" for o in dict.fromkeys(" ".join(origins).split()))
     return (
@@ -321,6 +428,8 @@ def write_admin(config: Config, site: Path, local_url: str | None = None) -> Pat
         for file in dist.glob(pattern):
             shutil.copyfile(file, folder / file.name)
     (folder / "index.html").write_text(ADMIN_HTML.format(desk=config.desk), encoding="utf-8")
+    locale = json.dumps(LOCALE_ADDITIONS, ensure_ascii=False, indent=1)
+    (folder / "zh-hans.js").write_text(LOCALE_JS % locale, encoding="utf-8")
     (folder / "config.yml").write_text(text, encoding="utf-8")
     return folder
 
@@ -333,5 +442,8 @@ def admin_form(config: Config, site: Path) -> str:
         return f"信息报送表单：未生成{ADMIN}/，没有安装Decap CMS（运行“make site”或“npm ci”安装）"
     if config.forge is None:
         return f"信息报送表单：未生成{ADMIN}/，bulletin.yml中没有forge一节"
-    write_admin(config, site)
+    try:
+        write_admin(config, site)
+    except CmsError as exc:
+        return f"信息报送表单：未生成{ADMIN}/，{exc}"
     return f"信息报送表单：{ADMIN}/"
