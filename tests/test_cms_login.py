@@ -38,7 +38,6 @@ from typing import Any
 import pytest
 import yaml
 
-from bulletin.access.forge import load_forge
 from bulletin.desk.config import load_config
 from bulletin.editorial.check import check_paths
 from bulletin.publish.cms import ADMIN, admin_csp, write_admin
@@ -524,7 +523,7 @@ def serve_form(
     desk = make_desk(tmp / "desk", forge)
     config = load_config(desk)
     write_admin(config, www)
-    policy = admin_csp(load_forge(config))
+    policy = admin_csp(config.forge)
     if without:
         policy = policy.replace(f" {without}", "")
     admin_httpd.RequestHandlerClass = functools.partial(type("Admin", (_Admin,), {"csp": policy}), directory=str(www))
@@ -728,7 +727,7 @@ def test_github_without_an_oauth_proxy_gets_no_form(tmp_path: Path) -> None:
     desk = make_desk(tmp_path / "desk", {"kind": "github", "url": "https://github.com", "repo": f"{OWNER}/{NAME}"})
     config = load_config(desk)
     with pytest.raises(CmsError, match="auth_url"):
-        cms_yaml(config, load_forge(config))
+        cms_yaml(config, config.forge)
     said = admin_form(config, tmp_path / "site")
     assert "未生成admin/" in said and "auth_url" in said
     assert not (tmp_path / "site" / ADMIN).exists()
@@ -780,8 +779,8 @@ def test_an_api_address_decap_cannot_log_in_from_is_refused(tmp_path: Path) -> N
     forge = {"kind": "gitea", "url": "https://git.x", "repo": f"{OWNER}/{NAME}", "api": "https://api.git.x/v1"}
     config = load_config(make_desk(tmp_path / "desk", forge))
     with pytest.raises(CmsError, match="api") as caught:
-        cms_yaml(config, load_forge(config))
+        cms_yaml(config, config.forge)
     assert "https://api.git.x/v1" in str(caught.value) and "https://git.x/api/v1" in str(caught.value)
     forge["api"] = "https://git.x/api/v1/"  # the default, written out: fine
     config = load_config(make_desk(tmp_path / "again", forge))
-    assert "api_root: https://git.x/api/v1\n" in cms_yaml(config, load_forge(config))
+    assert "api_root: https://git.x/api/v1\n" in cms_yaml(config, config.forge)
