@@ -129,3 +129,37 @@ def served_folder(folder: Path, csp: str | None = None) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+# headless Chromium as the browser tests start it: nothing it does on its own reaches the network
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    """The chromium `make test` installs; without it a browser test fails, saying how to get it."""
+    import pytest
+
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("没有找到chromium：请运行make test（Makefile会安装chromium等测试所需的系统软件）")
+    return path
+
+
+@contextlib.contextmanager
+def launched_chromium(*more_flags: str) -> Iterator[Any]:
+    """A headless Chromium through Playwright, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=[*CHROMIUM_FLAGS, *more_flags])
+        try:
+            yield browser
+        finally:
+            browser.close()

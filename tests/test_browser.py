@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from desk_helpers import REPO, served_folder
+from desk_helpers import CHROMIUM_FLAGS, REPO, chromium_path, served_folder
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -29,22 +28,12 @@ SCREENSHOT = REPO / "docs" / "images" / "site-issue.png"
 ISSUE = "huiyao/2026/001"  # the demo issue the test reads
 WORD = "蚕桑"  # a word of one item's text in that issue, and nowhere else on the site
 LOCAL = {"127.0.0.1", "localhost"}
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+FLAGS = CHROMIUM_FLAGS
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("没有找到 chromium：请运行 make test（Makefile 会安装 chromium 等测试所需的系统软件）")
-    return path
+    return chromium_path()
 
 
 @pytest.fixture(scope="module")

@@ -35,12 +35,13 @@ import yaml
 from bulletin.core.model import Forge
 from bulletin.desk.config import load_config
 from bulletin.editorial.new import Draft, render
+from desk_helpers import CHROMIUM_FLAGS, chromium_path
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 BULLETIN = Path(sys.executable).with_name("bulletin")
 LOCAL = {"127.0.0.1", "localhost"}
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+FLAGS = CHROMIUM_FLAGS
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 18, 9, 41, tzinfo=BEIJING)  # before the 安全生产 call's deadline (2026-11-20 17:00)
 FORGE = {"kind": "gitea", "url": "https://git.jiujiang.internal", "repo": "jiujiang/bulletin", "branch": "main"}
@@ -83,10 +84,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("没有找到chromium：请运行make test（Makefile会安装chromium等测试所需的系统软件）")
-    return path
+    return chromium_path()
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,7 @@ import yaml
 from bulletin.desk.config import load_config
 from bulletin.editorial.check import check_paths
 from bulletin.publish.cms import ADMIN, admin_csp, write_admin
+from desk_helpers import chromium_path
 from test_cms import FLAGS, LOCAL, NOW
 
 REPO = Path(__file__).resolve().parents[1]
@@ -501,10 +502,7 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("没有找到chromium：请运行make test（Makefile会安装chromium等测试所需的系统软件）")
-    return path
+    return chromium_path()
 
 
 @contextmanager

@@ -26,7 +26,7 @@ import yaml
 
 from bulletin.publish.generate import LATEST_MARKER, PAGES_DIR, build_zensical, write_pages
 from bulletin.publish.serve import CSP
-from desk_helpers import REPO, make_desk, run_cli, served_folder
+from desk_helpers import REPO, launched_chromium, make_desk, run_cli, served_folder
 from test_search import FLOOD_ISSUE, LAST_YEAR, LAST_YEAR_ITEM, SECRET_ISSUE, SECRET_WORD, Reader
 
 ISSUE = "publications/huiyao/2026/004.md"
@@ -217,19 +217,8 @@ def zensical_server(sites: tuple[Path, Path]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    from test_search import FLAGS
-
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("没有找到chromium：请运行make test（Makefile会安装chromium等测试所需的系统软件）")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, headless=True, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        yield browser
 
 
 def test_chinese_search_finds_the_item_in_the_zensical_site(

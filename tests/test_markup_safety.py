@@ -32,7 +32,7 @@ from bulletin.publish.sanitise import local_url, sanitise
 from bulletin.publish.serve import CSP
 from bulletin.rules import RULES
 from bulletin.rules.body import SITE_EXTENSIONS, markup_problems, site_view
-from desk_helpers import pagefind_records, served_folder
+from desk_helpers import CHROMIUM_FLAGS, chromium_path, pagefind_records, served_folder
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -462,7 +462,6 @@ def test_every_construct_the_check_accepts_builds_html_and_pdf(tmp_path: Path) -
 
 # ---------- in a real browser, under the CSP `bulletin nginx` sends ----------
 
-_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 _PLANTED = (
     "<script>window.__xss=10</script><img src=planted-x onerror=window.__xss=11>"
     '<svg onload="window.__xss=12"></svg><a id=planted href="javascript:window.__xss=13">x</a>'
@@ -482,15 +481,13 @@ def csp_server(hostile_site: Path) -> Iterator[str]:
 def test_hostile_pages_run_nothing_and_fetch_nothing_outside_under_the_csp(csp_server: str) -> None:
     from playwright.sync_api import ConsoleMessage, Dialog, Request, sync_playwright
 
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("没有找到 chromium：请运行 make test（Makefile 会安装 chromium 等测试所需的系统软件）")
+    chromium = chromium_path()
     requests: list[str] = []
     console: list[str] = []
     dialogs: list[str] = []
     missing: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=_FLAGS)
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
         try:
             context = browser.new_context(locale="zh-CN")
 

@@ -18,7 +18,6 @@ import contextlib
 import itertools
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from desk_helpers import REPO, served_folder
+from desk_helpers import REPO, chromium_path, served_folder
 from test_statistics import build, site_desk
 
 if TYPE_CHECKING:
@@ -95,10 +94,7 @@ FAR_RIGHT = """(i) => {
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("没有找到chromium：请运行make test（Makefile会安装chromium等测试所需的系统软件）")
-    return path
+    return chromium_path()
 
 
 @pytest.fixture(scope="module")

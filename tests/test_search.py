@@ -22,10 +22,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from bulletin.publish.serve import CSP
-from desk_helpers import REPO, make_desk, pagefind_records, run_cli, served_folder
+from desk_helpers import REPO, launched_chromium, make_desk, pagefind_records, run_cli, served_folder
 
 LOCAL = {"127.0.0.1", "localhost"}
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SECRET_WORD = "青鸾行动"  # in the 秘密 issue only
 PUNCTUATION = "，。、；：！？）》」』”’,.;:!?)"
 
@@ -140,17 +139,8 @@ def server(built: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("没有找到chromium：请运行make test（Makefile会安装chromium等测试所需的系统软件）")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        yield browser
 
 
 class Reader:
