@@ -186,8 +186,9 @@ def build_site(
 ) -> Path:
     """One site: for `audience` (an id or name, `all` for everything), by default the least-privileged,
     into its own folder of the site of audiences, <site_dir>/<id>/, the index of audiences beside it;
-    everything goes outside the deployed folder, to <site_dir>-all/ (site-all/). The other audiences' folders stay as they are. A desk without
-    audiences has one site, written to <site_dir> itself. Returns the folder written."""
+    everything goes outside the deployed folder, to <site_dir>-all/ (site-all/). The other audiences'
+    folders stay as they are. A desk without audiences has one site, written to <site_dir> itself.
+    Returns the folder written."""
     config = load_config(root)
     scope = scope_for(config, audience)  # an unknown audience: a plain error before anything is built
     if year is not None:
