@@ -26,24 +26,16 @@ import yaml
 
 from bulletin.publish.generate import LATEST_MARKER, PAGES_DIR, build_zensical, write_pages
 from bulletin.publish.serve import CSP
-from desk_helpers import REPO, launched_chromium, make_desk, run_cli, served_folder
-from test_search import FLOOD_ISSUE, LAST_YEAR, LAST_YEAR_ITEM, SECRET_ISSUE, SECRET_WORD, Reader
+from desk_helpers import REPO, launched_chromium, run_cli, served_folder
+from test_search import FLOOD_ISSUE, SECRET_WORD, Reader, flood_desk
 
 ISSUE = "publications/huiyao/2026/004.md"
 
 
 def _desk(target: Path) -> Path:
-    desk = make_desk(target)
+    desk = flood_desk(target)
     for name in ("mkdocs.yml", "bulletin.yml"):
         shutil.copy(REPO / name, desk / name)
-    for name in ("docs", "issues", "events", "calls", "receipts"):
-        shutil.copytree(REPO / name, desk / name)
-    (desk / "issues/huiyao/2026/004.md").write_text(FLOOD_ISSUE, encoding="utf-8")
-    (desk / "issues/huiyao/2026/005.md").write_text(SECRET_ISSUE, encoding="utf-8")
-    (desk / "issues/huiyao/2025").mkdir()
-    (desk / "issues/huiyao/2025/001.md").write_text(LAST_YEAR, encoding="utf-8")
-    (desk / "submissions/wuning/2025").mkdir(parents=True)
-    (desk / "submissions/wuning/2025/0709-01.md").write_text(LAST_YEAR_ITEM, encoding="utf-8")
     return desk
 
 

@@ -111,12 +111,10 @@ SECRET_ISSUE = f"""---
 """
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    desk = make_desk(tmp_path_factory.mktemp("search") / "desk")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "\n  - bulletin\n" in config
-    (desk / "mkdocs.yml").write_text(config.replace("\n  - bulletin\n", "\n  - bulletin:\n      pdf: false\n"), "utf-8")
+def flood_desk(target: Path) -> Path:
+    """A desk with the demo's pages, issues and registers, and the issues this file searches: 防汛 items
+    (2026/004), a 秘密 issue (2026/005), and an issue and item of the year before."""
+    desk = make_desk(target)
     for name in ("docs", "issues", "events", "calls", "receipts"):
         shutil.copytree(REPO / name, desk / name)
     (desk / "issues/huiyao/2026/004.md").write_text(FLOOD_ISSUE, encoding="utf-8")
@@ -125,6 +123,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (desk / "issues/huiyao/2025/001.md").write_text(LAST_YEAR, encoding="utf-8")
     (desk / "submissions/wuning/2025").mkdir(parents=True)
     (desk / "submissions/wuning/2025/0709-01.md").write_text(LAST_YEAR_ITEM, encoding="utf-8")
+    return desk
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    desk = flood_desk(tmp_path_factory.mktemp("search") / "desk")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "\n  - bulletin\n" in config
+    (desk / "mkdocs.yml").write_text(config.replace("\n  - bulletin\n", "\n  - bulletin:\n      pdf: false\n"), "utf-8")
     done = run_cli("build", "--every-audience", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
     return desk / "site"
