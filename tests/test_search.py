@@ -297,6 +297,8 @@ def test_the_header_box_of_any_page_opens_the_search_with_its_results(browser: A
         box.press("Enter")
         page.wait_for_url("**/office/search/?q=*")
         page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
+        # every result shown, not a placeholder still loading its text (“. . .”)
+        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
         titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
         assert "都昌县提前谋划明年防汛工作" in [t.strip() for t in titles[:2]], titles
         assert page.locator(".pagefind-ui__search-input").input_value() == "防汛"
