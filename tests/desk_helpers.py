@@ -88,16 +88,21 @@ def emergency(occurred: str) -> str:
 
 def pagefind_records(site: Path) -> list[dict[str, Any]]:
     """Every record of a built site's search index (Pagefind: site/pagefind/fragment/, gzipped JSON after a
-    signature); the zero-width spaces Pagefind stores between the words it cut Chinese into are taken out,
-    and "url" is the address a result links to (its meta url, from the site's root: /publications/…#_1)."""
+    signature), its content and meta as written (the index holds them cut: publish/search.py's uncut),
+    the words as indexed in "words"; "url" is the address a result links to (its meta url, from the site's
+    root: /publications/…#_1)."""
     import gzip
     import json
+
+    from bulletin.publish.search import uncut
 
     records = []
     for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[data.index(b"{") :])
-        record["content"] = record["content"].replace("\u200b", "")
+        record["words"] = record["content"]
+        record["content"] = uncut(record["content"])
+        record["meta"] = {k: v if k == "url" else uncut(v) for k, v in record["meta"].items()}
         record["url"] = "/" + record["meta"]["url"]
         records.append(record)
     return records

@@ -179,7 +179,7 @@ class Reader:
         )
 
     def results(self, before: str = "") -> list[dict[str, str]]:
-        """The results shown, in order: title, address, excerpt, where it stands (issue, units, date);
+        """The results shown, in order: title, address, excerpt (and as HTML: marked), where it stands;
         waits for the search to end, and for its message to differ from `before` (the last one)."""
         page = self.page
         page.wait_for_function(
@@ -198,6 +198,7 @@ class Reader:
                 const where = excerpt && excerpt.querySelector('.bulletin-search-where');
                 const text = excerpt ? excerpt.textContent : '';
                 return {
+                    marked: excerpt ? excerpt.innerHTML : '',
                     title: r.querySelector('.pagefind-ui__result-title').textContent.trim(),
                     href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
                     excerpt: (where ? text.slice(0, text.length - where.textContent.length) : text).trim(),
@@ -343,6 +344,101 @@ def test_snippets_do_not_begin_with_punctuation(office: Reader, query: str) -> N
     assert "\u200b" not in "".join(r["excerpt"] for r in found)
 
 
+@pytest.mark.parametrize("query", ["武宁县", "武宁", "宁县", "石门楼镇", "山体滑坡"])
+def test_a_name_is_found_wherever_it_stands(office: Reader, query: str) -> None:
+    """A unit's or a place's name, alone or as part of a longer run of Chinese (武宁县石门楼镇…): the
+    index and the query are cut by one rule, so the name is found in every item that holds it (武宁县
+    found nothing: Pagefind's indexer cut it as 武/宁县 in those titles, the browser as 武/宁/县)."""
+    office.paste(query)
+    found = office.results()
+    titles = [r["title"] for r in found]
+    if query in "武宁县":
+        assert {"武宁县石门楼镇山体滑坡处置有序", "武宁县防汛抢险队伍连夜转移群众"} <= set(titles), titles
+    else:
+        assert "武宁县石门楼镇山体滑坡处置有序" in titles, titles
+    # the query's run of characters stands together in each item found (in its text, its title or its unit)
+    assert all(query in r["title"] + r["excerpt"] + r["tags"] for r in found), found
+    assert all(f"<mark>{query}</mark>" in r["marked"] for r in found if query in r["excerpt"]), found
+
+
+def test_a_word_no_item_holds_finds_nothing(office: Reader, built: Path) -> None:
+    """防霾: no item holds it, though many hold 防 (防汛, 防火, 防控): nothing is found (Pagefind fell back
+    to the items holding the word's first character, 防诈 and 防员 for 防汛 on the demo desk)."""
+    records = pagefind_records(built / "office")
+    assert not [r for r in records if "防霾" in r["content"] + r["meta"]["title"]]
+    assert len([r for r in records if "防" in r["content"]]) > 3
+    office.paste("防霾")
+    assert office.results() == []
+    assert "没有找到" in office.message()
+
+
+def test_a_quoted_query_is_found_only_where_it_stands_together(office: Reader) -> None:
+    """A query in quotes is found where its pairs stand next to each other; without quotes, where
+    every pair is: 防汛前 (…与防汛工作…，汛前汛后…) finds the item unquoted and not quoted."""
+    office.paste('"石门楼镇山体滑坡"')
+    assert [r["title"] for r in office.results()] == ["武宁县石门楼镇山体滑坡处置有序"]
+    before = office.message()
+    office.paste("防汛前")
+    assert "武宁县石门楼镇山体滑坡处置有序" in [r["title"] for r in office.results(before=before)]
+    before = office.message()
+    office.paste('"防汛前"')
+    assert "武宁县石门楼镇山体滑坡处置有序" not in [r["title"] for r in office.results(before=before)]
+    before = office.message()
+    office.paste("“武宁县 石门楼镇”")  # Chinese quotes as well; a space inside them does not part the words
+    found = office.results(before=before)
+    assert "武宁县石门楼镇山体滑坡处置有序" in [r["title"] for r in found], found
+    assert all("武宁县石门楼镇" in r["title"] + r["excerpt"] for r in found), found
+
+
+def test_a_single_character_finds_the_items_holding_it(office: Reader, built: Path) -> None:
+    """One character finds every item that holds it, at the end of a run too (县 ends 武宁县)."""
+    holding = {
+        r["meta"]["title"] for r in pagefind_records(built / "office") if "汛" in r["content"] and "#" in r["url"]
+    }
+    office.paste("汛")
+    found = {r["title"] for r in office.results()}
+    assert holding and holding <= found, holding - found
+
+
+def test_the_query_is_cut_as_the_index_is(office: Reader) -> None:
+    """search.js's cut of a query, and its uncut of the index's words, against publish/search.py's cut:
+    the same class of Chinese characters (every code point of the class's edges and a sample of the
+    rest), the same pairs; a run's last word (…x) is the index's only (a query's pairs find it)."""
+    from bulletin.publish.search import HAN, RUN_END, cut, uncut
+
+    edges = [ord(c) for c in HAN if c != "-"]
+    points = sorted(
+        {p + d for p in edges for d in (-1, 0, 1)} | set(range(0x2F00, 0x3100)) | set(range(0x4DB0, 0x4E10))
+    )
+    written = [
+        "武宁县石门楼镇发生山体滑坡，造成3人受伤。",
+        "Windows 10系统、COVID-19防控",
+        "县、乡、村三级；二〇二六年",
+        "𠀀𠀁a𪚥b々〇",
+    ]
+    samples = [*written, "".join(chr(p) for p in points if not 0xD800 <= p <= 0xDFFF)]
+    got = office.page.evaluate(
+        """async samples => {
+            const m = await import(new URL('../assets/bulletin/search.js', location.href).href);
+            return samples.map(s => [m.cut(s), m.uncut(s)]);
+        }""",
+        [*samples, *(cut(s) for s in samples)],
+    )
+    for text, (query, _) in zip(samples, got, strict=False):
+        words = cut(text).split()
+        expected = []
+        for n, word in enumerate(words):
+            if word.endswith(RUN_END) and len(word) == 2 and re.match(f"[{HAN}]", word):
+                if n and len(words[n - 1]) == 2 and words[n - 1][1] == word[0] and re.match(f"[{HAN}]", words[n - 1]):
+                    continue  # the end of a run of two or more: a query's pairs stand for it
+                word = word[0]  # a character alone: as itself, it finds the words it begins
+            expected.append(word)
+        assert query.split(" ") == expected, text
+    for text, (_, shown) in zip(samples, got[len(samples) :], strict=False):
+        assert shown == uncut(cut(text)), text
+    assert [uncut(cut(text)) for text in written] == written  # as written: no space next to Chinese
+
+
 def _choose(reader: Reader, group: str, value: str) -> None:
     block = reader.page.locator(".pagefind-ui__filter-block", has_text=group)
     if not block.locator(".pagefind-ui__filter-checkbox").first.is_visible():
@@ -389,7 +485,7 @@ def test_an_audience_index_holds_nothing_above_its_clearance(built: Path, browse
 
 def test_search_index_leaves_out_guides_and_listings(built: Path) -> None:
     entry = json.loads((built / "office" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["zh"]
+    assert list(entry["languages"]) == ["und"]  # Pagefind cuts nothing: publish/search.py has
     urls = [r["url"] for r in pagefind_records(built / "office")]
     assert urls and all(u.startswith(("/publications/", "/units/")) for u in urls), urls
     assert not [u for u in urls if re.match(r"/publications/[^/]+/(\d{4}/)?$", u)], urls  # no archive or year listing

@@ -12,6 +12,18 @@ listing). Each record carries filters (刊物, 年份, 单位, 主题) and the i
 result tags. Guides, listings and the discipline pages are not indexed: a reader searching
 防汛 finds the items about 防汛, not the security guide. A page the audience may not read is not
 in its site, so its words are in no index of that site.
+
+Chinese is cut by the desk, not by Pagefind, the same way for the index and for a query (`cut`,
+and search.js's `cut` for what a reader types): every run of Chinese characters becomes one word
+per character, the character and the next one of the run (武宁县 → 武宁 宁县 县x, the last one marked
+with RUN_END). A query of two or more characters is cut into its pairs, and Pagefind finds the
+records holding every pair; a single character finds the words it begins. Pagefind's own cutting
+is switched off on both sides (the index in INDEX_LANGUAGE, the query searched as INDEX_LANGUAGE:
+search.js): the indexer cut with jieba and the browser with its own dictionary, and a name cut two
+ways (武宁县 as 武/宁县 in a record, 武/宁/县 in the query) found nothing, while a word no record
+holds fell back to records sharing its first character. Every text Pagefind reads is cut (the
+records' text and their meta), so no single character is a word of the index; search.js shows
+them again as written (`uncut`).
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import html
+import itertools
 import os
 import re
 import shutil
@@ -36,8 +49,62 @@ from bulletin.errors import BulletinError
 from bulletin.publish.pages import Desk, issue_name, issue_src, publication_name, unit_src
 
 INDEX_DIR = "pagefind"  # the index and Pagefind's interface, in the site's root
-LANGUAGE = "zh"  # the theme's <html lang>: Pagefind's interface loads the index of the page's language
+# the language Pagefind is told (an undetermined one): it cuts no words of its own, the desk has (cut)
+INDEX_LANGUAGE = "und"
 TITLE_WEIGHT = 10  # a word in an item's title counts this many times a word of its text
+
+# Chinese characters (Unicode's Han script: the unified ideographs and their extensions, the
+# compatibility ones, 〇 and 々); search.js holds the same class, tests/test_search.py compares the two
+HAN = "\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+RUN_END = "x"  # marks the last character of a run: a letter (Pagefind keeps letters), never after Chinese in a text
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_HAN_START = re.compile(f"[{HAN}]")
+
+
+def cut(text: str) -> str:
+    """`text` as the index holds it: each run of Chinese characters as one word per character (the
+    character and the next, the last with RUN_END), set apart by spaces; other text as it is."""
+
+    def words(run: re.Match[str]) -> str:
+        chars = run[0]
+        return " " + " ".join([a + b for a, b in itertools.pairwise(chars)] + [chars[-1] + RUN_END]) + " "
+
+    return _HAN_RUN.sub(words, text)
+
+
+def uncut(words: str) -> str:
+    """The text of `cut` again, from the words the index holds (Pagefind's content or meta): a word
+    that begins with a Chinese character stands for that character; other words keep the space
+    between them. Spaces next to Chinese text are not restored (the desk's texts have none)."""
+    out: list[str] = []
+    after_word = False  # the last piece was a word other than Chinese: a space before the next such word
+    for word in words.split():
+        if _HAN_START.match(word):
+            out.append(word[0])
+            after_word = False
+        else:
+            out.append(" " + word if after_word else word)
+            after_word = True
+    return "".join(out)
+
+
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>|<!--.*?-->""", re.S)
+
+
+def cut_html(markup: str) -> str:
+    """The HTML of a record as Pagefind reads it: its text cut, its elements without attributes (an
+    image's alt, a title, would reach the index uncut), images and comments left out."""
+    out: list[str] = []
+    at = 0
+    for tag in _TAG.finditer(markup):
+        out.append(html.escape(cut(html.unescape(markup[at : tag.start()])), quote=False))
+        name = (tag[2] or "").lower()
+        if name and name != "img":
+            out.append(f"<{tag[1]}{name}>")
+        at = tag.end()
+    out.append(html.escape(cut(html.unescape(markup[at:])), quote=False))
+    return "".join(out)
+
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
 _H2 = re.compile(r'<h2 id="([^"]*)"[^>]*>', re.S)
@@ -48,6 +115,7 @@ _ITEM_END = re.compile(
 _NOTE = re.compile(r"<blockquote>\s*<p><strong>编者按：</strong>.*?</blockquote>", re.S)
 _UNIT_LISTING = re.compile(r'<h2 id="submissions"')
 _UNIT_TABLE = re.compile(r"<table>.*?</table>", re.S)
+_ROW = re.compile(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*</tr>", re.S)
 
 
 _AS_TEXT = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
@@ -75,21 +143,24 @@ class Record:
             return f'<span {name}="{html.escape(key)}:{html.escape(value.replace(",", "，"))}"></span>'
 
         # Pagefind's interface writes a filter's value into the page as HTML (and decodes entities on the way
-        # in): a topic a unit wrote (<img onerror=…>) keeps its brackets as full-width ones, and stays text
+        # in): a topic a unit wrote (<img onerror=…>) keeps its brackets as full-width ones, and stays text.
+        # Filters are not searched words: they stay as written
         tags = [
             attr("data-pagefind-filter", k, v.translate(_AS_TEXT)) for k, values in self.filters.items() for v in values
         ]
         # the link (with the item's anchor) as meta "url", which Pagefind's interface follows (search.js
-        # puts the site's base in front): the record itself is a file of a temporary folder
-        meta = {"title": self.title, "url": self.url, **self.meta}
+        # puts the site's base in front): the record itself is a file of a temporary folder. Pagefind
+        # searches the meta's words too: they are cut like the text (search.js shows them uncut)
+        meta = {"title": cut(self.title), **{k: cut(v) for k, v in self.meta.items()}, "url": self.url}
         tags += [attr("data-pagefind-meta", k, v) for k, v in meta.items() if v]
         if self.sort:
             tags.append(attr("data-pagefind-sort", "date", self.sort))
         # the title after the text: weighted like the text TITLE_WEIGHT times over, yet an excerpt
         # (cut around the words found) starts in the text rather than repeating the title above it
+        title = html.escape(cut(self.title), quote=False)
         return (
-            f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8"></head><body>'
-            f'<div>{self.body}</div><p data-pagefind-weight="{TITLE_WEIGHT}">{html.escape(self.title)}</p>'
+            f'<!DOCTYPE html><html lang="{INDEX_LANGUAGE}"><head><meta charset="utf-8"></head><body>'
+            f'<div>{cut_html(self.body)}</div><p data-pagefind-weight="{TITLE_WEIGHT}">{title}</p>'
             f"{''.join(tags)}</body></html>"
         )
 
@@ -165,7 +236,10 @@ def page_records(desk: Desk, src_uri: str, article: str, url: str, sources: Sour
     if unit is None:
         return []
     who = _UNIT_TABLE.search(_UNIT_LISTING.split(article, 1)[0])
-    return [Record(url, unit.name, who[0] if who else "", {"单位": [unit.name]}, {"类别": "报送单位"})]
+    # the table's rows (项目, 内容) as 类型：乡镇街道；上级单位：…。: the index's words keep no space between cells
+    rows = "；".join(f"{key}：{value}" for key, value in _ROW.findall(who[0])) if who else ""
+    rows = f"<p>{rows}。</p>" if rows else ""
+    return [Record(url, unit.name, rows, {"单位": [unit.name]}, {"类别": "报送单位"})]
 
 
 def records(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> Iterator[Record]:
@@ -191,7 +265,7 @@ def _missing(issue: Issue, path: Path) -> SearchError:
 async def _write(folder: Path, out: Path) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(output_path=str(out), force_language=LANGUAGE)
+    config = IndexConfig(output_path=str(out), force_language=INDEX_LANGUAGE)
     async with PagefindIndex(config=config) as index:
         await index.add_directory(str(folder))  # one request for every record (the service answers slowly)
 
@@ -262,7 +336,7 @@ class Indexer:
         # written beside the records, and moved into the site by finish(): an interrupted build leaves Pagefind
         # (a process of its own) nothing to write into the site's folder after the build has removed it
         staged = str(Path(self._folder.name) / INDEX_DIR)
-        index = PagefindIndex(config=IndexConfig(output_path=staged, force_language=LANGUAGE))
+        index = PagefindIndex(config=IndexConfig(output_path=staged, force_language=INDEX_LANGUAGE))
         return await index.__aenter__()
 
     def add(self, src_uri: str, article: str) -> None:

@@ -7,17 +7,78 @@
 // A module, loaded async from the page's head: it starts Pagefind (its index's entry, metadata and
 // WebAssembly) as soon as pagefind.js arrives, while the page and the interface still load; the
 // interface, made once the page is parsed, finds it started (one pagefind.js module, one instance).
+//
+// Chinese is cut by the desk, for the index (publish/search.py, cut) and here for a query (cut), by
+// one rule: a run of Chinese characters is a word per character, the character and the next one
+// (武宁县 → 武宁 宁县 县x in the index). A query's run is cut into its pairs, and Pagefind finds the
+// records holding every pair (a single character finds the words it begins); "quoted" text is found
+// only where its pairs stand together. The index holds no text as written: titles, excerpts and
+// where a result stands are shown again as written (uncut).
 import * as pagefind from "../../pagefind/pagefind.js";
 
+// the same class of Chinese characters as publish/search.py's HAN (tests/test_search.py compares them)
+var HAN = "\\u3005\\u3007\\u3021-\\u3029\\u3038-\\u303b\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}";
+var HAN_RUN = new RegExp("[" + HAN + "]+", "gu");
+var HAN_START = new RegExp("^[" + HAN + "]", "u");
+
+// a query as the index is cut: each run of Chinese as its pairs of characters, a single character as
+// itself. In quotes ("…" or “…”: found where its pairs stand together) a space next to Chinese parts nothing
+export function cut(term) {
+  var quoted = /^\s*[“"](.+)[”"]\s*$/.exec(term);
+  if (quoted) {
+    term = ('"' + quoted[1] + '"').replace(new RegExp("\\s+(?=[" + HAN + "])|(?<=[" + HAN + "])\\s+", "gu"), "");
+  }
+  return term
+    .replace(HAN_RUN, function (run) {
+      var chars = Array.from(run);
+      var pairs = [];
+      for (var i = 0; i + 1 < chars.length; i++) {
+        pairs.push(chars[i] + chars[i + 1]);
+      }
+      return " " + (pairs.length ? pairs.join(" ") : run) + " ";
+    })
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+// the text of the index's words (a record's content or meta) as written: a word that begins with a
+// Chinese character stands for that character; other words keep the space between them
+export function uncut(words) {
+  var out = "";
+  var afterWord = false;
+  (words || "").split(/\s+/).forEach(function (word) {
+    if (!word) {
+      return;
+    }
+    if (HAN_START.test(word)) {
+      out += Array.from(word)[0];
+      afterWord = false;
+    } else {
+      out += (afterWord ? " " : "") + word;
+      afterWord = true;
+    }
+  });
+  return out;
+}
+
 var base = new URL("../../", import.meta.url).pathname; // the site's root: this file is assets/bulletin/
-// Pagefind's own options, given to it here; the interface gives it baseUrl and excerptLength again
+// Pagefind's own options, given to it here; the interface gives it baseUrl again
 var OPTIONS = {
   baseUrl: base,
-  excerptLength: 40,
   noWorker: true // one request less before the first results; the chunks searched are small
 };
 pagefind.options(OPTIONS);
-pagefind.init();
+// Pagefind takes the language of its searches from the page's <html lang> when it starts, and cuts a
+// query in Chinese (zh) with the browser's dictionary, which would cut the pairs above again (武宁 as
+// 武/宁). It starts here, told an undetermined language ("und", the index's own: publish/search.py),
+// and the page keeps its lang.
+var lang = document.documentElement.getAttribute("lang");
+document.documentElement.setAttribute("lang", "und");
+try {
+  pagefind.init();
+} finally {
+  document.documentElement.setAttribute("lang", lang);
+}
 
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", start);
@@ -25,26 +86,100 @@ if (document.readyState === "loading") {
   start();
 }
 
+var EXCERPT = 64; // characters of an excerpt
+var LEAD = 18; // of them at most before the first word found
+var PUNCTUATION = /[\p{P}\p{S}]/gu;
+// an excerpt does not start with a mark that ends a phrase
+var OPENING = /^(?:\s|[，。、；：！？）》」』”’〉】,.;:!?)\]])+/;
+
+function escape(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// the words of a query to mark in a text: its runs of Chinese and its other words, without punctuation
+function marked(term) {
+  var pieces = [];
+  (term || "")
+    .replace(PUNCTUATION, " ")
+    .split(/\s+/)
+    .forEach(function (part) {
+      part.split(new RegExp("([" + HAN + "]+)", "u")).forEach(function (piece) {
+        if (piece) {
+          pieces.push(piece.toLowerCase());
+        }
+      });
+    });
+  return pieces;
+}
+
+// a record's text (as written) around the first word of the query found in it, the query's words
+// in <mark>, as HTML: everything else escaped (a tag written as text in an item stays text). A run
+// of Chinese not found whole is marked where its pairs are (the index found the record by its pairs)
+export function excerpt(text, term) {
+  var chars = Array.from(text || "");
+  var lower = Array.from((text || "").toLowerCase());
+  var haystack = lower.length === chars.length ? lower.join("") : chars.join("");
+  var index = chars.join("");
+  var spans = [];
+  function find(piece) {
+    var at = haystack.indexOf(piece);
+    var found = false;
+    while (at >= 0) {
+      found = true;
+      // in characters, not UTF-16 units: a character of an extension of Chinese is two units
+      var start = Array.from(index.slice(0, at)).length;
+      spans.push([start, start + Array.from(piece).length]);
+      at = haystack.indexOf(piece, at + piece.length);
+    }
+    return found;
+  }
+  marked(term).forEach(function (piece) {
+    var run = Array.from(piece);
+    if (!find(piece) && run.length > 2 && HAN_START.test(piece)) {
+      for (var i = 0; i + 1 < run.length; i++) {
+        find(run[i] + run[i + 1]);
+      }
+    }
+  });
+  spans.sort(function (a, b) {
+    return a[0] - b[0];
+  });
+  var begin = spans.length ? Math.max(0, spans[0][0] - LEAD) : 0;
+  // from the start of the sentence when it begins within the lead, else of the clause
+  var first = spans.length ? spans[0][0] : 0;
+  var sentence = -1;
+  var clause = -1;
+  for (var k = begin; k < first && begin > 0; k++) {
+    if ("。！？；".indexOf(chars[k]) >= 0) {
+      sentence = k;
+    } else if (clause < 0 && "，、：".indexOf(chars[k]) >= 0) {
+      clause = k;
+    }
+  }
+  begin = sentence >= 0 ? sentence + 1 : clause >= 0 ? clause + 1 : begin;
+  var end = Math.min(chars.length, begin + EXCERPT);
+  var html = "";
+  var at = begin;
+  spans.forEach(function (span) {
+    var from = Math.max(span[0], at);
+    var to = Math.min(span[1], end);
+    if (from >= to) {
+      return;
+    }
+    html += escape(chars.slice(at, from).join("")) + "<mark>" + escape(chars.slice(from, to).join("")) + "</mark>";
+    at = to;
+  });
+  html += escape(chars.slice(at, end).join(""));
+  return html.replace(OPENING, "");
+}
+
 function start() {
   var TYPING = 150;
-  // an excerpt is cut from the text around the words found: it does not start with a mark that ends a phrase
-  var lead = /^(?:\s|[，。、；：！？）》」』”’〉】,.;:!?)\]])+/;
-  // Pagefind's excerpt is the page's text with the words found in <mark>, put into the page as HTML:
-  // a tag written as text in an item (<img onerror=…>) must stay text, so all but <mark> is escaped
-  function trim(text) {
-    return escape(text || "")
-      .replace(/&lt;(\/?)mark&gt;/g, "<$1mark>")
-      .replace(lead, "");
-  }
-  function escape(text) {
-    var span = document.createElement("span");
-    span.textContent = text;
-    return span.innerHTML;
-  }
+  var searched = ""; // the query of the latest search, as typed: its words are marked in the excerpts
   // where a result stands (issue, units, date) as one line under its excerpt, in place of Pagefind's
   // "key: value" tags
   function where(meta) {
-    var parts = [meta["刊期"], meta["单位"], meta["日期"], meta["类别"]].filter(Boolean);
+    var parts = [meta["刊期"], meta["单位"], meta["日期"], meta["类别"]].filter(Boolean).map(uncut);
     return parts.length ? '<span class="bulletin-search-where">' + escape(parts.join("　")) + "</span>" : "";
   }
   // Pagefind searches on every `input` event of its box (debounceTimeoutMs 0). Events of one typed
@@ -86,8 +221,7 @@ function start() {
   var ui = new PagefindUI({
     element: "#bulletin-search",
     bundlePath: base + "pagefind/",
-    baseUrl: OPTIONS.baseUrl,
-    excerptLength: OPTIONS.excerptLength, // (noWorker is Pagefind's only before it starts: given above)
+    baseUrl: OPTIONS.baseUrl, // (noWorker is Pagefind's only before it starts: given above)
     showImages: false,
     showSubResults: false,
     resetStyles: false,
@@ -97,15 +231,17 @@ function start() {
     openFilters: window.matchMedia("(min-width: 60em)").matches ? ["单位", "年份"] : [],
     // a new object each time: Pagefind (without its worker) hands the same result object to every search
     // that finds it, and changing it in place would prefix its address twice
+    processTerm: function (term) {
+      searched = term;
+      return cut(term);
+    },
     processResult: function (result) {
       var meta = result.meta || {};
       return Object.assign({}, result, {
-        excerpt: trim(result.excerpt) + where(meta),
+        excerpt: excerpt(uncut(result.content), searched) + where(meta),
         // the record's own address (an item's place in its issue page), from the site's root
-        meta: { title: meta.title, url: meta.url ? base + meta.url : result.url },
-        sub_results: (result.sub_results || []).map(function (sub) {
-          return Object.assign({}, sub, { excerpt: trim(sub.excerpt) });
-        })
+        meta: { title: uncut(meta.title), url: meta.url ? base + meta.url : result.url },
+        sub_results: [] // (not shown: showSubResults is off)
       });
     },
     translations: {
