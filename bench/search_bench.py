@@ -117,7 +117,8 @@ def search_once(browser, base: str, old: bool, routed: bool = False) -> tuple[fl
             shown = page.locator(".md-search-result__item").count()
         else:
             page.goto(f"{base}/search/", wait_until="domcontentloaded")
-            box = page.locator(".pagefind-ui__search-input")
+            # the page's box: its own until Pagefind's interface takes its place with what was typed
+            box = page.locator("#bulletin-search input:not([type=checkbox])")
             box.fill(QUERY)
             page.wait_for_selector(".pagefind-ui__result-title", timeout=600_000)
             shown = page.locator(".pagefind-ui__result").count()

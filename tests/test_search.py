@@ -307,6 +307,59 @@ def test_the_header_box_of_any_page_opens_the_search_with_its_results(browser: A
         context.close()
 
 
+def test_a_word_typed_before_the_interface_has_loaded_is_searched(browser: Any, server: str) -> None:
+    """The page's own box takes what a reader types from the first paint; Pagefind's interface (held
+    back here until the word is typed) takes its place with the word and its results, and the focus."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    held: list[Any] = []
+    context.route("**/pagefind/pagefind-ui.js", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/office/search/", wait_until="domcontentloaded")
+        early = page.locator("#bulletin-search .bulletin-search-early input")
+        early.fill("武宁县")
+        placeholder = early.get_attribute("placeholder")
+        assert placeholder
+        assert page.locator(".pagefind-ui__search-input").count() == 0  # the interface has not arrived
+        assert len(held) == 1
+        held[0].continue_()
+        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
+        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
+        titles = [t.strip() for t in page.locator(".pagefind-ui__result-title").all_inner_texts()]
+        assert "武宁县石门楼镇山体滑坡处置有序" in titles, titles
+        box = page.locator(".pagefind-ui__search-input")
+        assert box.input_value() == "武宁县"
+        assert box.get_attribute("placeholder") == placeholder
+        assert page.locator(".bulletin-search-early").count() == 0  # one box on the page
+        assert page.evaluate("document.activeElement.classList.contains('pagefind-ui__search-input')")
+    finally:
+        context.close()
+
+
+def test_the_files_the_search_page_preloads_are_in_the_site_and_fetched_once(browser: Any, server: str) -> None:
+    """The 搜索 page asks for Pagefind's module and WebAssembly with its own files; each is in the site
+    (a preload of a file that is not there would be a 404 on every visit) and fetched once, so the
+    preload is what Pagefind uses."""
+    built_page = urlsplit(f"{server}/office/search/").path
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    fetched: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: fetched.append(r.url))
+        page.goto(f"{server}{built_page}", wait_until="domcontentloaded")
+        links = page.eval_on_selector_all(
+            "link[rel=preload], link[rel=modulepreload]", "links => links.map(l => l.href)"
+        )
+        assert {urlsplit(u).path.rsplit("/", 1)[1] for u in links} == {"pagefind.js", "wasm.unknown.pagefind"}
+        page.locator(".pagefind-ui__search-input").fill("防汛")
+        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
+        for url in links:
+            assert fetched.count(url) == 1, (url, fetched)
+            assert context.request.get(url).status == 200, url
+    finally:
+        context.close()
+
+
 def test_typed_letters_wait_for_the_next_key_then_search(office: Reader) -> None:
     office.box.press_sequentially("GD")
     assert not office.page.evaluate(_SEARCH_STARTED)  # the last key was just pressed: no search yet

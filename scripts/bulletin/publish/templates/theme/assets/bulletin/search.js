@@ -80,11 +80,34 @@ try {
   document.documentElement.setAttribute("lang", lang);
 }
 
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", start);
-} else {
-  start();
+// The interface is made as soon as its script (pagefind-ui.js, async from the head as well) has run and
+// the page's box for it (#bulletin-search) is parsed, not at DOMContentLoaded, which waits for the
+// theme's scripts at the end of the page: the reader can type about 100 ms sooner.
+function startWhenReady() {
+  var done = false;
+  var watch = null;
+  function attempt() {
+    if (done || !window.PagefindUI || !document.getElementById("bulletin-search")) {
+      return;
+    }
+    done = true;
+    if (watch) {
+      watch.disconnect();
+    }
+    start();
+  }
+  var script = document.getElementById("bulletin-pagefind-ui");
+  if (script) {
+    script.addEventListener("load", attempt);
+  }
+  if (!document.getElementById("bulletin-search")) {
+    watch = new MutationObserver(attempt);
+    watch.observe(document.documentElement, { childList: true, subtree: true });
+  }
+  document.addEventListener("DOMContentLoaded", attempt);
+  attempt();
 }
+startWhenReady();
 
 var EXCERPT = 64; // characters of an excerpt
 var LEAD = 18; // of them at most before the first word found
@@ -218,6 +241,16 @@ function start() {
     );
     box.addEventListener("compositionend", searchNow);
   }
+  // the page's own box (search.html), typed into while the interface loaded: what it holds, and its
+  // placeholder, go to the interface's box, which takes its place
+  var early = document.querySelector("#bulletin-search .bulletin-search-early");
+  var earlyBox = early && early.querySelector("input");
+  var typed = earlyBox ? earlyBox.value.trim() : "";
+  var focused = !!earlyBox && document.activeElement === earlyBox;
+  var placeholder = earlyBox ? earlyBox.getAttribute("placeholder") : null;
+  if (early) {
+    early.remove();
+  }
   var ui = new PagefindUI({
     element: "#bulletin-search",
     bundlePath: base + "pagefind/",
@@ -245,7 +278,7 @@ function start() {
       });
     },
     translations: {
-      placeholder: "输入词语，检索各期刊物的信息和报送单位",
+      placeholder: placeholder || "",
       clear_search: "清除",
       load_more: "显示更多结果",
       search_label: "检索本站",
@@ -267,12 +300,12 @@ function start() {
       loading: "正在加载……"
     }
   });
-  var input = document.querySelector("#bulletin-search input");
+  var input = document.querySelector("#bulletin-search input.pagefind-ui__search-input");
   typing(document.querySelector("#bulletin-search"), input);
-  if (input && document.activeElement === document.body) {
+  if (input && (focused || document.activeElement === document.body)) {
     input.focus();
   }
-  var query = new URLSearchParams(location.search).get("q");
+  var query = typed || new URLSearchParams(location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
   }
