@@ -82,7 +82,7 @@ try {
 
 // The interface is made as soon as its script (pagefind-ui.js, async from the head as well) has run and
 // the page's box for it (#bulletin-search) is parsed, not at DOMContentLoaded, which waits for the
-// theme's scripts at the end of the page: the reader can type about 100 ms sooner.
+// theme's scripts at the end of the page. (Called at the end of this file, once all of it is defined.)
 function startWhenReady() {
   var done = false;
   var watch = null;
@@ -107,7 +107,6 @@ function startWhenReady() {
   document.addEventListener("DOMContentLoaded", attempt);
   attempt();
 }
-startWhenReady();
 
 var EXCERPT = 64; // characters of an excerpt
 var LEAD = 18; // of them at most before the first word found
@@ -310,3 +309,5 @@ function start() {
     ui.triggerSearch(query);
   }
 }
+
+startWhenReady();
