@@ -395,6 +395,10 @@ def test_snippets_do_not_begin_with_punctuation(office: Reader, query: str) -> N
     assert [r for r in found if r["excerpt"]], found
     assert not [r["excerpt"] for r in found if r["excerpt"][:1] in PUNCTUATION], found
     assert "\u200b" not in "".join(r["excerpt"] for r in found)
+    # the query marked whole (not cut off at the excerpt's end), and the title above not repeated in it
+    marks = [m for r in found for m in re.findall(r"<mark>(.*?)</mark>", r["marked"])]
+    assert marks and set(marks) == {query}, found
+    assert not [r for r in found if r["excerpt"].endswith(r["title"])], found
 
 
 @pytest.mark.parametrize("query", ["武宁县", "武宁", "宁县", "石门楼镇", "山体滑坡"])

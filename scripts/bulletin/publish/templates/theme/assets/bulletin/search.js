@@ -180,6 +180,11 @@ export function excerpt(text, term) {
   }
   begin = sentence >= 0 ? sentence + 1 : clause >= 0 ? clause + 1 : begin;
   var end = Math.min(chars.length, begin + EXCERPT);
+  spans.forEach(function (span) {
+    if (span[0] < end && span[1] > end) {
+      end = span[1]; // a word found is not cut off at the end
+    }
+  });
   var html = "";
   var at = begin;
   spans.forEach(function (span) {
@@ -269,10 +274,15 @@ function start() {
     },
     processResult: function (result) {
       var meta = result.meta || {};
+      // the record's text ends with its title (weighted: publish/search.py), shown above the excerpt
+      var text = uncut(result.content);
+      var title = uncut(meta.title);
+      var body = title && text.slice(-title.length) === title ? text.slice(0, -title.length) : text;
       return Object.assign({}, result, {
-        excerpt: excerpt(uncut(result.content), searched) + where(meta),
+        // (found by its title or unit only: the beginning of its text)
+        excerpt: excerpt(body || text, searched) + where(meta),
         // the record's own address (an item's place in its issue page), from the site's root
-        meta: { title: uncut(meta.title), url: meta.url ? base + meta.url : result.url },
+        meta: { title: title, url: meta.url ? base + meta.url : result.url },
         sub_results: [] // (not shown: showSubResults is off)
       });
     },
