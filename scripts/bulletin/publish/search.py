@@ -1,6 +1,6 @@
 """The search step of a site build: a Pagefind index of what this audience's site shows.
 
-Pagefind (PyPI `pagefind` with its extended binary, which segments Chinese into words) writes a
+Pagefind (PyPI `pagefind`; the desk cuts the Chinese itself, see below) writes a
 static index into the site's pagefind/ folder, split into small chunks that a reader's browser
 loads only for the words it searches, with Pagefind's own search interface beside it; nothing is
 loaded from outside the site. The 搜索 page (docs/search.md, theme template search.html) runs it.
@@ -38,6 +38,7 @@ import re
 import shutil
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,30 +58,54 @@ TITLE_WEIGHT = 10  # a word in an item's title counts this many times a word of 
 # compatibility ones, 〇 and 々); search.js holds the same class, tests/test_search.py compares the two
 HAN = "\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 RUN_END = "x"  # marks the last character of a run: a letter (Pagefind keeps letters), never after Chinese in a text
-_HAN_RUN = re.compile(f"[{HAN}]+")
+# characters written one way and searched another, folded as Unicode's NFKC does: full-width letters and
+# digits (ＡＢＣ２０２６), Kangxi and supplementary radicals (⼯作, pasted from a PDF), compatibility ideographs
+FOLDED = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f"
+# invisible characters that would part a run (zero-width spaces and joiners, soft hyphens, variation selectors)
+INVISIBLE = "\u00ad\u200b-\u200f\u2060-\u2064\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef"
 _HAN_START = re.compile(f"[{HAN}]")
+_FOLD = re.compile(f"[{FOLDED}]")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+# a run of Chinese and the marks right after it (，。“…): they stay with its last word, so that they take
+# no place of their own between the words (Pagefind keeps no mark in a word, but counts every word's place)
+_RUN = re.compile(f"([{HAN}]+)([^\\w\\s]*)")
+
+
+def _plain(text: str) -> str:
+    """`text` with folded characters as they are searched and the invisible ones left out."""
+    text = _INVISIBLE.sub("", text)
+    return _FOLD.sub(lambda c: unicodedata.normalize("NFKC", c[0]), text)
 
 
 def cut(text: str) -> str:
     """`text` as the index holds it: each run of Chinese characters as one word per character (the
-    character and the next, the last with RUN_END), set apart by spaces; other text as it is."""
+    character and the next, the last with RUN_END and the marks that follow it), set apart by spaces;
+    other text as it is. A character Unicode has not assigned is left out (Pagefind keeps none)."""
 
     def words(run: re.Match[str]) -> str:
-        chars = run[0]
-        return " " + " ".join([a + b for a, b in itertools.pairwise(chars)] + [chars[-1] + RUN_END]) + " "
+        # an unassigned character ends a run and is left out (丁?卯 is 丁 and 卯, not 丁卯)
+        parts = [""]
+        for char in run[1]:
+            if unicodedata.category(char) == "Cn":
+                parts.append("")
+            else:
+                parts[-1] += char
+        out = [" ".join([a + b for a, b in itertools.pairwise(part)] + [part[-1] + RUN_END]) for part in parts if part]
+        return " " + " ".join(out) + run[2] + " "
 
-    return _HAN_RUN.sub(words, text)
+    return _RUN.sub(words, _plain(text))
 
 
 def uncut(words: str) -> str:
     """The text of `cut` again, from the words the index holds (Pagefind's content or meta): a word
-    that begins with a Chinese character stands for that character; other words keep the space
-    between them. Spaces next to Chinese text are not restored (the desk's texts have none)."""
+    that begins with a Chinese character stands for that character and the marks after its second;
+    other words keep the space between them. Spaces next to Chinese text are not restored (the desk's
+    texts have none), nor invisible characters; folded ones stay folded."""
     out: list[str] = []
     after_word = False  # the last piece was a word other than Chinese: a space before the next such word
     for word in words.split():
         if _HAN_START.match(word):
-            out.append(word[0])
+            out.append(word[0] + word[2:])
             after_word = False
         else:
             out.append(" " + word if after_word else word)
@@ -89,21 +114,39 @@ def uncut(words: str) -> str:
 
 
 _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>|<!--.*?-->""", re.S)
+# elements that end a run of text; any other (strong, a, span…) is read through: 修水县 in bold
+# before 渣津镇 is one run, 修水县渣津镇
+_BLOCKS = frozenset(
+    {
+        "address", "article", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt", "figcaption",
+        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section",
+        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
 
 
 def cut_html(markup: str) -> str:
-    """The HTML of a record as Pagefind reads it: its text cut, its elements without attributes (an
-    image's alt, a title, would reach the index uncut), images and comments left out."""
-    out: list[str] = []
+    """The HTML of a record as Pagefind reads it: a paragraph of cut text for each block of `markup`
+    (a run of Chinese read through the elements within a block); no attributes (an image's alt, a
+    title, would reach the index uncut), no images, no comments."""
+    blocks: list[str] = []
+    text: list[str] = []
+
+    def flush() -> None:
+        joined = "".join(text).strip()
+        if joined:
+            blocks.append(f"<p>{html.escape(cut(joined), quote=False)}</p>")
+        text.clear()
+
     at = 0
     for tag in _TAG.finditer(markup):
-        out.append(html.escape(cut(html.unescape(markup[at : tag.start()])), quote=False))
-        name = (tag[2] or "").lower()
-        if name and name != "img":
-            out.append(f"<{tag[1]}{name}>")
+        text.append(html.unescape(markup[at : tag.start()]))
+        if (tag[2] or "").lower() in _BLOCKS:
+            flush()
         at = tag.end()
-    out.append(html.escape(cut(html.unescape(markup[at:])), quote=False))
-    return "".join(out)
+    text.append(html.unescape(markup[at:]))
+    flush()
+    return "".join(blocks)
 
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)

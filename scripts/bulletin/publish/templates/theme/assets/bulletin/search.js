@@ -10,39 +10,80 @@
 //
 // Chinese is cut by the desk, for the index (publish/search.py, cut) and here for a query (cut), by
 // one rule: a run of Chinese characters is a word per character, the character and the next one
-// (武宁县 → 武宁 宁县 县x in the index). A query's run is cut into its pairs, and Pagefind finds the
-// records holding every pair (a single character finds the words it begins); "quoted" text is found
-// only where its pairs stand together. The index holds no text as written: titles, excerpts and
-// where a result stands are shown again as written (uncut).
+// (武宁县 → 武宁 宁县 县x in the index). A query's run is cut into its pairs, and the records holding
+// every pair are found (a single character finds the words it begins; a word no record holds finds
+// nothing: prepare); "quoted" text is found only where its words stand together. The index holds no
+// text as written: titles, excerpts and where a result stands are shown again as written (uncut).
 import * as pagefind from "../../pagefind/pagefind.js";
 
-// the same class of Chinese characters as publish/search.py's HAN (tests/test_search.py compares them)
-var HAN = "\\u3005\\u3007\\u3021-\\u3029\\u3038-\\u303b\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}";
-var HAN_RUN = new RegExp("[" + HAN + "]+", "gu");
+// the same classes as publish/search.py's HAN, FOLDED and INVISIBLE (tests/test_search.py compares them
+// over every code point): Chinese characters; characters searched as Unicode's NFKC writes them;
+// invisible ones left out
+export var HAN = "\\u3005\\u3007\\u3021-\\u3029\\u3038-\\u303b\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}";
+export var FOLDED = "\\uff10-\\uff19\\uff21-\\uff3a\\uff41-\\uff5a\\u2e80-\\u2fdf\\uf900-\\ufaff\\u{2f800}-\\u{2fa1f}";
+export var INVISIBLE = "\\u00ad\\u200b-\\u200f\\u2060-\\u2064\\ufeff\\ufe00-\\ufe0f\\u{e0100}-\\u{e01ef}";
+var RUN_END = "x"; // publish/search.py's RUN_END
 var HAN_START = new RegExp("^[" + HAN + "]", "u");
+var UNASSIGNED = /\p{Cn}/u;
+
+// the text as it is searched: folded characters folded, invisible ones left out
+function plain(text) {
+  return text.replace(new RegExp("[" + INVISIBLE + "]+", "gu"), "").replace(new RegExp("[" + FOLDED + "]", "gu"), function (c) {
+    return c.normalize("NFKC");
+  });
+}
 
 // a query as the index is cut: each run of Chinese as its pairs of characters, a single character as
-// itself. In quotes ("…" or “…”: found where its pairs stand together) a space next to Chinese parts nothing
+// itself (an unassigned one ends a run and is left out); other text as it is. In quotes ("…" or “…”)
+// the words are to stand together as in the index: a space next to Chinese parts nothing, and a run
+// followed by more of the quoted text ends with the index's word for its last character (控x in
+// "防控COVID-19"); a quoted text that ends in a single character is searched unquoted (the index
+// holds that character only with the next one or its end mark)
 export function cut(term) {
   var quoted = /^\s*[“"](.+)[”"]\s*$/.exec(term);
+  var text = plain(quoted ? quoted[1] : term);
   if (quoted) {
-    term = ('"' + quoted[1] + '"').replace(new RegExp("\\s+(?=[" + HAN + "])|(?<=[" + HAN + "])\\s+", "gu"), "");
+    text = text.replace(new RegExp("\\s+(?=[" + HAN + "])|(?<=[" + HAN + "])\\s+", "gu"), "");
   }
-  return term
-    .replace(HAN_RUN, function (run) {
-      var chars = Array.from(run);
-      var pairs = [];
-      for (var i = 0; i + 1 < chars.length; i++) {
-        pairs.push(chars[i] + chars[i + 1]);
+  var words = [];
+  var exact = !!quoted;
+  var pieces = text.match(new RegExp("[" + HAN + "]+|[^" + HAN + "]+", "gu")) || [];
+  pieces.forEach(function (piece, n) {
+    if (!HAN_START.test(piece)) {
+      words.push(piece);
+      return;
+    }
+    var parts = [[]];
+    Array.from(piece).forEach(function (c) {
+      if (UNASSIGNED.test(c)) {
+        parts.push([]);
+      } else {
+        parts[parts.length - 1].push(c);
       }
-      return " " + (pairs.length ? pairs.join(" ") : run) + " ";
-    })
-    .replace(/\s+/g, " ")
-    .trim();
+    });
+    parts = parts.filter(function (part) {
+      return part.length;
+    });
+    parts.forEach(function (part, k) {
+      var last = k === parts.length - 1 && n === pieces.length - 1;
+      for (var i = 0; i + 1 < part.length; i++) {
+        words.push(part[i] + part[i + 1]);
+      }
+      if (quoted && !last) {
+        words.push(part[part.length - 1] + RUN_END);
+      } else if (part.length === 1) {
+        words.push(part[0]);
+        exact = exact && !last;
+      }
+    });
+  });
+  var cutTerm = words.join(" ").replace(/\s+/g, " ").trim();
+  return exact ? '"' + cutTerm + '"' : cutTerm;
 }
 
 // the text of the index's words (a record's content or meta) as written: a word that begins with a
-// Chinese character stands for that character; other words keep the space between them
+// Chinese character stands for that character and the marks after its second; other words keep the
+// space between them
 export function uncut(words) {
   var out = "";
   var afterWord = false;
@@ -51,7 +92,8 @@ export function uncut(words) {
       return;
     }
     if (HAN_START.test(word)) {
-      out += Array.from(word)[0];
+      var chars = Array.from(word);
+      out += chars[0] + chars.slice(2).join("");
       afterWord = false;
     } else {
       out += (afterWord ? " " : "") + word;
@@ -59,6 +101,41 @@ export function uncut(words) {
     }
   });
   return out;
+}
+
+// Pagefind leaves out of a search any word of the query that no record holds, so long as another is
+// held (武宁市 would find every record with 武宁); the query to search for each typed one is settled
+// here first: the query itself, or the one word no record holds (which finds nothing)
+var settled = new Map(); // typed query -> the query searched
+var held = new Map(); // word -> Promise of: does a record hold it
+function holds(word) {
+  if (!held.has(word)) {
+    held.set(
+      word,
+      pagefind.search(word).then(function (found) {
+        return !!(found && found.results.length);
+      })
+    );
+  }
+  return held.get(word);
+}
+export function prepare(term) {
+  var query = cut(term);
+  if (query.charAt(0) === '"') {
+    settled.set(term, query); // a quoted search finds nothing when one of its words is not held
+    return Promise.resolve(query);
+  }
+  var words = query.split(" ").filter(function (word) {
+    return /[\p{L}\p{N}]/u.test(word); // (Pagefind drops the marks of a query)
+  });
+  var checks = words.length > 1 ? words.map(holds) : [];
+  return Promise.all(checks).then(function (found) {
+    var missing = words.filter(function (word, n) {
+      return found.length && !found[n];
+    });
+    settled.set(term, missing.length ? missing[0] : query);
+    return settled.get(term);
+  });
 }
 
 var base = new URL("../../", import.meta.url).pathname; // the site's root: this file is assets/bulletin/
@@ -77,7 +154,11 @@ document.documentElement.setAttribute("lang", "und");
 try {
   pagefind.init();
 } finally {
-  document.documentElement.setAttribute("lang", lang);
+  if (lang === null) {
+    document.documentElement.removeAttribute("lang");
+  } else {
+    document.documentElement.setAttribute("lang", lang);
+  }
 }
 
 // The interface is made as soon as its script (pagefind-ui.js, async from the head as well) has run and
@@ -86,8 +167,13 @@ try {
 function startWhenReady() {
   var done = false;
   var watch = null;
+  var composing = false; // the input method is composing in the page's box: its pinyin is not the query
+  function early(node) {
+    return !!node && !!node.closest && !!node.closest(".bulletin-search-early");
+  }
   function attempt() {
-    if (done || !window.PagefindUI || !document.getElementById("bulletin-search")) {
+    var parsed = document.querySelector("#bulletin-search .bulletin-search-early input") || document.readyState !== "loading";
+    if (done || composing || !window.PagefindUI || !parsed) {
       return;
     }
     done = true;
@@ -96,11 +182,39 @@ function startWhenReady() {
     }
     start();
   }
+  document.addEventListener(
+    "compositionstart",
+    function (event) {
+      composing = composing || early(event.target);
+    },
+    true
+  );
+  document.addEventListener(
+    "compositionend",
+    function (event) {
+      if (early(event.target)) {
+        composing = false;
+        attempt();
+      }
+    },
+    true
+  );
+  // Enter in the page's box: the interface searches what it holds when it takes its place (the form
+  // reloads the page with ?q= only where this script does not run)
+  document.addEventListener(
+    "submit",
+    function (event) {
+      if (early(event.target)) {
+        event.preventDefault();
+      }
+    },
+    true
+  );
   var script = document.getElementById("bulletin-pagefind-ui");
   if (script) {
     script.addEventListener("load", attempt);
   }
-  if (!document.getElementById("bulletin-search")) {
+  if (document.readyState === "loading") {
     watch = new MutationObserver(attempt);
     watch.observe(document.documentElement, { childList: true, subtree: true });
   }
@@ -121,7 +235,7 @@ function escape(text) {
 // the words of a query to mark in a text: its runs of Chinese and its other words, without punctuation
 function marked(term) {
   var pieces = [];
-  (term || "")
+  plain(term || "")
     .replace(PUNCTUATION, " ")
     .split(/\s+/)
     .forEach(function (part) {
@@ -227,18 +341,30 @@ function start() {
     holder.addEventListener(
       "input",
       function (event) {
-        if (event.target !== box || event.bulletinNow) {
+        if (event.target !== box) {
           return;
         }
-        var kind = event.inputType || "";
-        var oneKey = (kind === "insertText" && (event.data || "").length === 1) || kind.indexOf("delete") === 0;
-        if (event.isComposing || oneKey) {
-          event.stopImmediatePropagation();
-          clearTimeout(pending);
-          pending = event.isComposing ? null : setTimeout(searchNow, TYPING);
-        } else {
+        if (!event.bulletinNow) {
+          var kind = event.inputType || "";
+          var oneKey = (kind === "insertText" && (event.data || "").length === 1) || kind.indexOf("delete") === 0;
+          if (event.isComposing || oneKey) {
+            event.stopImmediatePropagation();
+            clearTimeout(pending);
+            pending = event.isComposing ? null : setTimeout(searchNow, TYPING);
+            return;
+          }
           clearTimeout(pending);
           pending = null;
+        }
+        // passed on to the interface: the query it searches is settled first (prepare)
+        var term = box.value;
+        if (!settled.has(term)) {
+          event.stopImmediatePropagation();
+          prepare(term).then(function () {
+            if (box.value === term) {
+              searchNow();
+            }
+          });
         }
       },
       true
@@ -270,7 +396,7 @@ function start() {
     // that finds it, and changing it in place would prefix its address twice
     processTerm: function (term) {
       searched = term;
-      return cut(term);
+      return settled.has(term) ? settled.get(term) : cut(term);
     },
     processResult: function (result) {
       var meta = result.meta || {};
@@ -316,7 +442,9 @@ function start() {
   }
   var query = typed || new URLSearchParams(location.search).get("q");
   if (query) {
-    ui.triggerSearch(query);
+    prepare(query).then(function () {
+      ui.triggerSearch(query);
+    });
   }
 }
 
