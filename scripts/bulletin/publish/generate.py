@@ -291,6 +291,8 @@ def fill_latest(desk: Desk, src_uri: str, markdown: str) -> str:
 # ---------- the same pages for Zensical ----------
 
 ZENSICAL_CONFIG = "zensical.toml"
+TEMPLATES = Path(__file__).parent / "templates"
+HEADER_CSS = "assets/bulletin/header.css"  # the header's search box on Zensical's header (templates/zensical/)
 OVERRIDES = "overrides"  # the project's theme folder (custom_dir)
 # the mkdocs.yml settings Zensical is given as they are (the plugins are not: Zensical runs none of ours)
 _CARRIED = ("site_description", "use_directory_urls", "theme", "extra", "extra_css", "markdown_extensions", "nav")
@@ -319,12 +321,14 @@ def write_project(
     for page in made.pages:
         contents[page.src_uri] = page.content.encode("utf-8")
     _sync(project / DOCS_DIR, contents)
-    theme = Path(__file__).parent / "templates" / "theme"
     # the desk's templates and scripts, and its partials that put the theme's inline scripts in files (the
-    # site's Content-Security-Policy forbids inline scripts; Zensical's partials have the same names), but
-    # not its header: that one is written for mkdocs-material's header, which Zensical's differs from
-    overrides = {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
-    _sync(project / OVERRIDES, {k: v for k, v in overrides.items() if k != "partials/header.html"})
+    # site's Content-Security-Policy forbids inline scripts; Zensical's partials have the same names); then
+    # the templates written for Zensical's own (templates/zensical/: its header, with the box that opens the
+    # 搜索 page), in place of those written for mkdocs-material's
+    overrides: dict[str, bytes] = {}
+    for theme in (TEMPLATES / "theme", TEMPLATES / "zensical"):
+        overrides |= {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
+    _sync(project / OVERRIDES, overrides)
     hidden = [p.src_uri for p in made.pages if not p.in_nav]
     config = _zensical_config(settings, scope, hidden, made.desk.config.site_footer)
     _sync_file(project / ZENSICAL_CONFIG, config.encode("utf-8"))
@@ -345,9 +349,10 @@ def _mkdocs_settings(root: Path) -> dict[str, object]:
 
 
 def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str], footer: str) -> str:
-    """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template
-    and the scripts as files), the audience in the site's name, the office's footer line, the generated
-    pages kept out of the nav; no year switch (it reads versions.json, which only mike writes)."""
+    """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template,
+    the header's search box and the scripts as files), the audience in the site's name, the office's footer
+    line, the generated pages kept out of the nav; no year switch (it reads versions.json, which only mike
+    writes)."""
     import html
 
     import tomli_w
@@ -363,7 +368,7 @@ def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str
     extra = {k: v for k, v in dict(settings.get("extra") or {}).items() if k != "version"}  # type: ignore[call-overload]
     project["extra"] = {**extra, "generator": False}
     css = [str(c) for c in project.get("extra_css", []) or []]  # type: ignore[attr-defined]
-    project["extra_css"] = [*css, CSS] if CSS not in css else css
+    project["extra_css"] = [*css, *(c for c in (CSS, HEADER_CSS) if c not in css)]
     theme = dict(settings.get("theme") or {})  # type: ignore[call-overload]
     theme["custom_dir"] = OVERRIDES
     project["theme"] = theme
