@@ -168,8 +168,20 @@ def _parsed(path: Path) -> _Links:
     return parser
 
 
+def _climbs_out(here: str, path: str) -> bool:
+    """Whether relative `path` from the folder `here` (/a/b) goes above the site's root: served at the
+    server's root a browser stops there, but the site is deployed in a folder (/office/, /office/2026/)."""
+    depth = len([p for p in here.split("/") if p])
+    for part in path.split("/"):
+        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
+        if depth < 0:
+            return True
+    return False
+
+
 def _broken_links(site: Path) -> list[str]:
-    """Every link of every page that stays in the site and leads to no file (or to no such anchor)."""
+    """Every link of every page that stays in the site and leads to no file (or to no such anchor), or
+    that climbs above the site's root (deployed in a folder, it would leave the site)."""
     broken: list[str] = []
     parsed: dict[Path, _Links] = {}
     for page in sorted(site.rglob("*.html")):
@@ -182,6 +194,9 @@ def _broken_links(site: Path) -> list[str]:
             if parts.scheme or parts.netloc:  # a link out of the site (the theme's credit line): not a page of it
                 continue
             path = unquote(parts.path)
+            if not path.startswith("/") and _climbs_out(here, path):
+                broken.append(f"{page.relative_to(site)}：{href}（超出站点的根目录）")
+                continue
             target = posixpath.normpath(posixpath.join(here, path)) if path else "/" + page.relative_to(site).as_posix()
             file = site / target.lstrip("/")
             if file.is_dir():

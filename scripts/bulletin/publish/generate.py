@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bulletin.core import fields
 from bulletin.core.model import Config, Finding, Issue, Severity
@@ -330,7 +332,7 @@ def write_project(
         overrides |= {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
     _sync(project / OVERRIDES, overrides)
     hidden = [p.src_uri for p in made.pages if not p.in_nav]
-    config = _zensical_config(settings, scope, hidden, made.desk.config.site_footer)
+    config = _zensical_config(settings, scope, hidden, made.desk.config.site_footer, project / DOCS_DIR)
     _sync_file(project / ZENSICAL_CONFIG, config.encode("utf-8"))
     return project, made.desk
 
@@ -348,10 +350,11 @@ def _mkdocs_settings(root: Path) -> dict[str, object]:
     return loaded
 
 
-def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str], footer: str) -> str:
+def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str], footer: str, docs: Path) -> str:
     """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template,
     the header's search box and the scripts as files), the audience in the site's name, the office's footer
-    line, the generated pages kept out of the nav; no year switch (it reads versions.json, which only mike
+    line, the generated pages kept out of the nav, the pages' links read as MkDocs reads them (this module
+    as a Markdown extension, see makeExtension); no year switch (it reads versions.json, which only mike
     writes)."""
     import html
 
@@ -376,6 +379,8 @@ def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str
     patterns = sorted({f"/{h.split('/')[0]}/**" if "/" in h else f"/{h}" for h in hidden})
     project["not_in_nav"] = "\n".join(patterns) + "\n"
     project["plugins"] = {"search": {"enabled": False}}
+    extensions = list(project.get("markdown_extensions") or [])  # type: ignore[call-overload]
+    project["markdown_extensions"] = [*extensions, {__name__: {"docs": str(docs)}}]
     return "# 由bulletin生成（publish/generate.py），请勿手改：改mkdocs.yml后重新生成\n" + tomli_w.dumps(
         {"project": project}
     )
@@ -388,6 +393,78 @@ def _sync_file(path: Path, data: bytes) -> None:
     except OSError:
         path.parent.mkdir(parents=True, exist_ok=True)
     _put(path, data)
+
+
+# ---------- the pages' links for Zensical, as MkDocs reads them ----------
+#
+# A link in a page is relative either to the page's file or to its address. MkDocs reads a link to a
+# Markdown page or to another file of docs/ from the page's file, and leaves every other link (to a
+# folder, a PDF, admin/) and every link in raw HTML as written: from the page's address
+# (publications/huiyao/2026/004/ for publications/huiyao/2026/004.md). Zensical reads every relative
+# link from the page's file. The pages are written for MkDocs, so under Zensical a link from the
+# address took one "../" too many: a PDF link led above the site (to /pdf/… instead of
+# /office/pdf/…), which only a site served at the server's root hides. This Markdown extension,
+# named in zensical.toml, writes those links of a page that is not an index page from its file.
+
+_URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+
+
+def from_file(url: str, src_uri: str, docs: Path | None = None) -> str:
+    """`url`, a link of the page `src_uri` read from the page's address (as MkDocs leaves it), as a
+    link from the page's file; a link MkDocs reads from the file (a page, a file of `docs`) as it is.
+    Without `docs` (a link in raw HTML, which MkDocs never reads from the file) every relative link."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return url
+    if docs is not None:
+        from urllib.parse import unquote
+
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(parts.path)))
+        if parts.path.endswith(".md") or (not target.startswith("../") and (docs / target).is_file()):
+            return url
+    stem = posixpath.splitext(posixpath.basename(src_uri))[0]
+    path = parts.path[3:] if parts.path.startswith("../") else f"{stem}/{parts.path}"
+    return urlunsplit(parts._replace(path=path))
+
+
+def makeExtension(**kwargs: Any) -> Any:  # the name Python-Markdown calls
+    """The Markdown extension zensical.toml names as this module: links from the address, from the file."""
+    from markdown import Extension
+    from markdown.treeprocessors import Treeprocessor
+
+    class FromFile(Treeprocessor):
+        def __init__(self, md: Any, docs: Path) -> None:
+            super().__init__(md)
+            self.docs = docs
+
+        def run(self, root: Any) -> None:
+            from zensical.extensions.context import ContextPreprocessor
+
+            context = ContextPreprocessor.from_markdown(self.md)
+            if context is None or not context.config.get("use_directory_urls", True):
+                return  # not under Zensical, or a page's address is its file's: nothing to change
+            src = str(context.page.path)
+            if posixpath.splitext(posixpath.basename(src))[0] in ("index", "README"):
+                return  # an index page's address is its file's folder
+            for element in root.iter():  # what Markdown made: read as MkDocs reads it
+                for name in ("href", "src"):
+                    value = element.get(name)
+                    if value is not None:
+                        element.set(name, from_file(value, src, self.docs))
+            stash = self.md.htmlStash.rawHtmlBlocks  # raw HTML: MkDocs leaves it as written
+            for n, block in enumerate(stash):
+                if isinstance(block, str):
+                    stash[n] = _URL_ATTRIBUTE.sub(lambda m: m[1] + m[2] + from_file(m[3], src) + m[2], block)
+
+    class LinksFromFile(Extension):
+        def __init__(self, **options: Any) -> None:
+            self.config = {"docs": ["", "the project's docs/ folder: which links lead to its files"]}
+            super().__init__(**options)
+
+        def extendMarkdown(self, md: Any) -> None:  # Python-Markdown's name
+            md.treeprocessors.register(FromFile(md, Path(self.getConfig("docs"))), "bulletin_from_file", 0)
+
+    return LinksFromFile(**kwargs)
 
 
 _ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*)(</article>)', re.S)
