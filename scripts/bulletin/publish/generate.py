@@ -526,18 +526,22 @@ def main(argv: list[str] | None = None) -> int:
         description="把站点自动生成的页面写成文件（build/pages/读者范围/年份/），或用Zensical构建整个站点",
     )
     parser.add_argument("--audience", help="读者范围（bulletin.yml中audiences的id，all为全部内容；默认权限最低的）")
-    parser.add_argument("--year", type=int, help="只生成这一年的年卷（默认全部年份）")
+    parser.add_argument("--year", help="只生成这一年的年卷，四位数字（默认全部年份）")
     parser.add_argument("--zensical", action="store_true", help="用Zensical构建站点（含检索索引、PDF），而不只写页面")
     parser.add_argument("--no-pdf", action="store_true", help="用Zensical构建时不生成PDF和Word文件")
     args = parser.parse_args(argv)
     root = Path.cwd()
+    if args.year is not None and not re.fullmatch(r"[0-9]{4}", args.year):  # as BULLETIN_YEAR for mkdocs
+        print(f"bulletin：年份“{args.year}”应为四位数字，如2026：请改正--year", file=sys.stderr)
+        return 2
+    year = int(args.year) if args.year is not None else None
     try:
         if args.zensical:
-            site = build_zensical(root, args.audience, args.year, pdf=not args.no_pdf)
+            site = build_zensical(root, args.audience, year, pdf=not args.no_pdf)
             print(f"Zensical已构建站点：{site}")
         else:
-            paths = write_pages(root, args.audience, args.year)
-            print(f"已生成{len(paths)}个页面：{folder_for(root, scope_for(_config(root), args.audience), args.year)}")
+            paths = write_pages(root, args.audience, year)
+            print(f"已生成{len(paths)}个页面：{folder_for(root, scope_for(_config(root), args.audience), year)}")
     except BulletinError as exc:
         print(f"bulletin：{exc}", file=sys.stderr)
         return exc.exit_code
