@@ -4,8 +4,9 @@ write_pages writes every generated page of an audience's site into build/pages/<
 (only the changed files); the mkdocs plugin adds those files to its build; build_zensical builds the
 same pages with Zensical (pinned in pyproject.toml's dev extra), which runs none of the desk's plugins.
 The Zensical site must hold the same pages as the mkdocs site, every link between its pages must lead
-to a file of the site, and Chromium must find Chinese words with its search (Pagefind over the
-Zensical output, served under the deployed Content-Security-Policy, the network cut off).
+to a file of the site without climbing above its root, and Chromium must find Chinese words with its
+search, from the 搜索 page and from the header's box (Pagefind over the Zensical output, served under the
+deployed Content-Security-Policy, the network cut off). Year volumes: tests/test_zensical.py.
 """
 
 from __future__ import annotations
