@@ -353,8 +353,8 @@ def _mkdocs_settings(root: Path) -> dict[str, object]:
 def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str], footer: str, docs: Path) -> str:
     """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template,
     the header's search box and the scripts as files), the audience in the site's name, the office's footer
-    line, the generated pages kept out of the nav, the pages' links read as MkDocs reads them (this module
-    as a Markdown extension, see makeExtension); no year switch (it reads versions.json, which only mike
+    line, the generated pages kept out of the nav, each page's body as MkDocs makes it (its links, the
+    sanitiser: this module as a Markdown extension, see makeExtension); no year switch (it reads versions.json, which only mike
     writes)."""
     import html
 
@@ -395,7 +395,12 @@ def _sync_file(path: Path, data: bytes) -> None:
     _put(path, data)
 
 
-# ---------- the pages' links for Zensical, as MkDocs reads them ----------
+# ---------- a page's body under Zensical as under MkDocs: its links, the sanitiser ----------
+#
+# This module is also a Markdown extension, named in zensical.toml (makeExtension), which does to each
+# page's body what the MkDocs build does: its links read as MkDocs reads them, then the sanitiser over
+# the body Markdown made, as the plugin's on_page_content does (not over the theme's additions, such as
+# the 搜索 page's <noscript> and the 报送 page's form, which the sanitiser would take apart).
 #
 # A link in a page is relative either to the page's file or to its address. MkDocs reads a link to a
 # Markdown page or to another file of docs/ from the page's file, and leaves every other link (to a
@@ -403,8 +408,8 @@ def _sync_file(path: Path, data: bytes) -> None:
 # (publications/huiyao/2026/004/ for publications/huiyao/2026/004.md). Zensical reads every relative
 # link from the page's file. The pages are written for MkDocs, so under Zensical a link from the
 # address took one "../" too many: a PDF link led above the site (to /pdf/… instead of
-# /office/pdf/…), which only a site served at the server's root hides. This Markdown extension,
-# named in zensical.toml, writes those links of a page that is not an index page from its file.
+# /office/pdf/…), which only a site served at the server's root hides. The extension writes those
+# links of a page that is not an index page from its file.
 
 _URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 
@@ -428,9 +433,13 @@ def from_file(url: str, src_uri: str, docs: Path | None = None) -> str:
 
 
 def makeExtension(**kwargs: Any) -> Any:  # the name Python-Markdown calls
-    """The Markdown extension zensical.toml names as this module: links from the address, from the file."""
+    """The Markdown extension zensical.toml names as this module: links from the address written from
+    the file, then the page's body through the sanitiser."""
     from markdown import Extension
+    from markdown.postprocessors import Postprocessor
     from markdown.treeprocessors import Treeprocessor
+
+    from bulletin.publish.sanitise import sanitise
 
     class FromFile(Treeprocessor):
         def __init__(self, md: Any, docs: Path) -> None:
@@ -456,28 +465,30 @@ def makeExtension(**kwargs: Any) -> Any:  # the name Python-Markdown calls
                 if isinstance(block, str):
                     stash[n] = _URL_ATTRIBUTE.sub(lambda m: m[1] + m[2] + from_file(m[3], src) + m[2], block)
 
-    class LinksFromFile(Extension):
+    class Sanitised(Postprocessor):
+        def run(self, text: str) -> str:
+            return sanitise(text)  # the last step: after the raw HTML is put back
+
+    class AsMkdocs(Extension):
         def __init__(self, **options: Any) -> None:
             self.config = {"docs": ["", "the project's docs/ folder: which links lead to its files"]}
             super().__init__(**options)
 
         def extendMarkdown(self, md: Any) -> None:  # Python-Markdown's name
             md.treeprocessors.register(FromFile(md, Path(self.getConfig("docs"))), "bulletin_from_file", 0)
+            md.postprocessors.register(Sanitised(md), "bulletin_sanitised", 0)
 
-    return LinksFromFile(**kwargs)
-
-
-_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*)(</article>)', re.S)
+    return AsMkdocs(**kwargs)
 
 
 def build_zensical(
     root: Path, audience: str | None = None, year: int | None = None, *, pdf: bool = True, search: bool = True
 ) -> Path:
-    """The site for `audience` and `year` built by Zensical from write_project's project, then what the
-    desk's plugin does after a build, done here since Zensical runs no plugin: every page body through
-    the sanitiser, the rare characters' fonts, the browser form (admin/), the Pagefind search index, every issue's PDF and Word
-    file. Returns the built site (build/zensical/<audience>/<year>/site/)."""
-    from bulletin.publish.sanitise import sanitise
+    """The site for `audience` and `year` built by Zensical from write_project's project (every page body
+    through the sanitiser as Markdown makes it: makeExtension), then what the desk's plugin does after a
+    build, done here since Zensical runs no plugin: the rare characters' fonts, the browser form (admin/),
+    the Pagefind search index, every issue's PDF and Word file. Returns the built site
+    (build/zensical/<audience>/<year>/site/)."""
     from bulletin.publish.search import index_site
     from bulletin.publish.sitefonts import write_site_fonts
 
@@ -498,11 +509,6 @@ def build_zensical(
         raise GenerateError(
             f"Zensical构建{project / ZENSICAL_CONFIG}后没有首页{site / 'index.html'}：请查看上面Zensical的输出"
         )
-    for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        clean = _ARTICLE.sub(lambda m: m[1] + sanitise(m[2]) + m[3], text, count=1)
-        if clean != text:
-            _put(page, clean.encode("utf-8"))
     write_site_fonts(desk.config, site)
     from bulletin.publish.cms import admin_form
 
