@@ -10,7 +10,8 @@ the rule registry) are made here from one reading of the desk, narrowed to what 
 read. Nothing here depends on a site generator: the desk's MkDocs plugin (publish/plugin.py) only
 adds these files to its build, and write_project lays out the same pages, beside the hand-written
 docs/, for Zensical, which runs no third-party plugins (its configuration is written as
-zensical.toml). An audience folder is `all` for the full site; a year folder is `all` when every
+zensical.toml; this module is also the Markdown extension it names, which does to each page's body
+what the MkDocs build does: its links, the sanitiser). An audience folder is `all` for the full site; a year folder is `all` when every
 year is built.
 
 Each file is written only when its content changed (so tools that look at modification times skip
@@ -354,8 +355,8 @@ def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str
     """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template,
     the header's search box and the scripts as files), the audience in the site's name, the office's footer
     line, the generated pages kept out of the nav, each page's body as MkDocs makes it (its links, the
-    sanitiser: this module as a Markdown extension, see makeExtension); no year switch (it reads versions.json, which only mike
-    writes)."""
+    sanitiser: this module as a Markdown extension, see makeExtension); no year switch (it reads
+    versions.json, which only mike writes)."""
     import html
 
     import tomli_w
