@@ -4,12 +4,14 @@ write_pages writes every generated page of an audience's site into build/pages/<
 (only the changed files); the mkdocs plugin adds those files to its build; build_zensical builds the
 same pages with Zensical (pinned in pyproject.toml's dev extra), which runs none of the desk's plugins.
 The Zensical site must hold the same pages as the mkdocs site, every link between its pages must lead
-to a file of the site, and Chromium must find Chinese words with its search (Pagefind over the
-Zensical output, served under the deployed Content-Security-Policy, the network cut off).
+to a file of the site without climbing above its root, and Chromium must find Chinese words with its
+search, from the 搜索 page and from the header's box (Pagefind over the Zensical output, served under the
+deployed Content-Security-Policy, the network cut off). Year volumes: tests/test_zensical.py.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -23,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from PIL import Image
 
 from bulletin.publish.generate import LATEST_MARKER, PAGES_DIR, build_zensical, write_pages
 from bulletin.publish.serve import CSP
@@ -166,8 +169,20 @@ def _parsed(path: Path) -> _Links:
     return parser
 
 
+def _climbs_out(here: str, path: str) -> bool:
+    """Whether relative `path` from the folder `here` (/a/b) goes above the site's root: served at the
+    server's root a browser stops there, but the site is deployed in a folder (/office/, /office/2026/)."""
+    depth = len([p for p in here.split("/") if p])
+    for part in path.split("/"):
+        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
+        if depth < 0:
+            return True
+    return False
+
+
 def _broken_links(site: Path) -> list[str]:
-    """Every link of every page that stays in the site and leads to no file (or to no such anchor)."""
+    """Every link of every page that stays in the site and leads to no file (or to no such anchor), or
+    that climbs above the site's root (deployed in a folder, it would leave the site)."""
     broken: list[str] = []
     parsed: dict[Path, _Links] = {}
     for page in sorted(site.rglob("*.html")):
@@ -180,6 +195,9 @@ def _broken_links(site: Path) -> list[str]:
             if parts.scheme or parts.netloc:  # a link out of the site (the theme's credit line): not a page of it
                 continue
             path = unquote(parts.path)
+            if not path.startswith("/") and _climbs_out(here, path):
+                broken.append(f"{page.relative_to(site)}：{href}（超出站点的根目录）")
+                continue
             target = posixpath.normpath(posixpath.join(here, path)) if path else "/" + page.relative_to(site).as_posix()
             file = site / target.lstrip("/")
             if file.is_dir():
@@ -232,6 +250,61 @@ def test_chinese_search_finds_the_item_in_the_zensical_site(
         assert [r["title"] for r in reader.results(before=before)] == ["濂溪区化解房企欠薪风险有新进展"]
     finally:
         reader.close()
+
+
+def header_search(browser: Any, base: str, page_path: str, word: str) -> list[dict[str, str]]:
+    """A reader on the page `page_path` of the site at `base` types `word` into the header's search box
+    and presses Enter: the 搜索 page opens with ?q= and its results (title, address), once every one has
+    its text. Nothing leaves 127.0.0.1, and no script fails under the deployed policy."""
+    errors: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    outside: list[str] = []
+
+    def guard(route: Any) -> None:
+        if urlsplit(route.request.url).hostname in {"127.0.0.1", "localhost"}:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{base}/{page_path}", wait_until="domcontentloaded")
+        box = page.locator(".bulletin-search-box input")
+        assert box.count() == 1, "页头没有搜索框"
+        # seen by a person: its edge or its placeholder stands out from the header (not white on white)
+        shot = Image.open(io.BytesIO(box.screenshot())).convert("L")
+        darkest, lightest = shot.getextrema()
+        assert lightest - darkest >= 48, f"页头的搜索框与页头几乎同色，读者看不见（灰度{darkest}至{lightest}）"
+        box.fill(word)
+        box.press("Enter")
+        page.wait_for_url(f"{base}/search/?q=*")
+        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
+        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
+        assert page.locator(".pagefind-ui__search-input").input_value() == word
+        found = page.eval_on_selector_all(
+            ".pagefind-ui__result",
+            """rows => rows.map(r => ({
+                title: r.querySelector('.pagefind-ui__result-title').textContent.trim(),
+                href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+            }))""",
+        )
+    finally:
+        context.close()
+    assert errors == [], f"页面的脚本出错：{errors}"
+    assert outside == [], f"页面向外部发出了请求：{outside}"
+    return list(found)
+
+
+def test_the_header_box_of_a_zensical_page_opens_the_search_with_its_results(
+    chromium: Any, zensical_server: str
+) -> None:
+    """The Zensical site's header has the box the mkdocs site has: a unit's name typed into it on an issue
+    page and sent with Enter opens the 搜索 page, which finds the item with that name in its title."""
+    found = header_search(chromium, zensical_server, "publications/huiyao/2026/004/", "都昌县")
+    assert "都昌县提前谋划明年防汛工作" in [r["title"] for r in found], found
 
 
 def test_the_generate_module_runs_as_a_command(desk: Path) -> None:

@@ -10,7 +10,8 @@ the rule registry) are made here from one reading of the desk, narrowed to what 
 read. Nothing here depends on a site generator: the desk's MkDocs plugin (publish/plugin.py) only
 adds these files to its build, and write_project lays out the same pages, beside the hand-written
 docs/, for Zensical, which runs no third-party plugins (its configuration is written as
-zensical.toml). An audience folder is `all` for the full site; a year folder is `all` when every
+zensical.toml; this module is also the Markdown extension it names, which does to each page's body
+what the MkDocs build does: its links, the sanitiser). An audience folder is `all` for the full site; a year folder is `all` when every
 year is built.
 
 Each file is written only when its content changed (so tools that look at modification times skip
@@ -27,12 +28,14 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bulletin.core import fields
 from bulletin.core.model import Config, Finding, Issue, Severity
@@ -291,6 +294,8 @@ def fill_latest(desk: Desk, src_uri: str, markdown: str) -> str:
 # ---------- the same pages for Zensical ----------
 
 ZENSICAL_CONFIG = "zensical.toml"
+TEMPLATES = Path(__file__).parent / "templates"
+HEADER_CSS = "assets/bulletin/header.css"  # the header's search box on Zensical's header (templates/zensical/)
 OVERRIDES = "overrides"  # the project's theme folder (custom_dir)
 # the mkdocs.yml settings Zensical is given as they are (the plugins are not: Zensical runs none of ours)
 _CARRIED = ("site_description", "use_directory_urls", "theme", "extra", "extra_css", "markdown_extensions", "nav")
@@ -319,14 +324,16 @@ def write_project(
     for page in made.pages:
         contents[page.src_uri] = page.content.encode("utf-8")
     _sync(project / DOCS_DIR, contents)
-    theme = Path(__file__).parent / "templates" / "theme"
     # the desk's templates and scripts, and its partials that put the theme's inline scripts in files (the
-    # site's Content-Security-Policy forbids inline scripts; Zensical's partials have the same names), but
-    # not its header: that one is written for mkdocs-material's header, which Zensical's differs from
-    overrides = {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
-    _sync(project / OVERRIDES, {k: v for k, v in overrides.items() if k != "partials/header.html"})
+    # site's Content-Security-Policy forbids inline scripts; Zensical's partials have the same names); then
+    # the templates written for Zensical's own (templates/zensical/: its header, with the box that opens the
+    # 搜索 page), in place of those written for mkdocs-material's
+    overrides: dict[str, bytes] = {}
+    for theme in (TEMPLATES / "theme", TEMPLATES / "zensical"):
+        overrides |= {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
+    _sync(project / OVERRIDES, overrides)
     hidden = [p.src_uri for p in made.pages if not p.in_nav]
-    config = _zensical_config(settings, scope, hidden, made.desk.config.site_footer)
+    config = _zensical_config(settings, scope, hidden, made.desk.config.site_footer, project / DOCS_DIR)
     _sync_file(project / ZENSICAL_CONFIG, config.encode("utf-8"))
     return project, made.desk
 
@@ -344,10 +351,12 @@ def _mkdocs_settings(root: Path) -> dict[str, object]:
     return loaded
 
 
-def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str], footer: str) -> str:
-    """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template
-    and the scripts as files), the audience in the site's name, the office's footer line, the generated
-    pages kept out of the nav; no year switch (it reads versions.json, which only mike writes)."""
+def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str], footer: str, docs: Path) -> str:
+    """zensical.toml: the site's settings from mkdocs.yml, the theme overrides (the search page's template,
+    the header's search box and the scripts as files), the audience in the site's name, the office's footer
+    line, the generated pages kept out of the nav, each page's body as MkDocs makes it (its links, the
+    sanitiser: this module as a Markdown extension, see makeExtension); no year switch (it reads
+    versions.json, which only mike writes)."""
     import html
 
     import tomli_w
@@ -363,7 +372,7 @@ def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str
     extra = {k: v for k, v in dict(settings.get("extra") or {}).items() if k != "version"}  # type: ignore[call-overload]
     project["extra"] = {**extra, "generator": False}
     css = [str(c) for c in project.get("extra_css", []) or []]  # type: ignore[attr-defined]
-    project["extra_css"] = [*css, CSS] if CSS not in css else css
+    project["extra_css"] = [*css, *(c for c in (CSS, HEADER_CSS) if c not in css)]
     theme = dict(settings.get("theme") or {})  # type: ignore[call-overload]
     theme["custom_dir"] = OVERRIDES
     project["theme"] = theme
@@ -371,6 +380,8 @@ def _zensical_config(settings: dict[str, object], scope: Scope, hidden: list[str
     patterns = sorted({f"/{h.split('/')[0]}/**" if "/" in h else f"/{h}" for h in hidden})
     project["not_in_nav"] = "\n".join(patterns) + "\n"
     project["plugins"] = {"search": {"enabled": False}}
+    extensions = list(project.get("markdown_extensions") or [])  # type: ignore[call-overload]
+    project["markdown_extensions"] = [*extensions, {__name__: {"docs": str(docs)}}]
     return "# 由bulletin生成（publish/generate.py），请勿手改：改mkdocs.yml后重新生成\n" + tomli_w.dumps(
         {"project": project}
     )
@@ -385,17 +396,100 @@ def _sync_file(path: Path, data: bytes) -> None:
     _put(path, data)
 
 
-_ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*)(</article>)', re.S)
+# ---------- a page's body under Zensical as under MkDocs: its links, the sanitiser ----------
+#
+# This module is also a Markdown extension, named in zensical.toml (makeExtension), which does to each
+# page's body what the MkDocs build does: its links read as MkDocs reads them, then the sanitiser over
+# the body Markdown made, as the plugin's on_page_content does (not over the theme's additions, such as
+# the 搜索 page's <noscript> and the 报送 page's form, which the sanitiser would take apart).
+#
+# A link in a page is relative either to the page's file or to its address. MkDocs reads a link to a
+# Markdown page or to another file of docs/ from the page's file, and leaves every other link (to a
+# folder, a PDF, admin/) and every link in raw HTML as written: from the page's address
+# (publications/huiyao/2026/004/ for publications/huiyao/2026/004.md). Zensical reads every relative
+# link from the page's file. The pages are written for MkDocs, so under Zensical a link from the
+# address took one "../" too many: a PDF link led above the site (to /pdf/… instead of
+# /office/pdf/…), which only a site served at the server's root hides. The extension writes those
+# links of a page that is not an index page from its file.
+
+_URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+
+
+def from_file(url: str, src_uri: str, docs: Path | None = None) -> str:
+    """`url`, a link of the page `src_uri` read from the page's address (as MkDocs leaves it), as a
+    link from the page's file; a link MkDocs reads from the file (a page, a file of `docs`) as it is.
+    Without `docs` (a link in raw HTML, which MkDocs never reads from the file) every relative link."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return url
+    if docs is not None:
+        from urllib.parse import unquote
+
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(parts.path)))
+        if parts.path.endswith(".md") or (not target.startswith("../") and (docs / target).is_file()):
+            return url
+    stem = posixpath.splitext(posixpath.basename(src_uri))[0]
+    path = parts.path[3:] if parts.path.startswith("../") else f"{stem}/{parts.path}"
+    return urlunsplit(parts._replace(path=path))
+
+
+def makeExtension(**kwargs: Any) -> Any:  # the name Python-Markdown calls
+    """The Markdown extension zensical.toml names as this module: links from the address written from
+    the file, then the page's body through the sanitiser."""
+    from markdown import Extension
+    from markdown.postprocessors import Postprocessor
+    from markdown.treeprocessors import Treeprocessor
+
+    from bulletin.publish.sanitise import sanitise
+
+    class FromFile(Treeprocessor):
+        def __init__(self, md: Any, docs: Path) -> None:
+            super().__init__(md)
+            self.docs = docs
+
+        def run(self, root: Any) -> None:
+            from zensical.extensions.context import ContextPreprocessor
+
+            context = ContextPreprocessor.from_markdown(self.md)
+            if context is None or not context.config.get("use_directory_urls", True):
+                return  # not under Zensical, or a page's address is its file's: nothing to change
+            src = str(context.page.path)
+            if posixpath.splitext(posixpath.basename(src))[0] in ("index", "README"):
+                return  # an index page's address is its file's folder
+            for element in root.iter():  # what Markdown made: read as MkDocs reads it
+                for name in ("href", "src"):
+                    value = element.get(name)
+                    if value is not None:
+                        element.set(name, from_file(value, src, self.docs))
+            stash = self.md.htmlStash.rawHtmlBlocks  # raw HTML: MkDocs leaves it as written
+            for n, block in enumerate(stash):
+                if isinstance(block, str):
+                    stash[n] = _URL_ATTRIBUTE.sub(lambda m: m[1] + m[2] + from_file(m[3], src) + m[2], block)
+
+    class Sanitised(Postprocessor):
+        def run(self, text: str) -> str:
+            return sanitise(text)  # the last step: after the raw HTML is put back
+
+    class AsMkdocs(Extension):
+        def __init__(self, **options: Any) -> None:
+            self.config = {"docs": ["", "the project's docs/ folder: which links lead to its files"]}
+            super().__init__(**options)
+
+        def extendMarkdown(self, md: Any) -> None:  # Python-Markdown's name
+            md.treeprocessors.register(FromFile(md, Path(self.getConfig("docs"))), "bulletin_from_file", 0)
+            md.postprocessors.register(Sanitised(md), "bulletin_sanitised", 0)
+
+    return AsMkdocs(**kwargs)
 
 
 def build_zensical(
     root: Path, audience: str | None = None, year: int | None = None, *, pdf: bool = True, search: bool = True
 ) -> Path:
-    """The site for `audience` and `year` built by Zensical from write_project's project, then what the
-    desk's plugin does after a build, done here since Zensical runs no plugin: every page body through
-    the sanitiser, the rare characters' fonts, the browser form (admin/), the Pagefind search index, every issue's PDF and Word
-    file. Returns the built site (build/zensical/<audience>/<year>/site/)."""
-    from bulletin.publish.sanitise import sanitise
+    """The site for `audience` and `year` built by Zensical from write_project's project (every page body
+    through the sanitiser as Markdown makes it: makeExtension), then what the desk's plugin does after a
+    build, done here since Zensical runs no plugin: the rare characters' fonts, the browser form (admin/),
+    the Pagefind search index, every issue's PDF and Word file. Returns the built site
+    (build/zensical/<audience>/<year>/site/)."""
     from bulletin.publish.search import index_site
     from bulletin.publish.sitefonts import write_site_fonts
 
@@ -416,11 +510,6 @@ def build_zensical(
         raise GenerateError(
             f"Zensical构建{project / ZENSICAL_CONFIG}后没有首页{site / 'index.html'}：请查看上面Zensical的输出"
         )
-    for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        clean = _ARTICLE.sub(lambda m: m[1] + sanitise(m[2]) + m[3], text, count=1)
-        if clean != text:
-            _put(page, clean.encode("utf-8"))
     write_site_fonts(desk.config, site)
     from bulletin.publish.cms import admin_form
 
@@ -444,18 +533,22 @@ def main(argv: list[str] | None = None) -> int:
         description="把站点自动生成的页面写成文件（build/pages/读者范围/年份/），或用Zensical构建整个站点",
     )
     parser.add_argument("--audience", help="读者范围（bulletin.yml中audiences的id，all为全部内容；默认权限最低的）")
-    parser.add_argument("--year", type=int, help="只生成这一年的年卷（默认全部年份）")
+    parser.add_argument("--year", help="只生成这一年的年卷，四位数字（默认全部年份）")
     parser.add_argument("--zensical", action="store_true", help="用Zensical构建站点（含检索索引、PDF），而不只写页面")
     parser.add_argument("--no-pdf", action="store_true", help="用Zensical构建时不生成PDF和Word文件")
     args = parser.parse_args(argv)
     root = Path.cwd()
+    if args.year is not None and not re.fullmatch(r"[0-9]{4}", args.year):  # as BULLETIN_YEAR for mkdocs
+        print(f"bulletin：年份“{args.year}”应为四位数字，如2026：请改正--year", file=sys.stderr)
+        return 2
+    year = int(args.year) if args.year is not None else None
     try:
         if args.zensical:
-            site = build_zensical(root, args.audience, args.year, pdf=not args.no_pdf)
+            site = build_zensical(root, args.audience, year, pdf=not args.no_pdf)
             print(f"Zensical已构建站点：{site}")
         else:
-            paths = write_pages(root, args.audience, args.year)
-            print(f"已生成{len(paths)}个页面：{folder_for(root, scope_for(_config(root), args.audience), args.year)}")
+            paths = write_pages(root, args.audience, year)
+            print(f"已生成{len(paths)}个页面：{folder_for(root, scope_for(_config(root), args.audience), year)}")
     except BulletinError as exc:
         print(f"bulletin：{exc}", file=sys.stderr)
         return exc.exit_code
