@@ -49,6 +49,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         shutil.copytree(REPO / name, desk / name)
     done = run_cli("build", "--every-audience", cwd=desk)
     assert done.returncode == 0, done.stderr[-3000:]
+    # a year volume as mike deploys it beside the site (/counties/2026/), with its copy of the form
+    shutil.copytree(desk / "site/counties/admin", desk / "site/counties/2026/admin")
+    shutil.copy(desk / "site/counties/index.html", desk / "site/counties/2026/index.html")
     auth = base / "auth"
     auth.mkdir()
     for audience in ("leaders", "office", "counties", "departments"):
@@ -129,3 +132,19 @@ def test_only_the_index_of_audiences_is_public_and_nothing_else(server: str) -> 
     assert "酝酿赴省" not in body and "pdf" not in body  # names of audiences, no content
     for path in ("/.site.lock", "/leaders/../office/", "/site/", "/pdf/neican/2026/002.pdf", "/mkdocs.yml"):
         assert get(server + path)[0] in (400, 401, 403, 404), path
+
+
+def test_the_form_of_the_site_and_of_a_year_volume_gets_the_forms_policy(server: str) -> None:
+    """The form (Decap CMS) needs eval and the forge's API: its own Content-Security-Policy, for admin/
+    of the site and of every year volume (/counties/2026/admin/, as mike deploys it); every other page
+    keeps the strict one, and the form still asks for the audience's password."""
+    from bulletin.publish.serve import CSP
+
+    for path in ("/counties/admin/", "/counties/2026/admin/"):
+        status, body, headers = get(server + path, "counties")
+        assert status == 200 and "decap-cms" in body, path
+        assert "'unsafe-eval'" in headers.get("Content-Security-Policy", ""), path
+        assert get(server + path)[0] == 401, path
+    for path in ("/counties/", "/counties/2026/"):
+        status, _, headers = get(server + path, "counties")
+        assert status == 200 and headers.get("Content-Security-Policy") == CSP, path
