@@ -369,8 +369,11 @@ def test_the_page_box_waits_for_the_input_method_and_keeps_the_page_on_enter(bro
         context.close()
 
 
-def test_the_files_the_search_page_preloads_are_in_the_site_and_fetched_once(browser: Any, server: str) -> None:
-    """The 搜索 page asks for Pagefind's module and WebAssembly with its own files; each is in the site
+def test_the_files_the_search_page_preloads_are_in_the_site_and_fetched_once(
+    browser: Any, server: str, built: Path
+) -> None:
+    """The 搜索 page asks for Pagefind's module, WebAssembly, index entry and metadata with its own files
+    (the last two named by the index's hash, written into the page once the index is); each is in the site
     (a preload of a file that is not there would be a 404 on every visit) and fetched once, so the
     preload is what Pagefind uses."""
     built_page = urlsplit(f"{server}/office/search/").path
@@ -383,7 +386,11 @@ def test_the_files_the_search_page_preloads_are_in_the_site_and_fetched_once(bro
         links = page.eval_on_selector_all(
             "link[rel=preload], link[rel=modulepreload]", "links => links.map(l => l.href)"
         )
-        assert {urlsplit(u).path.rsplit("/", 1)[1] for u in links} == {"pagefind.js", "wasm.unknown.pagefind"}
+        names = {urlsplit(u).path.rsplit("/", 1)[1] for u in links}
+        entry = json.loads((built / "office/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+        (index,) = (language["hash"] for language in entry["languages"].values())
+        assert names == {"pagefind.js", "wasm.unknown.pagefind", "pagefind-entry.json", f"pagefind.{index}.pf_meta"}
+        assert f"pagefind-entry.json?ts={index}" in " ".join(links)
         page.locator(".pagefind-ui__search-input").fill("防汛")
         page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
         for url in links:

@@ -33,6 +33,7 @@ import concurrent.futures
 import contextlib
 import html
 import itertools
+import json
 import os
 import re
 import shutil
@@ -301,6 +302,36 @@ def records(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> Iter
             yield from page_records(desk, src, article, url, sources)
 
 
+SEARCH_PAGE = "search.md"  # the 搜索 page (docs/search.md, theme template search.html)
+_PRELOAD = re.compile(r"<!-- bulletin:search-index (\S*) -->")
+
+
+def preload_index(site_dir: Path, use_directory_urls: bool = True) -> None:
+    """The 搜索 page told the names of the index files Pagefind fetches first, its entry and metadata,
+    known once the index is written (they hold its hash): preloaded with the page's own files, and the
+    hash given to search.js for Pagefind's metaCacheTag, so that the entry's address is the one preloaded
+    (Pagefind otherwise adds the time to it). A page without the mark (a theme of its own) is left as is."""
+    page = site_dir / page_file(SEARCH_PAGE, use_directory_urls)[0]
+    try:
+        text = page.read_text(encoding="utf-8")
+        languages = json.loads((site_dir / INDEX_DIR / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+        (tag,) = (language["hash"] for language in languages.values())
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+
+    def links(mark: re.Match[str]) -> str:
+        prefix, hash_ = html.escape(mark[1]), html.escape(tag)
+        return (
+            f'<meta name="bulletin-search-index" content="{hash_}">'
+            f'<link rel="preload" href="{prefix}pagefind-entry.json?ts={hash_}" as="fetch" crossorigin>'
+            f'<link rel="preload" href="{prefix}pagefind.{hash_}.pf_meta" as="fetch" crossorigin>'
+        )
+
+    marked = _PRELOAD.sub(links, text, count=1)
+    if marked != text:
+        page.write_text(marked, encoding="utf-8")
+
+
 def _missing(issue: Issue, path: Path) -> SearchError:
     return SearchError(f"检索索引未能生成：找不到{issue.id}这一期的页面{path}，请重新构建站点")
 
@@ -332,6 +363,7 @@ def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> i
             asyncio.run(_write(Path(folder), (site_dir / INDEX_DIR).resolve()))
         except Exception as exc:
             raise _failed(exc) from exc
+    preload_index(site_dir, use_directory_urls)
     return found
 
 
@@ -437,6 +469,7 @@ class Indexer:
                 shutil.copytree(staged, self.out, dirs_exist_ok=True)
             else:
                 shutil.move(staged, self.out)
+            preload_index(self.out.parent, self.use_directory_urls)
             return self.count
         finally:
             self.close()

@@ -144,6 +144,12 @@ var OPTIONS = {
   baseUrl: base,
   noWorker: true // one request less before the first results; the chunks searched are small
 };
+// the index's hash, written into the page with the preloads of its entry and metadata (publish/search.py,
+// preload_index): Pagefind asks for the entry with it (?ts=…), the address preloaded, not with the time
+var indexTag = document.querySelector('meta[name="bulletin-search-index"]');
+if (indexTag) {
+  OPTIONS.metaCacheTag = indexTag.getAttribute("content");
+}
 pagefind.options(OPTIONS);
 // Pagefind takes the language of its searches from the page's <html lang> when it starts, and cuts a
 // query in Chinese (zh) with the browser's dictionary, which would cut the pairs above again (武宁 as
