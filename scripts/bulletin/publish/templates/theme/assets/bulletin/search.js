@@ -445,10 +445,16 @@ function start() {
   typing(document.querySelector("#bulletin-search"), input);
   if (input && (focused || document.activeElement === document.body)) {
     input.focus();
+  } else if (input) {
+    // the interface readies its side of Pagefind when its box is focused, else only at its first search,
+    // which then waits 50 ms for it: readied now, the focus left where the reader has it
+    input.dispatchEvent(new FocusEvent("focus"));
   }
   var query = typed || new URLSearchParams(location.search).get("q");
   if (query) {
-    prepare(query).then(function () {
+    // searched once Pagefind has started and loaded the word's index chunk (what the search waits for
+    // anyway), by when the interface has readied its side: its first search would otherwise wait 50 ms
+    Promise.all([prepare(query), pagefind.preload(cut(query))]).then(function () {
       ui.triggerSearch(query);
     });
   }
