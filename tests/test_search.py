@@ -10,6 +10,7 @@ their own tests); each site is served by a local server sending the deployed Con
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -308,16 +309,25 @@ def test_the_header_box_of_any_page_opens_the_search_with_its_results(browser: A
         context.close()
 
 
-def test_a_word_typed_before_the_interface_has_loaded_is_searched(browser: Any, server: str) -> None:
-    """The page's own box takes what a reader types from the first paint; Pagefind's interface (held
-    back here until the word is typed) takes its place with the word and its results, and the focus."""
+@contextlib.contextmanager
+def _interface_held(browser: Any, server: str) -> Iterator[tuple[Any, list[Any], Any]]:
+    """The office's 搜索 page opened with Pagefind's interface (pagefind-ui.js) held back until the test
+    lets it go (held[0].continue_()): (the page, the held request, the page's own box)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     held: list[Any] = []
     context.route("**/pagefind/pagefind-ui.js", lambda route: held.append(route))
     try:
         page = context.new_page()
         page.goto(f"{server}/office/search/", wait_until="domcontentloaded")
-        early = page.locator("#bulletin-search .bulletin-search-early input")
+        yield page, held, page.locator("#bulletin-search .bulletin-search-early input")
+    finally:
+        context.close()
+
+
+def test_a_word_typed_before_the_interface_has_loaded_is_searched(browser: Any, server: str) -> None:
+    """The page's own box takes what a reader types from the first paint; Pagefind's interface (held
+    back here until the word is typed) takes its place with the word and its results, and the focus."""
+    with _interface_held(browser, server) as (page, held, early):
         early.fill("武宁县")
         placeholder = early.get_attribute("placeholder")
         assert placeholder
@@ -333,25 +343,17 @@ def test_a_word_typed_before_the_interface_has_loaded_is_searched(browser: Any, 
         assert box.get_attribute("placeholder") == placeholder
         assert page.locator(".bulletin-search-early").count() == 0  # one box on the page
         assert page.evaluate("document.activeElement.classList.contains('pagefind-ui__search-input')")
-    finally:
-        context.close()
 
 
 def test_the_page_box_waits_for_the_input_method_and_keeps_the_page_on_enter(browser: Any, server: str) -> None:
     """While the reader composes pinyin in the page's box, the interface (arrived meanwhile) does not take
     its place: the word chosen is searched, not the letters; Enter in the page's box does not reload the
     page. The interface's box is drawn where and as large as the page's box was."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    held: list[Any] = []
-    context.route("**/pagefind/pagefind-ui.js", lambda route: held.append(route))
-    try:
-        page = context.new_page()
-        page.goto(f"{server}/office/search/", wait_until="domcontentloaded")
-        early = page.locator("#bulletin-search .bulletin-search-early input")
+    with _interface_held(browser, server) as (page, held, early):
         early.press("Enter")  # nothing typed yet: the page stays
         size = early.bounding_box()
         early.focus()
-        cdp = context.new_cdp_session(page)
+        cdp = page.context.new_cdp_session(page)
         cdp.send("Input.imeSetComposition", {"text": "wuning", "selectionStart": 6, "selectionEnd": 6})
         held[0].continue_()
         page.wait_for_function("() => !!window.PagefindUI")
@@ -365,8 +367,6 @@ def test_the_page_box_waits_for_the_input_method_and_keeps_the_page_on_enter(bro
         now = box.bounding_box()
         assert size and now and abs(size["height"] - now["height"]) < 1 and abs(size["width"] - now["width"]) < 1
         assert abs(size["y"] - now["y"]) < 1, (size, now)
-    finally:
-        context.close()
 
 
 def test_the_files_the_search_page_preloads_are_in_the_site_and_fetched_once(
