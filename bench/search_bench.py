@@ -81,12 +81,12 @@ def served(site: Path) -> Iterator[str]:
 # The reader, in the page: types (pastes) the word the moment the search box is there, and the page's own
 # clock (performance.now(), from the start of the navigation) notes when the first result shows. The
 # theme's search is asked again every 50 ms (input and key-up, as a reader pressing a key) until its
-# worker has built its index; Pagefind's box is searched once.
+# worker has built its index; the desk's box (search.js, over Pagefind) is searched once.
 READER_NEW = """(() => { window.__bench = {};
-  const type = () => { const box = document.querySelector('#bulletin-search input:not([type=checkbox])');
+  const type = () => { const box = document.querySelector('#bulletin-search .bulletin-search__input');
     if (!box) return; box.value = %(q)s; box.dispatchEvent(new Event('input', {bubbles: true})); __bench.typed = performance.now(); };
   new MutationObserver(() => { if (!__bench.typed) type();
-    if (!__bench.shown && document.querySelector('.pagefind-ui__result-title')) __bench.shown = performance.now();
+    if (!__bench.shown && document.querySelector('.bulletin-search__title')) __bench.shown = performance.now();
   }).observe(document, {subtree: true, childList: true}); })();"""
 READER_OLD = """(() => { window.__bench = {};
   const ask = () => { const box = document.querySelector('input.md-search__input'); if (!box || __bench.shown) return;
@@ -128,7 +128,7 @@ def search_once(browser, base: str, old: bool, in_page: bool = True) -> tuple[fl
             page.goto(f"{base}/" if old else f"{base}/search/", wait_until="domcontentloaded")
             page.wait_for_function("window.__bench && window.__bench.shown", timeout=600_000, polling=50)
             seconds = page.evaluate("__bench.shown") / 1000
-            shown = page.locator(".md-search-result__item" if old else ".pagefind-ui__result").count()
+            shown = page.locator(".md-search-result__item" if old else ".bulletin-search__result").count()
         elif old:
             page.goto(f"{base}/", wait_until="domcontentloaded")
             box = page.locator("input.md-search__input")
@@ -146,11 +146,11 @@ def search_once(browser, base: str, old: bool, in_page: bool = True) -> tuple[fl
             seconds = time.perf_counter() - began
         else:
             page.goto(f"{base}/search/", wait_until="domcontentloaded")
-            # the page's box: its own until Pagefind's interface takes its place with what was typed
-            box = page.locator("#bulletin-search input:not([type=checkbox])")
+            # the 搜索 page's box (search.js searches it as soon as Pagefind is ready)
+            box = page.locator("#bulletin-search .bulletin-search__input")
             box.fill(QUERY)
-            page.wait_for_selector(".pagefind-ui__result-title", timeout=600_000)
-            shown = page.locator(".pagefind-ui__result").count()
+            page.wait_for_selector(".bulletin-search__title", timeout=600_000)
+            shown = page.locator(".bulletin-search__result").count()
             seconds = time.perf_counter() - began
         page.wait_for_timeout(300)  # the last loadingFinished events
         wanted = OLD_FILES if old else NEW_FILES

@@ -102,7 +102,7 @@ def test_site_works_offline_in_a_browser(chromium: str, server: str) -> None:
             box = page.locator(".bulletin-search-box input")  # the header's box opens the 搜索 page
             box.fill(WORD)
             box.press("Enter")
-            results = page.locator(".pagefind-ui__result-link")
+            results = page.locator(".bulletin-search__link")
             results.first.wait_for(timeout=15_000)
             hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
             assert any(re.search(rf"/publications/{ISSUE}/([?#]|$)", h) for h in hrefs), hrefs

@@ -281,14 +281,14 @@ def header_search(browser: Any, base: str, page_path: str, word: str) -> list[di
         box.fill(word)
         box.press("Enter")
         page.wait_for_url(f"{base}/search/?q=*")
-        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
-        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
-        assert page.locator(".pagefind-ui__search-input").input_value() == word
+        page.locator(".bulletin-search__title").first.wait_for(timeout=15_000)
+        page.wait_for_function("() => !document.querySelector('.bulletin-search__result--pending')")
+        assert page.locator(".bulletin-search__input").input_value() == word
         found = page.eval_on_selector_all(
-            ".pagefind-ui__result",
+            ".bulletin-search__result",
             """rows => rows.map(r => ({
-                title: r.querySelector('.pagefind-ui__result-title').textContent.trim(),
-                href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+                title: r.querySelector('.bulletin-search__title').textContent.trim(),
+                href: r.querySelector('.bulletin-search__link').getAttribute('href'),
             }))""",
         )
     finally:

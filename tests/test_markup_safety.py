@@ -529,13 +529,15 @@ def test_hostile_pages_run_nothing_and_fetch_nothing_outside_under_the_csp(csp_s
 
             console.clear()
             page.goto(f"{csp_server}/search/", wait_until="networkidle")
-            page.locator(".pagefind-ui__search-input").fill("蚕桑")
-            page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
-            page.locator(".pagefind-ui__search-input").fill("恶意条目")  # excerpts of the hostile items
-            page.locator(".pagefind-ui__message", has_text="找到").filter(has_text="恶意条目").wait_for(timeout=15_000)
-            page.locator(".pagefind-ui__result-excerpt").first.wait_for(timeout=15_000)
+            page.locator(".bulletin-search__input").fill("蚕桑")
+            page.locator(".bulletin-search__link").first.wait_for(timeout=15_000)
+            page.locator(".bulletin-search__input").fill("恶意条目")  # excerpts of the hostile items
+            page.locator(".bulletin-search__message", has_text="找到").filter(has_text="恶意条目").wait_for(
+                timeout=15_000
+            )
+            page.locator(".bulletin-search__excerpt").first.wait_for(timeout=15_000)
             page.wait_for_timeout(500)
-            made = ".pagefind-ui__results :is(svg, img, script, iframe, meta, link, style, object, form)"
+            made = ".bulletin-search__area :is(svg, img, script, iframe, meta, link, style, object, form)"  # results, filters
             assert page.locator(made).count() == 0
             assert page.evaluate("window.__xss") is None
             assert console == [], console  # search works under the CSP

@@ -163,7 +163,7 @@ class Reader:
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.goto(f"{base}/search/", wait_until="networkidle")
-        self.box = self.page.locator(".pagefind-ui__search-input")
+        self.box = self.page.locator(".bulletin-search__input")
         self.box.wait_for(timeout=15_000)
 
     def _guard(self, route: Any) -> None:
@@ -186,23 +186,23 @@ class Reader:
         page = self.page
         page.wait_for_function(
             """before => {
-                const message = document.querySelector('.pagefind-ui__message');
+                const message = document.querySelector('.bulletin-search__message');
                 return message && !/正在检索/.test(message.textContent) && message.textContent !== before &&
-                    !document.querySelector('.pagefind-ui__result .pagefind-ui__loading');
+                    !document.querySelector('.bulletin-search__result--pending');
             }""",
             arg=before,
             timeout=15_000,
         )
         return page.eval_on_selector_all(
-            ".pagefind-ui__result",
+            ".bulletin-search__result",
             """rows => rows.map(r => {
-                const excerpt = r.querySelector('.pagefind-ui__result-excerpt');
+                const excerpt = r.querySelector('.bulletin-search__excerpt');
                 const where = excerpt && excerpt.querySelector('.bulletin-search-where');
                 const text = excerpt ? excerpt.textContent : '';
                 return {
                     marked: excerpt ? excerpt.innerHTML : '',
-                    title: r.querySelector('.pagefind-ui__result-title').textContent.trim(),
-                    href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+                    title: r.querySelector('.bulletin-search__title').textContent.trim(),
+                    href: r.querySelector('.bulletin-search__link').getAttribute('href'),
                     excerpt: (where ? text.slice(0, text.length - where.textContent.length) : text).trim(),
                     tags: where ? where.textContent : '',
                 };
@@ -210,7 +210,7 @@ class Reader:
         )
 
     def message(self) -> str:
-        return str(self.page.locator(".pagefind-ui__message").inner_text())
+        return str(self.page.locator(".bulletin-search__message").inner_text())
 
     def close(self) -> None:
         self.context.close()
@@ -267,8 +267,8 @@ def test_pasted_text_searches_without_a_key(office: Reader) -> None:
 # later one)? Pagefind shows 正在检索 (or results) as soon as it starts a search. An ordering, not a time.
 _SEARCH_STARTED = """async () => {
     await new Promise(resolve => setTimeout(resolve, 0));  // and the microtasks that update the page
-    const message = document.querySelector('.pagefind-ui__message');
-    return !!(message && message.textContent.trim()) || !!document.querySelector('.pagefind-ui__result');
+    const message = document.querySelector('.bulletin-search__message');
+    return !!(message && message.textContent.trim()) || !!document.querySelector('.bulletin-search__result');
 }"""
 
 
@@ -299,74 +299,107 @@ def test_the_header_box_of_any_page_opens_the_search_with_its_results(browser: A
         box.fill("防汛")
         box.press("Enter")
         page.wait_for_url("**/office/search/?q=*")
-        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
+        page.locator(".bulletin-search__title").first.wait_for(timeout=15_000)
         # every result shown, not a placeholder still loading its text (“. . .”)
-        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
-        titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+        page.wait_for_function("() => !document.querySelector('.bulletin-search__result--pending')")
+        titles = page.locator(".bulletin-search__title").all_inner_texts()
         assert "都昌县提前谋划明年防汛工作" in [t.strip() for t in titles[:2]], titles
-        assert page.locator(".pagefind-ui__search-input").input_value() == "防汛"
+        assert page.locator(".bulletin-search__input").input_value() == "防汛"
     finally:
         context.close()
 
 
 @contextlib.contextmanager
-def _interface_held(browser: Any, server: str) -> Iterator[tuple[Any, list[Any], Any]]:
-    """The office's 搜索 page opened with Pagefind's interface (pagefind-ui.js) held back until the test
-    lets it go (held[0].continue_()): (the page, the held request, the page's own box)."""
+def _pagefind_held(browser: Any, server: str) -> Iterator[tuple[Any, list[Any], Any]]:
+    """The office's 搜索 page opened with Pagefind (pagefind.js) held back until the test lets it go
+    (held[0].continue_()): (the page, the held request, the page's box)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     held: list[Any] = []
-    context.route("**/pagefind/pagefind-ui.js", lambda route: held.append(route))
+    context.route("**/pagefind/pagefind.js", lambda route: held.append(route))
     try:
         page = context.new_page()
         page.goto(f"{server}/office/search/", wait_until="domcontentloaded")
-        yield page, held, page.locator("#bulletin-search .bulletin-search-early input")
+        box = page.locator(".bulletin-search__input")
+        box.wait_for(timeout=15_000)
+        page.wait_for_function("() => document.readyState !== 'loading'")
+        yield page, held, box
     finally:
         context.close()
 
 
-def test_a_word_typed_before_the_interface_has_loaded_is_searched(browser: Any, server: str) -> None:
-    """The page's own box takes what a reader types from the first paint; Pagefind's interface (held
-    back here until the word is typed) takes its place with the word and its results, and the focus."""
-    with _interface_held(browser, server) as (page, held, early):
-        early.fill("武宁县")
-        placeholder = early.get_attribute("placeholder")
-        assert placeholder
-        assert page.locator(".pagefind-ui__search-input").count() == 0  # the interface has not arrived
+def test_a_word_typed_before_pagefind_has_loaded_is_searched(browser: Any, server: str) -> None:
+    """The box takes what a reader types from the first paint, says it is searching, and searches it as
+    soon as Pagefind (held back here until the word is typed) has arrived; the focus stays in the box."""
+    with _pagefind_held(browser, server) as (page, held, box):
+        assert page.evaluate("document.activeElement.classList.contains('bulletin-search__input')")
+        assert box.get_attribute("placeholder")
+        box.fill("武宁县")
         assert len(held) == 1
+        page.locator(".bulletin-search__message", has_text="正在检索“武宁县”").wait_for(timeout=15_000)
+        assert page.locator(".bulletin-search__result").count() == 0  # Pagefind has not arrived
         held[0].continue_()
-        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
-        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
-        titles = [t.strip() for t in page.locator(".pagefind-ui__result-title").all_inner_texts()]
+        page.locator(".bulletin-search__title").first.wait_for(timeout=15_000)
+        page.wait_for_function("() => !document.querySelector('.bulletin-search__result--pending')")
+        titles = [t.strip() for t in page.locator(".bulletin-search__title").all_inner_texts()]
         assert "武宁县石门楼镇山体滑坡处置有序" in titles, titles
-        box = page.locator(".pagefind-ui__search-input")
         assert box.input_value() == "武宁县"
-        assert box.get_attribute("placeholder") == placeholder
-        assert page.locator(".bulletin-search-early").count() == 0  # one box on the page
-        assert page.evaluate("document.activeElement.classList.contains('pagefind-ui__search-input')")
+        assert page.locator("input[type=search]").count() == 1  # one box on the page
+        assert page.evaluate("document.activeElement.classList.contains('bulletin-search__input')")
 
 
-def test_the_page_box_waits_for_the_input_method_and_keeps_the_page_on_enter(browser: Any, server: str) -> None:
-    """While the reader composes pinyin in the page's box, the interface (arrived meanwhile) does not take
-    its place: the word chosen is searched, not the letters; Enter in the page's box does not reload the
-    page. The interface's box is drawn where and as large as the page's box was."""
-    with _interface_held(browser, server) as (page, held, early):
-        early.press("Enter")  # nothing typed yet: the page stays
-        size = early.bounding_box()
-        early.focus()
+def test_the_box_waits_for_the_input_method_and_keeps_the_page_on_enter(browser: Any, server: str) -> None:
+    """While the reader composes pinyin, nothing is searched, though Pagefind has arrived meanwhile: the word
+    chosen is searched, not the letters. Enter, before Pagefind has arrived and after, does not reload
+    the page (the form sends ?q= only where the page's script does not run)."""
+    with _pagefind_held(browser, server) as (page, held, box):
+        page.evaluate("window.__same = true")  # gone if the page is loaded again
+        box.press("Enter")  # nothing typed yet: the page stays
+        box.focus()
         cdp = page.context.new_cdp_session(page)
         cdp.send("Input.imeSetComposition", {"text": "wuning", "selectionStart": 6, "selectionEnd": 6})
         held[0].continue_()
-        page.wait_for_function("() => !!window.PagefindUI")
+        page.wait_for_function("() => performance.getEntriesByType('resource').some(r => r.name.endsWith('.pf_meta'))")
         page.wait_for_timeout(300)
-        assert page.locator(".pagefind-ui__search-input").count() == 0  # still composing in the page's box
+        assert not page.locator(".bulletin-search__message").inner_text().strip()  # still composing
+        assert page.locator(".bulletin-search__result").count() == 0
         cdp.send("Input.insertText", {"text": "武宁县"})
-        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
-        box = page.locator(".pagefind-ui__search-input")
+        page.locator(".bulletin-search__title").first.wait_for(timeout=15_000)
         assert box.input_value() == "武宁县"
+        box.press("Enter")
+        page.wait_for_timeout(300)
         assert page.url.endswith("/office/search/")  # not reloaded with ?q=
-        now = box.bounding_box()
-        assert size and now and abs(size["height"] - now["height"]) < 1 and abs(size["width"] - now["width"]) < 1
-        assert abs(size["y"] - now["y"]) < 1, (size, now)
+        assert page.evaluate("window.__same") is True
+
+
+_WATCH_THEME = """(() => { window.__seen = {};
+  new MutationObserver(() => {
+    if (!__seen.result && document.querySelector('.bulletin-search__title')) __seen.result = performance.now();
+    if (!__seen.theme && document.querySelector('body > script[src*="bundle"]')) __seen.theme = performance.now();
+  }).observe(document, {subtree: true, childList: true}); })();"""
+
+
+@pytest.mark.parametrize("query", ["?q=防汛", ""])
+def test_the_themes_scripts_run_after_the_first_results(browser: Any, server: str, query: str) -> None:
+    """The theme's scripts (its bundle) wait on the 搜索 page until the first result is drawn, or until the
+    page has loaded when nothing is searched; then they run, once, and the theme starts as on any page
+    (its sidebars placed, its document$ there)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.add_init_script(_WATCH_THEME)
+    fetched: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: fetched.append(r.url) if "/javascripts/bundle." in r.url else None)
+        page.goto(f"{server}/office/search/{query}", wait_until="domcontentloaded")
+        page.wait_for_function("() => !!window.document$ && !!document.querySelector('.md-sidebar[style*=top]')")
+        seen = page.evaluate("window.__seen")
+        if query:
+            assert seen["result"] <= seen["theme"], seen
+        else:
+            assert page.evaluate("document.readyState") == "complete"
+        assert len(fetched) == 1, fetched
+        assert page.locator("template#bulletin-theme-scripts").count() == 1  # held there, run from there
+    finally:
+        context.close()
 
 
 def test_the_files_the_search_page_preloads_are_in_the_site_and_fetched_once(
@@ -391,8 +424,8 @@ def test_the_files_the_search_page_preloads_are_in_the_site_and_fetched_once(
         (index,) = (language["hash"] for language in entry["languages"].values())
         assert names == {"pagefind.js", "wasm.unknown.pagefind", "pagefind-entry.json", f"pagefind.{index}.pf_meta"}
         assert f"pagefind-entry.json?ts={index}" in " ".join(links)
-        page.locator(".pagefind-ui__search-input").fill("防汛")
-        page.locator(".pagefind-ui__result-title").first.wait_for(timeout=15_000)
+        page.locator(".bulletin-search__input").fill("防汛")
+        page.locator(".bulletin-search__title").first.wait_for(timeout=15_000)
         for url in links:
             assert fetched.count(url) == 1, (url, fetched)
             assert context.request.get(url).status == 200, url
@@ -418,8 +451,8 @@ def test_nothing_is_searched_while_the_input_method_composes(office: Reader) -> 
             "Input.imeSetComposition", {"text": letters, "selectionStart": len(letters), "selectionEnd": len(letters)}
         )
     office.page.wait_for_timeout(500)  # longer than the wait for a typed letter
-    assert not office.page.locator(".pagefind-ui__result").count()
-    message = office.page.locator(".pagefind-ui__message")
+    assert not office.page.locator(".bulletin-search__result").count()
+    message = office.page.locator(".bulletin-search__message")
     assert not message.count() or not message.inner_text().strip(), message.inner_text()
     assert not [u for u in chunks if "/index/" in u], chunks  # no index chunk of the letters was loaded
     cdp.send("Input.insertText", {"text": "防汛"})  # the word chosen
@@ -609,10 +642,10 @@ def test_quoted_and_marked_up_text_is_found(office: Reader, query: str, title: s
 
 
 def _choose(reader: Reader, group: str, value: str) -> None:
-    block = reader.page.locator(".pagefind-ui__filter-block", has_text=group)
-    if not block.locator(".pagefind-ui__filter-checkbox").first.is_visible():
+    block = reader.page.locator(".bulletin-search__filter", has_text=group)
+    if not block.locator(".bulletin-search__check").first.is_visible():
         block.locator("summary").click()
-    block.locator(".pagefind-ui__filter-value", has_text=value).locator("input").check()
+    block.locator(".bulletin-search__value", has_text=value).locator("input").check()
 
 
 def test_filters_by_unit_and_year(office: Reader) -> None:
@@ -631,6 +664,27 @@ def test_filters_by_unit_and_year(office: Reader) -> None:
     assert all("2025年" in r["tags"] for r in by_year), by_year
     # a result found again by a later search keeps its own address (not the site's root twice)
     assert all(r["href"].startswith("/office/publications/") for r in by_unit + by_year), by_unit + by_year
+
+
+def test_values_ticked_in_one_filter_find_either(office: Reader) -> None:
+    """Two units ticked: the results of either (a reader comparing two counties), not only those both
+    reported; each value's count stays the word's own, so the second unit can still be ticked."""
+    office.paste("防汛")
+    every = office.results()
+    counts = office.page.locator(".bulletin-search__filter", has_text="单位").locator(".bulletin-search__value")
+    counts.first.wait_for(timeout=15_000)
+    before_counts = counts.all_inner_texts()
+    before = office.message()
+    _choose(office, "单位", "武宁县")
+    wuning = office.results(before=before)
+    assert wuning and all("武宁县" in r["tags"] for r in wuning), wuning
+    assert counts.all_inner_texts() == before_counts
+    before = office.message()
+    _choose(office, "单位", "都昌县")
+    both = office.results(before=before)
+    assert {r["title"] for r in both} == {r["title"] for r in every if "武宁县" in r["tags"] or "都昌县" in r["tags"]}
+    assert len(both) > len(wuning), both
+    assert "都昌县提前谋划明年防汛工作" in {r["title"] for r in both}, both
 
 
 def _index_text(site: Path) -> str:
@@ -669,7 +723,7 @@ def test_results_read_on_a_desktop_and_a_phone(browser: Any, server: str, width:
     try:
         reader.paste("防汛")
         found = reader.results()
-        assert found and reader.page.locator(".pagefind-ui__result-title").first.is_visible()
+        assert found and reader.page.locator(".bulletin-search__title").first.is_visible()
         assert reader.page.evaluate("document.scrollingElement.scrollWidth") <= width
         assert "找到" in reader.message()
         if os.environ.get("BULLETIN_SCREENSHOTS") == "1":
@@ -690,18 +744,18 @@ def test_every_filter_group_shows_on_a_phone_and_a_desktop(browser: Any, server:
     try:
         reader.paste("防汛")
         assert reader.results()
-        blocks = reader.page.locator(".pagefind-ui__filter-block")
+        blocks = reader.page.locator(".bulletin-search__filter")
         names = [str(n).strip() for n in blocks.locator("summary").all_inner_texts()]
         assert set(names) == FILTER_GROUPS, names
         for group in FILTER_GROUPS:
-            block = reader.page.locator(".pagefind-ui__filter-block", has_text=group)
+            block = reader.page.locator(".bulletin-search__filter", has_text=group)
             block.scroll_into_view_if_needed()
             box = block.bounding_box()
             assert box is not None and box["width"] > 0 and box["height"] > 0, group
             assert box["x"] >= 0 and box["x"] + box["width"] <= width, (group, box)
-            if not block.locator(".pagefind-ui__filter-checkbox").first.is_visible():
+            if not block.locator(".bulletin-search__check").first.is_visible():
                 block.locator("summary").click()
-            assert block.locator(".pagefind-ui__filter-checkbox").first.is_visible(), group
+            assert block.locator(".bulletin-search__check").first.is_visible(), group
         assert reader.page.evaluate("document.scrollingElement.scrollWidth") <= width
     finally:
         reader.close()

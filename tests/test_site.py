@@ -158,7 +158,8 @@ def test_search_index_is_pagefind_for_chinese_and_replaces_the_themes(site: Path
     # and the next, or its end mark; no character alone (a query would fall back to it)
     chinese = [re.sub(r"[^\w]", "", w) for r in records for w in r["words"].split() if re.match(f"[{HAN}]", w)]
     assert len(chinese) > 1000 and all(len(w) == 2 for w in chinese)
-    assert (site / "pagefind" / "pagefind-ui.js").is_file()  # the interface is the site's own file
+    assert (site / "pagefind" / "pagefind.js").is_file()  # Pagefind is the site's own file
+    assert "pagefind-ui" not in (site / "search" / "index.html").read_text(encoding="utf-8")  # the desk's interface
     assert not (site / "search" / "search_index.json").exists()  # the theme's whole-site index is gone
     # no zero-width spaces inserted into what readers see (the theme's search cut words with them)
     assert "\u200b" not in (site / "search" / "index.html").read_text(encoding="utf-8")

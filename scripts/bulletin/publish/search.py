@@ -2,8 +2,8 @@
 
 Pagefind (PyPI `pagefind`; the desk cuts the Chinese itself, see below) writes a
 static index into the site's pagefind/ folder, split into small chunks that a reader's browser
-loads only for the words it searches, with Pagefind's own search interface beside it; nothing is
-loaded from outside the site. The 搜索 page (docs/search.md, theme template search.html) runs it.
+loads only for the words it searches; nothing is loaded from outside the site. The 搜索 page
+(docs/search.md, theme template search.html) searches it with the desk's own interface (search.js).
 
 What is indexed is cut from this audience's own built pages, after the sanitiser: one record per
 item of an issue (its title, weighted, and its text, without the credit line), linked to the
@@ -50,7 +50,7 @@ from bulletin.desk.issues import cn_date
 from bulletin.errors import BulletinError
 from bulletin.publish.pages import Desk, issue_name, issue_src, publication_name, unit_src
 
-INDEX_DIR = "pagefind"  # the index and Pagefind's interface, in the site's root
+INDEX_DIR = "pagefind"  # the index and Pagefind's scripts, in the site's root
 # the language Pagefind is told (an undetermined one): it cuts no words of its own, the desk has (cut)
 INDEX_LANGUAGE = "und"
 TITLE_WEIGHT = 10  # a word in an item's title counts this many times a word of its text
@@ -186,14 +186,14 @@ class Record:
             # Pagefind reads "key:value"; a comma would start another pair
             return f'<span {name}="{html.escape(key)}:{html.escape(value.replace(",", "，"))}"></span>'
 
-        # Pagefind's interface writes a filter's value into the page as HTML (and decodes entities on the way
-        # in): a topic a unit wrote (<img onerror=…>) keeps its brackets as full-width ones, and stays text.
-        # Filters are not searched words: they stay as written
+        # the desk's search page writes a filter's value as text; Pagefind's own interface (in pagefind/, not
+        # loaded) would write it as HTML, decoding entities on the way in: a topic a unit wrote (<img
+        # onerror=…>) keeps its brackets as full-width ones, text to either. Filters are not searched words
         tags = [
             attr("data-pagefind-filter", k, v.translate(_AS_TEXT)) for k, values in self.filters.items() for v in values
         ]
-        # the link (with the item's anchor) as meta "url", which Pagefind's interface follows (search.js
-        # puts the site's base in front): the record itself is a file of a temporary folder. Pagefind
+        # the link (with the item's anchor) as meta "url", which the search page links (search.js puts
+        # the site's base in front): the record itself is a file of a temporary folder. Pagefind
         # searches the meta's words too: they are cut like the text (search.js shows them uncut)
         meta = {"title": cut(self.title), **{k: cut(v) for k, v in self.meta.items()}, "url": self.url}
         tags += [attr("data-pagefind-meta", k, v) for k, v in meta.items() if v]

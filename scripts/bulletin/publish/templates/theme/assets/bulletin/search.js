@@ -1,12 +1,19 @@
-// bulletin: the 搜索 page. Pagefind's interface (pagefind/pagefind-ui.js, written by the build) in
-// Chinese; it searches as the text changes, loading only the index chunks of the words searched.
-// A word that arrives whole (pasted, chosen in the input method, dropped, ?q=… from the header's box)
-// is searched at once; letters typed one by one wait TYPING ms for the next key, and nothing is
-// searched while the input method is still composing (its pinyin letters are not the query).
+// bulletin: the 搜索 page's interface (search.html), the desk's own over Pagefind's JavaScript API
+// (pagefind/pagefind.js, written by the build with the index). It searches as the text changes, loading
+// only the index chunks of the words searched: a word that arrives whole (pasted, chosen in the input
+// method, dropped, ?q=… from the header's box) is searched at once; letters typed one by one wait TYPING
+// ms for the next key, and nothing is searched while the input method is still composing (its pinyin
+// letters are not the query). Results show as each one's text arrives; the filters (刊物, 年份, 单位,
+// 主题) come after the first results.
+//
+// Why not Pagefind's own interface (pagefind-ui.js): the desk cuts the query, makes the excerpt and the
+// line under it, and waits for the input method itself, so what that interface still did was draw a
+// list; it is 120 KB of script to fetch and run before the first results, its words are English where
+// not translated, and it writes filter values into the page as HTML.
 //
 // A module, loaded async from the page's head: it starts Pagefind (its index's entry, metadata and
-// WebAssembly) as soon as pagefind.js arrives, while the page and the interface still load; the
-// interface, made once the page is parsed, finds it started (one pagefind.js module, one instance).
+// WebAssembly) as soon as pagefind.js arrives, while the page and the theme's scripts still load; what
+// the reader types before that is kept and searched once Pagefind is ready.
 //
 // Chinese is cut by the desk, for the index (publish/search.py, cut) and here for a query (cut), by
 // one rule: a run of Chinese characters is a word per character, the character and the next one
@@ -14,8 +21,6 @@
 // every pair are found (a single character finds the words it begins; a word no record holds finds
 // nothing: prepare); "quoted" text is found only where its words stand together. The index holds no
 // text as written: titles, excerpts and where a result stands are shown again as written (uncut).
-import * as pagefind from "../../pagefind/pagefind.js";
-
 // the same classes as publish/search.py's HAN, FOLDED and INVISIBLE (tests/test_search.py compares them
 // over every code point): Chinese characters; characters searched as Unicode's NFKC writes them;
 // invisible ones left out
@@ -106,15 +111,18 @@ export function uncut(words) {
 // Pagefind leaves out of a search any word of the query that no record holds, so long as another is
 // held (武宁市 would find every record with 武宁); the query to search for each typed one is settled
 // here first: the query itself, or the one word no record holds (which finds nothing)
-var settled = new Map(); // typed query -> the query searched
 var held = new Map(); // word -> Promise of: does a record hold it
 function holds(word) {
   if (!held.has(word)) {
     held.set(
       word,
-      pagefind.search(word).then(function (found) {
-        return !!(found && found.results.length);
-      })
+      ready
+        .then(function (pagefind) {
+          return pagefind.search(word);
+        })
+        .then(function (found) {
+          return !!(found && found.results.length);
+        })
     );
   }
   return held.get(word);
@@ -122,8 +130,7 @@ function holds(word) {
 export function prepare(term) {
   var query = cut(term);
   if (query.charAt(0) === '"') {
-    settled.set(term, query); // a quoted search finds nothing when one of its words is not held
-    return Promise.resolve(query);
+    return Promise.resolve(query); // a quoted search finds nothing when one of its words is not held
   }
   var words = query.split(" ").filter(function (word) {
     return /[\p{L}\p{N}]/u.test(word); // (Pagefind drops the marks of a query)
@@ -133,13 +140,12 @@ export function prepare(term) {
     var missing = words.filter(function (word, n) {
       return found.length && !found[n];
     });
-    settled.set(term, missing.length ? missing[0] : query);
-    return settled.get(term);
+    return missing.length ? missing[0] : query;
   });
 }
 
 var base = new URL("../../", import.meta.url).pathname; // the site's root: this file is assets/bulletin/
-// Pagefind's own options, given to it here; the interface gives it baseUrl again
+// Pagefind's own options
 var OPTIONS = {
   baseUrl: base,
   noWorker: true // one request less before the first results; the chunks searched are small
@@ -150,83 +156,48 @@ var indexTag = document.querySelector('meta[name="bulletin-search-index"]');
 if (indexTag) {
   OPTIONS.metaCacheTag = indexTag.getAttribute("content");
 }
-pagefind.options(OPTIONS);
+var PROBES = 5; // see ready
+var PROBE_MS = 10;
+
+// Pagefind, started: a promise of its module once its index is ready to search. Imported here rather
+// than at the top, so that this file runs (and hears what the reader types, and Enter) without waiting
+// for it; the page preloads it (search.html), so it arrives as soon.
+//
 // Pagefind takes the language of its searches from the page's <html lang> when it starts, and cuts a
 // query in Chinese (zh) with the browser's dictionary, which would cut the pairs above again (武宁 as
-// 武/宁). It starts here, told an undetermined language ("und", the index's own: publish/search.py),
-// and the page keeps its lang.
-var lang = document.documentElement.getAttribute("lang");
-document.documentElement.setAttribute("lang", "und");
-try {
-  pagefind.init();
-} finally {
-  if (lang === null) {
-    document.documentElement.removeAttribute("lang");
-  } else {
-    document.documentElement.setAttribute("lang", lang);
-  }
-}
-
-// The interface is made as soon as its script (pagefind-ui.js, async from the head as well) has run and
-// the page's box for it (#bulletin-search) is parsed, not at DOMContentLoaded, which waits for the
-// theme's scripts at the end of the page. (Called at the end of this file, once all of it is defined.)
-function startWhenReady() {
-  var done = false;
-  var watch = null;
-  var composing = false; // the input method is composing in the page's box: its pinyin is not the query
-  function early(node) {
-    return !!node && !!node.closest && !!node.closest(".bulletin-search-early");
-  }
-  function attempt() {
-    var parsed = document.querySelector("#bulletin-search .bulletin-search-early input") || document.readyState !== "loading";
-    if (done || composing || !window.PagefindUI || !parsed) {
-      return;
+// 武/宁). It starts told an undetermined language ("und", the index's own: publish/search.py), and the
+// page keeps its lang.
+//
+// A search asked for before Pagefind has read its index waits in steps of 50 ms (Pagefind 1.5's getPtr
+// polls), losing up to 50 ms at the first search. Pagefind tells no one when it is ready, so it is asked
+// PROBES times, PROBE_MS apart, with an empty preload (which only waits for the index, and returns);
+// it is ready at the first answer, within about PROBE_MS of the index, and each search then runs at once.
+var ready = import("../../pagefind/pagefind.js").then(function (pagefind) {
+  pagefind.options(OPTIONS);
+  var lang = document.documentElement.getAttribute("lang");
+  document.documentElement.setAttribute("lang", "und");
+  try {
+    pagefind.init();
+  } finally {
+    if (lang === null) {
+      document.documentElement.removeAttribute("lang");
+    } else {
+      document.documentElement.setAttribute("lang", lang);
     }
-    done = true;
-    if (watch) {
-      watch.disconnect();
-    }
-    start();
   }
-  document.addEventListener(
-    "compositionstart",
-    function (event) {
-      composing = composing || early(event.target);
-    },
-    true
-  );
-  document.addEventListener(
-    "compositionend",
-    function (event) {
-      if (early(event.target)) {
-        composing = false;
-        attempt();
+  return new Promise(function (resolve, reject) {
+    var asked = 0;
+    (function probe() {
+      pagefind.preload("").then(function () {
+        resolve(pagefind);
+      }, reject);
+      if (++asked < PROBES) {
+        setTimeout(probe, PROBE_MS);
       }
-    },
-    true
-  );
-  // Enter in the page's box: the interface searches what it holds when it takes its place (the form
-  // reloads the page with ?q= only where this script does not run)
-  document.addEventListener(
-    "submit",
-    function (event) {
-      if (early(event.target)) {
-        event.preventDefault();
-      }
-    },
-    true
-  );
-  var script = document.getElementById("bulletin-pagefind-ui");
-  if (script) {
-    script.addEventListener("load", attempt);
-  }
-  if (document.readyState === "loading") {
-    watch = new MutationObserver(attempt);
-    watch.observe(document.documentElement, { childList: true, subtree: true });
-  }
-  document.addEventListener("DOMContentLoaded", attempt);
-  attempt();
-}
+    })();
+  });
+});
+ready.catch(function () {}); // (a failure is shown by the search that meets it)
 
 var EXCERPT = 64; // characters of an excerpt
 var LEAD = 18; // of them at most before the first word found
@@ -320,144 +291,419 @@ export function excerpt(text, term) {
   return html.replace(OPENING, "");
 }
 
-function start() {
-  var TYPING = 150;
-  var searched = ""; // the query of the latest search, as typed: its words are marked in the excerpts
-  // where a result stands (issue, units, date) as one line under its excerpt, in place of Pagefind's
-  // "key: value" tags
-  function where(meta) {
-    var parts = [meta["刊期"], meta["单位"], meta["日期"], meta["类别"]].filter(Boolean).map(uncut);
-    return parts.length ? '<span class="bulletin-search-where">' + escape(parts.join("　")) + "</span>" : "";
-  }
-  // Pagefind searches on every `input` event of its box (debounceTimeoutMs 0). Events of one typed
-  // letter or one deletion are held here (capture, on the box's container) and passed on when no key
-  // follows within TYPING ms; so are the input method's: its committed word is passed on at once.
-  function typing(holder, box) {
-    if (!holder || !box) {
-      return;
-    }
-    var pending = null;
-    function searchNow() {
-      clearTimeout(pending);
-      pending = null;
-      var event = new Event("input", { bubbles: true });
-      event.bulletinNow = true;
-      box.dispatchEvent(event);
-    }
-    holder.addEventListener(
-      "input",
-      function (event) {
-        if (event.target !== box) {
-          return;
-        }
-        if (!event.bulletinNow) {
-          var kind = event.inputType || "";
-          var oneKey = (kind === "insertText" && (event.data || "").length === 1) || kind.indexOf("delete") === 0;
-          if (event.isComposing || oneKey) {
-            event.stopImmediatePropagation();
-            clearTimeout(pending);
-            pending = event.isComposing ? null : setTimeout(searchNow, TYPING);
-            return;
-          }
-          clearTimeout(pending);
-          pending = null;
-        }
-        // passed on to the interface: the query it searches is settled first (prepare)
-        var term = box.value;
-        if (!settled.has(term)) {
-          event.stopImmediatePropagation();
-          prepare(term).then(function () {
-            if (box.value === term) {
-              searchNow();
-            }
-          });
-        }
-      },
-      true
-    );
-    box.addEventListener("compositionend", searchNow);
-  }
-  // the page's own box (search.html), typed into while the interface loaded: what it holds, and its
-  // placeholder, go to the interface's box, which takes its place
-  var early = document.querySelector("#bulletin-search .bulletin-search-early");
-  var earlyBox = early && early.querySelector("input");
-  var typed = earlyBox ? earlyBox.value.trim() : "";
-  var focused = !!earlyBox && document.activeElement === earlyBox;
-  var placeholder = earlyBox ? earlyBox.getAttribute("placeholder") : null;
-  if (early) {
-    early.remove();
-  }
-  var ui = new PagefindUI({
-    element: "#bulletin-search",
-    bundlePath: base + "pagefind/",
-    baseUrl: OPTIONS.baseUrl, // (noWorker is Pagefind's only before it starts: given above)
-    showImages: false,
-    showSubResults: false,
-    resetStyles: false,
-    autofocus: false,
-    debounceTimeoutMs: 0, // the wait for typed letters is below (typing): a whole word searches at once
-    showEmptyFilters: false,
-    openFilters: window.matchMedia("(min-width: 60em)").matches ? ["单位", "年份"] : [],
-    // a new object each time: Pagefind (without its worker) hands the same result object to every search
-    // that finds it, and changing it in place would prefix its address twice
-    processTerm: function (term) {
-      searched = term;
-      return settled.has(term) ? settled.get(term) : cut(term);
-    },
-    processResult: function (result) {
-      var meta = result.meta || {};
-      // the record's text ends with its title (weighted: publish/search.py), shown above the excerpt
-      var text = uncut(result.content);
-      var title = uncut(meta.title);
-      var body = title && text.slice(-title.length) === title ? text.slice(0, -title.length) : text;
-      return Object.assign({}, result, {
-        // (found by its title or unit only: the beginning of its text)
-        excerpt: excerpt(body || text, searched) + where(meta),
-        // the record's own address (an item's place in its issue page), from the site's root
-        meta: { title: title, url: meta.url ? base + meta.url : result.url },
-        sub_results: [] // (not shown: showSubResults is off)
-      });
-    },
-    translations: {
-      placeholder: placeholder || "",
-      clear_search: "清除",
-      load_more: "显示更多结果",
-      search_label: "检索本站",
-      filters_label: "筛选",
-      zero_results: "没有找到与“[SEARCH_TERM]”相关的结果",
-      many_results: "找到[COUNT]条与“[SEARCH_TERM]”相关的结果",
-      one_result: "找到[COUNT]条与“[SEARCH_TERM]”相关的结果",
-      total_zero_results: "无结果",
-      total_one_result: "[COUNT]条结果",
-      total_many_results: "[COUNT]条结果",
-      alt_search: "没有找到与“[SEARCH_TERM]”相关的结果，以下是“[DIFFERENT_TERM]”的结果",
-      search_suggestion: "没有找到与“[SEARCH_TERM]”相关的结果，请换个词语：",
-      searching: "正在检索“[SEARCH_TERM]”……",
-      results_label: "检索结果",
-      error_search: "检索失败，请刷新页面后重试",
-      filter_selected_one: "已选[COUNT]项",
-      filter_selected_many: "已选[COUNT]项",
-      input_hint: "输入或粘贴词语即可检索",
-      loading: "正在加载……"
-    }
-  });
-  var input = document.querySelector("#bulletin-search input.pagefind-ui__search-input");
-  typing(document.querySelector("#bulletin-search"), input);
-  if (input && (focused || document.activeElement === document.body)) {
-    input.focus();
-  } else if (input) {
-    // the interface readies its side of Pagefind when its box is focused, else only at its first search,
-    // which then waits 50 ms for it: readied now, the focus left where the reader has it
-    input.dispatchEvent(new FocusEvent("focus"));
-  }
-  var query = typed || new URLSearchParams(location.search).get("q");
-  if (query) {
-    // searched once Pagefind has started and loaded the word's index chunk (what the search waits for
-    // anyway), by when the interface has readied its side: its first search would otherwise wait 50 ms
-    Promise.all([prepare(query), pagefind.preload(cut(query))]).then(function () {
-      ui.triggerSearch(query);
-    });
+// where a result stands (issue, units, date, or what a record is) as one line under its excerpt
+function where(meta) {
+  var parts = [meta["刊期"], meta["单位"], meta["日期"], meta["类别"]].filter(Boolean).map(uncut);
+  return parts.length ? '<span class="bulletin-search-where">' + escape(parts.join("　")) + "</span>" : "";
+}
+
+var TYPING = 150; // ms a typed letter waits for the next key
+var PAGE = 5; // results shown at first, and at each 显示更多结果
+var GROUPS = ["刊物", "年份", "单位", "主题"]; // the filters of every record (publish/search.py), in this order
+var OPEN = ["单位", "年份"]; // open from the start on a wide screen
+var WIDE = "(min-width: 60em)";
+
+var page = null; // the interface's parts, once they are parsed (start)
+var chosen = {}; // filter group -> Set of the values ticked (a record with any of them)
+var searches = 0; // the number of the latest search: an answer to an earlier one is dropped
+var searched = ""; // the text and filters of the search shown (or under way)
+var pending = null; // the timer of typed letters
+var composing = false; // the input method is composing in the box
+var underWay = false; // a search is under way: nothing of it drawn yet
+var filtersLoaded = null; // a promise once Pagefind has been asked for every filter's values
+var filtersReady = false; // and they have arrived: a search's counts are whole
+
+function own(node) {
+  return !!node && !!node.classList && node.classList.contains("bulletin-search__input");
+}
+
+function say(text) {
+  if (page) {
+    page.message.textContent = text;
   }
 }
 
-startWhenReady();
+function filterOptions() {
+  var filters = {};
+  GROUPS.forEach(function (group) {
+    if (chosen[group] && chosen[group].size) {
+      filters[group] = { any: Array.from(chosen[group]) };
+    }
+  });
+  return filters;
+}
+
+// the results of a search: the message, the filters, and the first PAGE results
+function searchNow() {
+  clearTimeout(pending);
+  pending = null;
+  if (!page || composing) {
+    return;
+  }
+  var term = page.box.value.trim();
+  page.clear.hidden = !page.box.value;
+  var key = JSON.stringify([term, filterOptions()]);
+  if (key === searched) {
+    return; // (the input method's word comes with compositionend and again with its input event)
+  }
+  searched = key;
+  var number = ++searches;
+  underWay = !!term;
+  if (!term) {
+    say("");
+    page.results.textContent = "";
+    page.more.hidden = true;
+    page.filters.hidden = true;
+    if (document.readyState === "complete") {
+      startTheme(); // (else at the page's load)
+    }
+    return;
+  }
+  say("正在检索“" + term + "”……");
+  Promise.all([ready, prepare(term)])
+    .then(function (got) {
+      return got[0].search(got[1], { filters: filterOptions() }).then(function (found) {
+        if (number === searches) {
+          afterFirst.push(function () {
+            counts(got[0], got[1], number);
+          });
+          show(found, term, number);
+          if (!found || !found.results.length) {
+            afterResults();
+          }
+        }
+      });
+    })
+    .catch(function () {
+      if (number === searches) {
+        say("检索失败，请刷新页面后重试");
+        afterResults();
+      }
+    });
+}
+
+function show(found, term, number) {
+  var results = (found && found.results) || [];
+  say(results.length ? "找到" + results.length + "条与“" + term + "”相关的结果" : "没有找到与“" + term + "”相关的结果");
+  page.results.textContent = "";
+  var shown = 0;
+  function more() {
+    results.slice(shown, shown + PAGE).forEach(function (result) {
+      var item = document.createElement("li");
+      item.className = "bulletin-search__result bulletin-search__result--pending";
+      item.setAttribute("aria-busy", "true");
+      page.results.appendChild(item);
+      result.data().then(
+        function (data) {
+          if (number === searches) {
+            fill(item, data, term);
+          }
+        },
+        function () {
+          if (number === searches) {
+            item.textContent = "这条结果未能载入，请刷新页面后重试";
+            item.className = "bulletin-search__result";
+            item.removeAttribute("aria-busy");
+            afterResults();
+          }
+        }
+      );
+    });
+    shown = Math.min(results.length, shown + PAGE);
+    page.more.hidden = shown >= results.length;
+  }
+  page.more.onclick = more;
+  more();
+  if (found && found.totalFilters) {
+    drawFilters(found.totalFilters);
+  }
+}
+
+// a result, its text arrived: its title (a link), its excerpt and where it stands
+function fill(item, data, term) {
+  var meta = data.meta || {};
+  // the record's text ends with its title (weighted: publish/search.py), shown above the excerpt
+  var text = uncut(data.content);
+  var title = uncut(meta.title);
+  var body = title && text.slice(-title.length) === title ? text.slice(0, -title.length) : text;
+  var heading = document.createElement("p");
+  heading.className = "bulletin-search__title";
+  var link = document.createElement("a");
+  link.className = "bulletin-search__link";
+  // the record's own address (an item's place in its issue page), from the site's root
+  link.href = meta.url ? base + meta.url : data.url;
+  link.textContent = title || link.getAttribute("href");
+  heading.appendChild(link);
+  var words = document.createElement("p");
+  words.className = "bulletin-search__excerpt";
+  // (found by its title or unit only: the beginning of its text)
+  words.innerHTML = excerpt(body || text, term) + where(meta);
+  item.replaceChildren(heading, words);
+  item.className = "bulletin-search__result";
+  item.removeAttribute("aria-busy");
+  afterResults();
+}
+
+// After the first results are drawn: the filters, and the theme's scripts (each once; a later call does
+// nothing). Left until then so that the first results do not wait for them.
+var afterFirst = [];
+function afterResults() {
+  underWay = false;
+  var waiting = afterFirst;
+  afterFirst = [];
+  setTimeout(function () {
+    waiting.forEach(function (next) {
+      next();
+    });
+    startTheme();
+  }, 0);
+}
+
+// The filters' values for the word searched, with how many results each has (without the filters
+// ticked: a reader ticks two units to see both). Pagefind counts only the values it has loaded, which it
+// does when asked for them all: after the first results, not before; the search is then asked again
+// for its counts (its index chunk is loaded by then).
+function counts(pagefind, query, number) {
+  if (filtersReady) {
+    return;
+  }
+  if (!filtersLoaded) {
+    filtersLoaded = pagefind.filters().then(function () {
+      filtersReady = true;
+    });
+  }
+  filtersLoaded
+    .then(function () {
+      if (number === searches) {
+        return pagefind.search(query, { filters: filterOptions() }).then(function (found) {
+          if (number === searches && found && found.totalFilters) {
+            drawFilters(found.totalFilters);
+          }
+        });
+      }
+    })
+    .catch(function () {});
+}
+
+function drawFilters(totals) {
+  var any = false;
+  GROUPS.forEach(function (group) {
+    var block = page.blocks[group];
+    if (!block) {
+      block = document.createElement("details");
+      block.className = "bulletin-search__filter";
+      block.open = OPEN.indexOf(group) >= 0 && window.matchMedia(WIDE).matches;
+      var name = document.createElement("summary");
+      name.textContent = group;
+      var list = document.createElement("div");
+      list.className = "bulletin-search__values";
+      block.append(name, list);
+      page.filters.appendChild(block);
+      page.blocks[group] = block;
+    }
+    var ticked = chosen[group] || new Set();
+    var values = Object.entries(totals[group] || {}).filter(function (pair) {
+      return pair[1] > 0 || ticked.has(pair[0]);
+    });
+    values.sort(function (a, b) {
+      if (group === "年份") {
+        return b[0].localeCompare(a[0]); // the latest year first
+      }
+      return b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN");
+    });
+    var rows = values.map(function (pair) {
+      var row = document.createElement("label");
+      row.className = "bulletin-search__value";
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "bulletin-search__check";
+      box.value = pair[0];
+      box.checked = ticked.has(pair[0]);
+      box.addEventListener("change", function () {
+        chosen[group] = chosen[group] || new Set();
+        chosen[group][box.checked ? "add" : "delete"](pair[0]);
+        searchNow();
+      });
+      var count = document.createElement("span");
+      count.className = "bulletin-search__count";
+      count.textContent = "（" + pair[1] + "）";
+      row.append(box, document.createTextNode(pair[0]), count);
+      return row;
+    });
+    block.querySelector(".bulletin-search__values").replaceChildren(...rows);
+    block.hidden = !rows.length;
+    any = any || rows.length > 0;
+  });
+  page.filters.hidden = !any;
+}
+
+// What the reader does in the box, heard from the time this file runs (capture, on the document: the
+// box may not be parsed yet)
+document.addEventListener(
+  "input",
+  function (event) {
+    if (!own(event.target)) {
+      return;
+    }
+    if (event.isComposing || composing) {
+      return; // compositionend searches the word chosen
+    }
+    var kind = event.inputType || "";
+    var oneKey = (kind === "insertText" && (event.data || "").length === 1) || kind.indexOf("delete") === 0;
+    clearTimeout(pending);
+    if (oneKey) {
+      pending = setTimeout(searchNow, TYPING);
+      if (page) {
+        page.clear.hidden = !page.box.value;
+      }
+    } else {
+      searchNow();
+    }
+  },
+  true
+);
+document.addEventListener(
+  "compositionstart",
+  function (event) {
+    if (own(event.target)) {
+      composing = true;
+      clearTimeout(pending);
+    }
+  },
+  true
+);
+document.addEventListener(
+  "compositionend",
+  function (event) {
+    if (own(event.target)) {
+      composing = false;
+      searchNow();
+    }
+  },
+  true
+);
+// Enter searches what the box holds, on this page (the form reloads the page with ?q= only where this
+// script does not run); Escape empties the box
+document.addEventListener(
+  "submit",
+  function (event) {
+    if (event.target && event.target.classList && event.target.classList.contains("bulletin-search__form")) {
+      event.preventDefault();
+      searchNow();
+    }
+  },
+  true
+);
+document.addEventListener(
+  "keydown",
+  function (event) {
+    if (own(event.target) && event.key === "Escape" && !event.isComposing) {
+      event.preventDefault();
+      event.target.value = "";
+      searchNow();
+    }
+  },
+  true
+);
+
+// The theme's own scripts, held back by search.html (a <template>) so that they do not take the browser's
+// time before the first results: run once those are drawn, or once the page has loaded while nothing is
+// searched. The theme starts on DOMContentLoaded; they are run after it (never before: the theme would
+// then start twice) and handed the document as that event hands it (the theme's document$).
+var themeStarted = false;
+function startTheme() {
+  var held = document.getElementById("bulletin-theme-scripts");
+  if (themeStarted || !held) {
+    return;
+  }
+  themeStarted = true;
+  function run() {
+    var scripts = Array.from(held.content.querySelectorAll("script[src]"));
+    var left = scripts.length;
+    function loaded() {
+      if (--left === 0 && window.document$) {
+        window.document$.next(document);
+      }
+    }
+    scripts.forEach(function (old) {
+      var script = document.createElement("script");
+      Array.from(old.attributes).forEach(function (attribute) {
+        script.setAttribute(attribute.name, attribute.value);
+      });
+      script.async = false; // in their order
+      script.addEventListener("load", loaded);
+      script.addEventListener("error", loaded);
+      document.body.appendChild(script);
+    });
+  }
+  var timing = performance.getEntriesByType("navigation")[0];
+  if (timing && timing.domContentLoadedEventEnd > 0) {
+    run();
+  } else {
+    document.addEventListener(
+      "DOMContentLoaded",
+      function () {
+        setTimeout(run, 0);
+      },
+      { once: true }
+    );
+  }
+}
+function startThemeUnlessSearching() {
+  if (!underWay) {
+    startTheme();
+  }
+}
+if (document.readyState === "complete") {
+  setTimeout(startThemeUnlessSearching, 0);
+} else {
+  window.addEventListener("load", startThemeUnlessSearching);
+}
+
+// The interface's parts, as soon as they are parsed (this file may run before): what the box already holds
+// (typed before, or ?q=… from the header's box) is searched
+function start() {
+  var root = document.getElementById("bulletin-search");
+  var more = root && root.querySelector(".bulletin-search__more");
+  if (!more) {
+    return false;
+  }
+  page = {
+    box: root.querySelector(".bulletin-search__input"),
+    clear: root.querySelector(".bulletin-search__clear"),
+    message: root.querySelector(".bulletin-search__message"),
+    filters: root.querySelector(".bulletin-search__filters"),
+    results: root.querySelector(".bulletin-search__results"),
+    more: more,
+    blocks: {}
+  };
+  page.clear.addEventListener("click", function () {
+    page.box.value = "";
+    searchNow();
+    page.box.focus();
+  });
+  var query = new URLSearchParams(location.search).get("q");
+  if (query && !page.box.value) {
+    page.box.value = query;
+  }
+  if (!document.activeElement || document.activeElement === document.body) {
+    page.box.focus();
+  }
+  searchNow();
+  return true;
+}
+
+if (!start()) {
+  var watch = new MutationObserver(function () {
+    if (start()) {
+      watch.disconnect();
+    }
+  });
+  watch.observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!page) {
+      watch.disconnect();
+      start();
+    }
+  });
+}
