@@ -181,8 +181,9 @@ class Reader:
         )
 
     def results(self, before: str = "") -> list[dict[str, str]]:
-        """The results shown, in order: title, address, excerpt (and as HTML: marked), where it stands;
-        waits for the search to end, and for its message to differ from `before` (the last one)."""
+        """Every result, in order (显示更多结果 pressed until none is left): title, address, excerpt (and
+        as HTML: marked), where it stands; waits for the search to end, and for its message to differ
+        from `before` (the last one)."""
         page = self.page
         page.wait_for_function(
             """before => {
@@ -193,6 +194,10 @@ class Reader:
             arg=before,
             timeout=15_000,
         )
+        more = page.locator(".bulletin-search__more")
+        while more.is_visible():
+            more.click()
+            page.wait_for_function("() => !document.querySelector('.bulletin-search__result--pending')")
         return page.eval_on_selector_all(
             ".bulletin-search__result",
             """rows => rows.map(r => {
@@ -358,7 +363,9 @@ def test_the_box_waits_for_the_input_method_and_keeps_the_page_on_enter(browser:
         cdp = page.context.new_cdp_session(page)
         cdp.send("Input.imeSetComposition", {"text": "wuning", "selectionStart": 6, "selectionEnd": 6})
         held[0].continue_()
-        page.wait_for_function("() => performance.getEntriesByType('resource').some(r => r.name.endsWith('.pf_meta'))")
+        page.wait_for_function(
+            "() => performance.getEntriesByType('resource').some(r => r.name.endsWith('/pagefind.js'))"
+        )
         page.wait_for_timeout(300)
         assert not page.locator(".bulletin-search__message").inner_text().strip()  # still composing
         assert page.locator(".bulletin-search__result").count() == 0
@@ -394,8 +401,8 @@ def test_the_themes_scripts_run_after_the_first_results(browser: Any, server: st
         seen = page.evaluate("window.__seen")
         if query:
             assert seen["result"] <= seen["theme"], seen
-        else:
-            assert page.evaluate("document.readyState") == "complete"
+        else:  # nothing searched: after the page's load
+            assert seen["theme"] >= page.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart")
         assert len(fetched) == 1, fetched
         assert page.locator("template#bulletin-theme-scripts").count() == 1  # held there, run from there
     finally:
@@ -668,7 +675,8 @@ def test_filters_by_unit_and_year(office: Reader) -> None:
 
 def test_values_ticked_in_one_filter_find_either(office: Reader) -> None:
     """Two units ticked: the results of either (a reader comparing two counties), not only those both
-    reported; each value's count stays the word's own, so the second unit can still be ticked."""
+    reported; each value's count stays the word's own, so the second unit can still be ticked. (Every
+    result is read: Reader.results presses 显示更多结果.)"""
     office.paste("防汛")
     every = office.results()
     counts = office.page.locator(".bulletin-search__filter", has_text="单位").locator(".bulletin-search__value")
@@ -685,6 +693,56 @@ def test_values_ticked_in_one_filter_find_either(office: Reader) -> None:
     assert {r["title"] for r in both} == {r["title"] for r in every if "武宁县" in r["tags"] or "都昌县" in r["tags"]}
     assert len(both) > len(wuning), both
     assert "都昌县提前谋划明年防汛工作" in {r["title"] for r in both}, both
+
+
+def test_a_ticked_filter_says_so_and_keeps_the_focus(office: Reader) -> None:
+    """A value ticked stays ticked for the next word: its group says 已选1项 (on a phone the group is
+    closed), the message says the results are filtered, also when there are none. Ticking a box keeps
+    the keyboard's focus on it (the rows are not drawn again)."""
+    office.paste("防汛")
+    office.results()
+    before = office.message()
+    _choose(office, "单位", "武宁县")
+    office.results(before=before)
+    ticked = office.page.locator(".bulletin-search__filter", has_text="单位").locator("input:checked")
+    assert ticked.count() == 1
+    assert office.page.evaluate("document.activeElement.value") == "武宁县"
+    assert office.page.locator(".bulletin-search__filter summary", has_text="单位（已选1项）").count() == 1
+    assert "（已按单位筛选）" in office.message(), office.message()
+    before = office.message()
+    office.paste("都昌")  # only 都昌县's item holds it
+    assert office.results(before=before) == []
+    assert office.message() == "没有找到与“都昌”相关的结果（已按单位筛选）", office.message()
+
+
+def test_more_results_are_shown_five_at_a_time(office: Reader) -> None:
+    """The first five results, then 显示更多结果 five more each time, until as many as the message says."""
+    office.paste("县")
+    office.page.wait_for_function(
+        "() => /找到\\d+条/.test(document.querySelector('.bulletin-search__message').textContent)"
+    )
+    total = int(re.search(r"找到(\d+)条", office.message())[1])  # type: ignore[index]
+    assert total > 5, office.message()
+    assert office.page.locator(".bulletin-search__result").count() == 5
+    assert office.page.locator(".bulletin-search__more").is_visible()
+    found = office.results()
+    assert len(found) == total and len({r["href"] for r in found}) == total
+    assert not office.page.locator(".bulletin-search__more").is_visible()
+
+
+def test_escape_and_the_clear_button_empty_the_box(office: Reader) -> None:
+    for how in ("Escape", "清除"):
+        office.paste("防汛")
+        assert office.results()
+        if how == "Escape":
+            office.box.press("Escape")
+        else:
+            office.page.locator(".bulletin-search__clear").click()
+        assert office.box.input_value() == ""
+        office.page.wait_for_function("() => !document.querySelector('.bulletin-search__result')")
+        assert not office.message().strip()
+        assert not office.page.locator(".bulletin-search__clear").is_visible()
+        assert office.page.evaluate("document.activeElement.classList.contains('bulletin-search__input')")
 
 
 def _index_text(site: Path) -> str:

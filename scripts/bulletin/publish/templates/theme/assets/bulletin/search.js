@@ -123,6 +123,10 @@ function holds(word) {
         .then(function (found) {
           return !!(found && found.results.length);
         })
+        .catch(function (error) {
+          held.delete(word); // asked again at the next search
+          throw error;
+        })
     );
   }
   return held.get(word);
@@ -323,6 +327,14 @@ function say(text) {
   }
 }
 
+// what the message adds while filters are ticked (they stay ticked for the next word): （已按单位、年份筛选）
+function filterNote() {
+  var groups = GROUPS.filter(function (group) {
+    return chosen[group] && chosen[group].size;
+  });
+  return groups.length ? "（已按" + groups.join("、") + "筛选）" : "";
+}
+
 function filterOptions() {
   var filters = {};
   GROUPS.forEach(function (group) {
@@ -359,9 +371,14 @@ function searchNow() {
     }
     return;
   }
-  say("正在检索“" + term + "”……");
+  say("正在检索“" + term + "”" + filterNote() + "……");
+  page.more.hidden = true; // (its results are the last search's)
+  page.more.onclick = null;
   Promise.all([ready, prepare(term)])
     .then(function (got) {
+      if (number !== searches) {
+        return; // a later search has begun
+      }
       return got[0].search(got[1], { filters: filterOptions() }).then(function (found) {
         if (number === searches) {
           afterFirst.push(function () {
@@ -377,6 +394,7 @@ function searchNow() {
     .catch(function () {
       if (number === searches) {
         say("检索失败，请刷新页面后重试");
+        page.results.textContent = "";
         afterResults();
       }
     });
@@ -384,7 +402,12 @@ function searchNow() {
 
 function show(found, term, number) {
   var results = (found && found.results) || [];
-  say(results.length ? "找到" + results.length + "条与“" + term + "”相关的结果" : "没有找到与“" + term + "”相关的结果");
+  var note = filterNote();
+  say(
+    results.length
+      ? "找到" + results.length + "条与“" + term + "”相关的结果" + note
+      : "没有找到与“" + term + "”相关的结果" + note
+  );
   page.results.textContent = "";
   var shown = 0;
   function more() {
@@ -493,15 +516,15 @@ function drawFilters(totals) {
       block = document.createElement("details");
       block.className = "bulletin-search__filter";
       block.open = OPEN.indexOf(group) >= 0 && window.matchMedia(WIDE).matches;
-      var name = document.createElement("summary");
-      name.textContent = group;
       var list = document.createElement("div");
       list.className = "bulletin-search__values";
-      block.append(name, list);
+      block.append(document.createElement("summary"), list);
       page.filters.appendChild(block);
       page.blocks[group] = block;
     }
     var ticked = chosen[group] || new Set();
+    // the group's name, and how many of its values are ticked (a closed group still says so)
+    block.querySelector("summary").textContent = group + (ticked.size ? "（已选" + ticked.size + "项）" : "");
     var values = Object.entries(totals[group] || {}).filter(function (pair) {
       return pair[1] > 0 || ticked.has(pair[0]);
     });
@@ -511,30 +534,54 @@ function drawFilters(totals) {
       }
       return b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN");
     });
-    var rows = values.map(function (pair) {
-      var row = document.createElement("label");
-      row.className = "bulletin-search__value";
-      var box = document.createElement("input");
-      box.type = "checkbox";
-      box.className = "bulletin-search__check";
-      box.value = pair[0];
-      box.checked = ticked.has(pair[0]);
-      box.addEventListener("change", function () {
-        chosen[group] = chosen[group] || new Set();
-        chosen[group][box.checked ? "add" : "delete"](pair[0]);
-        searchNow();
+    var list = block.querySelector(".bulletin-search__values");
+    var rows = Array.from(list.children);
+    var same =
+      rows.length === values.length &&
+      values.every(function (pair, n) {
+        return rows[n].querySelector("input").value === pair[0];
       });
-      var count = document.createElement("span");
-      count.className = "bulletin-search__count";
-      count.textContent = "（" + pair[1] + "）";
-      row.append(box, document.createTextNode(pair[0]), count);
-      return row;
+    if (!same) {
+      // new rows (a new word): the focus, if on a value's box, goes to the same value's new box
+      var focused = list.contains(document.activeElement) ? document.activeElement.value : null;
+      rows = values.map(function (pair) {
+        return valueRow(group, pair[0]);
+      });
+      list.replaceChildren(...rows);
+      rows.forEach(function (row) {
+        if (focused !== null && row.querySelector("input").value === focused) {
+          row.querySelector("input").focus();
+        }
+      });
+    }
+    // the same rows (a value ticked, the same word): changed in place, the focus stays where it is
+    values.forEach(function (pair, n) {
+      rows[n].querySelector("input").checked = ticked.has(pair[0]);
+      rows[n].querySelector(".bulletin-search__count").textContent = "（" + pair[1] + "）";
     });
-    block.querySelector(".bulletin-search__values").replaceChildren(...rows);
-    block.hidden = !rows.length;
-    any = any || rows.length > 0;
+    block.hidden = !values.length;
+    any = any || values.length > 0;
   });
   page.filters.hidden = !any;
+}
+
+// one value of a filter: its box, the value as text, and its count
+function valueRow(group, value) {
+  var row = document.createElement("label");
+  row.className = "bulletin-search__value";
+  var box = document.createElement("input");
+  box.type = "checkbox";
+  box.className = "bulletin-search__check";
+  box.value = value;
+  box.addEventListener("change", function () {
+    chosen[group] = chosen[group] || new Set();
+    chosen[group][box.checked ? "add" : "delete"](value);
+    searchNow();
+  });
+  var count = document.createElement("span");
+  count.className = "bulletin-search__count";
+  row.append(box, document.createTextNode(value), count);
+  return row;
 }
 
 // What the reader does in the box, heard from the time this file runs (capture, on the document: the
@@ -597,7 +644,7 @@ document.addEventListener(
 document.addEventListener(
   "keydown",
   function (event) {
-    if (own(event.target) && event.key === "Escape" && !event.isComposing) {
+    if (own(event.target) && event.key === "Escape" && !event.isComposing && !composing && event.keyCode !== 229) {
       event.preventDefault();
       event.target.value = "";
       searchNow();
@@ -637,7 +684,7 @@ function startTheme() {
     });
   }
   var timing = performance.getEntriesByType("navigation")[0];
-  if (timing && timing.domContentLoadedEventEnd > 0) {
+  if (timing ? timing.domContentLoadedEventEnd > 0 : document.readyState !== "loading") {
     run();
   } else {
     document.addEventListener(
@@ -649,9 +696,12 @@ function startTheme() {
     );
   }
 }
+var STALLED = 3000; // ms after the page's load: the theme's scripts run even if a search has not ended
 function startThemeUnlessSearching() {
   if (!underWay) {
     startTheme();
+  } else {
+    setTimeout(startTheme, STALLED);
   }
 }
 if (document.readyState === "complete") {
