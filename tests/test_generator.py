@@ -284,6 +284,8 @@ def header_search(browser: Any, base: str, page_path: str, word: str) -> list[di
         page.locator(".bulletin-search__title").first.wait_for(timeout=15_000)
         page.wait_for_function("() => !document.querySelector('.bulletin-search__result--pending')")
         assert page.locator(".bulletin-search__input").input_value() == word
+        # the theme's scripts, held back on the 搜索 page until the first results, have run (its document$)
+        page.wait_for_function("() => !!window.document$ && !!document.querySelector('body > script[src*=bundle]')")
         found = page.eval_on_selector_all(
             ".bulletin-search__result",
             """rows => rows.map(r => ({
