@@ -817,3 +817,26 @@ def test_every_filter_group_shows_on_a_phone_and_a_desktop(browser: Any, server:
         assert reader.page.evaluate("document.scrollingElement.scrollWidth") <= width
     finally:
         reader.close()
+
+
+def test_the_index_is_written_from_code_that_runs_an_event_loop() -> None:
+    """Pagefind's Python API is a coroutine; index_site runs it to its end also where the calling thread
+    already runs an event loop (Playwright's synchronous API does, in the tests): asyncio.run alone
+    refused there, and the index was not written."""
+    import asyncio
+    import threading
+
+    from bulletin.publish import search
+
+    ran: list[str] = []
+
+    async def work() -> None:
+        await asyncio.sleep(0)
+        ran.append(threading.current_thread().name)
+
+    async def caller() -> None:
+        search._run(work())  # called as synchronous code is, inside a running loop
+
+    asyncio.run(caller())
+    search._run(work())  # and where no loop runs: in this thread
+    assert len(ran) == 2 and ran[1] == threading.current_thread().name and ran[0] != ran[1], ran

@@ -360,11 +360,23 @@ def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> i
             (Path(folder) / f"{n}.html").write_text(record.html(), encoding="utf-8")
             found += 1
         try:
-            asyncio.run(_write(Path(folder), (site_dir / INDEX_DIR).resolve()))
+            _run(_write(Path(folder), (site_dir / INDEX_DIR).resolve()))
         except Exception as exc:
             raise _failed(exc) from exc
     preload_index(site_dir, use_directory_urls)
     return found
+
+
+def _run(work: Any) -> None:
+    """A coroutine run to its end from synchronous code: in this thread, or, where this thread already runs
+    an event loop (a caller's own, such as Playwright's synchronous API), in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(work)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, work).result()
 
 
 def _scratch() -> str | None:
