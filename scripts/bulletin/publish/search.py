@@ -40,7 +40,7 @@ import shutil
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -367,7 +367,7 @@ def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> i
     return found
 
 
-def _run(work: Any) -> None:
+def _run(work: Coroutine[Any, Any, None]) -> None:
     """A coroutine run to its end from synchronous code: in this thread, or, where this thread already runs
     an event loop (a caller's own, such as Playwright's synchronous API), in a thread of its own."""
     try:
