@@ -269,7 +269,7 @@ def test_pasted_text_searches_without_a_key(office: Reader) -> None:
 
 
 # Did a search begin within the current turn of the page's event loop (a 0 ms timer runs before any
-# later one)? Pagefind shows 正在检索 (or results) as soon as it starts a search. An ordering, not a time.
+# later one)? The page shows 正在检索 (or results) as soon as it starts a search. An ordering, not a time.
 _SEARCH_STARTED = """async () => {
     await new Promise(resolve => setTimeout(resolve, 0));  // and the microtasks that update the page
     const message = document.querySelector('.bulletin-search__message');
