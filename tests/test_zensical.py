@@ -37,6 +37,7 @@ _TAG = re.compile(r"<([a-z][a-z0-9]*)")
 _CODE = re.compile(r'(<div class="[^"]*highlight[^"]*">\s*)?<pre\b.*?</pre>(\s*</div>)?', re.S)
 # the guides: hand-written pages with code blocks in lists, which only Zensical's Markdown reads as code
 _GUIDES = "guide/"
+_DURATION = re.compile(r"(?:\d+(?:天|小时|分钟))+")
 
 
 def _generate(desk: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -68,9 +69,12 @@ def _article(page: Path) -> str:
 
 
 def _text(html: str) -> str:
-    """The words of a page body; what depends on the minute of the build masked (截至…23:34, 已逾期…13小时14分钟)."""
+    """The words of a page body; what depends on the minute of the build masked (截至…23:34, 已逾期…13小时14分钟).
+
+    A duration is masked whole: its parts that are zero are left out (2天3小时 at the full hour, 2天3小时1分钟
+    a minute later), so the two builds, a minute or more apart, may write different parts of it."""
     words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    return re.sub(r"\d+(天|小时|分钟)", r"N\1", re.sub(r"\d{1,2}:\d{2}", "HH:MM", words))
+    return _DURATION.sub("（时长）", re.sub(r"\d{1,2}:\d{2}", "HH:MM", words))
 
 
 @pytest.mark.parametrize("year", YEARS)
