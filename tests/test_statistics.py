@@ -25,6 +25,7 @@ import pytest
 
 from bulletin.desk.config import load_config
 from bulletin.desk.issues import read_issue
+from bulletin.publish.generate import build_zensical
 from bulletin.publish.pdf import PdfBuilder
 from desk_helpers import REPO, init_repo, make_desk, run_cli
 
@@ -222,6 +223,12 @@ def test_an_audience_that_does_not_receive_the_notice_gets_no_statistics(tmp_pat
         assert (site / "statistics").exists() is cleared, audience
         assert ('href="statistics/"' in home) is cleared, audience
         assert bool(list(site.rglob("ranking.svg"))) is cleared, audience
+        # the same site built by Zensical, which is given mkdocs.yml's nav: no entry to a page not built
+        zensical_site = build_zensical(desk, audience, pdf=False, search=False)
+        home = (zensical_site / "index.html").read_text(encoding="utf-8")
+        assert (zensical_site / "statistics").exists() is cleared, audience
+        # a link to it in any form (./statistics/, or ../statistics/index.md for a page Zensical did not find)
+        assert bool(re.search(r'href="[^"]*statistics/', home)) is cleared, audience
 
 
 def test_bulletin_check_does_not_load_matplotlib(tmp_path: Path) -> None:

@@ -333,6 +333,11 @@ def write_project(
         overrides |= {p.relative_to(theme).as_posix(): p.read_bytes() for p in theme.rglob("*") if p.is_file()}
     _sync(project / OVERRIDES, overrides)
     hidden = [p.src_uri for p in made.pages if not p.in_nav]
+    nav = settings.get("nav")
+    if isinstance(nav, list):  # no 统计 entry where the audience gets no 统计 page, as in MkDocs
+        from bulletin.publish.statistics import site_nav
+
+        settings = {**settings, "nav": site_nav(nav, made.desk.config, scope)}
     config = _zensical_config(settings, scope, hidden, made.desk.config.site_footer, project / DOCS_DIR)
     _sync_file(project / ZENSICAL_CONFIG, config.encode("utf-8"))
     return project, made.desk

@@ -105,10 +105,10 @@ class BulletinPlugin(BasePlugin[BulletinConfig]):
         except BulletinError as exc:
             raise PluginError(str(exc)) from exc
         self.desk = made.desk
-        from bulletin.publish.statistics import INDEX, cleared
+        from bulletin.publish.statistics import site_nav
 
-        if config.nav is not None and not cleared(made.desk.config, self.scope or Scope(None)):
-            config.nav[:] = [entry for entry in config.nav if not (isinstance(entry, dict) and INDEX in entry.values())]
+        if config.nav is not None:
+            config.nav[:] = site_nav(config.nav, made.desk.config, self.scope or Scope(None))
         if self.config.search:  # Pagefind indexes each page as it is rendered (publish/search.py)
             from bulletin.publish.search import Indexer
 

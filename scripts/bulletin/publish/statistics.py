@@ -51,6 +51,14 @@ def cleared(config: Config, scope: Scope) -> bool:
     return scope.full or any(scope.receives(p.id) for p in config.publications if p.kind == "通报")
 
 
+def site_nav(nav: list[Any], config: Config, scope: Scope) -> list[Any]:
+    """The site's nav (mkdocs.yml's) for this audience: without the 统计 entry where it is not cleared
+    (no page is built for it). The MkDocs plugin and the Zensical configuration both take it from here."""
+    if cleared(config, scope):
+        return list(nav)
+    return [entry for entry in nav if not (isinstance(entry, dict) and INDEX in entry.values())]
+
+
 # ---------------------------------------------------------------- periods
 
 
