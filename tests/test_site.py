@@ -159,6 +159,12 @@ def test_search_index_is_pagefind_for_chinese_and_replaces_the_themes(site: Path
     chinese = [re.sub(r"[^\w]", "", w) for r in records for w in r["words"].split() if re.match(f"[{HAN}]", w)]
     assert len(chinese) > 1000 and all(len(w) == 2 for w in chinese)
     assert (site / "pagefind" / "pagefind.js").is_file()  # Pagefind is the site's own file
+    assert (site / "pagefind" / "pagefind-worker.js").is_file()  # which pagefind.js fetches
+    from bulletin.publish.search import UNUSED
+
+    # Pagefind's own interfaces, which no page loads, are not deployed (checked by name: none is left)
+    assert "pagefind-ui.js" in UNUSED and not [p.name for p in (site / "pagefind").glob("pagefind-*ui*")]
+    assert not [name for name in UNUSED if (site / "pagefind" / name).exists()]
     assert "pagefind-ui" not in (site / "search" / "index.html").read_text(encoding="utf-8")  # the desk's interface
     assert not (site / "search" / "search_index.json").exists()  # the theme's whole-site index is gone
     # no zero-width spaces inserted into what readers see (the theme's search cut words with them)

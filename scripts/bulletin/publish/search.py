@@ -306,6 +306,27 @@ SEARCH_PAGE = "search.md"  # the 搜索 page (docs/search.md, theme template sea
 _PRELOAD = re.compile(r"<!-- bulletin:search-index (\S*) -->")
 
 
+# what Pagefind writes beside its index for interfaces of its own, which no page of the site loads (the
+# 搜索 page runs the desk's own over pagefind.js, which itself fetches pagefind-worker.js): about 450 KB
+# a site, removed once the index is written
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+
+
+def _written(site_dir: Path, use_directory_urls: bool) -> None:
+    """The index just written into the site: Pagefind's unused interfaces removed, the 搜索 page told it."""
+    for name in UNUSED:
+        (site_dir / INDEX_DIR / name).unlink(missing_ok=True)
+    preload_index(site_dir, use_directory_urls)
+
+
 def preload_index(site_dir: Path, use_directory_urls: bool = True) -> None:
     """The 搜索 page told the names of the index files Pagefind fetches first, its entry and metadata,
     known once the index is written (they hold its hash): preloaded with the page's own files, and the
@@ -363,7 +384,7 @@ def index_site(desk: Desk, site_dir: Path, use_directory_urls: bool = True) -> i
             _run(_write(Path(folder), (site_dir / INDEX_DIR).resolve()))
         except Exception as exc:
             raise _failed(exc) from exc
-    preload_index(site_dir, use_directory_urls)
+    _written(site_dir, use_directory_urls)
     return found
 
 
@@ -481,7 +502,7 @@ class Indexer:
                 shutil.copytree(staged, self.out, dirs_exist_ok=True)
             else:
                 shutil.move(staged, self.out)
-            preload_index(self.out.parent, self.use_directory_urls)
+            _written(self.out.parent, self.use_directory_urls)
             return self.count
         finally:
             self.close()
