@@ -414,7 +414,9 @@ def test_ctrl_c_from_the_terminal_during_a_slow_write(unfixed: Path) -> None:
 # ---------------------------------------------------------------- bulletin new
 
 
-NEW = ("new", "--unit", "xiushui", "--no-input", "--title", "修水县推进项目建设")
+# at a fixed moment: the file's name holds the day and its text the minute, so two runs a minute apart (or
+# either side of midnight) would write different files
+NEW = ("new", "--unit", "xiushui", "--no-input", "--title", "修水县推进项目建设", "--now", "2026-11-28 09:00")
 
 
 def test_new_killed_while_writing_leaves_no_file(desk: Path) -> None:
