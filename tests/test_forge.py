@@ -183,6 +183,19 @@ def test_a_wrong_token_is_told_in_chinese(gitea: tuple[Forgery, str]) -> None:
         client_for(api, token="")
 
 
+def test_the_token_is_never_sent_over_plain_http(gitea: tuple[Forgery, str]) -> None:
+    """bulletin.yml's reading refuses a forge at http://, and the client refuses it too (a Forge made in
+    code): the token would cross the network unencrypted. Plain HTTP only on this machine (the stand-in)."""
+    forgery, api = gitea
+    forgery.issues[3] = {"number": 3, "title": "报送", "state": "open", "pull_request": {}}
+    assert post_verdict(client_for(api), 3, verdict_body("", passed=True)) == "created"  # 127.0.0.1
+    for address in ("http://10.0.0.5/api/v1", "http://git.x/api/v1", "ftp://git.x/api/v1"):
+        with pytest.raises(ForgeError, match="不是https://地址") as caught:
+            client_for(address)
+        assert address in str(caught.value) and "bulletin.yml" in str(caught.value)
+    assert client_for("https://git.x/api/v1").forge.api_base == "https://git.x/api/v1"
+
+
 def test_a_long_summary_is_cut_and_the_marker_cannot_be_forged() -> None:
     body = verdict_body(f"{MARKER}x" + "字" * 70000, passed=False)
     assert body.count(MARKER) == 1 and "摘要过长，已截断" in body and len(body) < 61000
@@ -406,13 +419,36 @@ WRONG_FORGE = [
     ("forge:\n  kind: gitea\n  url: https://g.x\n  repo: o/r\n  app_id: a;b\n", "forge的app_id“a;b”应为"),
     ("forge:\n  kind: gitea\n  url: [https://g.x]\n  repo: o/r\n", "forge的url应为一个值"),
     ("forge: gitea\n", "forge应为“键: 值”的映射"),
+    # the token and the form's login go to these: never over plain HTTP, but on this machine (a stand-in)
+    ("forge:\n  kind: gitea\n  url: http://git.x\n  repo: o/r\n", "forge的url“http://git.x”须以https://开头"),
+    (
+        "forge:\n  kind: gitea\n  url: https://g.x\n  repo: o/r\n  api: http://10.0.0.5/api/v1\n",
+        "forge的api“http://10.0.0.5/api/v1”须以https://开头",
+    ),
+    (
+        "forge:\n  kind: github\n  url: https://github.com\n  repo: o/r\n  auth_url: http://oauth.x\n",
+        "forge的auth_url“http://oauth.x”须以https://开头",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("section", "words"),
     WRONG_FORGE,
-    ids=["kind", "url", "repo", "unknown-key", "branch", "api", "app_id", "not-a-value", "not-a-mapping"],
+    ids=[
+        "kind",
+        "url",
+        "repo",
+        "unknown-key",
+        "branch",
+        "api",
+        "app_id",
+        "not-a-value",
+        "not-a-mapping",
+        "http-url",
+        "http-api",
+        "http-auth",
+    ],
 )
 def test_a_wrong_forge_section_names_the_file_and_the_key(tmp_path: Path, section: str, words: str) -> None:
     from bulletin.desk.config import load_config

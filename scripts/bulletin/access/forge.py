@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from bulletin.core.model import Forge
+from bulletin.core.model import Forge, secure_api
 from bulletin.errors import BulletinError
 
 MARKER = "<!-- bulletin-check -->"  # the one comment of the check on a pull request (as comment.yml)
@@ -42,6 +42,11 @@ class Client:
     def __init__(self, forge: Forge, token: str) -> None:
         if not token:
             raise ForgeError("没有访问代码托管平台的令牌：请设置环境变量BULLETIN_FORGE_TOKEN（工作流中为其自带的令牌）")
+        if not secure_api(forge.api_base):  # bulletin.yml's reading refuses it too: the token is never sent so
+            raise ForgeError(
+                f"代码托管平台的接口地址{forge.api_base}不是https://地址，令牌不能经未加密的连接发送："
+                "请改用https://开头的地址（bulletin.yml中forge的url或api，或命令的--api选项）"
+            )
         self.forge = forge
         self.token = token
 

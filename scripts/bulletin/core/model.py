@@ -127,6 +127,18 @@ class NetworkHealth:
         return self.silent_days_by_type.get(unit_type, self.silent_days)
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def secure_api(api: str) -> bool:
+    """A forge's API reached over HTTPS (plain HTTP only on this machine: a local stand-in or a tunnel): a
+    token goes with every request, and must not cross the network unencrypted."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(api)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS)
+
+
 @dataclass(frozen=True)
 class Forge:
     """bulletin.yml `forge`: the forge the office runs (GitHub, Gitea or Forgejo), read by desk/config.py.

@@ -23,6 +23,7 @@ from bulletin.core.model import (
     NetworkHealth,
     Publication,
     Unit,
+    secure_api,
 )
 from bulletin.core.timing import TimeFormatError, parse_duration, parse_time
 from bulletin.desk.read import YAML_MAX_CHARS, DecodeProblem, YamlProblem, decode, load_yaml, read_bounded
@@ -464,7 +465,16 @@ def _forge(section: Any, path: Path) -> Forge | None:
     app_id = str(section.get("app_id") or "").strip()
     if app_id and not _APP_ID.match(app_id):
         raise ConfigError(f"{path}：forge的app_id“{app_id}”应为代码托管平台上OAuth应用的客户端ID")
-    return Forge(kind=kind, url=url, repo=repo, branch=branch, api=api, app_id=app_id, auth_url=auth)
+    forge = Forge(kind=kind, url=url, repo=repo, branch=branch, api=api, app_id=app_id, auth_url=auth)
+    # the token of `bulletin remind` and `verdict`, and the browser form's login, go to these addresses
+    for key, value in (("url", url), ("api", forge.api_base), ("auth_url", auth)):
+        if value and not secure_api(value):
+            shown = value if key != "api" or api else f"{value}（由url得出）"
+            raise ConfigError(
+                f"{path}：forge的{key}“{shown}”须以https://开头：令牌和登录凭据经它传送，不能走未加密的连接"
+                "（只有本机地址127.0.0.1、localhost可用http://，供试用和测试）"
+            )
+    return forge
 
 
 # ---------------------------------------------------------------- the desk above (上级报送台)
@@ -504,14 +514,6 @@ class Upstream:
     token_env: str  # the environment variable holding the forge token (never written in a file)
 
 
-def _secure(api: str) -> bool:
-    """The forge's API is reached over HTTPS (plain HTTP only on this machine: a local stand-in or tunnel)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(api)
-    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))
-
-
 def load_upstream(config: Config) -> Upstream | None:
     """The desk above as bulletin.yml names it (None: this desk forwards nowhere)."""
     path = config.root / CONFIG_NAME
@@ -544,7 +546,7 @@ def load_upstream(config: Config) -> Upstream | None:
     repository = _text(section, "repository", path, default="")
     if forge != "push" and (not api or repository.count("/") != 1):
         raise ConfigError(f"{path}：{where}.forge为{forge}时须写api（平台接口地址）和repository（如jiangxi/bulletin）")
-    if api and not _secure(api):
+    if api and not secure_api(api):
         raise ConfigError(f"{path}：{where}.api“{api}”须以https://开头：令牌随每次请求发送，不能经未加密的连接传送")
     return Upstream(
         name=_text(section, "name", path),
