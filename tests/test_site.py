@@ -171,6 +171,16 @@ def test_search_index_is_pagefind_for_chinese_and_replaces_the_themes(site: Path
     assert "\u200b" not in (site / "search" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_tables_rows_keep_their_cells_apart_in_the_search_text(site: Path) -> None:
+    """The 通报's ranking in an excerpt: each row one sentence, its cells parted (Pagefind's own reading
+    ran them together: 名次单位报送采用采用率得分1.柴桑区2. 2. 100% 20.)."""
+    (ranking,) = [r for r in pagefind_records(site) if r["url"] == "/publications/tongbao/2026/001/#_2"]
+    assert ranking["content"].startswith("名次，单位，报送，采用，采用率，得分；1，柴桑区，2，2，100%，20；"), ranking
+    assert "33，都昌县，2，1，50%，-190；" in ranking["content"]
+    # the words are searched as before: the cell's marks are no words of their own
+    assert "柴桑区" in ranking["content"] and not [w for w in ranking["words"].split() if w in ("，", "；")]
+
+
 # ---------- the desk's pages ----------
 
 

@@ -126,27 +126,49 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 
 
+CELL_MARK, ROW_MARK = "，", "；"  # a table row as one paragraph: 1，修水县，2，2，100%，20；
+
+
 def cut_html(markup: str) -> str:
     """The HTML of a record as Pagefind reads it: a paragraph of cut text for each block of `markup`
-    (a run of Chinese read through the elements within a block); no attributes (an image's alt, a
-    title, would reach the index uncut), no images, no comments."""
+    (a run of Chinese read through the elements within a block), a table's row as one paragraph with
+    its cells parted by CELL_MARK and ended by ROW_MARK (an excerpt of the 通报's ranking would run its
+    cells together: 名次单位报送…, 1.柴桑区2. 2.); no attributes (an image's alt, a title, would reach the
+    index uncut), no images, no comments."""
     blocks: list[str] = []
     text: list[str] = []
+    cells: list[str] | None = None  # within a table's row: its cells so far
+
+    def paragraph(words: str) -> None:
+        blocks.append(f"<p>{html.escape(cut(words), quote=False)}</p>")
 
     def flush() -> None:
         joined = "".join(text).strip()
-        if joined:
-            blocks.append(f"<p>{html.escape(cut(joined), quote=False)}</p>")
         text.clear()
+        if not joined:
+            return
+        if cells is not None:
+            cells.append(joined)
+        else:
+            paragraph(joined)
 
     at = 0
     for tag in _TAG.finditer(markup):
         text.append(html.unescape(markup[at : tag.start()]))
-        if (tag[2] or "").lower() in _BLOCKS:
+        name = (tag[2] or "").lower()
+        if name in _BLOCKS:
             flush()
+        if name in ("tr", "table", "thead", "tbody", "tfoot") and cells is not None:  # a row ends
+            if cells:
+                paragraph(CELL_MARK.join(c.rstrip(CELL_MARK + ROW_MARK) for c in cells) + ROW_MARK)
+            cells = None
+        if name == "tr" and not tag[1]:
+            cells = []
         at = tag.end()
     text.append(html.unescape(markup[at:]))
     flush()
+    if cells:  # a row not closed
+        paragraph(CELL_MARK.join(cells) + ROW_MARK)
     return "".join(blocks)
 
 
