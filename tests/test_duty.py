@@ -406,6 +406,17 @@ def test_the_ledger_is_the_same_built_in_process(december: Path) -> None:
         ("类型: 批示\n信息: xiushui/2026/1205-01\n日期: 2026-12-08\n级别: 乡\n批示人: 某某\n", 5, "级别“乡”无效"),
         ("类型: 批示\n信息: &a [a, *a]\n日期: 2026-12-08\n", None, "别名"),
         ("类型: 批示\n日期: 2026-12-40\n信息: xiushui/2026/1205-01\n级别: 省\n批示人: 某某\n", 3, "应写成2026-11-28"),
+        # the 批示内容's own 密级: one of the levels, and on a 批示 only
+        (
+            "类型: 批示\n信息: xiushui/2026/1205-01\n日期: 2026-12-08\n级别: 省\n批示人: 某某\n密级: 绝密\n",
+            7,
+            "密级“绝密”无效：只能是公开/内部/秘密/机密",
+        ),
+        (
+            "类型: 上级采用\n信息: xiushui/2026/1205-01\n日期: 2026-12-08\n级别: 省\n刊物: 江西信息\n密级: 秘密\n",
+            7,
+            "密级只用于批示",
+        ),
     ],
 )
 def test_records_are_read_as_safely_as_events_with_line_numbers(

@@ -38,6 +38,7 @@ YEAR = "2026"
 SECRET_TITLE = "湖口县某涉密事项处置进展"
 SECRET_WORDS = "请严格控制知悉范围务必妥善处置"
 OPEN_WORDS = "此做法可在全省推广"
+RAISED_WORDS = "涉及下步人事安排暂不扩散"  # a 秘密 批示 on a 内部 item: its own 密级 (--classification)
 STATES = {  # 武宁县's items, one in each state of the ledger
     "wuning/2026/1110-01": ("武宁县做强茶产业链条", "待编", "merge"),
     "wuning/2026/1112-01": ("武宁县推进乡村旅游提质", "待审", "open"),
@@ -123,6 +124,18 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("instruction", "xiushui/2026/1103-01", "省", "2026-11-12", "--by", "省委副书记", "--text", f"{OPEN_WORDS}。"),
         ("adoption", "xiushui/2026/1103-01", "省", "2026-11-10", "--publication", "江西信息"),
         ("instruction", "hukou/2026/1105-01", "市", "2026-11-13", "--by", "市委书记", "--text", f"{SECRET_WORDS}。"),
+        (
+            "instruction",
+            "xiushui/2026/1103-01",
+            "市委办",
+            "2026-11-14",
+            "--by",
+            "市委秘书长",
+            "--text",
+            RAISED_WORDS,
+            "--classification",
+            "秘密",
+        ),
     )
     for kind, rel, level, date, *rest in records:
         args = [kind, "--item", rel, "--level", level, "--date", date, *rest]
@@ -210,13 +223,24 @@ def test_instruction_words_reach_only_an_audience_cleared_for_them(sites: dict[s
         assert "省委副书记" in unit_page(sites[audience], "xiushui")
 
 
+def test_an_instruction_above_its_items_level_is_gated_by_its_own(sites: dict[str, Path]) -> None:
+    """A leader's 秘密 remark on a 内部 item (recorded with --classification 秘密): its words were shown
+    wherever the item could be read, on the 内部 counties' site too; now the higher 密级 decides."""
+    assert RAISED_WORDS in unit_page(sites["office"], "xiushui")
+    assert RAISED_WORDS in text_of(sites["office"] / "instructions/index.html")
+    counties = unit_page(sites["counties"], "xiushui")
+    assert "市委秘书长" in counties and "有批示，内容为秘密，不在本站列出" in counties
+    assert "修水县推动重点项目提速增效" in counties and OPEN_WORDS in counties  # the item and its 内部 批示 stay
+    assert RAISED_WORDS not in everything(sites["counties"])
+
+
 def test_figures_cases_and_scores_equal_bulletin_stats(desk: Path, sites: dict[str, Path]) -> None:
     """Findings 3 and 7: unit pages counted every item ever received while `stats` counts a period,
     and showed no case and no score; now every figure is the row of `bulletin stats` for the year."""
     done = run_cli("stats", "--period", YEAR, "--format", "json", cwd=desk)
     assert done.returncode == 0, done.stderr
     rows = {row["unit"]: row for row in json.loads(done.stdout)["units"]}
-    assert rows["dean"]["late"] == 1 and rows["duchang"]["missed"] == 1 and rows["xiushui"]["score"] == 70
+    assert rows["dean"]["late"] == 1 and rows["duchang"]["missed"] == 1 and rows["xiushui"]["score"] == 90
     assert rows["xiushui"]["submitted"] == 1  # its item of 2025 is not counted in 2026
     for site in sites.values():
         index = (site / "units/index.html").read_text(encoding="utf-8")
@@ -249,7 +273,7 @@ def test_figures_cases_and_scores_equal_bulletin_stats(desk: Path, sites: dict[s
 def test_the_instructions_page_lists_every_instruction_gated_by_clearance(sites: dict[str, Path]) -> None:
     """Finding 7: there was no 批示 list; 领导批示 lists each with the item, the leader and the date."""
     office = text_of(sites["office"] / "instructions/index.html")
-    assert "共2条" in office
+    assert "共3条" in office
     assert "2026-11-13 市委书记 市 " + SECRET_TITLE in office and SECRET_WORDS in office
     assert "2026-11-12 省委副书记 省 修水县推动重点项目提速增效 修水县 " + OPEN_WORDS in office
     counties = text_of(sites["counties"] / "instructions/index.html")

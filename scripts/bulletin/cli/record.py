@@ -35,6 +35,12 @@ def add(sub: Any) -> None:
         if name == "instruction":
             q.add_argument("--by", metavar="批示人", required=True, help="批示的领导")
             q.add_argument("--text", metavar="内容", default="", help="批示内容")
+            q.add_argument(
+                "--classification",
+                metavar="密级",
+                default="",
+                help="批示内容的密级（公开/内部/秘密/机密），高于所批信息时写明；不写则同所批信息",
+            )
         else:
             q.add_argument("--publication", metavar="刊物", default="", help="上级采用的刊物，如江西信息")
 
@@ -57,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         getattr(args, "by", ""),
         getattr(args, "publication", ""),
         getattr(args, "text", ""),
+        getattr(args, "classification", ""),
     )
     path = write_record(config, record)
     print(f"已登记{path.relative_to(config.root).as_posix()}：{kind}，{args.item}")

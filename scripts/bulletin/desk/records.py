@@ -9,8 +9,12 @@ One small file each, `records/<year>/<name>.md`, written by `bulletin record …
     级别: 省               # 批示: 国家 / 省 / 市 / 市委办 / 县；上级采用: 省 / 市 / 国务院办公厅 / 中央办公厅
     批示人: 某某            # 批示 only
     刊物: 江西信息          # 上级采用 only: the upper body's publication
+    密级: 秘密              # 批示 only, optional: the 批示内容's own 密级 (not written: the item's)
     ---
     批示内容（批示 only）
+
+A 批示's words are shown only where the audience is cleared for the higher of the item's 密级 and the
+批示's own (publish/feedback.py): a leader may write a 秘密 remark on a 内部 item.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.core.levels import LEVELS
 from bulletin.core.model import Config, Finding, Severity
 from bulletin.desk.atomic import create_first_free
 from bulletin.desk.layout import RECORDS, SUBMISSIONS
@@ -39,6 +44,7 @@ class Record:
     by: str = ""  # 批示人
     publication: str = ""  # 上级采用: where
     text: str = ""  # 批示内容
+    classification: str = ""  # 批示内容's own 密级 ("": the item's)
 
 
 RECORD_MAX_BYTES = 64 * 1024  # a record is a few lines
@@ -88,7 +94,14 @@ def read_record(config: Config, path: Path, problems: list[Finding]) -> Record |
         problem("日期", f"日期“{raw.get('日期')}”应写成2026-11-28")
         return None
     by, publication = str(raw.get("批示人") or ""), str(raw.get("刊物") or "")
-    return Record(shown, kind, item, date, level, by, publication, body)
+    classification = str(raw.get("密级") or "").strip()
+    if classification and (kind != INSTRUCTION or classification not in LEVELS):
+        if kind != INSTRUCTION:
+            problem("密级", f"密级只用于批示（批示内容的密级）：{kind}请删去这一行")
+        else:
+            problem("密级", f"密级“{classification}”无效：只能是{'/'.join(LEVELS)}；不写则同所批信息的密级")
+        return None
+    return Record(shown, kind, item, date, level, by, publication, body, classification)
 
 
 def write_record(config: Config, record: Record) -> Path:
@@ -100,6 +113,8 @@ def write_record(config: Config, record: Record) -> Path:
         raise UsageError(f"信息{record.item}不存在：请写submissions/下的信息编号，如xiushui/2026/1103-01")
     if record.kind == INSTRUCTION and not record.by:
         raise UsageError("批示须写明批示人（--by）")
+    if record.classification and (record.kind != INSTRUCTION or record.classification not in LEVELS):
+        raise UsageError(f"密级“{record.classification}”无效：批示内容的密级只能是{'/'.join(LEVELS)}")
     folder = config.root / RECORDS / str(record.date.year)
     tag = "ps" if record.kind == INSTRUCTION else "cy"
     lines = [
@@ -113,6 +128,8 @@ def write_record(config: Config, record: Record) -> Path:
         lines.append(f"批示人: {record.by}")
     if record.publication:
         lines.append(f"刊物: {record.publication}")
+    if record.classification:
+        lines.append(f"密级: {record.classification}")
     lines += ["---", "", record.text, ""]
     data = "\n".join(lines).encode("utf-8")
     # whole or not at all, never over another record (one written meanwhile: the next number)

@@ -13,7 +13,7 @@ received it is reported as this desk's own 迟报 (judged by the duty engine).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bulletin.core.model import Config, Finding, Issue, Item
@@ -105,16 +105,7 @@ def sync(config: Config, upstream: Upstream, full: bool = False) -> Synced:
     known = {_key(r) for r in existing}
     for item, happened in found:
         for local in local_of.get(item, []):
-            record = Record(
-                "",
-                happened.kind,
-                local,
-                happened.date,
-                happened.level,
-                happened.by,
-                happened.publication,
-                happened.text,
-            )
+            record = replace(happened, path="", item=local)  # as registered above, 密级 and all
             if _key(record) in known:
                 continue
             known.add(_key(record))

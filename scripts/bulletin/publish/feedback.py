@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from bulletin.core.levels import level_rank
 from bulletin.core.model import Config, Item
 from bulletin.desk.records import INSTRUCTION
 from bulletin.desk.snapshot import ADOPTED
@@ -139,8 +140,10 @@ def attach(desk: Desk, judgings: Judgings, scope: Scope) -> None:
             continue
         sub = shown_as(record.item)
         level = sub.classification if sub is not None else ""
-        cleared = sub is not None and scope.cleared(level)
         words = record.text.strip() if record.kind == INSTRUCTION else ""
+        if words and record.classification and level_rank(record.classification) > level_rank(level):
+            level = record.classification  # the 批示's own 密级, above the item's: its words are gated by it
+        cleared = sub is not None and scope.cleared(level)
         shown.append(
             RecordShown(
                 kind=record.kind,

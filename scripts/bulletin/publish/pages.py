@@ -82,7 +82,7 @@ class RecordShown:
     by: str = ""  # 批示人
     publication: str = ""  # 上级采用: where
     title: str | None = None  # None: this site does not list the item, named by its number
-    classification: str = ""  # the item's 密级, which is the 批示's
+    classification: str = ""  # the 批示内容's 密级: the item's, or the 批示's own where higher
     text: str = ""  # the 批示's words where the audience is cleared for them
     withheld: bool = False  # words the audience is not cleared for
     in_period: bool = True  # dated in the period of the unit pages' figures
