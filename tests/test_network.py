@@ -79,7 +79,7 @@ def county_desk(folder: Path, city: Path, limit: str = "1小时", clearance: str
     registry = {
         "editors": [{"name": "徐明", "account": COUNTY_EDITOR}],
         "units": [
-            {"id": "xianzhi", "name": "修水县直单位", "type": "县区", "parent": None, "informants": []},
+            {"id": "xianzhi", "name": "修水县直单位", "type": "县直部门", "parent": None, "informants": []},
             {
                 "id": "yining",
                 "name": "修水县义宁镇",
@@ -133,7 +133,7 @@ def province_desk(folder: Path) -> Path:
                 "id": "jiujiang",
                 "name": "九江市",
                 "aliases": ["九江市委办公室"],
-                "type": "县区",
+                "type": "设区市",  # a city at the province's desk
                 "parent": None,
                 "leader": "周建国",
                 "informants": [{"name": "李静", "account": CITY_AT_PROVINCE}],
@@ -662,3 +662,23 @@ def test_a_unit_that_is_not_a_desk_cannot_move_its_own_clock(tmp_path: Path) -> 
     assert not [f for f in check_file(config, desk / rel, at) if f.rule == "relay-unit"]
     due = item_due(config, submitted(config, "chaisang/2026/1128-01", front))
     assert due is not None and due.at.hour == 14, due  # a desk below: its clock starts at its receipt
+
+
+def test_each_level_lists_its_own_kinds_of_unit(tmp_path: Path) -> None:
+    """A city is a unit of the province's desk, a county's departments units of the county's: the
+    registry took only 县区 / 市直部门 / 乡镇街道 / 特约信息员, so the province registered 九江市 as a 县区
+    and the 报送单位 page listed it under that heading."""
+    from bulletin.publish.audience import Scope
+    from bulletin.publish.generate import generated
+
+    city = city_desk(tmp_path / "city", tmp_path / "province.git")
+    for desk, heading, unit in (
+        (province_desk(tmp_path / "province"), "设区市", "jiujiang"),
+        (county_desk(tmp_path / "county", city), "县直部门", "xianzhi"),
+    ):
+        registered = load_config(desk).unit(unit)
+        assert registered is not None and registered.type == heading
+        (index,) = [p.content for p in generated(desk, Scope(None)).pages if p.src_uri == "units/index.md"]
+        assert f"\n## {heading}\n" in index, index
+        assert registered.name in index.split(f"\n## {heading}\n", 1)[1].split("\n## ")[0]
+        assert "\n## 县区\n" not in index, desk

@@ -50,7 +50,7 @@ class Unit:
 
     id: str
     name: str
-    type: str  # 县区 / 市直部门 / 乡镇街道 / 特约信息员
+    type: str  # desk/config.py's UNIT_TYPES: 设区市 / 省直部门 / 县区 / 市直部门 / 县直部门 / 乡镇街道 / 特约信息员
     aliases: tuple[str, ...] = ()
     parent: str | None = None
     leader: str | None = None  # 分管领导

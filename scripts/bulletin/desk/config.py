@@ -31,7 +31,9 @@ from bulletin.errors import ConfigError
 
 CONFIG_NAME = "bulletin.yml"
 CONFIG_MAX_BYTES = YAML_MAX_CHARS  # bulletin.yml and the registry are read no further than this
-UNIT_TYPES = ("县区", "市直部门", "乡镇街道", "特约信息员")
+# a desk's units by kind, in the order the 报送单位 page lists them: a province desk's cities (设区市) and
+# departments (省直部门), a city desk's counties and departments, a county desk's departments and townships
+UNIT_TYPES = ("设区市", "省直部门", "县区", "市直部门", "县直部门", "乡镇街道", "特约信息员")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 

@@ -873,7 +873,7 @@ def unit_page(
 
 def units_index(desk: Desk) -> str:
     src = "units/index.md"
-    out = ["# 报送单位", "", "全市信息报送网络的各单位，按类型排列。点击单位名称查看其采用反馈和报送的信息。", ""]
+    out = ["# 报送单位", "", "信息报送网络的各单位，按类型排列。点击单位名称查看其采用反馈和报送的信息。", ""]
     if desk.period:
         out += [
             f"报送、采用和得分为{md(desk.period)}的数字（信息处收到的全部信息），"
