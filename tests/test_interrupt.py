@@ -210,6 +210,22 @@ def test_ctrl_c_while_the_command_is_still_starting_is_one_line(delay: float, tm
         assert_interrupted(done)
 
 
+def test_ctrl_c_after_the_command_has_ended_is_ignored(tmp_path: Path) -> None:
+    """Ctrl-C once the command has written all it had to, while Python shuts down (this suite met it:
+    the signal came as threading._shutdown ran): CPython printed its own "Exception ignored in: <module
+    'threading'>" with a traceback under the complete output. Here the signal comes from an atexit
+    callback, which Python runs as it shuts down, after the command (bulletin.entry, as the console
+    script runs it) has returned."""
+    inject = (
+        "import atexit, os, signal, time\n"
+        "atexit.register(lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.2)))\n"
+    )
+    body = 'sys.argv = ["bulletin", *sys.argv[1:]]\nfrom bulletin.entry import main\nraise SystemExit(main())\n'
+    done = run(tmp_path, "rules", "--format", "md", inject=inject, body=body)
+    assert done.returncode == 0 and done.stdout.startswith("# "), done.stderr
+    assert done.stderr == ""
+
+
 def assert_not_items(desk: Path, leftovers: list[str]) -> None:
     """A leftover temporary file is never read as an item: not by `bulletin check FOLDER`, and
     `bulletin check` on the branch names it only as a stray file to delete."""

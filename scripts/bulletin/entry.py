@@ -32,6 +32,17 @@ def _interrupted_by(exc: BaseException | None) -> bool:
     return False
 
 
+def _ended() -> None:
+    """The command has ended: a Ctrl-C from here on, while Python shuts down (joining threads, flushing
+    the streams), is ignored. It would otherwise print CPython's own traceback ("Exception ignored in:
+    <module 'threading'> … KeyboardInterrupt") after the command's complete output."""
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def main() -> int:
     try:
         from bulletin import cli
@@ -39,4 +50,9 @@ def main() -> int:
         if _interrupted_by(exc):
             return interrupted()
         raise
-    return cli.main()
+    try:
+        return cli.main()
+    except KeyboardInterrupt:  # after cli.main's own handling, before it returned
+        return interrupted()
+    finally:
+        _ended()
