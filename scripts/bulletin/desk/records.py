@@ -95,13 +95,22 @@ def read_record(config: Config, path: Path, problems: list[Finding]) -> Record |
         return None
     by, publication = str(raw.get("批示人") or ""), str(raw.get("刊物") or "")
     classification = str(raw.get("密级") or "").strip()
-    if classification and (kind != INSTRUCTION or classification not in LEVELS):
-        if kind != INSTRUCTION:
-            problem("密级", f"密级只用于批示（批示内容的密级）：{kind}请删去这一行")
-        else:
-            problem("密级", f"密级“{classification}”无效：只能是{'/'.join(LEVELS)}；不写则同所批信息的密级")
+    wrong = _classification_problem(kind, classification)
+    if wrong:
+        problem("密级", wrong)
         return None
     return Record(shown, kind, item, date, level, by, publication, body, classification)
+
+
+def _classification_problem(kind: str, classification: str) -> str | None:
+    """What is wrong with a record's own 密级 (None: nothing; not written is the item's)."""
+    if not classification:
+        return None
+    if kind != INSTRUCTION:
+        return f"密级只用于批示（批示内容的密级）：{kind}请删去这一行"
+    if classification not in LEVELS:
+        return f"密级“{classification}”无效：只能是{'/'.join(LEVELS)}；不写则同所批信息的密级"
+    return None
 
 
 def write_record(config: Config, record: Record) -> Path:
@@ -113,8 +122,9 @@ def write_record(config: Config, record: Record) -> Path:
         raise UsageError(f"信息{record.item}不存在：请写submissions/下的信息编号，如xiushui/2026/1103-01")
     if record.kind == INSTRUCTION and not record.by:
         raise UsageError("批示须写明批示人（--by）")
-    if record.classification and (record.kind != INSTRUCTION or record.classification not in LEVELS):
-        raise UsageError(f"密级“{record.classification}”无效：批示内容的密级只能是{'/'.join(LEVELS)}")
+    wrong = _classification_problem(record.kind, record.classification)
+    if wrong:
+        raise UsageError(f"--classification：{wrong}")
     folder = config.root / RECORDS / str(record.date.year)
     tag = "ps" if record.kind == INSTRUCTION else "cy"
     lines = [

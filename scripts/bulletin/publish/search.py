@@ -142,6 +142,12 @@ def cut_html(markup: str) -> str:
     def paragraph(words: str) -> None:
         blocks.append(f"<p>{html.escape(cut(words), quote=False)}</p>")
 
+    def end_row() -> None:
+        nonlocal cells
+        if cells:
+            paragraph(CELL_MARK.join(c.rstrip(CELL_MARK + ROW_MARK) for c in cells) + ROW_MARK)
+        cells = None
+
     def flush() -> None:
         joined = "".join(text).strip()
         text.clear()
@@ -158,17 +164,14 @@ def cut_html(markup: str) -> str:
         name = (tag[2] or "").lower()
         if name in _BLOCKS:
             flush()
-        if name in ("tr", "table", "thead", "tbody", "tfoot") and cells is not None:  # a row ends
-            if cells:
-                paragraph(CELL_MARK.join(c.rstrip(CELL_MARK + ROW_MARK) for c in cells) + ROW_MARK)
-            cells = None
+        if name in ("tr", "table", "thead", "tbody", "tfoot"):  # a row ends (or the next begins)
+            end_row()
         if name == "tr" and not tag[1]:
             cells = []
         at = tag.end()
     text.append(html.unescape(markup[at:]))
     flush()
-    if cells:  # a row not closed
-        paragraph(CELL_MARK.join(cells) + ROW_MARK)
+    end_row()  # a row not closed
     return "".join(blocks)
 
 
