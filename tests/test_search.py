@@ -579,6 +579,7 @@ def test_the_query_is_cut_as_the_index_is(office: Reader) -> None:
         "Windows 10系统、COVID-19防控",
         "县、乡、村三级；二〇二六年",
         "𠀀𠀁a𪚥b々〇",
+        "名次，单位，采用率；1，柴桑区，100%，20；33，都昌县，50%，-190；（2）2 3",  # a table's rows (cut_html)
         "ＡＢＣ２０２６年⼯作，武\u200b宁县\ufe0f",
     ]
     edges = [ord(c) for c in HAN + FOLDED + INVISIBLE if c != "-"]
@@ -614,8 +615,9 @@ def test_the_query_is_cut_as_the_index_is(office: Reader) -> None:
         assert [w for w in (searched(w) for w in query.split(" ")) if w] == expected, text
     for text, (_, shown) in zip(samples, got[len(samples) :], strict=False):
         assert shown == uncut(cut(text)), text
-    assert [uncut(cut(text)) for text in written[:4]] == written[:4]  # as written: no space next to Chinese
-    assert uncut(cut(written[4])) == "ABC2026年工作，武宁县"  # folded, the invisible left out
+    # as written: no space next to Chinese, nor after a full-width mark
+    assert [uncut(cut(text)) for text in written[:5]] == written[:5]
+    assert uncut(cut(written[5])) == "ABC2026年工作，武宁县"  # folded, the invisible left out
 
 
 def test_a_word_no_record_holds_finds_nothing_beside_words_they_hold(office: Reader, built: Path) -> None:

@@ -100,8 +100,9 @@ def cut(text: str) -> str:
 def uncut(words: str) -> str:
     """The text of `cut` again, from the words the index holds (Pagefind's content or meta): a word
     that begins with a Chinese character stands for that character and the marks after its second;
-    other words keep the space between them. Spaces next to Chinese text are not restored (the desk's
-    texts have none), nor invisible characters; folded ones stay folded."""
+    other words keep the space between them, but after a full-width mark (20；1，湖口县: GB/T 15834
+    puts no space there). Spaces next to Chinese text are not restored (the desk's texts have none), nor
+    invisible characters; folded ones stay folded."""
     out: list[str] = []
     after_word = False  # the last piece was a word other than Chinese: a space before the next such word
     for word in words.split():
@@ -110,7 +111,7 @@ def uncut(words: str) -> str:
             after_word = False
         else:
             out.append(" " + word if after_word else word)
-            after_word = True
+            after_word = word[-1].isascii() or word[-1].isalnum()  # not after ，；） and the like
     return "".join(out)
 
 

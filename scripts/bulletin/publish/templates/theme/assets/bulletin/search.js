@@ -88,7 +88,7 @@ export function cut(term) {
 
 // the text of the index's words (a record's content or meta) as written: a word that begins with a
 // Chinese character stands for that character and the marks after its second; other words keep the
-// space between them
+// space between them, but after a full-width mark (publish/search.py's uncut, the same)
 export function uncut(words) {
   var out = "";
   var afterWord = false;
@@ -96,13 +96,13 @@ export function uncut(words) {
     if (!word) {
       return;
     }
+    var chars = Array.from(word);
     if (HAN_START.test(word)) {
-      var chars = Array.from(word);
       out += chars[0] + chars.slice(2).join("");
       afterWord = false;
     } else {
       out += (afterWord ? " " : "") + word;
-      afterWord = true;
+      afterWord = /^[\x00-\x7f\p{L}\p{N}]$/u.test(chars[chars.length - 1]); // not after ，；） and the like
     }
   });
   return out;
