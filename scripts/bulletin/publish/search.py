@@ -212,9 +212,10 @@ class Record:
             # Pagefind reads "key:value"; a comma would start another pair
             return f'<span {name}="{html.escape(key)}:{html.escape(value.replace(",", "，"))}"></span>'
 
-        # the desk's search page writes a filter's value as text; Pagefind's own interface (in pagefind/, not
-        # loaded) would write it as HTML, decoding entities on the way in: a topic a unit wrote (<img
-        # onerror=…>) keeps its brackets as full-width ones, text to either. Filters are not searched words
+        # the desk's search page writes a filter's value as text; Pagefind's own interface (not deployed: see
+        # UNUSED), or any other put in its place, would write it as HTML, decoding entities on the way in: a
+        # topic a unit wrote (<img onerror=…>) keeps its brackets as full-width ones, text to either. Filters
+        # are not searched words
         tags = [
             attr("data-pagefind-filter", k, v.translate(_AS_TEXT)) for k, values in self.filters.items() for v in values
         ]
