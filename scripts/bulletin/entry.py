@@ -12,13 +12,17 @@ INTERRUPTED = "bulletin：已中断，未写完的修改已丢弃，不会留下
 def interrupted() -> int:
     """Ctrl-C: every write is atomic (bulletin.desk.atomic), so nothing is left half-written. A second
     Ctrl-C (e.g. while PDF threads finish) is ignored, so no traceback follows the line."""
+    _ignore_ctrl_c()
+    print(INTERRUPTED, file=sys.stderr)
+    return 130
+
+
+def _ignore_ctrl_c() -> None:
     import contextlib
     import signal
 
     with contextlib.suppress(ValueError):  # not the main thread
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    print(INTERRUPTED, file=sys.stderr)
-    return 130
 
 
 def _interrupted_by(exc: BaseException | None) -> bool:
@@ -30,17 +34,6 @@ def _interrupted_by(exc: BaseException | None) -> bool:
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False
-
-
-def _ended() -> None:
-    """The command has ended: a Ctrl-C from here on, while Python shuts down (joining threads, flushing
-    the streams), is ignored. It would otherwise print CPython's own traceback ("Exception ignored in:
-    <module 'threading'> … KeyboardInterrupt") after the command's complete output."""
-    import contextlib
-    import signal
-
-    with contextlib.suppress(ValueError):  # not the main thread
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def main() -> int:
@@ -55,4 +48,6 @@ def main() -> int:
     except KeyboardInterrupt:  # after cli.main's own handling, before it returned
         return interrupted()
     finally:
-        _ended()
+        # the command has ended: a Ctrl-C while Python shuts down (joining threads, flushing the streams)
+        # would print CPython's own "Exception ignored in: <module 'threading'> … KeyboardInterrupt"
+        _ignore_ctrl_c()
