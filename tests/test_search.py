@@ -652,6 +652,9 @@ def test_quoted_and_marked_up_text_is_found(office: Reader, query: str, title: s
 
 def _choose(reader: Reader, group: str, value: str) -> None:
     block = reader.page.locator(".bulletin-search__filter", has_text=group)
+    # the filters come after the first results: asked at once, a group not yet drawn is not visible, and
+    # its summary clicked once it is drawn would close it (a wide screen opens 单位 and 年份)
+    block.locator(".bulletin-search__check").first.wait_for(state="attached", timeout=15_000)
     if not block.locator(".bulletin-search__check").first.is_visible():
         block.locator("summary").click()
     block.locator(".bulletin-search__value", has_text=value).locator("input").check()
@@ -805,6 +808,8 @@ def test_every_filter_group_shows_on_a_phone_and_a_desktop(browser: Any, server:
         reader.paste("防汛")
         assert reader.results()
         blocks = reader.page.locator(".bulletin-search__filter")
+        # the filters come after the first results, every group drawn at once (search.js's drawFilters)
+        blocks.locator(".bulletin-search__check").first.wait_for(state="attached", timeout=15_000)
         names = [str(n).strip() for n in blocks.locator("summary").all_inner_texts()]
         assert set(names) == FILTER_GROUPS, names
         for group in FILTER_GROUPS:
